@@ -1,0 +1,117 @@
+"""An in-memory view of everything in a data directory, indexed for the UI and the reports.
+
+``store`` fills a ``Dataset``; ``core.status`` and the TUI read it. It holds no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
+
+
+@dataclass
+class Dataset:
+    """Units, projects, indicators and their append-only history, plus the settings.
+
+    Lists keep table order: units by code, projects and indicators in the order of their tables.
+    Progress and spending lists are kept sorted by ``(as_of, recorded_at)``.
+    """
+
+    settings: Settings
+    units: dict[str, Unit] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    progress: dict[str, list[ProgressEntry]] = field(default_factory=dict)
+    spending: dict[str, list[SpendingEntry]] = field(default_factory=dict)
+    _children: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    # --- building -------------------------------------------------------------------------
+    def add_unit(self, unit: Unit) -> None:
+        """Add or replace a unit."""
+        self.units[unit.code] = unit
+        self._children = None
+
+    def add_project(self, project: Project) -> None:
+        """Add or replace a project."""
+        self.projects[project.id] = project
+        self._children = None
+
+    def add_indicator(self, indicator: Indicator) -> None:
+        """Add or replace an indicator."""
+        self.indicators[indicator.id] = indicator
+        self._children = None
+
+    def add_progress(self, entry: ProgressEntry) -> None:
+        """Append a progress entry, keeping its indicator's history in date order."""
+        _insort(self.progress.setdefault(entry.indicator_id, []), entry)
+
+    def add_spending(self, entry: SpendingEntry) -> None:
+        """Append a spending entry, keeping its project's history in date order."""
+        _insort(self.spending.setdefault(entry.project_id, []), entry)
+
+    def drop_unit(self, code: str, year: int | None = None) -> None:
+        """Forget one unit's projects (of ``year``, or all) with their indicators and history.
+
+        Used when a partition is reloaded after another process changed it.
+        """
+        for pid in [p.id for p in self.projects.values()
+                    if p.unit_code == code and (year is None or p.year == year)]:
+            del self.projects[pid]
+            self.spending.pop(pid, None)
+            for iid in [i.id for i in self.indicators.values() if i.project_id == pid]:
+                del self.indicators[iid]
+                self.progress.pop(iid, None)
+        self._children = None
+
+    # --- reading --------------------------------------------------------------------------
+    def unit_list(self) -> list[Unit]:
+        """Units ordered by code."""
+        return [self.units[c] for c in sorted(self.units)]
+
+    def projects_of(self, unit_code: str) -> list[Project]:
+        """The projects of one unit in table order."""
+        return self._index()[0].get(unit_code, [])
+
+    def indicators_of(self, project_id: str) -> list[Indicator]:
+        """The indicators of one project in table order."""
+        return self._index()[1].get(project_id, [])
+
+    def _index(self) -> tuple[dict[str, list[Project]], dict[str, list[Indicator]]]:
+        # Built once per change, so moving between units and projects is a dict lookup.
+        if self._children is None:
+            by_unit: dict[str, list[Project]] = {}
+            for p in sorted(self.projects.values(), key=lambda p: (p.year, p.order, p.name)):
+                by_unit.setdefault(p.unit_code, []).append(p)
+            by_project: dict[str, list[Indicator]] = {}
+            for i in sorted(self.indicators.values(), key=lambda i: i.order):
+                by_project.setdefault(i.project_id, []).append(i)
+            self._children = {"units": by_unit, "projects": by_project}
+        return self._children["units"], self._children["projects"]
+
+    def counting_progress(self, indicator_id: str, as_of: str) -> ProgressEntry | None:
+        """The entry that counts at ``as_of``: the latest one dated on or before it."""
+        return _latest(self.progress.get(indicator_id), as_of)
+
+    def counting_spending(self, project_id: str, as_of: str) -> SpendingEntry | None:
+        """The spending report that counts at ``as_of``: the latest one dated on or before it."""
+        return _latest(self.spending.get(project_id), as_of)
+
+
+def _key(entry) -> tuple[str, str]:
+    return (entry.as_of, entry.recorded_at)
+
+
+def _insort(entries: list, entry) -> None:
+    entries.append(entry)
+    # Entries almost always arrive in date order; sort only when one does not.
+    if len(entries) > 1 and _key(entries[-2]) > _key(entry):
+        entries.sort(key=_key)
+
+
+def _latest(entries: list | None, as_of: str):
+    # ISO dates compare correctly as strings.
+    for entry in reversed(entries or ()):
+        if entry.as_of <= as_of:
+            return entry
+    return None

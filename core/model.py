@@ -1,0 +1,259 @@
+"""The stored domain objects of jixiao, named after the glossary in DESIGN.md §2.
+
+Everything here is plain data: dataclasses that convert to and from the JSON documents kept by
+``store``. Nothing here reads files, draws anything or knows about TinyDB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime
+
+LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+"""The 一级指标 that appear in published tables (成本指标 in post-2021 tables)."""
+
+LIKELIHOODS = ("确定能", "有可能", "完全不可能")
+"""The allowed answers to 完成目标可能性 (``likelihood``)."""
+
+CAUSES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+"""The five standard 偏差原因 (``causes``) of the monitoring table."""
+
+
+def stable_id(*parts: object, length: int = 8) -> str:
+    """Return a short hex id derived only from ``parts``, so re-imports give the same id."""
+    text = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def parse_date(value: str | date) -> date:
+    """Read an ISO ``YYYY-MM-DD`` date; raise ``ValueError`` with a readable message otherwise."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
+
+
+def _from_dict(cls, data: dict):
+    """Build dataclass ``cls`` from ``data``, ignoring keys it does not know (newer files)."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A budget unit (预算单位), e.g. ``301205`` 天津市人民政府办公厅综合服务中心."""
+
+    code: str
+    name: str
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Unit":
+        """Read the stored form."""
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """预算数 / 其中：财政资金 / 其他资金, in 万元; ``None`` where the table leaves a cell empty."""
+
+    total: float | None = None
+    fiscal: float | None = None
+    other: float | None = None
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Budget":
+        """Read the stored form."""
+        return _from_dict(cls, data or {})
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project (项目) of one unit in one budget year, with its purpose and goals."""
+
+    id: str
+    unit_code: str
+    year: int
+    name: str
+    budget: Budget = field(default_factory=Budget)
+    purpose: str = ""
+    goals: tuple[str, ...] = ()
+    order: int = 0
+
+    @staticmethod
+    def make_id(unit_code: str, year: int, name: str) -> str:
+        """The stable id of the project called ``name`` of ``unit_code`` in ``year``."""
+        return "P" + stable_id(unit_code, year, name, length=7)
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        d = asdict(self)
+        d["goals"] = list(self.goals)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Project":
+        """Read the stored form."""
+        p = _from_dict(cls, data)
+        return replace(p, budget=Budget.from_dict(data.get("budget")), goals=tuple(data.get("goals") or ()))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of a target table: 一级/二级/三级指标, 绩效指标描述 and the verbatim 指标值.
+
+    ``measure`` optionally overrides whether a numeric target is ``cumulative`` or a ``level``.
+    """
+
+    id: str
+    project_id: str
+    order: int
+    level1: str
+    category: str
+    name: str
+    description: str
+    target_text: str
+    measure: str | None = None
+
+    @staticmethod
+    def make_id(project_id: str, level1: str, category: str, name: str, occurrence: int = 0) -> str:
+        """The stable id of an indicator: same project and same 一级/二级/三级指标 → same id.
+
+        ``occurrence`` tells apart rows that repeat all three names within one project.
+        """
+        return stable_id(project_id, level1, category, name, occurrence)
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Indicator":
+        """Read the stored form."""
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    """An append-only progress report on one indicator as of a date.
+
+    ``actual`` and ``forecast`` are kept as the person wrote them (``3个``, ``0.5亿元``,
+    ``2023-06-20``, ``60%``, ``达成``); ``core.readings`` interprets them against the target.
+    """
+
+    id: str
+    indicator_id: str
+    as_of: str
+    actual: str
+    author: str
+    recorded_at: str
+    forecast: str | None = None
+    likelihood: str | None = None
+    causes: tuple[str, ...] = ()
+    measures: str | None = None
+    note: str | None = None
+
+    @property
+    def as_of_date(self) -> date:
+        """``as_of`` as a date."""
+        return date.fromisoformat(self.as_of)
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        d = asdict(self)
+        d["causes"] = list(self.causes)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ProgressEntry":
+        """Read the stored form."""
+        e = _from_dict(cls, data)
+        return replace(e, causes=tuple(data.get("causes") or ()))
+
+
+@dataclass(frozen=True)
+class SpendingEntry:
+    """An append-only report of a project's cumulative spend (预算执行数, 万元) as of a date."""
+
+    id: str
+    project_id: str
+    as_of: str
+    spent: float
+    author: str
+    recorded_at: str
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SpendingEntry":
+        """Read the stored form."""
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every number the status rules use (DESIGN.md §6), with the published defaults."""
+
+    red_below: float = 0.6
+    amber_below: float = 0.8
+    blue_from: float = 1.2
+    blue_final_from: float = 1.3
+    level_amber_from: float = 0.95
+    burn_amber_above: float = 1.2
+    deadline_warning_days: int = 30
+    budget_red_below: float = 0.6
+    budget_amber_below: float = 0.8
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Thresholds":
+        """Read the stored form."""
+        return _from_dict(cls, data or {})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The budget year, the monitoring date (监控日期) and the status thresholds."""
+
+    year: int
+    as_of: str
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def as_of_date(self) -> date:
+        """The monitoring date as a date."""
+        return date.fromisoformat(self.as_of)
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return {"year": self.year, "as_of": self.as_of, "thresholds": self.thresholds.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Settings":
+        """Read the stored form."""
+        return cls(
+            year=int(data["year"]),
+            as_of=str(data["as_of"]),
+            thresholds=Thresholds.from_dict(data.get("thresholds")),
+        )
+
+
+def now_iso() -> str:
+    """The current local time, to the second, as recorded in ``recorded_at``."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")

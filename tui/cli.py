@@ -1,0 +1,58 @@
+"""The ``jixiao`` console script: the TUI by default, sub-commands for everything else."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from core.errors import JixiaoError
+
+from .commands import MODULES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="jixiao",
+        description="预算绩效运行监控 — monitor budget performance targets in the terminal.",
+    )
+    parser.add_argument("--data", metavar="DIR",
+                        help="data directory (default: $JIXIAO_DATA, else ~/.local/share/jixiao)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of labels and reasons (default: zh)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a fresh temporary copy of the sample data (never your own store)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``jixiao``; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from .launch import run_app
+
+            return run_app(args)
+        return int(args.func(args) or 0)
+    except JixiaoError as exc:
+        print(f"jixiao: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
