@@ -1,12 +1,133 @@
-"""Reading what an owner records (完成值) against a target: a number in a compatible unit,
-a completion date or percent done for deadlines, a grade for qualitative targets.
-
-INTERFACE STUB — owned by the status-engine work (issue 3); replace the body, keep the names.
+"""Reading what an owner records (完成值, 全年预计完成情况) against a target: a number in a
+compatible unit, a completion date or percent done for deadlines, a grade for qualitative
+targets. A value that does not fit is refused with a message saying what is expected.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
-def check_actual(text: str, target) -> str | None:
+from . import units as _units
+from .periods import find_dates
+from .targets import Target, normalise
+
+GRADES = ("达成", "部分达成", "未达成")
+"""The three grades of a qualitative target, best first."""
+
+GRADE_SYNONYMS = {
+    "达成": "达成", "已达成": "达成", "是": "达成", "合格": "达成", "及时": "达成",
+    "完成": "达成", "已完成": "达成", "落实": "达成", "已落实": "达成", "符合": "达成",
+    "达标": "达成", "achieved": "达成", "yes": "达成",
+    "部分达成": "部分达成", "基本达成": "部分达成", "部分完成": "部分达成",
+    "基本完成": "部分达成", "基本合格": "部分达成", "基本及时": "部分达成",
+    "partly": "部分达成", "partial": "部分达成",
+    "未达成": "未达成", "否": "未达成", "不合格": "未达成", "不及时": "未达成",
+    "未完成": "未达成", "未落实": "未达成", "不符合": "未达成", "未达标": "未达成",
+    "不达标": "未达成", "missed": "未达成", "no": "未达成",
+}
+"""Words owners write for a grade, mapped to 达成 / 部分达成 / 未达成."""
+
+GRADE_HINT = "达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)"
+
+_NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>\D*)")
+_DONE_WORDS = re.compile(r"(?:已?完成|达成|到位)$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A recorded value as jixiao understands it.
+
+    ``kind`` is ``number`` (``value`` in the target's unit), ``percent`` (percent done toward a
+    deadline, in ``value``), ``date`` (completed on ``done_on``), ``grade`` (达成/部分达成/未达成)
+    or ``error`` (``error`` says what is expected).
+    """
+
+    text: str
+    kind: str
+    value: float | None = None
+    done_on: date | None = None
+    grade: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the value fits its target."""
+        return self.error is None
+
+
+def read_actual(text: str, target: Target) -> Reading:
+    """Read ``text`` (an actual or a forecast, as a person writes it) against ``target``."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    deadline_year = target.deadline.year if target.deadline else None
+    return _read(text, target.kind, target.unit, deadline_year)
+
+
+def check_actual(text: str, target: Target) -> str | None:
     """``None`` when ``text`` fits ``target``; else what is expected, e.g. ``needs a number in 万元``."""
-    raise NotImplementedError
+    return read_actual(text, target).error
+
+
+def expected_input(target: Target) -> str:
+    """What a value for ``target`` must look like — the message of a refused entry."""
+    if target.kind == "qualitative":
+        return f"needs a grade: {GRADE_HINT}"
+    if target.kind == "deadline":
+        return "needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)"
+    if target.kind == "rate":
+        return "needs a percentage, e.g. 95%"
+    if target.unit:
+        return f"needs a number in {target.unit}"
+    return "needs a number"
+
+
+@lru_cache(maxsize=65536)
+def _read(text: str, kind: str, unit: str | None, deadline_year: int | None) -> Reading:
+    # Keyed on what the reading depends on (not the whole Target), so the many indicators that
+    # share a unit share the cache.
+    s = normalise(text)
+    target = Target(text="", kind=kind, unit=unit)
+    if not s:
+        return Reading(text, "error", error=expected_input(target))
+    if kind == "qualitative":
+        grade = GRADE_SYNONYMS.get(s) or GRADE_SYNONYMS.get(s.lower())
+        if grade:
+            return Reading(text, "grade", grade=grade)
+        return Reading(text, "error", error=expected_input(target))
+    if kind == "deadline":
+        return _read_completion(text, s, deadline_year, target)
+    m = _NUMBER.fullmatch(s)
+    if not m:
+        return Reading(text, "error", error=expected_input(target))
+    number = float(m.group("num").replace(",", ""))
+    written = m.group("unit")
+    if not written or not unit:
+        return Reading(text, "number", value=number)
+    converted = _units.convert(number, written, unit)
+    if converted is None:
+        return Reading(text, "error", error=expected_input(target))
+    return Reading(text, "number", value=converted)
+
+
+def _read_completion(text: str, s: str, year: int | None, target: Target) -> Reading:
+    m = _NUMBER.fullmatch(s)
+    if m and m.group("unit") in ("", "%"):
+        value = float(m.group("num").replace(",", ""))
+        if value > 100:
+            return Reading(text, "error", error="percent done must be between 0 and 100%")
+        return Reading(text, "percent", value=value)
+    try:
+        return Reading(text, "date", done_on=date.fromisoformat(s))
+    except ValueError:
+        pass
+    if GRADE_SYNONYMS.get(s) == "达成":
+        return Reading(text, "percent", value=100.0)
+    body = _DONE_WORDS.sub("", s)
+    # Without a deadline year there is no year to lend, so the date must carry its own.
+    dates = find_dates(body, year or 0)
+    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == len(body):
+        return Reading(text, "date", done_on=dates[0].date)
+    return Reading(text, "error", error=expected_input(target))

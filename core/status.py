@@ -1,41 +1,120 @@
 """Status rules (DESIGN.md §6): colour, finality, expected value and reason per indicator,
 budget light per project, roll-ups per project and unit.
 
-INTERFACE STUB — owned by the status-engine work (issue 3); replace the body, keep the names.
+Every number the rules use comes from ``Settings.thresholds``. Reasons are built in Chinese and
+English at once from the same figures, so the two never disagree.
+
+Speed matters here: changing the monitoring date recomputes every colour (≤ 0.5 s for 100k
+indicators). Targets are parsed once per distinct text (``target_of``), recorded values once per
+distinct text and unit (``core.readings``), time progress once per deadline and date, and a
+status without data once per deadline.
 """
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 
+from . import units as _units
 from .dataset import Dataset
+from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Thresholds
+from .periods import short_date, time_progress, year_end
+from .readings import Reading, read_actual
+from .targets import Target, parse_target
 
 COLOURS = ("red", "amber", "grey", "blue", "green")
 """Every colour, worst first: a roll-up takes the first of these that occurs."""
 
+COLOUR_ZH = {"red": "红", "amber": "黄", "grey": "灰", "blue": "蓝", "green": "绿"}
+"""The Chinese word for each colour, as reasons and labels write it."""
 
-@dataclass(frozen=True)
+_RANK = {c: i for i, c in enumerate(COLOURS)}
+
+
 class Status:
-    """The verdict on one indicator (or one project budget) at a monitoring date."""
+    """The verdict on one indicator (or one project budget) at a monitoring date.
 
-    colour: str
-    final: bool = False
-    expected: float | None = None
-    ratio: float | None = None
-    reason_zh: str = ""
-    reason_en: str = ""
+    ``expected`` is the value due by the date (``value × time progress`` for cumulative
+    targets, the target itself for levels); ``ratio`` is the figure the colour was judged on
+    (actual ÷ expected, or actual ÷ target once reached); ``final`` means achieved or missed
+    for good. Treat a ``Status`` as immutable.
+
+    The reasons are written only when first read: recomputing 100k colours after a change of
+    the monitoring date must not pay for 200k sentences nobody looks at.
+    """
+
+    __slots__ = ("colour", "final", "expected", "ratio", "_zh", "_en", "_why")
+
+    def __init__(self, colour: str, final: bool = False, expected: float | None = None,
+                 ratio: float | None = None, reason_zh: str = "", reason_en: str = "",
+                 *, why: tuple | None = None):
+        self.colour = colour
+        self.final = final
+        self.expected = expected
+        self.ratio = ratio
+        self._zh = reason_zh
+        self._en = reason_en
+        self._why = why             # (function, *args) that returns (reason_zh, reason_en)
+
+    def _explain(self) -> None:
+        why = self._why
+        if why is not None:
+            self._zh, self._en = why[0](self, *why[1:])
+            self._why = None
+
+    @property
+    def reason_zh(self) -> str:
+        """The one-line reason in Chinese."""
+        if self._why is not None:
+            self._explain()
+        return self._zh
+
+    @property
+    def reason_en(self) -> str:
+        """The one-line reason in English."""
+        if self._why is not None:
+            self._explain()
+        return self._en
 
     def reason(self, lang: str = "zh") -> str:
         """The one-line reason in ``lang`` ('zh' or 'en')."""
         return self.reason_en if lang == "en" else self.reason_zh
 
+    def to_dict(self) -> dict:
+        """JSON-ready form: colour, final, expected, ratio and both reasons."""
+        return {"colour": self.colour, "final": self.final, "expected": self.expected,
+                "ratio": self.ratio, "reason_zh": self.reason_zh, "reason_en": self.reason_en}
+
+    def _key(self) -> tuple:
+        return (self.colour, self.final, self.expected, self.ratio, self.reason_zh,
+                self.reason_en)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Status(colour={self.colour!r}, final={self.final!r}, "
+                f"expected={self.expected!r}, ratio={self.ratio!r}, "
+                f"reason_en={self.reason_en!r})")
+
 
 @dataclass
 class Rollup:
-    """Worst colour and per-colour counts over a project's or unit's indicators."""
+    """Worst colour and per-colour counts over a project's or unit's indicators.
+
+    ``colour`` also takes the budget light into account; ``counts`` has every colour of
+    ``COLOURS`` as a key and counts indicators only.
+    """
 
     colour: str = "grey"
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
 
 
 @dataclass
@@ -50,6 +129,547 @@ class Evaluation:
     total: Rollup = field(default_factory=Rollup)
 
 
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _n(x: float) -> str:
+    """A number as reasons print it: no trailing zeros, fewer decimals for big numbers."""
+    a = abs(x)
+    if a >= 1000:
+        return f"{x:.0f}"
+    s = f"{x:.1f}" if a >= 100 else f"{x:.2f}"
+    return s.rstrip("0").rstrip(".")
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+@lru_cache(maxsize=512)
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else _day(str(value))
+
+
+def target_of(indicator: Indicator, year: int) -> Target:
+    """The parsed target of ``indicator`` in budget ``year`` (parsed once per distinct text)."""
+    return _target(indicator.target_text, year, indicator.level1, indicator.category,
+                   indicator.measure)
+
+
+@lru_cache(maxsize=1 << 18)
+def _target(text: str, year: int, level1: str, category: str, measure: str | None) -> Target:
+    return parse_target(text, year=year, level1=level1, category=category, measure=measure)
+
+
+@lru_cache(maxsize=4096)
+def _span_words(d: date, year: int, deadline: date | None) -> tuple[str, str]:
+    """``(zh, en)`` for "by 07-31 (59% of year)" — of the time to an earlier deadline if any."""
+    t = time_progress(d, year, deadline)
+    md = short_date(d, year)
+    if deadline is None or deadline == year_end(year):
+        return f"截至{md}（序时进度{_pct(t)}）", f"by {md} ({_pct(t)} of year)"
+    dl = short_date(deadline, year)
+    return (f"截至{md}（至{dl}的时间进度{_pct(t)}）",
+            f"by {md} ({_pct(t)} of time to {dl})")
+
+
+def _band(v: float, th: Thresholds, blue: bool = True) -> str:
+    if v < th.red_below:
+        return "red"
+    if v < th.amber_below:
+        return "amber"
+    if blue and v >= th.blue_from:
+        return "blue"
+    return "green"
+
+
+def _tail(st: Status, zh: str, en: str) -> tuple[str, str]:
+    """Finish a reason with the verdict: ``… → amber`` / ``… → 黄``, marking final ones."""
+    if st.final:
+        return f"{zh} → {COLOUR_ZH[st.colour]}（定论）", f"{en} → {st.colour} (final)"
+    return f"{zh} → {COLOUR_ZH[st.colour]}", f"{en} → {st.colour}"
+
+
+def _target_words(target: Target) -> str:
+    # As written: ≥8个, ≤89万元, or 24期 when the table gives no operator.
+    sym = target.symbol if target.op and target.op != "=" else ""
+    return f"{sym}{_n(target.value)}{target.unit or ''}"
+
+
+def _at_least(target: Target) -> str:
+    return ">" if target.op == ">" else "≥"
+
+
+# --- no data --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _grey(deadline: date | None, year: int, as_of: date) -> Status:
+    due = deadline or year_end(year)
+    dl = short_date(due, year)
+    if as_of > due:
+        return Status("grey", reason_zh=f"尚未填报；已过截止日{dl} → 灰",
+                      reason_en=f"no progress recorded; was due {dl} → grey")
+    return Status("grey", reason_zh=f"尚未填报；截止{dl} → 灰",
+                  reason_en=f"no progress recorded; due {dl} → grey")
+
+
+def _why_unreadable(st, reading: Reading, target: Target, year: int):
+    dl = short_date(target.deadline or year_end(year), year)
+    return (f"填报值“{reading.text}”无法判断（{reading.error}）；截止{dl} → 灰",
+            f"recorded value {reading.text!r} cannot be judged ({reading.error}); due {dl} → grey")
+
+
+# --- the rules per kind, each with the sentence that explains it ---------------------------
+
+
+def _cumulative_higher(target: Target, a: float, d: date, th: Thresholds, year: int) -> Status:
+    value = target.value
+    achieved = a > value if target.op == ">" else a >= value
+    if achieved:
+        ratio = a / value if value > 0 else None
+        colour = "blue" if ratio is not None and ratio >= th.blue_final_from else "green"
+        return Status(colour, True, value, ratio, why=(_why_reached, target, a))
+    due = target.deadline or year_end(year)
+    if d > due:
+        return Status("red", True, value, a / value if value else None,
+                      why=(_why_missed, target, a, due, year))
+    expected = value * time_progress(d, year, target.deadline)
+    if expected <= 0:
+        return Status("green", False, 0.0, None, why=(_why_nothing_due, target, a, d, year))
+    v = a / expected
+    return Status(_band(v, th), False, expected, v, why=(_why_pace, target, a, d, year))
+
+
+def _why_reached(st, target, a):
+    words = _target_words(target)
+    if st.colour == "blue":
+        return _tail(st, f"已达成{words}：实际{_n(a)}，为目标的{_pct(st.ratio)}（目标可能偏低）",
+                     f"target {words} reached: actual {_n(a)} is {_pct(st.ratio)} of it "
+                     f"(target may be set too low)")
+    return _tail(st, f"已达成{words}：实际{_n(a)}", f"target {words} reached: actual {_n(a)}")
+
+
+def _why_missed(st, target, a, due, year):
+    dl = short_date(due, year)
+    words = _target_words(target)
+    return _tail(st, f"已过截止日{dl}：实际{_n(a)}，未达{words}",
+                 f"deadline {dl} passed: actual {_n(a)}, short of {words}")
+
+
+def _why_nothing_due(st, target, a, d, year):
+    zh_by, en_by = _span_words(d, year, target.deadline)
+    return _tail(st, f"{zh_by}尚无应完成量，实际{_n(a)}", f"nothing due yet {en_by}, actual {_n(a)}")
+
+
+def _why_pace(st, target, a, d, year):
+    zh_by, en_by = _span_words(d, year, target.deadline)
+    sym = _at_least(target)
+    exp, v = _n(st.expected), _pct(st.ratio)
+    return _tail(st, f"{zh_by}应完成{sym}{exp}，实际{_n(a)} → {v}",
+                 f"expected {sym}{exp} {en_by}, actual {_n(a)} → {v}")
+
+
+def _level_higher(target: Target, a: float, th: Thresholds) -> Status:
+    value = target.value
+    ok = a > value if target.op == ">" else a >= value
+    if ok:
+        colour = "green"
+    elif value > 0 and a >= th.level_amber_from * value:
+        colour = "amber"
+    else:
+        colour = "red"
+    return Status(colour, False, value, a / value if value else None,
+                  why=(_why_compare, target, a))
+
+
+def _why_compare(st, target, a):
+    words = _target_words(target)
+    unit = target.unit or ""
+    return _tail(st, f"目标{words}，实际{_n(a)}{unit}", f"target {words}, actual {_n(a)}{unit}")
+
+
+def _lower(target: Target, a: float, d: date, th: Thresholds, year: int) -> Status:
+    value = target.value
+    over = a >= value if target.op == "<" else a > value
+    cumulative = target.measure == "cumulative"
+    ratio = a / value if value else None
+    if over:
+        # A cumulative total only grows, so once over the cap it stays over.
+        return Status("red", cumulative, value, ratio, why=(_why_over, target, a))
+    if cumulative and _units.is_money(target.unit):
+        expected = value * time_progress(d, year, target.deadline)
+        if expected > 0:
+            v = a / expected
+            colour = "amber" if v > th.burn_amber_above else "green"
+            return Status(colour, False, expected, v, why=(_why_burn, target, a, d, year))
+    return Status("green", False, value, ratio, why=(_why_within, target, a))
+
+
+def _why_over(st, target, a):
+    words, unit = _target_words(target), target.unit or ""
+    return _tail(st, f"上限{words}，实际{_n(a)}{unit}，已超出",
+                 f"limit {words}, actual {_n(a)}{unit} → over the limit")
+
+
+def _why_within(st, target, a):
+    words, unit = _target_words(target), target.unit or ""
+    return _tail(st, f"上限{words}，实际{_n(a)}{unit}，未超出",
+                 f"limit {words}, actual {_n(a)}{unit} → within the limit")
+
+
+def _why_burn(st, target, a, d, year):
+    zh_by, en_by = _span_words(d, year, target.deadline)
+    exp, v = _n(st.expected), _pct(st.ratio)
+    fast = st.colour == "amber"
+    return _tail(st, f"{zh_by}应不超过{exp}，实际{_n(a)} → {v}{'，支出过快' if fast else ''}",
+                 f"expected ≤{exp} {en_by}, actual {_n(a)} → {v}"
+                 f"{' (spending too fast)' if fast else ''}")
+
+
+def _exact(target: Target, a: float) -> Status:
+    value = target.value
+    same = abs(a - value) <= 1e-9 * max(1.0, abs(value))
+    return Status("green" if same else "red", False, value, a / value if value else None,
+                  why=(_why_compare, target, a))
+
+
+def _range(target: Target, a: float) -> Status:
+    inside = target.low <= a <= target.high
+    return Status("green" if inside else "red", why=(_why_range, target, a, inside))
+
+
+def _why_range(st, target, a, inside):
+    unit = target.unit or ""
+    span = f"{_n(target.low)}–{_n(target.high)}{unit}"
+    where_zh, where_en = ("在区间内", "inside") if inside else ("在区间外", "outside")
+    return _tail(st, f"区间{span}，实际{_n(a)}{unit}，{where_zh}",
+                 f"range {span}, actual {_n(a)}{unit} → {where_en}")
+
+
+def _completed(done: date, due: date, year: int) -> Status:
+    return Status("green" if done <= due else "red", True, why=(_why_completed, done, due, year))
+
+
+def _why_completed(st, done, due, year):
+    dl, on = short_date(due, year), short_date(done, year)
+    if done <= due:
+        return _tail(st, f"截止{dl}，已于{on}完成", f"due {dl}, completed {on}")
+    return _tail(st, f"截止{dl}，{on}才完成，逾期", f"due {dl}, completed {on}, late")
+
+
+def _deadline(target: Target, reading: Reading, entry_day: date, d: date, th: Thresholds,
+              year: int) -> Status:
+    due = target.deadline
+    if reading.kind == "date":
+        return _completed(reading.done_on, due, year)
+    p = reading.value
+    if p >= 100:
+        # 100% done without a date: completed on the day the entry was made as of.
+        return _completed(entry_day, due, year)
+    if d > due:
+        return Status("red", True, 100.0, p / 100, why=(_why_not_done, due, p, year))
+    expected = 100.0 * time_progress(d, year, due)
+    if expected <= 0:
+        colour, v = "green", None
+    else:
+        v = p / expected
+        colour = _band(v, th, blue=False)
+    days_left = (due - d).days
+    warned = colour == "green" and days_left <= th.deadline_warning_days
+    return Status("amber" if warned else colour, False, expected, v,
+                  why=(_why_deadline_pace, due, p, d, year, days_left if warned else None))
+
+
+def _why_not_done(st, due, p, year):
+    dl = short_date(due, year)
+    return _tail(st, f"已过截止日{dl}，仅完成{_n(p)}%", f"deadline {dl} passed with {_n(p)}% done")
+
+
+def _why_deadline_pace(st, due, p, d, year, warned_days):
+    dl = short_date(due, year)
+    if st.ratio is None:
+        zh, en = f"截止{dl}，已完成{_n(p)}%", f"due {dl}, {_n(p)}% done"
+    else:
+        zh_by, en_by = _span_words(d, year, due)
+        exp, v = f"{st.expected:.0f}%", _pct(st.ratio)
+        zh = f"截止{dl}，{zh_by}应完成{exp}，实际{_n(p)}% → {v}"
+        en = f"due {dl}, expected {exp} done {en_by}, actual {_n(p)}% → {v}"
+    if warned_days is not None:
+        zh += f" → 绿，但距截止仅{warned_days}天"
+        en += f" → green, but due in {warned_days} days"
+    return _tail(st, zh, en)
+
+
+_GRADE_COLOUR = {"达成": "green", "部分达成": "amber", "未达成": "red"}
+
+
+def _qualitative(reading: Reading) -> Status:
+    return Status(_GRADE_COLOUR[reading.grade], why=(_why_grade, reading))
+
+
+def _why_grade(st, reading):
+    said = reading.text.strip()
+    shown = reading.grade if said == reading.grade else f"{said}（{reading.grade}）"
+    return _tail(st, f"评定为{shown}", f"graded {shown}")
+
+
+def _judge(target: Target, reading: Reading, entry_day: date, d: date, th: Thresholds,
+           year: int) -> Status:
+    kind = target.kind
+    if kind == "qualitative":
+        return _qualitative(reading)
+    if kind == "deadline":
+        return _deadline(target, reading, entry_day, d, th, year)
+    a = reading.value
+    if kind == "range":
+        return _range(target, a)
+    direction = target.direction
+    if direction == "lower":
+        return _lower(target, a, d, th, year)
+    if direction == "exact":
+        return _exact(target, a)
+    if target.measure == "cumulative":
+        return _cumulative_higher(target, a, d, th, year)
+    return _level_higher(target, a, th)
+
+
+# --- forecast and likelihood --------------------------------------------------------------
+
+
+def _forecast_misses(target: Target, f: Reading) -> bool:
+    """Whether a full-year forecast falls short of the target."""
+    if not f.ok:
+        return False
+    kind = target.kind
+    if kind == "qualitative":
+        return f.grade != "达成"
+    if kind == "deadline":
+        return f.done_on > target.deadline if f.kind == "date" else f.value < 100
+    v = f.value
+    if kind == "range":
+        return not target.low <= v <= target.high
+    if target.direction == "lower":
+        return v >= target.value if target.op == "<" else v > target.value
+    if target.direction == "exact":
+        return abs(v - target.value) > 1e-9 * max(1.0, abs(target.value))
+    return v <= target.value if target.op == ">" else v < target.value
+
+
+def _with_outlook(status: Status, target: Target, entry: ProgressEntry) -> Status:
+    misses = bool(entry.forecast) and _forecast_misses(target, read_actual(entry.forecast, target))
+    hopeless = entry.likelihood == "完全不可能"
+    if not (misses or hopeless):
+        return status
+    colour = status.colour
+    if misses and colour in ("green", "blue"):
+        colour = "amber"
+    if hopeless:
+        colour = "red"
+    return Status(colour, status.final, status.expected, status.ratio,
+                  why=(_why_outlook, status, entry.forecast if misses else None, hopeless))
+
+
+def _why_outlook(st, inner: Status, forecast: str | None, hopeless: bool):
+    zh, en = inner.reason_zh, inner.reason_en
+    colour = inner.colour
+    if forecast is not None:
+        zh += f"；全年预计{forecast.strip()}，达不到目标"
+        en += f"; forecast {forecast.strip()} misses the target"
+        if colour in ("green", "blue"):
+            colour = "amber"
+            zh += " → 黄"
+            en += " → amber"
+    if hopeless:
+        zh += "；完成可能性：完全不可能"
+        en += "; likelihood 完全不可能"
+        if colour != "red":
+            zh += " → 红"
+            en += " → red"
+    return zh, en
+
+
+# --- the public entry points --------------------------------------------------------------
+
+
+def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Thresholds,
+              year: int) -> Status:
+    """The status of ``target`` given the ``entry`` that counts at ``as_of`` (or ``None``)."""
+    d = _as_date(as_of)
+    if entry is None:
+        return _grey(target.deadline, year, d)
+    reading = read_actual(entry.actual, target)
+    if reading.error is not None:
+        return Status("grey", why=(_why_unreadable, reading, target, year))
+    status = _judge(target, reading, _day(entry.as_of), d, thresholds, year)
+    if status.final or not (entry.forecast or entry.likelihood):
+        return status
+    return _with_outlook(status, target, entry)
+
+
+def indicator_status(indicator: Indicator, entry: ProgressEntry | None, as_of,
+                     settings: Settings, year: int) -> Status:
+    """The status of ``indicator`` at ``as_of`` (ISO string or date) with ``entry`` counting.
+
+    The TUI calls this with an unsaved entry to preview the colour before saving it.
+    """
+    return status_of(target_of(indicator, year), entry, as_of, settings.thresholds, year)
+
+
+def budget_status(project: Project, spending_entry: SpendingEntry | None, as_of,
+                  settings: Settings) -> Status:
+    """The budget-execution light of ``project``: spend ÷ budget against time progress."""
+    d = _as_date(as_of)
+    th = settings.thresholds
+    total = project.budget.total
+    year = project.year
+    if spending_entry is None:
+        return _NO_SPENDING
+    spent = float(spending_entry.spent)
+    if not total or total <= 0:
+        return Status("grey", why=(_why_no_budget, spent))
+    rate = spent / total
+    if spent > total:
+        return Status("red", False, total, rate, why=(_why_budget, spent, total, None, year))
+    t = time_progress(d, year)
+    if t <= 0:
+        return Status("green", False, 0.0, None, why=(_why_budget, spent, total, d, year))
+    v = rate / t
+    if v < th.budget_red_below:
+        colour = "red"
+    elif v < th.budget_amber_below:
+        colour = "amber"
+    else:
+        colour = "green"
+    return Status(colour, False, total * t, v, why=(_why_budget, spent, total, d, year))
+
+
+_NO_SPENDING = Status("grey", reason_zh="尚未填报支出 → 灰", reason_en="no spending reported → grey")
+
+
+def _why_no_budget(st, spent):
+    return (f"预算数缺失，已支出{_n(spent)}万元 → 灰",
+            f"no budget amount, {_n(spent)} 万元 spent → grey")
+
+
+def _why_budget(st, spent, total, d, year):
+    rate = _pct(spent / total)
+    zh = f"已支出{_n(spent)}/{_n(total)}万元（执行率{rate}）"
+    en = f"spent {_n(spent)} of {_n(total)} 万元 ({rate})"
+    if d is None:
+        return _tail(st, f"{zh}，超出预算", f"{en} → over budget")
+    zh_by, en_by = _span_words(d, year, None)
+    if st.ratio is None:
+        return _tail(st, f"{zh_by}{zh}", f"{en} {en_by}")
+    return _tail(st, f"{zh_by}{zh} → {_pct(st.ratio)}", f"{en} {en_by} → {_pct(st.ratio)}")
+
+
+# --- roll-ups -------------------------------------------------------------------------------
+
+
+def rollup(statuses, extra: tuple[str, ...] = ()) -> Rollup:
+    """The worst colour and per-colour counts of ``statuses``; ``extra`` colours (the budget
+    light) count toward the worst colour only."""
+    counts = dict.fromkeys(COLOURS, 0)
+    for s in statuses:
+        counts[s.colour] += 1
+    return Rollup(_worst(counts, extra), counts)
+
+
+def _worst(counts: dict[str, int], extra=()) -> str:
+    for colour in COLOURS:
+        if counts[colour] or colour in extra:
+            return colour
+    return "grey"
+
+
 def evaluate(dataset: Dataset, as_of: str | None = None) -> Evaluation:
-    """Evaluate every indicator, budget, project and unit at ``as_of`` (default: settings)."""
-    raise NotImplementedError
+    """Evaluate every indicator, budget, project and unit at ``as_of`` (default: settings).
+
+    Only the progress entry with the latest ``as_of`` on or before the date counts, so an
+    earlier quarter can be replayed exactly. A project's colour is the worst of its indicators
+    and its budget light; a unit's the worst of its projects; counts are of indicators.
+    """
+    # The loop allocates ~2 objects per indicator and none of them forms a cycle; left on, the
+    # collector would walk the whole dataset (millions of objects) several times per call.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate(dataset, as_of)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluate(dataset: Dataset, as_of) -> Evaluation:
+    settings = dataset.settings
+    key = (as_of if isinstance(as_of, str) else as_of.isoformat()) if as_of else settings.as_of
+    d = _day(key)
+    th = settings.thresholds
+    ev = Evaluation(as_of=key)
+    statuses = ev.indicators
+    progress = dataset.progress
+    memo: dict[tuple, tuple[Target, Status]] = {}
+
+    codes = list(dataset.units)
+    codes += sorted({p.unit_code for p in dataset.projects.values()} - set(dataset.units))
+    total = dict.fromkeys(COLOURS, 0)
+    unit_colours: set[str] = set()
+    for code in codes:
+        unit_counts = dict.fromkeys(COLOURS, 0)
+        project_colours: set[str] = set()
+        for project in dataset.projects_of(code):
+            year = project.year
+            counts = dict.fromkeys(COLOURS, 0)
+            for ind in dataset.indicators_of(project.id):
+                target = _target(ind.target_text, year, ind.level1, ind.category, ind.measure)
+                entries = progress.get(ind.id)
+                entry = _latest(entries, key) if entries else None
+                if entry is None:
+                    st = _grey(target.deadline, year, d)
+                else:
+                    # Same target, same recorded values, same date → same status. Tables repeat
+                    # 及时/100%/≥95% endlessly, so most indicators are a dictionary hit.
+                    mk = (id(target), year, entry.actual, entry.forecast, entry.likelihood,
+                          entry.as_of if target.kind == "deadline" else "")
+                    hit = memo.get(mk)
+                    if hit is not None and hit[0] is target:
+                        st = hit[1]
+                    else:
+                        st = status_of(target, entry, d, th, year)
+                        memo[mk] = (target, st)
+                statuses[ind.id] = st
+                counts[st.colour] += 1
+            budget = budget_status(project, dataset.counting_spending(project.id, key), d,
+                                   settings)
+            ev.budgets[project.id] = budget
+            colour = _worst(counts, (budget.colour,))
+            ev.projects[project.id] = Rollup(colour, counts)
+            project_colours.add(colour)
+            for c, n in counts.items():
+                unit_counts[c] += n
+        unit = ev.units[code] = Rollup(_worst(unit_counts, tuple(project_colours)), unit_counts)
+        unit_colours.add(unit.colour)
+        for c, n in unit_counts.items():
+            total[c] += n
+    ev.total = Rollup(_worst(total, tuple(unit_colours)), total)
+
+    # Indicators whose project is missing still get a colour, judged in the settings' year.
+    if len(statuses) < len(dataset.indicators):
+        for ind in dataset.indicators.values():
+            if ind.id not in statuses:
+                statuses[ind.id] = indicator_status(
+                    ind, dataset.counting_progress(ind.id, key), d, settings, settings.year)
+    return ev
+
+
+def _latest(entries: list, as_of: str):
+    # Same rule as Dataset.counting_progress, inlined: this loop runs once per indicator.
+    for entry in reversed(entries):
+        if entry.as_of <= as_of:
+            return entry
+    return None

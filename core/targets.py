@@ -1,19 +1,36 @@
 """Reading a verbatim 指标值 into a typed ``Target`` (DESIGN.md §5).
 
-INTERFACE STUB — owned by the status-engine work (issue 3); replace the body, keep the names.
+The reader is deliberately conservative: it recognises the ways published tables write numbers,
+operators, units and dates, and anything that carries a number it cannot place with confidence
+becomes a qualitative target flagged for ``review`` instead of a guess. It never raises.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+
+from . import units as _units
+from .periods import find_dates
 
 KINDS = ("quantity", "rate", "range", "deadline", "qualitative")
+"""Every kind of target, in the order DESIGN.md §5 lists them."""
+
+MEASURES = ("cumulative", "level")
+"""Whether a numeric target grows through the year (``cumulative``) or is a state (``level``)."""
 
 
 @dataclass(frozen=True)
 class Target:
-    """A parsed 指标值. ``text`` is always the verbatim original."""
+    """A parsed 指标值. ``text`` is always the verbatim original.
+
+    ``op`` is the operator as written (``=`` when none is written); ``direction`` is how the
+    status rules read it: ``higher`` (at least), ``lower`` (at most, a cap), ``exact`` or
+    ``None`` for ranges, deadlines and qualitative targets.
+    """
 
     text: str
     kind: str
@@ -31,10 +48,353 @@ class Target:
 
     def to_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings), for snapshots and ``jixiao explain``."""
-        raise NotImplementedError
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "op": self.op,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "unit": self.unit,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "direction": self.direction,
+            "measure": self.measure,
+            "note": self.note,
+            "parsed": self.parsed,
+            "review": self.review,
+        }
+
+    @property
+    def symbol(self) -> str:
+        """The operator as a person reads it: ``≥``, ``≤``, ``>``, ``<`` or ``=``."""
+        return _SYMBOL.get(self.op or "=", "=")
+
+
+_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+# --- normalising ----------------------------------------------------------------------------
+
+_TRANSLATE = str.maketrans({
+    "≧": "≥", "≦": "≤", "≯": "≤", "≮": "≥", "⩾": "≥", "⩽": "≤",
+    "～": "~", "〜": "~", "—": "-", "–": "-", "－": "-", "−": "-", "﹣": "-",
+    "，": ",", "；": ";", "、": ",", "﹪": "%",
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """``text`` in the form the patterns expect: NFKC (full-width digits and symbols become
+    ASCII), one spelling per operator (``>=`` → ``≥``), no white space."""
+    t = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    t = _SPACE.sub("", t)
+    return t.replace(">=", "≥").replace("<=", "≤").replace("=>", "≥").replace("=<", "≤") \
+        .replace("≥=", "≥").replace("≤=", "≤")
+
+
+# --- operators ------------------------------------------------------------------------------
+
+# Longest first, so 大于等于 wins over 大于.
+_WORD_OPS = {
+    "大于或等于": ">=", "大于等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=",
+    "至少": ">=", "达到": ">=", "≥": ">=",
+    "小于或等于": "<=", "小于等于": "<=", "不超过": "<=", "不高于": "<=", "不大于": "<=",
+    "不多于": "<=", "最多": "<=", "控制在": "<=", "≤": "<=",
+    "高于": ">", "大于": ">", "多于": ">", "超过": ">", ">": ">",
+    "低于": "<", "小于": "<", "少于": "<", "<": "<",
+    "等于": "=", "=": "=",
+}
+_SUFFIX_OPS = {
+    "及以上": ">=", "或以上": ">=", "以上": ">=",
+    "及以下": "<=", "或以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
+}
+_OP_ALT = "|".join(re.escape(w) for w in sorted(_WORD_OPS, key=len, reverse=True))
+_SUFFIX_ALT = "|".join(re.escape(w) for w in sorted(_SUFFIX_OPS, key=len, reverse=True))
+_NUM = r"(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_SEP = r"[,;。:()\[\]]"
+
+_SINGLE = re.compile(
+    rf"(?P<label>[^\d≥≤<>=]*?)(?P<op>{_OP_ALT})?(?P<num>{_NUM})"
+    rf"(?P<unit>[^\d,;。:()\[\]]*?)(?P<suffix>{_SUFFIX_ALT})?(?P<rest>(?:{_SEP}.*)?)"
+)
+_RANGE = re.compile(
+    rf"(?P<label>[^\d≥≤<>=]*?)(?P<low>{_NUM})(?P<unit1>[^\d\-~至到,;。:()]*?)(?:-|~|至|到)"
+    rf"(?P<high>{_NUM})(?P<unit>[^\d,;。:()\[\]]*?)(?P<rest>(?:{_SEP}.*)?)"
+)
+_LEADING_SEP = re.compile(rf"^{_SEP}+|{_SEP}+$")
+
+# --- units ----------------------------------------------------------------------------------
+
+_KNOWN_UNITS = frozenset("""
+个 项 类 种 份 台 人 期 次 人次 场 篇 件 套 家 户 所 座 辆 条 本 册 部 天 日 月 年 周 小时 分钟 秒
+元 千元 万元 百万元 亿元 % 百分比 百分点 平方米 平方公里 公里 千米 米 亩 公顷 吨 千克 公斤 克
+株 棵 头 只 批 处 间 张 块 页 字 首 幅 集 版 课时 学时 节 支 名 位 人天 人日 床 盒 箱 辆次
+架次 车次 班次 起 宗 单 笔 例 组 队 届 工作日 个工作日 个月 户次 门 栋 层 所次 周期 轮 分
+""".split())
+_MAX_UNKNOWN_UNIT = 2  # an unlisted classifier is short (期, 篇); longer runs are words
+
+
+def _known_unit(u: str) -> bool:
+    return u in _KNOWN_UNITS or (len(u) > 1 and u[0] in "万亿" and u[1:] in _KNOWN_UNITS)
+
+
+def _split_unit(run: str) -> tuple[str | None, str, str | None]:
+    """``(unit, trailing words, review)`` from the run of text after a number."""
+    if not run:
+        return None, "", None
+    if "/" in run:
+        return run, "", None
+    for n in range(len(run), 0, -1):
+        if _known_unit(run[:n]):
+            return run[:n], run[n:], None
+    if len(run) <= _MAX_UNKNOWN_UNIT:
+        return run, "", None
+    return run, "", f"unit {run!r} is not a unit jixiao knows"
+
+
+# --- what the category says ---------------------------------------------------------------
+
+_LEVEL_CATEGORIES = ("质量", "满意", "时效")
+
+
+def infer_measure(kind: str, unit: str | None, level1: str = "", category: str = "") -> str | None:
+    """``cumulative`` or ``level`` for a numeric target, from its kind, unit and category.
+
+    Rates, per-item units (``元/亩``), ranges and 质量/时效/满意度 targets are levels; counts and
+    amounts (数量, 成本, absolute 效益) grow through the year.
+    """
+    if kind in ("deadline", "qualitative"):
+        return None
+    if kind in ("rate", "range") or _units.is_percent(unit) or (unit and "/" in unit):
+        return "level"
+    where = category + level1
+    if any(word in where for word in _LEVEL_CATEGORIES):
+        return "level"
+    return "cumulative"
+
+
+def _is_cost(level1: str, category: str) -> bool:
+    return "成本" in category or "成本" in level1
+
+
+# --- the reader -----------------------------------------------------------------------------
 
 
 def parse_target(text: str, *, year: int, level1: str = "", category: str = "",
                  measure: str | None = None) -> Target:
     """Read ``text``; never raises. ``measure`` overrides the inferred cumulative/level."""
-    raise NotImplementedError
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _parse_cached(text, int(year), level1 or "", category or "", measure)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str, year: int, level1: str, category: str,
+                  measure: str | None) -> Target:
+    try:
+        return _parse(text, year, level1, category, measure)
+    except Exception as exc:  # the promise is "never raises": a bug here must not stop a table
+        return Target(text=text, kind="qualitative", parsed=False,
+                      review=f"could not be read ({type(exc).__name__})")
+
+
+def _parse(text: str, year: int, level1: str, category: str, measure: str | None) -> Target:
+    s = normalise(text)
+    if not s:
+        return Target(text=text, kind="qualitative", parsed=False, review="empty 指标值")
+    if measure is not None and measure not in MEASURES:
+        override_review = f"unknown measure {measure!r}; using the inferred one"
+        measure = None
+    else:
+        override_review = None
+
+    dates = find_dates(s, year)
+    if dates and _reads_as_deadline(s, dates, category):
+        return _deadline(text, s, dates)
+
+    m = _RANGE.fullmatch(s)
+    if m and not m.group("label").endswith(tuple(_WORD_OPS)) \
+            and not any(c.isdigit() for c in m.group("rest")):
+        target = _range(text, m, level1, category, measure)
+        if target is not None:
+            return _with_review(target, override_review)
+    m = _SINGLE.fullmatch(s)
+    if m and not any(c.isdigit() for c in m.group("rest")):
+        target = _single(text, m, level1, category, measure)
+        if target is not None:
+            return _with_review(target, override_review)
+
+    if any(c.isdigit() for c in s):
+        # Several numbers (培训12期，满意度95%) or a number inside a sentence: a person decides.
+        return Target(text=text, kind="qualitative", parsed=False,
+                      review="contains a number jixiao could not read with confidence")
+    return Target(text=text, kind="qualitative")
+
+
+def _with_review(target: Target, review: str | None) -> Target:
+    if review is None:
+        return target
+    joined = f"{target.review}; {review}" if target.review else review
+    return Target(**{**target.__dict__, "review": joined})
+
+
+_DATE_WORDS = re.compile(r"[年月季旬日号]|半年|年中|[Qq][1-4]")
+_FILLER = re.compile(r"^(?:之前|以前|前|止)+")
+
+
+def _reads_as_deadline(s: str, dates, category: str) -> bool:
+    """A date is the target when no other number is left beside it and it is written like a
+    date (with 年/月/季度…, or as a full ISO date, or in a 时效 row)."""
+    rest = _remove_dates(s, dates)
+    if any(c.isdigit() for c in rest):
+        return False
+    written = "".join(s[d.start:d.end] for d in dates)
+    if _DATE_WORDS.search(written):
+        if any(c.isdigit() for c in written):
+            return True
+        # Only words (年底, 上半年): a deadline in a 时效 row or when little else is said;
+        # a sentence such as 年内未发生安全事故 stays qualitative.
+        return "时效" in category or len(_FILLER.sub("", rest)) <= 4
+    # 2023-06-30 (three parts) is a date anywhere; 2023.6 only where a date is expected.
+    full = all(written.count(sep) >= 2 for sep in "-./" if sep in written) and any(
+        sep in written for sep in "-./")
+    return full or "时效" in category
+
+
+def _remove_dates(s: str, dates) -> str:
+    out, pos = [], 0
+    for d in dates:
+        out.append(s[pos:d.start])
+        pos = d.end
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def _deadline(text: str, s: str, dates) -> Target:
+    latest = max(d.date for d in dates)
+    before = s[:dates[0].start]
+    after = s[dates[-1].end:]
+    between = _remove_dates(s[dates[0].start:dates[-1].end], dates)
+    words = _FILLER.sub("", after)
+    note = "".join(p for p in (before, between, words) if p)
+    note = _LEADING_SEP.sub("", note) or None
+    review = None
+    if len(dates) > 1:
+        review = f"{len(dates)} dates in one target; the latest ({latest.isoformat()}) is the deadline"
+    return Target(text=text, kind="deadline", deadline=latest, note=note, review=review)
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", ""))
+
+
+def _notes(*parts: str) -> str | None:
+    note = ",".join(p for p in (_LEADING_SEP.sub("", x) for x in parts) if p)
+    return note or None
+
+
+def _approximate(label: str, rest: str, unit_words: str) -> str | None:
+    if "约" in label or "左右" in unit_words or "左右" in rest or "大约" in label:
+        return "an approximate value (约/左右): check what counts as reaching it"
+    return None
+
+
+def _range(text, m, level1, category, measure) -> Target | None:
+    unit, words, review = _split_unit(m.group("unit"))
+    unit1 = m.group("unit1")
+    if unit1 and _units.convert(1.0, unit1, unit) is None:
+        return None
+    low, high = _number(m.group("low")), _number(m.group("high"))
+    if unit1 and unit1 != unit:
+        low = _units.convert(low, unit1, unit)
+    if low > high:
+        review = review or f"range {m.group('low')}–{m.group('high')} runs backwards"
+        low, high = high, low
+    review = review or _approximate(m.group("label"), m.group("rest"), words)
+    return Target(
+        text=text, kind="range", low=low, high=high, unit=unit,
+        measure=measure or "level", note=_notes(m.group("label"), words, m.group("rest")),
+        review=review,
+    )
+
+
+def _single(text, m, level1, category, measure) -> Target | None:
+    unit, words, review = _split_unit(m.group("unit"))
+    label = m.group("label")
+    op = _WORD_OPS.get(m.group("op") or "")
+    suffix = _SUFFIX_OPS.get(m.group("suffix") or "")
+    if suffix:
+        if op and op != suffix and op != "=":
+            review = review or "the operator before the number and the word after it disagree"
+        op = op if op and op != "=" else suffix
+    if not op and label:
+        # 完成率达到95% or 满意度95%: the label is kept; a trailing op word inside it counts.
+        for word, word_op in _WORD_OPS.items():
+            if label.endswith(word):
+                op, label = word_op, label[: -len(word)]
+                break
+    op = op or "="
+    kind = "rate" if _units.is_percent(unit) else "quantity"
+    measure = measure or infer_measure(kind, unit, level1, category)
+    cost = _is_cost(level1, category)
+    if op in (">=", ">"):
+        direction = "higher"
+        if cost and _units.is_money(unit):
+            review = review or "a 成本指标 with a lower bound (≥): check whether ≤ was meant"
+    elif op in ("<=", "<"):
+        direction = "lower"
+    elif kind == "rate":
+        direction = "higher"          # a bare rate means "at least"
+    elif cost and _units.is_money(unit):
+        direction = "lower"           # a bare amount under 成本 is a spending cap
+    elif measure == "level":
+        direction = "exact"
+    else:
+        direction = "higher"          # a bare count is read as "at least", as finance systems do
+    review = review or _approximate(label, m.group("rest"), words)
+    return Target(
+        text=text, kind=kind, op=op, value=_number(m.group("num")), unit=unit,
+        direction=direction, measure=measure, note=_notes(label, words, m.group("rest")),
+        review=review,
+    )
+
+
+# --- saying how a target was read ---------------------------------------------------------
+
+_KIND_ZH = {"quantity": "数量", "rate": "比率", "range": "区间", "deadline": "时限",
+            "qualitative": "定性"}
+_DIRECTION = {
+    "higher": ("at least", "不低于"), "lower": ("at most", "不高于"),
+    "exact": ("exactly", "等于"),
+}
+_MEASURE_ZH = {"cumulative": "累计", "level": "水平"}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def describe(target: Target, lang: str = "en") -> str:
+    """One line saying how ``target`` was read, e.g. ``quantity: at least 8 个, cumulative``."""
+    zh = lang == "zh"
+    unit = target.unit or ""
+    if target.kind in ("quantity", "rate"):
+        words = _DIRECTION.get(target.direction or "", ("", ""))[1 if zh else 0]
+        body = f"{words} {_fmt(target.value)}{(' ' if not zh else '') + unit if unit else ''}"
+        measure = _MEASURE_ZH.get(target.measure, "") if zh else (target.measure or "")
+        line = f"{body}，{measure}" if zh else f"{body}, {measure}"
+    elif target.kind == "range":
+        sp = "" if zh else " "
+        line = f"{_fmt(target.low)}–{_fmt(target.high)}{sp}{unit}".rstrip()
+    elif target.kind == "deadline":
+        iso = target.deadline.isoformat()
+        line = f"{iso}前完成" if zh else f"done by {iso}"
+    else:
+        line = "按等级评定（达成/部分达成/未达成）" if zh else \
+            "judged by a grade (达成 / 部分达成 / 未达成)"
+    kind = _KIND_ZH[target.kind] if zh else target.kind
+    out = f"{kind}：{line}" if zh else f"{kind}: {line}"
+    if target.note:
+        out += f"（备注：{target.note}）" if zh else f" (note: {target.note})"
+    if target.review:
+        out += f"【需复核：{target.review}】" if zh else f" [review: {target.review}]"
+    return out

@@ -1,14 +1,40 @@
-"""The store: one data directory shared by many processes (DESIGN.md §7).
+"""The store: one data directory shared by many processes (DESIGN.md §7, issues 4 and 7).
 
-INTERFACE STUB — owned by the store work (issues 4 and 7); replace the body, keep the names.
+How the guarantees are kept:
+
+- every file is read afresh (``AtomicStorage`` keeps no handle and no cache), and every
+  read-modify-write happens under that file's ``flock`` lock with a fresh read inside it, so no
+  write is lost and no document id is reused;
+- every write is tmp file + fsync + rename, with the previous generation kept as ``.bak``;
+- damaged, foreign and newer-schema files raise ``JixiaoError`` naming the file and are never
+  written;
+- data is partitioned per unit and budget year (``store.layout``), so a write costs one small
+  file and ``refresh`` re-reads only the files whose signature changed;
+- every write checks the acting user's grants (``store.grants``) and records who did it.
 """
 
 from __future__ import annotations
 
+import gc
+import uuid
+from datetime import date
 from pathlib import Path
 
+from tinydb import TinyDB
+
 from core.dataset import Dataset
-from core.model import ProgressEntry, Settings, SpendingEntry
+from core.errors import JixiaoError
+from core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
+                        SpendingEntry, Unit, now_iso)
+
+from . import grants as rules
+from .audit import AuditEntry, matches
+from .identity import current_user
+from .layout import Layout, PartitionKey
+from .lock import locked, locked_all
+from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
+                        read_partition, signature)
+from .storage import AtomicStorage, read_file
 
 
 class Store:
@@ -16,59 +42,580 @@ class Store:
 
     Every write checks the user's role and unit grants (``core.errors.PermissionDenied``) and
     records its author; damaged or foreign files raise ``core.errors.JixiaoError`` (exit 2).
+    Reading never creates or changes a file; the directory is created by the first write.
     """
 
     def __init__(self, data_dir: Path, *, user: str | None = None):
-        """Open ``data_dir`` (created if missing). ``user`` is the identity seam for tests."""
-        raise NotImplementedError
+        """Open ``data_dir``. ``user`` is the identity seam for tests; otherwise the acting user
+        is the account of the effective uid (``store.identity.current_user``)."""
+        self.layout = Layout(Path(data_dir))
+        self._user = user if user is not None else current_user()
+        self._seen: dict[Path, Signature | None] = {}
+        self._contents: dict[PartitionKey, tuple[set[str], set[str]]] = {}
+        self._indicator_at: dict[str, tuple[PartitionKey, Indicator]] = {}
+        self._project_at: dict[str, tuple[PartitionKey, Project]] = {}
+        self._grants_cache: tuple[Signature | None, list[rules.Grant]] | None = None
 
+    @property
+    def data_dir(self) -> Path:
+        """The data directory."""
+        return self.layout.root
+
+    # --- who ---------------------------------------------------------------------------------
     @property
     def user(self) -> str:
         """The acting user's name."""
-        raise NotImplementedError
+        return self._user
 
-    def role(self) -> str:
-        """'admin', 'manager' or 'owner' — or 'admin' when there are no grants at all."""
-        raise NotImplementedError
+    def role(self) -> str | None:
+        """'admin', 'manager' or 'owner' — 'admin' for anyone when there are no grants at all,
+        ``None`` for a user without a grant in a shared store (may read, may not change)."""
+        return rules.role_of(self.grants(), self._user)
 
     def can_edit_unit(self, unit_code: str) -> bool:
         """Whether the acting user may record progress and spending for ``unit_code``."""
-        raise NotImplementedError
+        return rules.may_edit_unit(self.grants(), self._user, unit_code)
 
+    def grants(self) -> list[rules.Grant]:
+        """Every grant, in the order they were given (re-read when the file changed)."""
+        sig = signature(self.layout.grants)
+        if self._grants_cache is None or self._grants_cache[0] != sig or sig is None:
+            tables = read_file(self.layout.grants, "grants") or {}
+            found = []
+            for doc_id, doc in sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0])):
+                try:
+                    found.append(rules.Grant.from_dict(doc))
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    raise JixiaoError(f"{self.layout.grants} is damaged: grant record {doc_id} "
+                                      "cannot be read. It was left unchanged; restore it from "
+                                      "grants.json.bak beside it.") from None
+            self._grants_cache = (sig, found)
+        return list(self._grants_cache[1])
+
+    def grant(self, user: str, role: str, units: tuple[str, ...] | list[str] = ()) -> rules.Grant:
+        """Give ``user`` the ``role`` (owners: add ``units`` to the ones they hold); admin only.
+
+        The first grant of a store must be an admin; returns the user's grant afterwards.
+        """
+        units = tuple(units)
+        known = self.unit_codes()
+        unknown = [u for u in units if known and u not in known]
+        if unknown:
+            raise JixiaoError(f"unit(s) {', '.join(unknown)} are not in this data directory; "
+                              "check the code, or import the unit's table first")
+        result = self._change_grants(
+            lambda gs: rules.with_grant(gs, user, role, units), "grant",
+            f"{user} → {role}" + (f" for {', '.join(units)}" if units else ""), units)
+        return next(g for g in result if g.user == user.strip())
+
+    def revoke(self, user: str, units: tuple[str, ...] | list[str] | None = None) -> None:
+        """Take away ``user``'s grant, or only some ``units`` of an owner; admin only."""
+        units = tuple(units or ())
+        self._change_grants(lambda gs: rules.without_grant(gs, user, units), "revoke",
+                            f"{user}" + (f" loses {', '.join(units)}" if units else " loses all "
+                                         "rights"), units)
+
+    def _change_grants(self, change, action: str, what: str, units: tuple[str, ...]):
+        path = self.layout.grants
+        with locked(self.layout.lock_of(path)):
+            db = TinyDB(path, storage=AtomicStorage, kind="grants")
+            tables = db.storage.read() or {}
+            current = [rules.Grant.from_dict(d) for _, d in
+                       sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0]))]
+            rules.require_admin(current, self._user, "change grants")
+            new = change(current)
+            tables["grants"] = {str(i): g.to_dict() for i, g in enumerate(new, 1)}
+            audit = dict(tables.get("audit") or {})
+            audit[str(next_doc_id(audit))] = AuditEntry(now_iso(), self._user, action, what,
+                                                        units).to_dict()
+            tables["audit"] = audit
+            db.storage.write(tables)
+        self._grants_cache = None
+        return new
+
+    # --- settings ----------------------------------------------------------------------------
     def settings(self) -> Settings:
-        """The current settings (year, monitoring date, thresholds)."""
-        raise NotImplementedError
+        """The current settings (year, monitoring date, thresholds).
+
+        Without a settings file: the latest budget year present (else this year) and, as
+        monitoring date, today when that is in the year, else the year's last day.
+        """
+        tables = read_file(self.layout.settings, "settings")
+        record = _only(tables, "settings") if tables else None
+        if record is None:
+            return self._default_settings()
+        try:
+            return Settings.from_dict(record)
+        except (KeyError, TypeError, ValueError):
+            raise JixiaoError(f"{self.layout.settings} is damaged: the settings record cannot be "
+                              "read. It was left unchanged; restore it from settings.json.bak."
+                              ) from None
+
+    def _default_settings(self) -> Settings:
+        years = [int(p.parent.name) for p in self.layout.partition_files()]
+        today = date.today()
+        year = max(years) if years else today.year
+        as_of = today.isoformat() if today.year == year else f"{year}-12-31"
+        return Settings(year=year, as_of=as_of)
 
     def save_settings(self, settings: Settings) -> None:
-        """Replace the settings (admin only)."""
-        raise NotImplementedError
+        """Replace the settings (admin only); the change is logged with old and new values."""
+        rules.require_admin(self.grants(), self._user, "change settings")
+        _check_settings(settings)
+        path = self.layout.settings
+        with locked(self.layout.lock_of(path)):
+            tables = read_file(path, "settings")
+            if tables is None:
+                tables = {}
+                changes = f"created: year {settings.year}, as_of {settings.as_of}"
+            else:
+                changes = _settings_diff(self.settings(), settings) or "no change"
+            tables["settings"] = {"1": settings.to_dict()}
+            audit = dict(tables.get("audit") or {})
+            audit[str(next_doc_id(audit))] = AuditEntry(now_iso(), self._user, "settings",
+                                                        changes).to_dict()
+            tables["audit"] = audit
+            AtomicStorage(path, "settings").write(tables)
+
+    # --- reading everything ------------------------------------------------------------------
+    def unit_codes(self) -> set[str]:
+        """The codes of every unit with data, read from the partition files."""
+        codes = set()
+        for path in self.layout.partition_files():
+            part, _ = read_partition(path)
+            codes.add(part.unit.code)
+        return codes
 
     def load(self) -> Dataset:
-        """Everything in the directory, as one ``Dataset``."""
-        raise NotImplementedError
+        """Everything in the directory, as one ``Dataset`` (remembered for ``refresh``)."""
+        dataset = Dataset(settings=self.settings())
+        self._seen = {self.layout.settings: signature(self.layout.settings)}
+        self._contents.clear()
+        # Hundreds of thousands of small objects: the cyclic collector would rescan them
+        # again and again while they are built, and none of them forms a cycle.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for path in self.layout.partition_files():
+                part, sig = read_partition(path)
+                self._merge(dataset, part)
+                self._seen[path] = sig
+        finally:
+            if was_enabled:
+                gc.enable()
+        return dataset
 
     def refresh(self, dataset: Dataset) -> bool:
-        """Bring ``dataset`` up to date with other processes' writes, re-reading only the files
-        that changed since it was loaded; ``True`` when anything changed."""
-        raise NotImplementedError
+        """Bring ``dataset`` (from this store's ``load``) up to date with other processes'
+        writes, re-reading only the files whose signature (inode, size, mtime) changed since;
+        ``True`` when anything changed. Costs one ``stat`` per file when nothing did."""
+        changed = False
+        sig = signature(self.layout.settings)
+        if self._seen.get(self.layout.settings) != sig:
+            dataset.settings = self.settings()
+            self._seen[self.layout.settings] = sig
+            changed = True
+        present = self.layout.partition_files()
+        for path in present:
+            if self._seen.get(path) != signature(path):
+                part, sig = read_partition(path)
+                self._forget(dataset, part.key)
+                self._merge(dataset, part)
+                self._seen[path] = sig
+                changed = True
+        for path in set(self._seen) - set(present) - {self.layout.settings}:
+            # A partition that disappeared (restored elsewhere, moved away by an admin).
+            for key in [k for k in self._contents if self.layout.partition(k) == path]:
+                self._forget(dataset, key)
+            del self._seen[path]
+            changed = True
+        return changed
 
-    def bulk_load(self, dataset: Dataset) -> None:
-        """Write a whole dataset (units, projects, indicators, history) into an empty store."""
-        raise NotImplementedError
+    def _merge(self, dataset: Dataset, part: Partition) -> None:
+        key = part.key
+        pids, iids = set(), set()
+        for p in part.projects:
+            dataset.projects[p.id] = p
+            self._project_at[p.id] = (key, p)
+            pids.add(p.id)
+        for i in part.indicators:
+            dataset.indicators[i.id] = i
+            self._indicator_at[i.id] = (key, i)
+            iids.add(i.id)
+        # Whole histories at once rather than add_progress per entry: this runs for every
+        # entry of the directory at start-up.
+        progress: dict[str, list[ProgressEntry]] = {}
+        for e in part.progress:
+            progress.setdefault(e.indicator_id, []).append(e)
+        spending: dict[str, list[SpendingEntry]] = {}
+        for e in part.spending:
+            spending.setdefault(e.project_id, []).append(e)
+        for target, grouped in ((dataset.progress, progress), (dataset.spending, spending)):
+            for owner, history in grouped.items():
+                if owner in target:
+                    history.extend(target[owner])
+                if len(history) > 1:
+                    history.sort(key=_entry_order)
+                target[owner] = history
+        iids.update(progress)
+        pids.update(spending)
+        # add_unit also drops the dataset's cached child index, which the direct updates need.
+        dataset.add_unit(part.unit)
+        self._contents[key] = (pids, iids)
 
-    def apply_import(self, plan) -> None:
-        """Store an import plan from ``core.importing`` (admin only)."""
-        raise NotImplementedError
+    def _forget(self, dataset: Dataset, key: PartitionKey) -> None:
+        pids, iids = self._contents.pop(key, (set(), set()))
+        for pid in pids:
+            dataset.projects.pop(pid, None)
+            dataset.spending.pop(pid, None)
+            self._project_at.pop(pid, None)
+        for iid in iids:
+            dataset.indicators.pop(iid, None)
+            dataset.progress.pop(iid, None)
+            self._indicator_at.pop(iid, None)
+        if not any(k.unit_code == key.unit_code for k in self._contents):
+            dataset.units.pop(key.unit_code, None)
+        # Re-adding the unit (or any unit) drops the dataset's cached child index.
+        if dataset.units:
+            first = next(iter(dataset.units.values()))
+            dataset.add_unit(first)
 
+    # --- finding one thing without loading everything ----------------------------------------
+    def _locate(self, wanted: str, table: dict) -> tuple[PartitionKey, object]:
+        if wanted in table:
+            return table[wanted]
+        needle = f'"{wanted}"'.encode("utf-8")
+        for path in self.layout.partition_files():
+            # A byte search skips the JSON parse of every partition that cannot hold the id.
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            if needle in raw:
+                part, _ = read_partition(path)
+                for p in part.projects:
+                    self._project_at[p.id] = (part.key, p)
+                for i in part.indicators:
+                    self._indicator_at[i.id] = (part.key, i)
+                if wanted in table:
+                    return table[wanted]
+        raise JixiaoError(f"no such id {wanted!r} in {self.data_dir}")
+
+    def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
+        """The indicator with ``indicator_id`` and its project (``JixiaoError`` if unknown)."""
+        key, indicator = self._locate(indicator_id, self._indicator_at)
+        _, project = self._locate(indicator.project_id, self._project_at)
+        return indicator, project
+
+    def find_project(self, project_id: str) -> Project:
+        """The project with ``project_id`` (``JixiaoError`` if unknown)."""
+        return self._locate(project_id, self._project_at)[1]
+
+    # --- appending history -------------------------------------------------------------------
     def record_progress(self, indicator_id: str, *, as_of: str, actual: str,
                         forecast: str | None = None, likelihood: str | None = None,
                         causes: tuple[str, ...] = (), measures: str | None = None,
                         note: str | None = None) -> ProgressEntry:
         """Append one progress entry, durable when this returns; refuse values that do not fit
         the target (``JixiaoError``) and users who may not edit the unit (``PermissionDenied``)."""
-        raise NotImplementedError
+        try:
+            indicator, project = self.find_indicator(indicator_id)
+        except JixiaoError:
+            raise JixiaoError(f"no indicator with id {indicator_id!r} in {self.data_dir}") from None
+        rules.require_unit(self.grants(), self._user, project.unit_code, "record progress")
+        as_of = _iso_date(as_of, "as_of")
+        actual = (actual or "").strip()
+        if not actual:
+            raise JixiaoError("a progress entry needs an actual value (完成值)")
+        _check_value(indicator, project, actual, "actual value")
+        if forecast is not None and forecast.strip():
+            _check_value(indicator, project, forecast.strip(), "forecast")
+        else:
+            forecast = None
+        if likelihood is not None and likelihood not in LIKELIHOODS:
+            raise JixiaoError(f"likelihood {likelihood!r} is not one of {', '.join(LIKELIHOODS)}")
+        causes = tuple(causes or ())
+        bad = [c for c in causes if c not in CAUSES]
+        if bad:
+            raise JixiaoError(f"cause(s) {', '.join(map(repr, bad))} not among {', '.join(CAUSES)}")
+        entry = ProgressEntry(id=_new_id(), indicator_id=indicator_id, as_of=as_of,
+                              actual=actual,
+                              author=self._user, recorded_at=now_iso(),
+                              forecast=forecast.strip() if forecast else None,
+                              likelihood=likelihood, causes=causes, measures=measures, note=note)
+        self._append(PartitionKey(project.year, project.unit_code), "progress",
+                     compact(entry.to_dict()))
+        return entry
 
     def record_spending(self, project_id: str, *, as_of: str, spent: float,
                         note: str | None = None) -> SpendingEntry:
-        """Append one spending entry (cumulative 万元 as of the date)."""
-        raise NotImplementedError
+        """Append one spending entry (cumulative 万元 as of the date), durable when this
+        returns; owners of the project's unit and admins only."""
+        try:
+            project = self.find_project(project_id)
+        except JixiaoError:
+            raise JixiaoError(f"no project with id {project_id!r} in {self.data_dir}") from None
+        rules.require_unit(self.grants(), self._user, project.unit_code, "record spending")
+        as_of = _iso_date(as_of, "as_of")
+        try:
+            spent = float(spent)
+        except (TypeError, ValueError):
+            raise JixiaoError(f"spent must be a number of 万元, not {spent!r}") from None
+        if not spent >= 0 or spent == float("inf"):
+            raise JixiaoError(f"spent must be a finite number ≥ 0 (万元), not {spent!r}")
+        entry = SpendingEntry(id=_new_id(), project_id=project_id, as_of=as_of, spent=spent,
+                              author=self._user, recorded_at=now_iso(), note=note)
+        self._append(PartitionKey(project.year, project.unit_code), "spending",
+                     compact(entry.to_dict()))
+        return entry
+
+    def _append(self, key: PartitionKey, table: str, doc: dict) -> None:
+        path = self.layout.partition(key)
+        with locked(self.layout.lock_of(path)):
+            if not path.exists():
+                raise JixiaoError(f"{path} disappeared; nothing was recorded")
+            # A new TinyDB per write: its document-id counter and query cache start from the
+            # file as it is now, inside the lock, so no id is reused and nothing stale is seen.
+            db = TinyDB(path, storage=AtomicStorage, kind=KIND)
+            db.table(table, cache_size=0).insert(doc)
+
+    # --- imports -----------------------------------------------------------------------------
+    def apply_import(self, plan) -> dict[PartitionKey, str]:
+        """Store an import plan from ``core.importing`` (admin only).
+
+        Units and projects are upserted; each imported project's indicators become exactly
+        ``plan.indicators`` of that project (history of removed indicators is kept, unused).
+        Partitions that would not change are not written, so re-importing a table changes
+        nothing. Each changed partition gets an audit record in the same write. Returns the
+        summary written per changed partition.
+        """
+        rules.require_admin(self.grants(), self._user, "import target tables")
+        units = {u.code: u for u in getattr(plan, "units", ())}
+        by_key: dict[PartitionKey, list[Project]] = {}
+        for p in plan.projects:
+            by_key.setdefault(PartitionKey(int(p.year), p.unit_code), []).append(p)
+        indicators_of: dict[str, list[Indicator]] = {}
+        for i in plan.indicators:
+            indicators_of.setdefault(i.project_id, []).append(i)
+        for key in by_key:
+            if key.unit_code not in units:
+                raise JixiaoError(f"the import names no unit {key.unit_code!r}; nothing was stored")
+        removed = set(getattr(plan, "removed_indicator_ids", ()) or ())
+        paths = {key: self.layout.partition(key) for key in by_key}
+        written: dict[PartitionKey, str] = {}
+        with locked_all(self.layout.lock_of(p) for p in paths.values()):
+            # Every partition is prepared and checked before the first is written, so a bad
+            # plan or a damaged file stores nothing at all.
+            ready = []
+            for key in sorted(by_key):
+                path = paths[key]
+                tables = read_file(path, KIND) or {}
+                summary = _upsert(tables, units[key.unit_code], by_key[key], indicators_of,
+                                  removed)
+                if summary is None:
+                    continue
+                audit = dict(tables.get("audit") or {})
+                audit[str(next_doc_id(audit))] = AuditEntry(
+                    now_iso(), self._user, "import", summary, (key.unit_code,)).to_dict()
+                tables["audit"] = audit
+                from_tables(path, tables)  # never write what could not be read back
+                ready.append((key, path, tables, summary))
+            for key, path, tables, summary in ready:
+                AtomicStorage(path, KIND).write(tables)
+                written[key] = summary
+        if written and not self.layout.settings.exists():
+            year = int(getattr(plan, "year", None) or min(k.year for k in written))
+            self.save_settings(_default_for(year))
+        return written
+
+    def bulk_load(self, dataset: Dataset) -> None:
+        """Write a whole dataset (units, projects, indicators, history) into an empty store
+        (admin only); the settings too when the store has none. Used by the demo and benches."""
+        rules.require_admin(self.grants(), self._user, "load data")
+        parts: dict[PartitionKey, dict] = {}
+        for p in dataset.projects.values():
+            key = PartitionKey(int(p.year), p.unit_code)
+            tables = parts.setdefault(key, {t: {} for t in
+                                            ("projects", "indicators", "progress", "spending")})
+            tables["projects"][str(len(tables["projects"]) + 1)] = p.to_dict()
+            for i in dataset.indicators_of(p.id):
+                tables["indicators"][str(len(tables["indicators"]) + 1)] = compact(i.to_dict())
+                for e in dataset.progress.get(i.id, ()):
+                    tables["progress"][str(len(tables["progress"]) + 1)] = compact(e.to_dict())
+            for e in dataset.spending.get(p.id, ()):
+                tables["spending"][str(len(tables["spending"]) + 1)] = compact(e.to_dict())
+        for key in parts:
+            if key.unit_code not in dataset.units:
+                raise JixiaoError(f"the dataset has projects of unknown unit {key.unit_code!r}")
+            if self.layout.partition(key).exists():
+                raise JixiaoError(f"{self.layout.partition(key)} exists already; bulk_load only "
+                                  "fills an empty store")
+        for key, tables in sorted(parts.items()):
+            tables["unit"] = {"1": dataset.units[key.unit_code].to_dict()}
+            tables["audit"] = {"1": AuditEntry(now_iso(), self._user, "import",
+                                               f"loaded {len(tables['projects'])} project(s), "
+                                               f"{len(tables['indicators'])} indicator(s)",
+                                               (key.unit_code,)).to_dict()}
+            path = self.layout.partition(key)
+            with locked(self.layout.lock_of(path)):
+                AtomicStorage(path, KIND).write(tables)
+        if not self.layout.settings.exists():
+            self.save_settings(dataset.settings)
+
+    # --- audit -------------------------------------------------------------------------------
+    def log(self, unit: str | None = None, user: str | None = None,
+            since: str | None = None) -> list[AuditEntry]:
+        """Every change — progress, spending, import, grant, settings — oldest first, filtered
+        by unit code, author and first day (ISO date)."""
+        if since is not None:
+            since = _iso_date(since, "since")
+        entries: list[AuditEntry] = []
+        for path, kind in ((self.layout.grants, "grants"), (self.layout.settings, "settings")):
+            tables = read_file(path, kind) or {}
+            for _, doc in sorted((tables.get("audit") or {}).items(), key=lambda kv: int(kv[0])):
+                entries.append(AuditEntry.from_dict(doc))
+        for path in self.layout.partition_files():
+            part, _ = read_partition(path)
+            if unit is not None and part.unit.code != unit:
+                continue
+            entries.extend(_history_entries(part))
+        wanted = [e for e in entries if matches(e, unit=unit, user=user, since=since)]
+        wanted.sort(key=lambda e: e.at)
+        return wanted
+
+    # --- checking ----------------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Verify the whole data directory without changing anything; the problems found, each
+        naming its file and what to do (an empty list means all is well)."""
+        from .check import check_directory
+
+        return check_directory(self.layout)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _entry_order(entry) -> tuple[str, str]:
+    return (entry.as_of, entry.recorded_at)
+
+
+def _only(tables: dict, name: str) -> dict | None:
+    table = tables.get(name) or {}
+    return next(iter(table.values()), None) if isinstance(table, dict) else None
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _iso_date(value, what: str) -> str:
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise JixiaoError(f"{what} must be a date in the form YYYY-MM-DD, not {value!r}") from None
+
+
+def _default_for(year: int) -> Settings:
+    today = date.today()
+    return Settings(year=year, as_of=today.isoformat() if today.year == year else f"{year}-12-31")
+
+
+def _check_settings(settings: Settings) -> None:
+    if not isinstance(settings.year, int) or not 1990 <= settings.year <= 2200:
+        raise JixiaoError(f"year must be a budget year like 2023, not {settings.year!r}")
+    _iso_date(settings.as_of, "the monitoring date")
+    for name, value in settings.thresholds.to_dict().items():
+        if not isinstance(value, (int, float)) or value != value or value < 0:
+            raise JixiaoError(f"threshold {name} must be a number ≥ 0, not {value!r}")
+
+
+def _settings_diff(old: Settings, new: Settings) -> str:
+    parts = []
+    if old.year != new.year:
+        parts.append(f"year {old.year} → {new.year}")
+    if old.as_of != new.as_of:
+        parts.append(f"as_of {old.as_of} → {new.as_of}")
+    a, b = old.thresholds.to_dict(), new.thresholds.to_dict()
+    parts += [f"{k} {a[k]} → {b[k]}" for k in a if a[k] != b.get(k)]
+    return ", ".join(parts)
+
+
+def _check_value(indicator: Indicator, project: Project, text: str, what: str) -> None:
+    from core import readings, status
+
+    target_of = getattr(status, "target_of", None)
+    if target_of is None:
+        return  # the status engine predates target_of: nothing to check against
+    try:
+        target = target_of(indicator, project.year)
+        problem = readings.check_actual(text, target)
+    except NotImplementedError:
+        return
+    if problem:
+        raise JixiaoError(f"{what} {text!r} does not fit the target {indicator.target_text!r} of "
+                          f"{indicator.name!r}: {problem}")
+
+
+def _upsert(tables: dict, unit: Unit, projects: list[Project],
+            indicators_of: dict[str, list[Indicator]], removed_ids: set[str]) -> str | None:
+    """Apply one partition's share of an import to its raw ``tables``; a summary, or ``None``
+    when nothing changed."""
+    changed = False
+    unit_doc = unit.to_dict()
+    if _only(tables, "unit") != unit_doc:
+        tables["unit"] = {"1": unit_doc}
+        changed = True
+    proj = dict(tables.get("projects") or {})
+    by_pid = {d.get("id"): k for k, d in proj.items()}
+    inds = dict(tables.get("indicators") or {})
+    added = updated = removed = 0
+    for p in projects:
+        doc = p.to_dict()
+        k = by_pid.get(p.id)
+        if k is None:
+            proj[str(next_doc_id(proj))] = doc
+            changed = True
+        elif proj[k] != doc:
+            proj[k] = doc
+            changed = True
+        new = {i.id: compact(i.to_dict()) for i in indicators_of.get(p.id, ())}
+        for k2 in [k2 for k2, d in inds.items() if d.get("project_id") == p.id]:
+            old = inds[k2]
+            if old.get("id") not in new or old.get("id") in removed_ids:
+                del inds[k2]
+                removed += 1
+            else:
+                doc2 = new.pop(old["id"])
+                if doc2 != old:
+                    inds[k2] = doc2
+                    updated += 1
+        for doc2 in new.values():
+            inds[str(next_doc_id(inds))] = doc2
+            added += 1
+    if not (changed or added or updated or removed):
+        return None
+    tables["projects"] = proj
+    tables["indicators"] = inds
+    names = ", ".join(p.name for p in projects)
+    return (f"import {len(projects)} project(s) ({names}): {added} indicator(s) added, "
+            f"{updated} changed, {removed} removed")
+
+
+def _history_entries(part: Partition) -> list[AuditEntry]:
+    names = {i.id: i.name for i in part.indicators}
+    pnames = {p.id: p.name for p in part.projects}
+    units = (part.unit.code,)
+    out = list(part.audit)
+    for e in part.progress:
+        what = f"{names.get(e.indicator_id, e.indicator_id)} [{e.indicator_id}] as of {e.as_of}: " \
+               f"actual {e.actual}"
+        if e.forecast:
+            what += f", forecast {e.forecast}"
+        if e.likelihood:
+            what += f", {e.likelihood}"
+        if e.note:
+            what += f", note {e.note}"
+        out.append(AuditEntry(e.recorded_at, e.author, "progress", what, units))
+    for e in part.spending:
+        what = f"{pnames.get(e.project_id, e.project_id)} [{e.project_id}] as of {e.as_of}: " \
+               f"spent {e.spent:g} 万元"
+        out.append(AuditEntry(e.recorded_at, e.author, "spending", what, units))
+    return out

@@ -1,0 +1,452 @@
+"""The measurements of ``bench/run.py``, each run in a fresh child process.
+
+``python bench/measure.py KIND ARGS...`` prints one JSON object on its last stdout line: the
+figures it measured, and under ``"missing"`` the figures it could not take with the reason (a
+piece of jixiao that has not landed yet, or that failed). It never prints a made-up number.
+
+Kinds:
+
+* ``bare`` — a minimal Textual app that shows one static line, headless, exits when interactive.
+* ``startup DIR`` — ``jixiao --data DIR`` through the real console-script entry point, headless,
+  exits when its first screen is interactive (ready, loading workers finished, screen idle).
+* ``tui DIR`` — the jixiao app under ``App.run_test``: key-press floor, cursor moves, the triage
+  view and a search.
+* ``core DIR`` — load the store, recompute every status at other monitoring dates, build and dump
+  two quarterly snapshots, diff them.
+* ``record DIR NAIVE_FILE`` — record progress entries through the store (on a copy of DIR), and
+  the same append into one default-storage TinyDB file (on a copy of NAIVE_FILE).
+
+Processes are fresh so that each figure includes no cache warmed by another, and so the parent
+can read each child's own peak RSS (``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+T0 = time.perf_counter()
+
+# --- helpers -----------------------------------------------------------------------------------
+RESULT: dict = {"missing": {}}
+
+
+def _missing(keys, exc: BaseException | str) -> None:
+    """Record why ``keys`` could not be measured (a stub, an import error, a crash)."""
+    if isinstance(exc, BaseException):
+        chain, e = [], exc
+        while e is not None and len(chain) < 10:  # WorkerFailed wraps the worker's exception
+            chain.append(e)
+            e = getattr(e, "error", None) or e.__cause__ or e.__context__
+        if any(isinstance(e, NotImplementedError) for e in chain):
+            exc = next(e for e in chain if isinstance(e, NotImplementedError))
+        if isinstance(exc, NotImplementedError):
+            why = "not implemented yet (stub)"
+        elif isinstance(exc, ImportError):
+            why = f"not landed yet ({exc})"
+        else:
+            tb = traceback.extract_tb(exc.__traceback__)
+            where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+            why = f"failed: {type(exc).__name__}: {exc}"[:200] + where
+    else:
+        why = exc
+    for k in ([keys] if isinstance(keys, str) else keys):
+        RESULT["missing"][k] = why
+
+
+def _emit() -> None:
+    print(json.dumps(RESULT, ensure_ascii=False))
+
+
+def _timed(fn, reps: int, budget_s: float, *, min_reps: int = 1) -> list[float]:
+    """Wall times of ``fn()`` (seconds): ``reps`` runs, fewer when over ``budget_s``."""
+    times = []
+    start = time.perf_counter()
+    for i in range(reps):
+        t = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - t)
+        if i + 1 >= min_reps and time.perf_counter() - start > budget_s:
+            break
+    return times
+
+
+# --- Textual start-up --------------------------------------------------------------------------
+LONG_RUNNING_GROUPS = {"poll"}
+"""Worker groups that run for the life of the app (jixiao polls ``Store.refresh`` in one): never
+waited for, or nothing would ever count as settled."""
+
+
+async def _workers_done(app) -> None:
+    """Wait until every worker except the long-running ones has finished."""
+    while any(w.is_running and w.group not in LONG_RUNNING_GROUPS for w in app.workers):
+        await asyncio.sleep(0.002)
+
+
+async def _until_interactive(pilot) -> None:
+    """Wait until the app is interactive: ready (the auto-pilot starts after ``on_ready``), its
+    loading workers finished (their results handed to the UI), and the screen idle after the
+    refresh that shows them."""
+    app = pilot.app
+    await _workers_done(app)
+    await pilot.pause()
+    await _workers_done(app)
+
+
+STATE: dict = {}
+
+
+def _headless_autopilot(exit_after=_until_interactive):
+    """Patch ``App.run`` so any app runs headless and exits once interactive; ``STATE`` records
+    the app and whether it got there."""
+    from textual.app import App
+
+    original = App.run
+
+    def run(self, *args, **kwargs):
+        async def auto_pilot(pilot):
+            await exit_after(pilot)
+            # jixiao shows its data once `browser` is set; an app without one (the bare app)
+            # is interactive as soon as it is ready.
+            STATE["interactive"] = getattr(pilot.app, "browser", True) is not None
+            pilot.app.exit()
+
+        STATE["app"] = self
+        kwargs.update(headless=True, auto_pilot=auto_pilot, size=(160, 50))
+        return original(self, *args, **kwargs)
+
+    App.run = run
+
+
+def _check_interactive(key: str) -> None:
+    """Turn an app that crashed or never showed its data into a missing figure."""
+    app = STATE.get("app")
+    if app is None:
+        _missing(key, "no Textual app was started")
+    elif not STATE.get("interactive"):
+        exc = getattr(app, "_exception", None)
+        _missing(key, exc if exc is not None else "the app exited before its data was on screen")
+
+
+def bare() -> None:
+    """A minimal Textual app with one static line, headless, until interactive."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App):
+        """One static line."""
+
+        def compose(self) -> ComposeResult:
+            yield Static("jixiao bench: one static line")
+
+    _headless_autopilot()
+    Bare().run()
+    _check_interactive("bare")
+
+
+def startup(data_dir: str) -> None:
+    """``jixiao --data DIR`` as a user starts it, but headless and exiting when interactive."""
+    _headless_autopilot()
+    from tui.cli import main
+
+    code = main(["--data", data_dir])
+    _check_interactive("startup")
+    if code and not RESULT["missing"]:
+        _missing("startup", f"jixiao exited with status {code}")
+
+
+# --- the TUI under run_test --------------------------------------------------------------------
+async def _settle(pilot) -> None:
+    """Wait until every effect of the last input is on screen: workers done, no pending messages,
+    and the process idle (a ``pause`` that returns at its first 20 ms slice)."""
+    app = pilot.app
+    while True:
+        await _workers_done(app)
+        t = time.perf_counter()
+        await pilot.pause()
+        if time.perf_counter() - t < 0.045 and not any(
+                w.is_running and w.group not in LONG_RUNNING_GROUPS for w in app.workers):
+            return
+
+
+async def _press_timed(pilot, key: str) -> tuple[float, float]:
+    """``(wall, cpu)`` seconds of pressing ``key`` until settled."""
+    w, c = time.perf_counter(), time.process_time()
+    await pilot.press(key)
+    await _settle(pilot)
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def _unbound_key(app) -> str:
+    """A key nothing is bound to, to measure the floor of a key press + settle."""
+    bound = set(app.active_bindings)
+    for key in ("f19", "f18", "f17", "f16", "f15"):
+        if key not in bound:
+            return key
+    return "f20"
+
+
+async def _tui_session(app, reps: int) -> None:
+    """Drive the app: floor, cursor moves, triage view, search. Fills ``RESULT``."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        t = time.perf_counter()
+        await _settle(pilot)
+        RESULT["tui_open_s"] = time.perf_counter() - t
+        noop = _unbound_key(pilot.app)
+        floors = [await _press_timed(pilot, noop) for _ in range(max(5, reps))]
+        floor_w = statistics.median(w for w, _ in floors)
+        floor_c = statistics.median(c for _, c in floors)
+        RESULT["tui_floor_ms"] = floor_w * 1000
+        RESULT["tui_floor_cpu_ms"] = floor_c * 1000
+
+        def record(name: str, samples: list[tuple[float, float]]) -> None:
+            # The figure is what the user waits for beyond the harness' own cost of a key press:
+            # median wall time minus the floor, and the same for process CPU time.
+            RESULT[name] = max(0.0, statistics.median(w for w, _ in samples) - floor_w) * 1000
+            RESULT[name.replace("_ms", "_cpu_ms")] = max(
+                0.0, statistics.median(c for _, c in samples) - floor_c) * 1000
+
+        # Cursor: down/up alternately (so the cursor stays where the data is) in each pane:
+        # units (switches unit: refills projects and indicators), projects (refills indicators),
+        # indicators (updates the detail pane). The figure is the slowest pane's median.
+        try:
+            per_pane = {}
+            for pane in ("units", "projects", "indicators"):
+                pilot.app.query_one(f"#{pane}").focus()
+                await _settle(pilot)
+                samples = [await _press_timed(pilot, "down" if i % 2 == 0 else "up")
+                           for i in range(2 * reps)]
+                record(f"cursor_{pane}_ms", samples)
+                per_pane[pane] = samples
+            worst = max(per_pane, key=lambda p: RESULT[f"cursor_{p}_ms"])
+            record("cursor_ms", per_pane[worst])
+            pilot.app.query_one("#units").focus()
+            await _settle(pilot)
+        except Exception as exc:  # noqa: BLE001 — report and go on with the other figures
+            _missing(["cursor_ms"], exc)
+
+        # Triage (`r`, a modal screen): open it, then close it again with Escape.
+        screen0 = pilot.app.screen
+        try:
+            samples = []
+            for _ in range(reps):
+                samples.append(await _press_timed(pilot, "r"))
+                if pilot.app.screen is screen0:
+                    raise RuntimeError("`r` did not open a triage view")
+                await _back_to(pilot, screen0)
+            record("triage_ms", samples)
+        except Exception as exc:  # noqa: BLE001
+            _missing(["triage_ms"], exc)
+
+        # Search (`/`, live as you type): open it, type the query key by key, Enter (jumps to
+        # the first hit). The figure is the slowest single step (what a user waits for after
+        # one key), median over the repetitions; the first search also builds the index, shown
+        # apart as search_first_ms.
+        try:
+            queries = ["满意度", "网络安全", "河湖长制", "301"]
+            worst = []
+            for i in range(reps + 1):
+                await pilot.press("/")
+                await _settle(pilot)
+                if pilot.app.screen is screen0:
+                    raise RuntimeError("`/` did not open a search view")
+                steps = [await _press_timed(pilot, ch) for ch in queries[i % len(queries)]]
+                steps.append(await _press_timed(pilot, "enter"))
+                worst.append(max(steps))
+                await _back_to(pilot, screen0)
+            RESULT["search_first_ms"] = max(0.0, worst[0][0] - floor_w) * 1000
+            record("search_ms", worst[1:])
+        except Exception as exc:  # noqa: BLE001
+            _missing(["search_ms"], exc)
+
+
+async def _back_to(pilot, screen) -> None:
+    """Press Escape until ``screen`` is on top again."""
+    for _ in range(4):
+        if pilot.app.screen is screen:
+            return
+        await pilot.press("escape")
+        await _settle(pilot)
+
+
+def tui(data_dir: str, reps: str = "7") -> None:
+    """The TUI figures: build the app the way ``jixiao --data DIR`` does, then drive it."""
+    captured = {}
+    from textual.app import App
+
+    def capture(self, *args, **kwargs):
+        captured["app"] = self
+
+    App.run = capture  # let the real launch path build the app, then take it over
+    from tui.cli import main
+
+    main(["--data", data_dir])
+    if "app" not in captured:
+        raise RuntimeError("jixiao did not start a Textual app")
+    asyncio.run(_tui_session(captured["app"], int(reps)))
+
+
+# --- core: recompute, snapshot, diff -----------------------------------------------------------
+def core(data_dir: str) -> None:
+    """Recompute, snapshot and diff figures on the data set loaded through the store."""
+    from store.repository import Store
+
+    t = time.perf_counter()
+    ds = Store(Path(data_dir), user="bench").load()
+    RESULT["load_s"] = time.perf_counter() - t
+    RESULT["n_indicators"] = len(ds.indicators)
+    n = len(ds.indicators)
+    try:
+        from core.status import evaluate
+
+        t = time.perf_counter()
+        evaluate(ds)  # the app's first evaluation at the stored monitoring date
+        RESULT["evaluate_first_s"] = time.perf_counter() - t
+        dates = ["2023-06-30", "2023-09-30", "2023-03-31", "2023-12-31", "2023-08-15"]
+        times = _timed(lambda i: evaluate(ds, dates[i % len(dates)]), 5, 20.0 if n > 50000 else 10.0)
+        RESULT["recompute_s"] = statistics.median(times)
+    except Exception as exc:  # noqa: BLE001
+        _missing(["recompute_s"], exc)
+    q2 = q3 = None
+    try:
+        from core.snapshot import build_snapshot, dump_snapshot
+
+        def snap(as_of: str) -> str:
+            return dump_snapshot(build_snapshot(ds, as_of, generated_at="2023-07-31T00:00:00+08:00"))
+
+        out: dict[int, str] = {}
+        times = _timed(lambda i: out.__setitem__(i, snap("2023-06-30")), 3, 20.0)
+        RESULT["snapshot_s"] = statistics.median(times)
+        q2 = out[0]
+        q3 = snap("2023-09-30")
+        RESULT["snapshot_mb"] = len(q2.encode()) / 1e6
+    except Exception as exc:  # noqa: BLE001
+        _missing(["snapshot_s", "diff_s"], exc)
+    if q2 is not None:
+        try:
+            diff_fn = _diff_function()
+
+            def diff(_i):
+                # `jixiao diff OLD NEW` parses both files and compares them: time both.
+                diff_fn(json.loads(q2), json.loads(q3))
+
+            RESULT["diff_s"] = statistics.median(_timed(diff, 3, 15.0))
+        except Exception as exc:  # noqa: BLE001
+            _missing(["diff_s"], exc)
+
+
+def _diff_function():
+    """The public two-snapshot diff function of ``core.snapshot_diff``."""
+    import inspect
+
+    import core.snapshot_diff as sd
+
+    for name in ("diff_snapshots", "diff", "compare_snapshots", "compare"):
+        fn = getattr(sd, name, None)
+        if callable(fn):
+            return fn
+    candidates = [f for n, f in inspect.getmembers(sd, inspect.isfunction)
+                  if f.__module__ == sd.__name__ and not n.startswith("_")
+                  and len(inspect.signature(f).parameters) >= 2 and "diff" in n]
+    if not candidates:
+        raise ImportError("no diff function found in core.snapshot_diff")
+    return candidates[0]
+
+
+# --- store writes ------------------------------------------------------------------------------
+_COUNT_TARGET = re.compile(r"^≥\d+个$")
+
+
+def record(data_dir: str, naive_file: str) -> None:
+    """Record progress entries through the store, and the naive single-file TinyDB append."""
+    tmp = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    try:
+        _record_store(Path(data_dir), tmp)
+        _record_naive(Path(naive_file), tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _record_store(data_dir: Path, tmp: Path) -> None:
+    try:
+        from store.repository import Store
+
+        copy = tmp / "store"
+        shutil.copytree(data_dir, copy)  # keep the cached data set pristine
+        store = Store(copy, user="bench")
+        ds = store.load()
+        # Count targets (≥N个) in different units: `3` fits them whatever the parser's details.
+        by_unit: dict[str, str] = {}
+        for ind in ds.indicators.values():
+            if _COUNT_TARGET.match(ind.target_text):
+                unit = ds.projects[ind.project_id].unit_code
+                by_unit.setdefault(unit, ind.id)
+        ids = [by_unit[u] for u in sorted(by_unit)]
+        del ds
+        store.record_progress(ids[0], as_of="2023-07-31", actual="3")  # warm-up, not counted
+        times = _timed(lambda i: store.record_progress(ids[(i + 1) % len(ids)], as_of="2023-07-31",
+                                                       actual=str(4 + i % 3), note="bench"),
+                       21, 10.0, min_reps=5)
+        RESULT["record_ms"] = statistics.median(times) * 1000
+        RESULT["record_reps"] = len(times)
+    except Exception as exc:  # noqa: BLE001
+        _missing(["record_ms"], exc)
+
+
+def _record_naive(naive_file: Path, tmp: Path) -> None:
+    from tinydb import TinyDB
+
+    copy = tmp / "naive.json"
+    shutil.copyfile(naive_file, copy)
+    db = TinyDB(copy)  # default JSONStorage: each write re-reads and re-writes the whole file
+    progress = db.table("progress")
+
+    def insert(i: int) -> None:
+        progress.insert({"id": f"Ebench{i:06d}", "indicator_id": "bench", "as_of": "2023-07-31",
+                         "actual": "3", "author": "bench", "recorded_at": "2023-07-31T10:00:00+08:00",
+                         "forecast": None, "likelihood": None, "causes": [], "measures": None,
+                         "note": "bench"})
+
+    times = _timed(insert, 15, 8.0, min_reps=3)
+    db.close()
+    RESULT["naive_record_ms"] = statistics.median(times) * 1000
+    RESULT["naive_record_reps"] = len(times)
+    RESULT["naive_file_mb"] = naive_file.stat().st_size / 1e6
+
+
+KINDS = {"bare": bare, "startup": startup, "tui": tui, "core": core, "record": record}
+
+
+def main(argv: list[str]) -> int:
+    """Run one measurement kind; print its JSON result as the last stdout line."""
+    kind, args = argv[0], argv[1:]
+    try:
+        KINDS[kind](*args)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 — the parent shows the reason, not a traceback
+        _missing([f"{kind}"], exc)
+        traceback.print_exc(file=sys.stderr)
+    if kind in ("tui", "core", "record"):
+        _emit()
+    elif RESULT["missing"]:
+        _emit()  # bare/startup print only on failure: their figure is the parent's wall time
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

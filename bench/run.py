@@ -1,0 +1,236 @@
+"""One command that measures jixiao at city and province scale (issue 8).
+
+    python bench/run.py [--sizes 1000,20000,100000] [--seed 1] [--json]
+
+For each size it builds (once, cached under ``bench/out/``) a generated data set written through
+the store, then measures in fresh child processes (``bench/measure.py``) and prints medians:
+
+========================  ====================================================================
+``startup_s``             spawn of ``jixiao --data DIR`` (headless) → first interactive screen
+``bare_textual_s``        the same for a minimal Textual app with one static line (the floor)
+``record_ms``             one progress entry through ``Store.record_progress``, durable
+``naive_record_ms``       the same append into ONE TinyDB file, default ``JSONStorage``
+``recompute_s``           ``evaluate(dataset, other_date)`` after a monitoring-date change
+``triage_ms``             ``r`` → triage view on screen, minus the key-press floor
+``search_ms``             ``/`` + query: slowest single keystroke, minus the floor
+``cursor_ms``             ``down``/``up`` in the panes, minus the floor
+``snapshot_s``            ``build_snapshot`` + ``dump_snapshot`` of a quarter
+``diff_s``                parse two snapshot documents + diff them
+``peak_rss_mb``           peak RSS of a fresh app process with the data set open and used
+========================  ====================================================================
+
+The table ends with the ratios ``startup_s / bare_textual_s`` and ``naive_record_ms /
+record_ms`` (each from the same run: the machine is shared and noisy, ratios travel better than
+absolute figures). A figure whose piece of jixiao has not landed or failed prints as ``—`` (JSON
+``null``) with the reason on stderr; nothing is ever estimated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generate import ensure  # noqa: E402
+
+MEASURE = ROOT / "bench" / "measure.py"
+
+KEYS = ("startup_s", "bare_textual_s", "record_ms", "naive_record_ms", "recompute_s",
+        "triage_ms", "search_ms", "cursor_ms", "snapshot_s", "diff_s", "peak_rss_mb")
+"""The figures per size, in table order; ``--json`` prints exactly these keys."""
+
+TARGETS = {"startup_s": 1.5, "record_ms": 20, "recompute_s": 0.5, "triage_ms": 100,
+           "search_ms": 100, "cursor_ms": 100, "snapshot_s": 3, "diff_s": 2, "peak_rss_mb": 400}
+"""The targets at 100k indicators (DESIGN.md §11, issues 3-6 and 8): a figure must be ≤ these."""
+
+EXTRAS = ("startup_rss_mb", "load_s", "evaluate_first_s", "snapshot_mb", "tui_open_s",
+          "tui_floor_ms", "triage_cpu_ms", "search_cpu_ms", "cursor_cpu_ms", "search_first_ms",
+          "naive_file_mb", "store_mb", "store_files")
+"""Context printed under the table (not in ``--json``): what the main figures rest on."""
+
+
+def log(msg: str) -> None:
+    """Progress on stderr, so ``--json`` output stays clean."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def spawn(args: list[str], timeout: float) -> dict:
+    """Run ``python bench/measure.py ARGS`` and return its wall time (spawn → exit), its own
+    peak RSS (``os.wait4``, so no other child's peak leaks in), exit status and output."""
+    out_path = ROOT / "bench" / "out" / f".child-{os.getpid()}.out"
+    err_path = out_path.with_suffix(".err")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        t = time.perf_counter()
+        p = subprocess.Popen([sys.executable, str(MEASURE), *args], stdout=out, stderr=err,
+                             stdin=subprocess.DEVNULL, cwd=ROOT)
+        timer = threading.Timer(timeout, p.kill)
+        timer.start()
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen consistent
+    stdout = out_path.read_text(errors="replace")
+    stderr = err_path.read_text(errors="replace")
+    result = {}
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+    if lines:
+        try:
+            result = json.loads(lines[-1])
+        except ValueError:
+            pass
+    if p.returncode and not result.get("missing"):
+        why = "timed out" if p.returncode == -9 else f"exit {p.returncode}: " + (
+            stderr.strip().splitlines() or ["no output"])[-1][:200]
+        result.setdefault("missing", {})[args[0]] = why
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "rc": p.returncode,
+            "result": result, "stderr": stderr}
+
+
+def _reasons(result: dict) -> dict:
+    return result.get("missing") or {}
+
+
+def measure_size(n: int, seed: int) -> tuple[dict, dict, dict]:
+    """``(figures, extras, missing)`` for one size."""
+    figures: dict = {k: None for k in KEYS}
+    extras: dict = {}
+    missing: dict = {}
+    store_dir, naive = ensure(n, seed, log=log)
+    files = [f for f in store_dir.rglob("*") if f.is_file()]
+    extras["store_files"] = len(files)
+    extras["store_mb"] = sum(f.stat().st_size for f in files) / 1e6
+    big = n >= 50000
+    timeout = 300.0 if big else 120.0
+
+    # Start-up: jixiao and the bare app alternate, so both see the same noise.
+    log(f"n={n}: start-up (jixiao vs bare Textual)")
+    starts, bares, rss = [], [], []
+    reps, budget, t0 = (3 if big else 5), (60.0 if big else 30.0), time.perf_counter()
+    for i in range(reps):
+        b = spawn(["bare"], 60)
+        if b["rc"] == 0:
+            bares.append(b["wall"])
+        else:
+            missing["bare_textual_s"] = next(iter(_reasons(b["result"]).values()), "failed")
+        s = spawn(["startup", str(store_dir)], timeout)
+        if s["rc"] == 0:
+            starts.append(s["wall"])
+            rss.append(s["rss_mb"])
+        else:
+            missing["startup_s"] = next(iter(_reasons(s["result"]).values()), "failed")
+            break  # a start-up that fails once will fail again
+        if i >= 1 and time.perf_counter() - t0 > budget:
+            break
+    if bares:
+        figures["bare_textual_s"] = statistics.median(bares)
+    if starts:
+        figures["startup_s"] = statistics.median(starts)
+        extras["startup_rss_mb"] = max(rss)
+
+    for kind, args in (("record", [str(store_dir), str(naive)]), ("core", [str(store_dir)]),
+                       ("tui", [str(store_dir)])):
+        log(f"n={n}: {kind}")
+        r = spawn([kind, *args], timeout)
+        res = r["result"]
+        for k, v in res.items():
+            if k in figures:
+                figures[k] = v
+            elif k != "missing":
+                extras[k] = v
+        for k, why in _reasons(res).items():
+            if k == kind:  # the whole child failed: every figure it owns is missing
+                owned = {"record": ("record_ms", "naive_record_ms"),
+                         "core": ("recompute_s", "snapshot_s", "diff_s"),
+                         "tui": ("triage_ms", "search_ms", "cursor_ms", "peak_rss_mb")}[kind]
+                for o in owned:
+                    if figures.get(o) is None:
+                        missing.setdefault(o, why)
+            else:
+                missing[k] = why
+        if kind == "tui" and r["rc"] == 0 and not (_reasons(res).keys() & {"tui"}):
+            figures["peak_rss_mb"] = r["rss_mb"]
+        if r["rc"] and r["stderr"]:
+            log(f"n={n}: {kind} child stderr (tail): " + r["stderr"].strip()[-400:])
+    for k in KEYS:
+        if figures[k] is None:
+            missing.setdefault(k, "not measured")
+        else:
+            missing.pop(k, None)
+    return figures, extras, missing
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, int):
+        return str(v)
+    a = abs(v)
+    return f"{v:,.0f}" if a >= 100 else f"{v:.1f}" if a >= 10 else f"{v:.2f}" if a >= 1 else f"{v:.3f}"
+
+
+def _ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def table(results: dict[int, tuple[dict, dict, dict]]) -> str:
+    """The markdown table: figures, the 100k target and whether the largest size meets it,
+    context rows, then the two ratios."""
+    sizes = sorted(results)
+    largest = sizes[-1]
+    head = ["figure", *(f"{n:,}" for n in sizes), "target (100k)", f"met at {largest:,}"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * len(sizes) + "---:|:---:|"]
+    for k in KEYS:
+        vals = [results[n][0][k] for n in sizes]
+        tgt = TARGETS.get(k)
+        met = "" if tgt is None or vals[-1] is None else ("yes" if vals[-1] <= tgt else "**NO**")
+        lines.append("| " + " | ".join([k, *map(_fmt, vals), f"≤ {tgt}" if tgt else "", met]) + " |")
+    for k in EXTRAS:
+        vals = [results[n][1].get(k) for n in sizes]
+        if any(v is not None for v in vals):
+            lines.append("| " + " | ".join([f"<sub>{k}</sub>", *map(_fmt, vals), "", ""]) + " |")
+    r1 = [_ratio(results[n][0]["startup_s"], results[n][0]["bare_textual_s"]) for n in sizes]
+    r2 = [_ratio(results[n][0]["naive_record_ms"], results[n][0]["record_ms"]) for n in sizes]
+    lines.append("| " + " | ".join(["**startup_s / bare_textual_s**", *map(_fmt, r1), "", ""]) + " |")
+    lines.append("| " + " | ".join(["**naive_record_ms / record_ms**", *map(_fmt, r2), "", ""]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every size, print the table (or ``--json``); exit 0 even when figures are missing."""
+    ap = argparse.ArgumentParser(description="Measure jixiao at city and province scale.")
+    ap.add_argument("--sizes", default="1000,20000,100000",
+                    help="comma-separated indicator counts (default: 1000,20000,100000)")
+    ap.add_argument("--seed", type=int, default=1, help="data-set seed (default: 1)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object keyed by size")
+    args = ap.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    t0 = time.perf_counter()
+    results = {}
+    for n in sizes:
+        results[n] = measure_size(n, args.seed)
+        for k, why in sorted(results[n][2].items()):
+            log(f"n={n}: {k} missing: {why}")
+    log(f"done in {time.perf_counter() - t0:.0f} s")
+    if args.json:
+        print(json.dumps({str(n): {k: results[n][0][k] for k in KEYS} for n in sizes}, indent=2))
+    else:
+        print(table(results))
+        notes = sorted({f"{k}: {why}" for n in sizes for k, why in results[n][2].items()})
+        for note in notes:
+            print(f"- missing {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""Planning an import: what a file of target tables would add, change and leave alone.
+
+CONTRACT WITH THE STORE (``store.repository.Store.apply_import(plan)``):
+
+* ``plan_import`` is pure: it reads a ``TargetTables`` and the current ``Dataset`` and returns an
+  ``ImportPlan``. It never writes. ``--dry-run`` prints the plan and stops there.
+* ``apply_import`` stores the plan in one go (all or nothing), as the acting admin:
+  upsert every ``plan.units`` (by ``code``), every ``plan.projects`` (by ``id``), every
+  ``plan.indicators`` (by ``id``); delete the indicator records listed in
+  ``plan.removed_indicator_ids`` but **keep their progress entries** (history is append-only and
+  never lost; if a later table brings the same row back, its id is the same and the history
+  reappears). Projects and units not in the plan are not touched. Progress and spending are
+  never part of a plan.
+* Ids are stable: ``Project.make_id(unit_code, year, name)`` and
+  ``Indicator.make_id(project_id, level1, category, name, occurrence)``, so a matched indicator
+  keeps its id and therefore its progress. A user's ``measure`` override is carried over.
+* ``plan.indicators`` is the complete new indicator list of each project in ``plan.projects``;
+  an indicator of such a project that is in neither list does not exist.
+* When ``plan.is_noop`` the store may skip the write altogether.
+* If the store has no settings yet, ``plan.year`` is the natural budget year to start with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dataset import Dataset
+from .model import Indicator, Project, Unit
+from .tables import ProjectTable, TargetTables, year_from_text
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One unit, project or indicator in the report: what it is and, if changed, which fields."""
+
+    kind: str  # 'unit' | 'project' | 'indicator'
+    id: str
+    label: str
+    fields: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would store, and the report that goes with it.
+
+    Stored by ``Store.apply_import`` (see the contract at the top of this module):
+
+    * ``units`` — every unit named in the file, to upsert by code.
+    * ``projects`` — every project in the file, to upsert by id (``year`` already resolved).
+    * ``indicators`` — the full new indicator list of each of those projects, to upsert by id,
+      ``order`` 0.. in table order; matched indicators keep their id and ``measure``.
+    * ``removed_indicator_ids`` — indicators of those projects that the new table no longer has:
+      delete the indicator records, keep their progress entries.
+
+    For the report only: ``year`` and ``year_source`` (which year, and whether it came from
+    ``--year``, the tables or the clock), ``added``/``changed``/``unchanged``/``removed``
+    (``PlanItem`` s) and ``warnings`` (one line each, for a person to read).
+    """
+
+    year: int
+    year_source: str
+    units: list[Unit] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    removed_indicator_ids: list[str] = field(default_factory=list)
+    added: list[PlanItem] = field(default_factory=list)
+    changed: list[PlanItem] = field(default_factory=list)
+    unchanged: list[PlanItem] = field(default_factory=list)
+    removed: list[PlanItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source: str = ""  # 'text' or 'csv': the format the tables were read from
+
+    @property
+    def is_noop(self) -> bool:
+        """``True`` when storing this plan would change nothing."""
+        return not (self.added or self.changed or self.removed)
+
+    def count(self, items: str, kind: str) -> int:
+        """How many of ``kind`` ('unit', 'project', 'indicator') are in ``items`` ('added', …)."""
+        return sum(1 for item in getattr(self, items) if item.kind == kind)
+
+
+def plan_import(tables: TargetTables, dataset: Dataset, year: int | None = None,
+                today: date | None = None) -> ImportPlan:
+    """Plan storing ``tables`` into ``dataset``'s store. ``year`` is ``--year``; without it the
+    year comes from the tables (a CSV 年度 column, else years they name), else ``today``'s year.
+    """
+    years, year_source = _resolve_years(tables, year, today or date.today())
+    plan = ImportPlan(year=max(years), year_source=year_source, warnings=list(tables.warnings),
+                      source=tables.source)
+    _plan_units(plan, tables, dataset)
+    existing_orders: dict[str, int] = Counter()
+    for p in dataset.projects.values():
+        existing_orders[p.unit_code] = max(existing_orders[p.unit_code], p.order + 1)
+    seen_projects: set[str] = set()
+    for table, table_year in zip(tables.tables, years):
+        pid = Project.make_id(table.unit_code, table_year, table.name)
+        if pid in seen_projects:
+            plan.warnings.append(
+                f"{_where(table)}{table.unit_code} {table.name} ({table_year}) appears twice in the file; "
+                "the later table wins")
+            _drop_project(plan, pid)
+        seen_projects.add(pid)
+        old = dataset.projects.get(pid)
+        if old is not None:
+            order = old.order
+        else:
+            order = existing_orders[table.unit_code]
+            existing_orders[table.unit_code] += 1
+        project = Project(
+            id=pid, unit_code=table.unit_code, year=table_year, name=table.name, budget=table.budget,
+            purpose=table.purpose if table.purpose is not None else (old.purpose if old else ""),
+            goals=table.goals if table.goals is not None else (old.goals if old else ()),
+            order=order,
+        )
+        plan.projects.append(project)
+        _note(plan, "project", pid, f"{table.unit_code} {table.name}", old, project,
+              ("name", "budget", "purpose", "goals"))
+        _plan_indicators(plan, table, project, dataset)
+        plan.warnings.extend(_project_warnings(table, project))
+    return plan
+
+
+def _resolve_years(tables: TargetTables, year: int | None, today: date) -> tuple[list[int], str]:
+    n = len(tables.tables)
+    if year is not None:
+        return [year] * n, f"{year} from --year"
+    given = [t.year for t in tables.tables]
+    if all(y is not None for y in given):
+        distinct = sorted(set(given))
+        return given, f"{', '.join(map(str, distinct))} from the 年度 column of the file"
+    found, reason = year_from_text(tables)
+    if found is not None:
+        return [y if y is not None else found for y in given], f"{found} from the tables: {reason}"
+    now = today.year
+    return ([y if y is not None else now for y in given],
+            f"{now}, the current year: no --year given and {reason}")
+
+
+def _plan_units(plan: ImportPlan, tables: TargetTables, dataset: Dataset) -> None:
+    names: dict[str, str] = {}
+    for t in tables.tables:
+        first = names.setdefault(t.unit_code, t.unit_name)
+        if first != t.unit_name:
+            plan.warnings.append(
+                f"{_where(t)}unit {t.unit_code} is called “{t.unit_name}” here but “{first}” earlier; "
+                "keeping the first name")
+    for code, name in names.items():
+        unit = Unit(code, name)
+        plan.units.append(unit)
+        _note(plan, "unit", code, f"{code} {name}", dataset.units.get(code), unit, ("name",))
+
+
+def _plan_indicators(plan: ImportPlan, table: ProjectTable, project: Project, dataset: Dataset) -> None:
+    old_list = dataset.indicators_of(project.id)
+    old = {i.id: i for i in old_list}
+    occurrences: Counter = Counter()
+    new_ids: set[str] = set()
+    for order, row in enumerate(table.rows):
+        key = (row.level1, row.category, row.name)
+        iid = Indicator.make_id(project.id, *key, occurrences[key])
+        occurrences[key] += 1
+        before = old.get(iid)
+        ind = Indicator(id=iid, project_id=project.id, order=order, level1=row.level1,
+                        category=row.category, name=row.name, description=row.description,
+                        target_text=row.target_text, measure=before.measure if before else None)
+        new_ids.add(iid)
+        plan.indicators.append(ind)
+        _note(plan, "indicator", iid, f"{project.name} · {row.category} · {row.name}", before, ind,
+              ("order", "description", "target_text"))
+    for ind in sorted(old_list, key=lambda i: i.order):
+        if ind.id not in new_ids:
+            plan.removed_indicator_ids.append(ind.id)
+            plan.removed.append(PlanItem("indicator", ind.id, f"{project.name} · {ind.category} · {ind.name}"))
+
+
+def _drop_project(plan: ImportPlan, pid: str) -> None:
+    """Forget an earlier table of the same project, so the later one replaces it."""
+    plan.projects = [p for p in plan.projects if p.id != pid]
+    gone = {i.id for i in plan.indicators if i.project_id == pid} | {pid}
+    plan.indicators = [i for i in plan.indicators if i.project_id != pid]
+    for name in ("added", "changed", "unchanged"):
+        setattr(plan, name, [it for it in getattr(plan, name) if it.id not in gone])
+
+
+def _note(plan: ImportPlan, kind: str, id_: str, label: str, old, new, compared: tuple[str, ...]) -> None:
+    if old is None:
+        plan.added.append(PlanItem(kind, id_, label))
+        return
+    diff = tuple(f for f in compared if getattr(old, f) != getattr(new, f))
+    detail = "; ".join(f"{f} {_show(getattr(old, f))} → {_show(getattr(new, f))}" for f in diff)
+    (plan.changed if diff else plan.unchanged).append(PlanItem(kind, id_, label, diff, detail))
+
+
+def _show(value) -> str:
+    if isinstance(value, tuple):
+        value = " / ".join(value)
+    elif hasattr(value, "total"):
+        value = f"{value.total}/{value.fiscal}/{value.other}"
+    text = str(value).replace("\n", " ")
+    return f"“{text if len(text) <= 40 else text[:39] + '…'}”"
+
+
+# --- warnings worth a human look ---------------------------------------------------------------
+
+_AT_LEAST = re.compile(r"^\s*(≥|>=|＞|>|不少于|不低于|大于)")
+_CAP = re.compile(r"^\s*(≤|<=|＜|<|不超过|不高于)\s*([\d.,]+)\s*(万元|元)\s*$")
+
+
+def _is_cost(level1: str, category: str) -> bool:
+    return "成本" in level1 or "成本" in category
+
+
+def _project_warnings(table: ProjectTable, project: Project) -> list[str]:
+    where = f"{_where(table)}{table.unit_code} {table.name}"
+    out: list[str] = []
+    caps: list[float] = []
+    for row in table.rows:
+        label = f"{_where_row(row)}{table.unit_code} {table.name} · {row.category} · {row.name}"
+        reviewed = _target_warnings(row, project.year)
+        out.extend(f"{label}: {w}" for w in reviewed)
+        if _is_cost(row.level1, row.category):
+            # The target parser flags this too once it is in place; say it once.
+            if _AT_LEAST.match(row.target_text) and not reviewed:
+                out.append(f"{label}: cost indicator with a lower bound “{row.target_text}”; "
+                           "a cost is usually a cap (≤)")
+            m = _CAP.match(row.target_text)
+            if m:
+                try:
+                    value = float(m.group(2).replace(",", ""))
+                except ValueError:
+                    continue
+                caps.append(value / 10000 if m.group(3) == "元" else value)
+    b = project.budget
+    if caps and b.total is not None and abs(sum(caps) - b.total) > 0.005:
+        out.append(f"{where}: the cost caps (≤) add up to {sum(caps):.2f} 万元 "
+                   f"but the 预算数 is {b.total:.2f} 万元")
+    if b.total is not None and (b.fiscal is not None or b.other is not None):
+        parts = (b.fiscal or 0.0) + (b.other or 0.0)
+        if abs(parts - b.total) > 0.005:
+            out.append(f"{where}: 财政资金 {b.fiscal or 0:.2f} + 其他资金 {b.other or 0:.2f} "
+                       f"≠ 预算数 {b.total:.2f} 万元")
+    return out
+
+
+def _target_warnings(row, year: int) -> list[str]:
+    """What the target-expression parser says a person should look at (nothing while it is a stub)."""
+    try:
+        from .targets import parse_target
+
+        target = parse_target(row.target_text, year=year, level1=row.level1, category=row.category)
+    except NotImplementedError:
+        return []
+    out = []
+    if not target.parsed:
+        out.append(f"指标值 “{row.target_text}” could not be read; it will be judged by a grade "
+                   "(达成/部分达成/未达成)")
+    if target.review:
+        out.append(f"指标值 “{row.target_text}”: {target.review}")
+    return out
+
+
+def _where(table: ProjectTable) -> str:
+    return f"line {table.line}: " if table.line else ""
+
+
+def _where_row(row) -> str:
+    return f"line {row.line}: " if row.line else ""
+
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+_KINDS = (("unit", "units"), ("project", "projects"), ("indicator", "indicators"))
+
+
+def _counts(plan: ImportPlan, items: str) -> str:
+    counts = [(plan.count(items, k), k, plural) for k, plural in _KINDS]
+    parts = [f"{n} {k if n == 1 else plural}" for n, k, plural in counts if n]
+    return ", ".join(parts) if parts else "nothing"
+
+
+def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
+    """The import report for a person: year and why, counts, what changed, every warning."""
+    lines = [f"Year: {plan.year_source}"]
+    total = (f"{len(plan.units)} units, {len(plan.projects)} projects, "
+             f"{len(plan.indicators)} indicators")
+    if dry_run:
+        lines.append(f"Dry run — nothing stored. The file holds {total}.")
+        lines.append(f"  would add:     {_counts(plan, 'added')}")
+        lines.append(f"  would change:  {_counts(plan, 'changed')}")
+        lines.append(f"  would remove:  {_counts(plan, 'removed')} (their progress history is kept)")
+        lines.append(f"  left alone:    {_counts(plan, 'unchanged')}")
+        lines.extend(f"  + {it.kind} {it.label}" for it in plan.added)
+    else:
+        lines.append(f"Imported: {total}.")
+        if plan.is_noop:
+            lines.append("  nothing changed: the store already holds these tables")
+        else:
+            lines.append(f"  added: {_counts(plan, 'added')}; changed: {_counts(plan, 'changed')}; "
+                         f"removed: {_counts(plan, 'removed')}; unchanged: {_counts(plan, 'unchanged')}")
+    lines.extend(f"  ~ {it.kind} {it.label}: {it.detail}" for it in plan.changed)
+    lines.extend(f"  - {it.kind} {it.label} (progress history kept)" for it in plan.removed)
+    if plan.warnings:
+        lines.append(f"Warnings ({len(plan.warnings)}):")
+        lines.extend(f"  ! {w}" for w in plan.warnings)
+    else:
+        lines.append("No warnings.")
+    return lines

@@ -1,0 +1,622 @@
+"""Reading target tables (项目支出绩效目标表) from the two formats jixiao accepts, and writing CSV.
+
+1. **Word text layout** — what Word writes when a published target-table document is saved as
+   plain text: a title line per project, then one line per table cell, each starting with a tab.
+   A paragraph that continues a cell (a second goal, say) is a line without the tab. Blank lines
+   carry no meaning (Word puts them between table rows, and sometimes inside one).
+2. **Flat CSV** — one row per indicator, header row in Chinese or English (``CSV_COLUMNS``), UTF-8
+   with or without a BOM.
+
+Both give ``TargetTables``: plain data, one ``ProjectTable`` per project with its
+``IndicatorRow`` s, every cell verbatim except for surrounding white space. Word bookmark markers
+(``[bookmark: _Toc…]``) are dropped wherever they occur. Input that is not in either format raises
+``JixiaoError`` naming the line and what was expected there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import JixiaoError
+from .model import Budget
+
+# --- the result ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator row as read: 一级/二级/三级指标, 绩效指标描述, 指标值 and where it was found.
+
+    ``level1`` and ``category`` are already resolved: an empty first cell in the file (a merged
+    cell in Word) has been replaced by the 一级指标 of the row above.
+    """
+
+    level1: str
+    category: str
+    name: str
+    description: str
+    target_text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ProjectTable:
+    """One project's target table as read.
+
+    ``purpose`` and ``goals`` are ``None`` when the format did not carry them (a CSV without the
+    optional columns): an import then keeps what is already stored. ``year`` is set only when
+    the source names it explicitly (the CSV 年度 column).
+    """
+
+    unit_code: str
+    unit_name: str
+    name: str
+    budget: Budget
+    purpose: str | None
+    goals: tuple[str, ...] | None
+    rows: tuple[IndicatorRow, ...]
+    line: int = 0
+    title: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class TargetTables:
+    """Every project table of one file, in file order, plus notes a person should read."""
+
+    tables: tuple[ProjectTable, ...]
+    source: str  # 'text' or 'csv'
+    warnings: tuple[str, ...] = field(default=())
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def read_tables(path: str | Path) -> TargetTables:
+    """Read the target tables in file ``path``: CSV when it looks like one, else the text layout."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise JixiaoError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise JixiaoError(f"{path}: is a directory, expected a target-table file") from None
+    except OSError as exc:
+        raise JixiaoError(f"{path}: cannot read ({exc.strerror})") from None
+    text = decode(raw, str(path))
+    if path.suffix.lower() == ".csv" or looks_like_csv(text):
+        return parse_csv(text, str(path))
+    return parse_text_layout(text, str(path))
+
+
+def decode(raw: bytes, source: str = "input") -> str:
+    """The text of ``raw``: UTF-8 (a BOM is dropped), else GB18030 as older Chinese Word writes."""
+    if b"\x00" in raw[:4096]:
+        raise JixiaoError(f"{source}: line 1: expected a text file, found binary data")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise JixiaoError(f"{source}: line 1: expected UTF-8 or GB18030 text") from None
+
+
+# --- the Word text layout -------------------------------------------------------------------
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_UNIT_CELL = re.compile(r"^(\d{3,})\s*(.+)$")
+# Characters that, right after a number, mean a quantity or a date rather than a unit name.
+_NOT_A_NAME = "年月日号%％.．,，、-－~～/:：()（）+＋×*"
+_INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值")
+_HEADER_ALIASES = {
+    "一级指标": {"一级指标"},
+    "二级指标": {"二级指标"},
+    "三级指标": {"三级指标"},
+    "绩效指标描述": {"绩效指标描述", "指标描述", "指标内容"},
+    "指标值": {"指标值", "目标值", "年度指标值", "绩效指标值"},
+}
+_MONEY_UNIT = re.compile(r"^单位：(万元|元)$")
+_NAME_LABELS = {"项目名称"}
+_TOTAL_LABELS = {"预算数", "年度预算数", "预算金额", "年度资金总额", "资金总额"}
+_FISCAL_LABELS = {"其中：财政资金", "财政资金", "其中：财政拨款", "财政拨款"}
+_OTHER_LABELS = {"其他资金", "其中：其他资金"}
+_GOAL_LABELS = {"绩效目标", "年度绩效目标", "年度目标", "总体目标"}
+_PURPOSE_LABELS = {"资金用途", "项目资金用途"}
+_SECTION_LABELS = {"预算规模及资金用途", "预算规模"}
+
+
+@dataclass
+class _Token:
+    kind: str  # 'cell' or 'text' (an untabbed line that is not a continuation)
+    text: str
+    line: int
+
+
+def _squash(text: str) -> str:
+    """A label with all white space removed and ASCII colons made full-width: Word pads some
+    labels (``其中：财政    资金``) and hand-made tables mix ``:`` and ``：``."""
+    return re.sub(r"\s+", "", text).replace(":", "：")
+
+
+def _is_unit_cell(text: str) -> bool:
+    m = _UNIT_CELL.match(text)
+    return bool(m) and len(m.group(2)) >= 2 and m.group(2)[0] not in _NOT_A_NAME
+
+
+def _is_table_label(text: str) -> bool:
+    s = _squash(text)
+    return bool(_MONEY_UNIT.match(s)) or s in _NAME_LABELS
+
+
+def _tokenize(text: str) -> tuple[list[_Token], int]:
+    """Cells and title lines, with continuation paragraphs already joined to their cell."""
+    lines = text.splitlines()
+    raw: list[_Token] = []
+    for number, line in enumerate(lines, start=1):
+        line = _BOOKMARK.sub("", line)
+        if line.startswith("\t"):
+            # Some exports put a whole table row on one line, cells separated by tabs.
+            raw.extend(_Token("cell", cell.strip(), number) for cell in line[1:].split("\t"))
+        elif line.strip():
+            raw.append(_Token("text", line.strip(), number))
+    tokens: list[_Token] = []
+    for i, tok in enumerate(raw):
+        if tok.kind == "text" and not _starts_table(raw, i + 1) and tokens and tokens[-1].kind == "cell":
+            # A paragraph break inside a cell: Word writes the second paragraph without the tab.
+            prev = tokens[-1]
+            prev.text = f"{prev.text}\n{tok.text}" if prev.text else tok.text
+            continue
+        tokens.append(tok)
+    return tokens, len(lines)
+
+
+def _starts_table(tokens: list, i: int) -> bool:
+    """Whether ``tokens[i]`` is a unit cell followed by the 单位/项目名称 cell of a new table."""
+    if i >= len(tokens) or tokens[i].kind != "cell" or not _is_unit_cell(tokens[i].text):
+        return False
+    # A unit cell as the very last token is a table cut short: start it, so the error says so.
+    return i + 1 == len(tokens) or (tokens[i + 1].kind == "cell" and _is_table_label(tokens[i + 1].text))
+
+
+class _Cursor:
+    """Walks the tokens; every failure names the line and what was expected there."""
+
+    def __init__(self, tokens: list[_Token], last_line: int, source: str):
+        self.tokens, self.i, self.last_line, self.source = tokens, 0, last_line, source
+
+    def peek(self, k: int = 0) -> _Token | None:
+        j = self.i + k
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def at_table_start(self) -> bool:
+        tok = self.peek()
+        if tok is None:
+            return False
+        if tok.kind == "text":
+            return _starts_table(self.tokens, self.i + 1)
+        return _starts_table(self.tokens, self.i)
+
+    def fail(self, expected: str, tok: _Token | None = None, found: str | None = None) -> JixiaoError:
+        if tok is None:
+            tok = self.peek()
+        if tok is None:
+            where = f"line {self.last_line + 1} (end of file)"
+            what = found or "the end of the file"
+        else:
+            where = f"line {tok.line}"
+            what = found or (f"“{_shorten(tok.text)}”" if tok.text else "an empty cell")
+        return JixiaoError(
+            f"{self.source}: {where}: expected {expected}, found {what}; "
+            "is this a Word text export of 项目支出绩效目标表, or a CSV with a header row? Nothing was stored."
+        )
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def parse_text_layout(text: str, source: str = "input") -> TargetTables:
+    """Read every table of a Word text export; raise ``JixiaoError`` at the first line that does
+    not fit the layout (including a file that ends mid-table)."""
+    tokens, last_line = _tokenize(text)
+    cur = _Cursor(tokens, last_line, source)
+    if cur.peek() is None:
+        raise JixiaoError(f"{source}: line 1: expected a target table, found an empty file; nothing was stored.")
+    tables: list[ProjectTable] = []
+    warnings: list[str] = []
+    while cur.peek() is not None:
+        if cur.peek().kind == "text" and cur.peek(1) is None and cur.peek().text.endswith("表"):
+            cur.take()
+            raise cur.fail("the unit cell after the title: unit code and name (e.g. “301101天津市人民政府办公厅”)")
+        if not cur.at_table_start():
+            raise cur.fail(
+                "a target table: a title line, then a cell with the unit code and name "
+                "(e.g. “301101天津市人民政府办公厅”) and the 单位：万元 cell"
+            )
+        tables.append(_read_table(cur, warnings))
+    _check_complete(tables, cur, warnings)
+    return TargetTables(tuple(tables), "text", tuple(warnings))
+
+
+_LAST_LEVEL1 = "满意度"
+
+
+def _check_complete(tables: list[ProjectTable], cur: _Cursor, warnings: list[str]) -> None:
+    """Refuse a file that ends at a row boundary before its last table is complete.
+
+    Every 项目支出绩效目标表 ends with its 满意度指标 rows, so a last table without any is
+    taken as a file cut short (a lost tail would otherwise import silently as a smaller table).
+    An earlier table without them is only worth a warning: the next table proves the file went on.
+    """
+    for table in tables[:-1]:
+        if not any(_LAST_LEVEL1 in r.level1 for r in table.rows):
+            warnings.append(f"line {table.line}: {table.name}: the table has no 满意度指标 rows")
+    last = tables[-1]
+    if not any(_LAST_LEVEL1 in r.level1 for r in last.rows):
+        raise cur.fail(
+            f"more indicator rows: the table “{_shorten(last.name, 30)}” that starts at line {last.line} "
+            "has no 满意度指标 rows, which end every 项目支出绩效目标表, so the file looks truncated")
+
+
+def _read_table(cur: _Cursor, warnings: list[str]) -> ProjectTable:
+    title = cur.take().text if cur.peek().kind == "text" else ""
+    unit_tok = cur.take()
+    m = _UNIT_CELL.match(unit_tok.text)
+    unit_code, unit_name = m.group(1), m.group(2).strip()
+    header: list[_Token] = []
+    while True:
+        tok = cur.peek()
+        if tok is None or cur.at_table_start():
+            raise cur.fail("the indicator header row (一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值)")
+        if tok.kind == "cell" and _squash(tok.text) == "一级指标":
+            break
+        if tok.kind == "cell" and _squash(tok.text) in _HEADER_ALIASES["二级指标"]:
+            # The header row is there but its first cell is not: point at that cell.
+            raise cur.fail("the 一级指标 cell that starts the indicator header row",
+                           tok=header[-1] if header else tok)
+        if tok.kind == "text":
+            raise cur.fail("a table cell (a line starting with a tab)")
+        header.append(cur.take())
+    name, budget, purpose, goals = _read_header(cur, unit_tok, header, warnings)
+    for label in _INDICATOR_HEADER:
+        tok = cur.peek()
+        if tok is None or tok.kind != "cell" or _squash(tok.text) not in _HEADER_ALIASES[label]:
+            raise cur.fail(f"the {label} cell of the indicator header row")
+        cur.take()
+    rows = _read_rows(cur)
+    return ProjectTable(unit_code, unit_name, name, budget, purpose, goals, rows,
+                        line=unit_tok.line, title=_strip_title(title))
+
+
+def _strip_title(title: str) -> str:
+    return re.sub(r"^\d+\s*[.．、]\s*", "", title).strip()
+
+
+def _read_header(cur: _Cursor, unit_tok: _Token, cells: list[_Token], warnings: list[str]):
+    """项目名称, the budget, 资金用途 and 绩效目标 from the cells before the indicator header."""
+    name = None
+    amounts: dict[str, float | None] = {}
+    purpose_parts: list[str] = []
+    goal_parts: list[str] = []
+    scale = 1.0
+    i = 0
+    while i < len(cells):
+        tok = cells[i]
+        label = _squash(tok.text)
+        value = cells[i + 1] if i + 1 < len(cells) else None
+        if _MONEY_UNIT.match(label):
+            # 单位：万元 is the norm; a table in 元 is converted so budgets are always 万元.
+            scale = 1 / 10000 if label.endswith("元") and not label.endswith("万元") else 1.0
+            i += 1
+            continue
+        if label in _SECTION_LABELS:
+            i += 1
+            continue
+        key = ("name" if label in _NAME_LABELS else "total" if label in _TOTAL_LABELS
+               else "fiscal" if label in _FISCAL_LABELS else "other" if label in _OTHER_LABELS
+               else "goals" if label in _GOAL_LABELS else "purpose" if label in _PURPOSE_LABELS else None)
+        if key is None:
+            if tok.text:
+                (goal_parts if goal_parts else purpose_parts).append(tok.text)
+            i += 1
+            continue
+        if value is None:
+            raise cur.fail(f"the value of {tok.text}", tok=cur.peek(), found="the indicator header row")
+        if key == "name":
+            if not value.text:
+                raise cur.fail("the project name after 项目名称", tok=value)
+            name = value.text
+        elif key in ("total", "fiscal", "other"):
+            amounts[key] = _amount(value, cur, tok.text, scale)
+        elif key == "goals":
+            goal_parts.append(value.text)
+        else:
+            purpose_parts.append(value.text)
+        i += 2
+    if name is None:
+        raise cur.fail("a 项目名称 cell followed by the project name",
+                       tok=cells[0] if cells else cur.peek())
+    budget = Budget(amounts.get("total"), amounts.get("fiscal"), amounts.get("other"))
+    if budget.total is None:
+        warnings.append(f"line {unit_tok.line}: {name}: the table gives no 预算数")
+    goals = tuple(p.strip() for part in goal_parts for p in part.split("\n") if p.strip())
+    purpose = "\n".join(p for p in purpose_parts if p)
+    return name, budget, purpose, goals
+
+
+def _amount(tok: _Token, cur: _Cursor, label: str, scale: float = 1.0) -> float | None:
+    text = tok.text.replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        return round(float(text) * scale, 6)
+    except ValueError:
+        raise cur.fail(f"an amount in 万元 for {_squash(label)}", tok=tok) from None
+
+
+def _read_rows(cur: _Cursor) -> tuple[IndicatorRow, ...]:
+    rows: list[IndicatorRow] = []
+    level1 = category = ""
+    while cur.peek() is not None and not cur.at_table_start():
+        start = cur.peek()
+        cells: list[_Token] = []
+        for label in _INDICATOR_HEADER:
+            tok = cur.peek()
+            if tok is None or tok.kind != "cell" or (cells and cur.at_table_start()):
+                raise cur.fail(
+                    f"the {label} cell of the indicator row that starts at line {start.line} "
+                    f"(cell {len(cells) + 1} of 5)", tok=tok)
+            cells.append(cur.take())
+        l1, cat, name, desc, target = cells
+        if l1.text:
+            if not _looks_like_level(l1.text, 10):
+                raise cur.fail("a 一级指标 (e.g. 产出指标) or an empty cell at the start of an indicator row", tok=l1)
+            level1, category = l1.text, ""
+        elif not level1:
+            raise cur.fail("the 一级指标 of the first indicator row", tok=l1)
+        if cat.text:
+            if not _looks_like_level(cat.text, 16):
+                raise cur.fail("a 二级指标 (e.g. 数量指标)", tok=cat)
+            category = cat.text
+        elif not category:
+            raise cur.fail("a 二级指标 (e.g. 数量指标)", tok=cat)
+        if not name.text:
+            raise cur.fail("a 三级指标 (the indicator's name)", tok=name)
+        if not target.text:
+            raise cur.fail("the 指标值 (the target)", tok=target)
+        rows.append(IndicatorRow(level1, category, name.text, desc.text, target.text, line=start.line))
+    if not rows:
+        raise cur.fail("at least one indicator row after the header row")
+    return tuple(rows)
+
+
+def _looks_like_level(text: str, width: int) -> bool:
+    # 一级/二级指标 are short labels; a long sentence here means cells have slipped out of place.
+    return "\n" not in text and len(text) <= width and not re.search(r"[≥≤<>%\d]", text)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    ("unit_code", "单位编码", "unit_code"),
+    ("unit_name", "单位名称", "unit_name"),
+    ("project", "项目名称", "project"),
+    ("budget_total", "预算数", "budget_total"),
+    ("budget_fiscal", "财政资金", "budget_fiscal"),
+    ("budget_other", "其他资金", "budget_other"),
+    ("level1", "一级指标", "level1"),
+    ("category", "二级指标", "category"),
+    ("name", "三级指标", "name"),
+    ("description", "绩效指标描述", "description"),
+    ("target", "指标值", "target"),
+    ("year", "年度", "year"),
+    ("purpose", "资金用途", "purpose"),
+    ("goals", "绩效目标", "goals"),
+)
+"""``(key, Chinese header, English header)`` of every CSV column, in the order written.
+
+The last three are optional on reading: without 年度 the year is found as for the text layout;
+without 资金用途/绩效目标 an import keeps what is stored. 绩效目标 holds one goal per line.
+"""
+
+_REQUIRED = ("unit_code", "unit_name", "project", "level1", "category", "name", "target")
+_OPTIONAL = ("budget_total", "budget_fiscal", "budget_other", "description", "year", "purpose", "goals")
+
+
+def _header_key(cell: str) -> str | None:
+    c = re.sub(r"\s+", "", cell.lstrip("\ufeff")).lower()
+    for key, zh, en in CSV_COLUMNS:
+        if c in (zh, en):
+            return key
+    return None
+
+
+def looks_like_csv(text: str) -> bool:
+    """Whether the first non-blank line is a CSV header naming at least three known columns."""
+    for line in text.splitlines():
+        if line.strip():
+            cells = next(csv.reader([line]), [])
+            return sum(_header_key(c) is not None for c in cells) >= 3
+    return False
+
+
+def parse_csv(text: str, source: str = "input") -> TargetTables:
+    """Read a flat CSV (one row per indicator) into project tables, grouped in first-seen order."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise JixiaoError(f"{source}: line 1: expected a CSV header row, found an empty file; nothing was stored.") from None
+    except csv.Error as exc:
+        raise JixiaoError(f"{source}: line 1: expected a CSV header row ({exc})") from None
+    columns: dict[str, int] = {}
+    warnings: list[str] = []
+    for index, cell in enumerate(header):
+        key = _header_key(cell)
+        if key is None:
+            if cell.strip():
+                warnings.append(f"{source}: column “{cell.strip()}” is not a known column and was ignored")
+        elif key in columns:
+            raise JixiaoError(f"{source}: line 1: column {cell.strip()!r} appears twice")
+        else:
+            columns[key] = index
+    missing = [k for k in _REQUIRED if k not in columns]
+    if missing:
+        names = ", ".join(f"{zh}/{en}" for key, zh, en in CSV_COLUMNS if key in missing)
+        raise JixiaoError(f"{source}: line 1: expected a CSV header with the columns {names}; "
+                          "they are missing. Nothing was stored.")
+    groups: dict[tuple, dict] = {}
+    last_level1: dict[tuple, tuple[str, str]] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in record):
+                continue
+            row = {k: (record[i].strip() if i < len(record) else "") for k, i in columns.items()}
+            _csv_row(row, line, source, groups, last_level1)
+    except csv.Error as exc:
+        raise JixiaoError(f"{source}: line {reader.line_num}: expected a CSV row ({exc})") from None
+    if not groups:
+        raise JixiaoError(f"{source}: line 2: expected at least one indicator row after the header; nothing was stored.")
+    tables = tuple(
+        ProjectTable(g["unit_code"], g["unit_name"], g["name"], g["budget"],
+                     g["purpose"], g["goals"], tuple(g["rows"]), line=g["line"], year=g["year"])
+        for g in groups.values()
+    )
+    return TargetTables(tables, "csv", tuple(warnings))
+
+
+def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict) -> None:
+    def fail(expected: str, key: str) -> JixiaoError:
+        zh, en = next((z, e) for k, z, e in CSV_COLUMNS if k == key)
+        found = f"“{_shorten(row.get(key, ''))}”" if row.get(key) else "an empty cell"
+        return JixiaoError(f"{source}: line {line}: expected {expected} in column {zh}/{en}, found {found}; "
+                           "nothing was stored.")
+
+    for key, what in (("unit_code", "the unit code"), ("unit_name", "the unit name"),
+                      ("project", "the project name"), ("name", "the 三级指标"), ("target", "the 指标值")):
+        if not row[key]:
+            raise fail(what, key)
+    year = None
+    if row.get("year"):
+        if not re.fullmatch(r"\d{4}", row["year"]):
+            raise fail("a four-digit year", "year")
+        year = int(row["year"])
+    key = (year, row["unit_code"], row["project"])
+    budget = Budget(*(_csv_amount(row, k, fail) for k in ("budget_total", "budget_fiscal", "budget_other")))
+    purpose = row["purpose"] if "purpose" in row else None
+    goals = tuple(g.strip() for g in row["goals"].split("\n") if g.strip()) if "goals" in row else None
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = {"unit_code": row["unit_code"], "unit_name": row["unit_name"],
+                               "name": row["project"], "budget": budget, "purpose": purpose,
+                               "goals": goals, "rows": [], "line": line, "year": year}
+    else:
+        # Project columns repeat on every row; a row that disagrees is a mistake worth stopping for.
+        for k, mine, theirs in (("unit_name", row["unit_name"], group["unit_name"]),
+                                ("budget_total", budget.total, group["budget"].total),
+                                ("budget_fiscal", budget.fiscal, group["budget"].fiscal),
+                                ("budget_other", budget.other, group["budget"].other)):
+            if mine != theirs:
+                raise fail(f"the same value as on line {group['line']} for this project ({theirs})", k)
+    level1, category = row["level1"], row["category"]
+    prev = last_level1.get(key, ("", ""))
+    if not level1:
+        level1 = prev[0]
+        if not level1:
+            raise fail("the 一级指标", "level1")
+        category = category or prev[1]
+    if not category:
+        raise fail("the 二级指标", "category")
+    last_level1[key] = (level1, category)
+    group["rows"].append(IndicatorRow(level1, category, row["name"], row.get("description", ""),
+                                      row["target"], line=line))
+
+
+def _csv_amount(row: dict, key: str, fail) -> float | None:
+    text = row.get(key, "").replace(",", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise fail("an amount in 万元", key) from None
+
+
+def write_csv(dataset, out, *, lang: str = "zh", year: int | None = None) -> int:
+    """Write the target tables of ``dataset`` (projects of ``year``, or all) as CSV to ``out``.
+
+    Headers are Chinese for ``lang='zh'``, English for ``'en'``. Returns the number of rows.
+    Reading the result with ``parse_csv`` gives back the same units, projects and indicators.
+    """
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([zh if lang == "zh" else en for _, zh, en in CSV_COLUMNS])
+    count = 0
+    for unit in dataset.unit_list():
+        for project in dataset.projects_of(unit.code):
+            if year is not None and project.year != year:
+                continue
+            b = project.budget
+            for ind in dataset.indicators_of(project.id):
+                writer.writerow([
+                    unit.code, unit.name, project.name,
+                    _fmt_amount(b.total), _fmt_amount(b.fiscal), _fmt_amount(b.other),
+                    ind.level1, ind.category, ind.name, ind.description, ind.target_text,
+                    str(project.year), project.purpose, "\n".join(project.goals),
+                ])
+                count += 1
+    return count
+
+
+def _fmt_amount(value: float | None) -> str:
+    if value is None:
+        return ""
+    # Two decimals as the tables print them, unless that would lose digits.
+    text = f"{value:.2f}"
+    return text if float(text) == value else repr(value)
+
+
+# --- the budget year ------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def year_from_text(tables: TargetTables) -> tuple[int | None, str]:
+    """The budget year the tables name (project names, titles, 指标值 deadlines) and why.
+
+    Returns ``(None, reason)`` when no year is named. When several are, the most frequent wins
+    and the reason says so.
+    """
+    mentions: Counter = Counter()
+    examples: dict[int, list[str]] = {}
+    for t in tables.tables:
+        sources = [("项目名称", t.name)] + [("指标值", r.target_text) for r in t.rows]
+        if t.title and t.title != t.name:
+            sources.insert(0, ("title", t.title))
+        for label, text in sources:
+            for y in _YEAR.findall(text):
+                y = int(y)
+                mentions[y] += 1
+                ex = examples.setdefault(y, [])
+                if len(ex) < 2 and f"{label} “{text}”" not in ex:
+                    ex.append(f"{label} “{_shorten(text, 30)}”")
+    if not mentions:
+        return None, "the tables name no year"
+    (year, n), *others = mentions.most_common()
+    reason = f"named {n}× in the tables, e.g. {', '.join(examples[year])}"
+    if others:
+        reason += "; also named: " + ", ".join(f"{y} ({c}×)" for y, c in others)
+    return year, reason

@@ -1,0 +1,46 @@
+"""The audit log: who changed what, when (issue 7).
+
+Every change leaves a record in the same file and the same atomic write as the change itself,
+so a change can never exist without its record: progress and spending entries carry their author
+and time already; imports add an ``audit`` record to each partition they touch; grant and
+settings changes add one to their own file. ``Store.log`` gathers them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ACTIONS = ("progress", "spending", "import", "grant", "revoke", "settings")
+"""The kinds of change that are logged."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change: when (``at``, ISO time), who, what kind, which units, and a readable summary."""
+
+    at: str
+    user: str
+    action: str
+    what: str
+    units: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return {"at": self.at, "user": self.user, "action": self.action, "what": self.what,
+                "units": list(self.units)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "AuditEntry":
+        """Read the stored form."""
+        return cls(at=str(data.get("at", "")), user=str(data.get("user", "")),
+                   action=str(data.get("action", "")), what=str(data.get("what", "")),
+                   units=tuple(str(u) for u in data.get("units") or ()))
+
+
+def matches(entry: AuditEntry, *, unit: str | None, user: str | None, since: str | None) -> bool:
+    """Whether ``entry`` passes the ``jixiao log`` filters (``since`` is an ISO date)."""
+    if unit is not None and unit not in entry.units:
+        return False
+    if user is not None and entry.user != user:
+        return False
+    return since is None or entry.at[:10] >= since

@@ -1,0 +1,143 @@
+"""Who may do what (DESIGN.md §9, issue 7): roles, unit grants, and the rules for changing them.
+
+Pure functions over a list of ``Grant``; ``Store`` reads the grants file, asks these, and raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import JixiaoError, PermissionDenied
+
+ROLES = ("admin", "manager", "owner")
+"""``admin``: imports, settings, grants, everything; ``manager``: reads all, exports;
+``owner``: records progress and spending for the granted units, reads all."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One user's role; ``units`` matters for owners only."""
+
+    user: str
+    role: str
+    units: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """The stored form."""
+        return {"user": self.user, "role": self.role, "units": list(self.units)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Grant":
+        """Read the stored form."""
+        return cls(user=str(data["user"]), role=str(data["role"]),
+                   units=tuple(str(u) for u in data.get("units") or ()))
+
+
+def role_of(grants: list[Grant], user: str) -> str | None:
+    """The role of ``user``: ``admin`` for everyone while there are no grants at all (a personal
+    store just works), ``None`` for a user without a grant in a shared store (may only read)."""
+    if not grants:
+        return "admin"
+    for g in grants:
+        if g.user == user:
+            return g.role
+    return None
+
+
+def may_edit_unit(grants: list[Grant], user: str, unit_code: str) -> bool:
+    """Whether ``user`` may record progress and spending for ``unit_code``."""
+    role = role_of(grants, user)
+    if role == "admin":
+        return True
+    return role == "owner" and any(g.user == user and unit_code in g.units for g in grants)
+
+
+def require_admin(grants: list[Grant], user: str, doing: str) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is an admin; ``doing`` names the change."""
+    role = role_of(grants, user)
+    if role != "admin":
+        raise PermissionDenied(f"{user} may not {doing}: that needs the admin role; "
+                               f"{user} is {_describe(grants, user)}.")
+
+
+def require_unit(grants: list[Grant], user: str, unit_code: str, doing: str) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may edit ``unit_code``."""
+    if not may_edit_unit(grants, user, unit_code):
+        raise PermissionDenied(
+            f"{user} may not {doing} for unit {unit_code}: that needs the owner role for unit "
+            f"{unit_code} (or admin); {user} is {_describe(grants, user)}. "
+            "Ask an admin: jixiao grant " + f"{user} --role owner --unit {unit_code}")
+
+
+def _describe(grants: list[Grant], user: str) -> str:
+    role = role_of(grants, user)
+    if role is None:
+        return "not granted any role"
+    if role == "owner":
+        units = next((g.units for g in grants if g.user == user), ())
+        return "owner of unit(s) " + ", ".join(units)
+    return role
+
+
+def with_grant(grants: list[Grant], user: str, role: str, units: tuple[str, ...]) -> list[Grant]:
+    """The grants after giving ``user`` the ``role`` (owners: adding ``units`` to theirs).
+
+    Raises ``JixiaoError`` for an unknown role, an owner without units, a first grant that
+    names no admin, or a change that would leave no admin.
+    """
+    user = user.strip()
+    if not user:
+        raise JixiaoError("a grant needs a user name")
+    if role not in ROLES:
+        raise JixiaoError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+    units = tuple(dict.fromkeys(u.strip() for u in units if u.strip()))
+    if role == "owner" and not units:
+        raise JixiaoError("an owner grant needs at least one --unit CODE")
+    if role != "owner" and units:
+        raise JixiaoError(f"--unit applies to owners only; a {role} reads every unit")
+    if not grants and role != "admin":
+        raise JixiaoError(
+            "the first grant must name an admin, or nobody could change grants afterwards: "
+            "start with  jixiao grant YOUR_NAME --role admin")
+    out, done = [], False
+    for g in grants:
+        if g.user != user:
+            out.append(g)
+            continue
+        done = True
+        keep = g.units if (g.role == "owner" and role == "owner") else ()
+        out.append(Grant(user, role, tuple(dict.fromkeys(keep + units))))
+    if not done:
+        out.append(Grant(user, role, units))
+    _require_an_admin(out)
+    return out
+
+
+def without_grant(grants: list[Grant], user: str, units: tuple[str, ...] = ()) -> list[Grant]:
+    """The grants after revoking ``user`` entirely, or only ``units`` of an owner.
+
+    Raises ``JixiaoError`` when ``user`` has no grant, does not hold those units, or is the last
+    admin (revoking them would leave nobody able to change grants).
+    """
+    current = next((g for g in grants if g.user == user), None)
+    if current is None:
+        raise JixiaoError(f"{user} has no grant to revoke")
+    out = [g for g in grants if g.user != user]
+    if units:
+        if current.role != "owner":
+            raise JixiaoError(f"{user} is {current.role}, which is not limited to units; "
+                              f"revoke without --unit to remove the role")
+        missing = [u for u in units if u not in current.units]
+        if missing:
+            raise JixiaoError(f"{user} holds no grant for unit(s) {', '.join(missing)}")
+        left = tuple(u for u in current.units if u not in units)
+        if left:
+            out.append(Grant(user, "owner", left))
+    _require_an_admin(out)
+    return out
+
+
+def _require_an_admin(grants: list[Grant]) -> None:
+    if grants and not any(g.role == "admin" for g in grants):
+        raise JixiaoError("this would leave no admin, and nobody could change grants any more; "
+                          "grant another admin first")

@@ -1,0 +1,161 @@
+"""The contents of one partition file (one unit in one budget year), read into domain objects.
+
+A partition file holds the TinyDB tables ``unit`` (one record), ``projects``, ``indicators``,
+``progress``, ``spending`` and ``audit``. History tables are append-only: records are added with
+the next document id and never changed, so document-id order is the order of recording.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+
+from core.errors import JixiaoError
+from core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
+
+from .audit import AuditEntry
+from .layout import PartitionKey
+from .storage import parse
+
+KIND = "partition"
+"""The schema kind of partition files."""
+
+TABLES = ("unit", "projects", "indicators", "progress", "spending", "audit")
+"""The TinyDB tables of a partition file."""
+
+Signature = tuple[int, int, int]
+"""``(inode, size, mtime_ns)`` of a file: changes whenever another process replaces it."""
+
+
+def signature(path: Path) -> Signature | None:
+    """The current signature of ``path``, ``None`` when it does not exist."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Partition:
+    """Everything in one partition file, as domain objects."""
+
+    key: PartitionKey
+    unit: Unit
+    projects: list[Project] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    progress: list[ProgressEntry] = field(default_factory=list)
+    spending: list[SpendingEntry] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+def read_partition(path: Path) -> tuple[Partition, Signature]:
+    """Read the partition at ``path`` with the signature of exactly the bytes read.
+
+    Raises ``JixiaoError`` naming the file when it is damaged, foreign, too new or malformed.
+    """
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            raw = fh.read()
+    except OSError as exc:
+        raise JixiaoError(f"cannot read {path}: {exc.strerror}; check that you are in the data "
+                          "directory's group") from None
+    tables = parse(path, KIND, raw)
+    return from_tables(path, tables), (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _records(path: Path, tables: dict, name: str) -> list[tuple[str, dict]]:
+    # Records stay in file order, which is the order they were appended in.
+    table = tables.get(name) or {}
+    if not isinstance(table, dict):
+        raise JixiaoError(f"{path} is damaged: table {name!r} is not a table. It was left "
+                          "unchanged; restore it from its .bak copy or a backup.")
+    return list(table.items())
+
+
+def _maker(cls, tuples: tuple[str, ...] = ()):
+    """A fast reader of stored ``cls`` records (hundreds of thousands are read at start-up).
+
+    It fills the instance dict directly instead of calling the dataclass ``__init__``: fields
+    that were left out when writing (``None``, empty) fall back to the class defaults, which a
+    dataclass keeps as class attributes. Required fields are still insisted on.
+    """
+    all_fields = [f.name for f in fields(cls)]
+    required = frozenset(f.name for f in fields(cls)
+                         if f.default is MISSING and f.default_factory is MISSING)
+    known = frozenset(all_fields)
+    defaults_ok = all(hasattr(cls, n) for n in all_fields if n not in required)
+    new = object.__new__
+
+    def make(doc: dict):
+        keys = doc.keys()
+        if not required <= keys:
+            raise KeyError(", ".join(sorted(required - keys)))
+        if not (defaults_ok and keys <= known):
+            return cls.from_dict(doc)  # unusual record (e.g. from a newer file): the slow path
+        obj = new(cls)
+        d = obj.__dict__
+        d.update(doc)
+        for name in tuples:
+            if name in doc:
+                d[name] = tuple(doc[name] or ())
+        return obj
+
+    return make
+
+
+_PROGRESS = _maker(ProgressEntry, ("causes",))
+_SPENDING = _maker(SpendingEntry)
+_INDICATOR = _maker(Indicator)
+
+
+def compact(doc: dict) -> dict:
+    """``doc`` without ``None`` and empty values: a third less to write and parse, and the
+    readers restore them from the defaults."""
+    return {k: v for k, v in doc.items() if v is not None and v != [] and v != ()}
+
+
+def from_tables(path: Path, tables: dict) -> Partition:
+    """Build a ``Partition`` from the parsed tables of the file at ``path``."""
+    def build(name, make):
+        records = _records(path, tables, name)
+        try:
+            return [make(doc) for _, doc in records]
+        except (TypeError, KeyError, ValueError, AttributeError):
+            pass
+        for doc_id, doc in records:  # find the culprit only when there is one
+            try:
+                if not isinstance(doc, dict):
+                    raise TypeError("not an object")
+                make(doc)
+            except (TypeError, KeyError, ValueError, AttributeError) as exc:
+                raise JixiaoError(
+                    f"{path} is damaged: {name} record {doc_id} cannot be read (missing or bad "
+                    f"{exc}). It was left unchanged; restore it from its .bak copy or a "
+                    "backup.") from None
+        raise AssertionError("unreachable")
+
+    units = build("unit", lambda d: Unit(code=str(d["code"]), name=str(d["name"])))
+    if len(units) != 1:
+        raise JixiaoError(f"{path} is damaged: it should name exactly one unit, not {len(units)}. "
+                          "It was left unchanged; restore it from its .bak copy.")
+    try:
+        year = int(Path(path).parent.name)
+    except ValueError:
+        year = 0
+    return Partition(
+        key=PartitionKey(year, units[0].code),
+        unit=units[0],
+        projects=build("projects", Project.from_dict),
+        indicators=build("indicators", _INDICATOR),
+        progress=build("progress", _PROGRESS),
+        spending=build("spending", _SPENDING),
+        audit=build("audit", AuditEntry.from_dict),
+    )
+
+
+def next_doc_id(table: dict) -> int:
+    """The document id for a record appended to ``table`` (never one used before in it)."""
+    return max((int(k) for k in table), default=0) + 1

@@ -1,0 +1,128 @@
+"""Real separation: a second local account runs the CLI and is refused (exit 3).
+
+Needs root (to add the account) and ``useradd``/``runuser``; otherwise skipped with the reason.
+The account and its group are left in place for the next run (creating them is the slow part).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from store.repository import Store
+from test_store_support import filled_store, first_indicator
+
+ACCOUNT = "jixiaotest"
+ROOT = Path(__file__).resolve().parent.parent
+RUNUSER = shutil.which("runuser") or "runuser"
+
+
+def _ensure_account() -> str | None:
+    """``None`` when the account exists or was made, else why it cannot be."""
+    if os.geteuid() != 0:
+        return "not running as root, so no second account can be created"
+    if not shutil.which("useradd") or not shutil.which("runuser"):
+        return "useradd/runuser are not installed"
+    if subprocess.run(["id", ACCOUNT], capture_output=True).returncode != 0:
+        made = subprocess.run(["useradd", "--no-create-home", "--user-group", ACCOUNT],
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            return f"useradd failed: {made.stderr.strip()}"
+    return None
+
+
+def _python_for_account() -> tuple[list[str], dict] | None:
+    """A python the account can execute, with the project and its dependencies importable."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
+    site = sysconfig.get_paths()["purelib"]
+    env_with_path = dict(env, PYTHONPATH=f"{ROOT}{os.pathsep}{site}")
+    probe = "import tinydb, core, store, tui.cli"
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    # /root (where a pyenv interpreter may live) is closed to other accounts; a system python
+    # of the same version with the project and its pure-Python dependencies on the path works.
+    candidates = [(sys.executable, env)] + [(f"{d}/{version}", env_with_path)
+                                            for d in ("/usr/bin", "/usr/local/bin")]
+    for exe, e in candidates:
+        if not os.path.exists(exe):
+            continue
+        ok = subprocess.run([RUNUSER, "-u", ACCOUNT, "--", exe, "-c", probe], env=e,
+                            capture_output=True, cwd="/tmp")
+        if ok.returncode == 0:
+            return [exe], e
+    return None
+
+
+@pytest.fixture(scope="module")
+def account():
+    why = _ensure_account()
+    if why:
+        pytest.skip(why)
+    found = _python_for_account()
+    if found is None:
+        pytest.skip(f"account {ACCOUNT} can execute neither {sys.executable} nor a system "
+                    f"python of the same version with the project on PYTHONPATH")
+    return found
+
+
+@pytest.fixture
+def shared_dir():
+    # A setgid directory of the account's group, as the README tells administrators to make.
+    path = Path(tempfile.mkdtemp(prefix="jixiao-shared-", dir="/tmp"))
+    shutil.chown(path, group=ACCOUNT)
+    os.chmod(path, 0o2770)
+    yield path / "data"
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _as_account(account, data: Path, *args: str) -> subprocess.CompletedProcess:
+    exe, env = account
+    return subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-m", "tui.cli", "--data",
+                           str(data), *args], env=env, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+
+
+def test_another_account_is_refused_with_exit_3_and_can_edit_its_own_unit(account, shared_dir):
+    store, ds = filled_store(shared_dir)
+    me = store.user  # the identity is root's account name, taken from the effective uid
+    Store(shared_dir, user=me).grant(me, "admin")
+    Store(shared_dir, user=me).grant(ACCOUNT, "owner", ["301205"])
+    before = (shared_dir / "grants.json").read_bytes()
+
+    done = _as_account(account, shared_dir, "grant", ACCOUNT, "--role", "admin")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert f"{ACCOUNT} may not change grants: that needs the admin role; {ACCOUNT} is owner " \
+           "of unit(s) 301205" in done.stderr
+    assert (shared_dir / "grants.json").read_bytes() == before
+
+    done = _as_account(account, shared_dir, "settings", "--as-of", "2023-09-30")
+    assert done.returncode == 3 and "needs the admin role" in done.stderr
+
+    done = _as_account(account, shared_dir, "grants")
+    assert done.returncode == 0 and f"you are {ACCOUNT}: owner" in done.stdout
+
+    # The same account, through the store without the seam: its own unit yes, another no.
+    exe, env = account
+    code = ("import sys; from store.repository import Store\n"
+            "from core.errors import PermissionDenied\n"
+            "s = Store(sys.argv[1])\n"
+            "s.record_progress(sys.argv[2], as_of='2023-07-31', actual='1个')\n"
+            "try:\n    s.record_progress(sys.argv[3], as_of='2023-07-31', actual='1个')\n"
+            "except PermissionDenied as e:\n    print(e.message); sys.exit(e.exit_code)\n")
+    done = subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-c", code, str(shared_dir),
+                           first_indicator(ds, "301205"), first_indicator(ds, "301101")],
+                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert f"{ACCOUNT} may not record progress for unit 301101" in done.stdout
+    history = Store(shared_dir, user=me).load().progress[first_indicator(ds, "301205")]
+    assert [e.author for e in history] == [ACCOUNT]
+    # Files the account wrote stay in the shared group and closed to others.
+    part = store.layout.partition_files()[1]
+    assert part.stat().st_gid == shared_dir.parent.stat().st_gid
+    assert part.stat().st_mode & 0o777 == 0o660

@@ -1,0 +1,127 @@
+"""Damaged, foreign and newer-schema files: a clear message, exit 2, and the file untouched."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.errors import JixiaoError
+from store import schema
+from store.layout import PartitionKey
+from store.repository import Store
+from test_store_support import filled_store, first_indicator, run_cli
+
+NEWER = {"_meta": {"1": {"format": "jixiao", "kind": "partition", "schema": 99}}, "unit": {}}
+CASES = {
+    "truncated": lambda raw: raw[: len(raw) // 2],
+    "garbage": lambda raw: b"\x00\xff\xfe not json",
+    "empty": lambda raw: b"",
+    "foreign": lambda raw: json.dumps({"_default": {"1": {"hello": "world"}}}).encode(),
+    "newer": lambda raw: json.dumps(NEWER).encode(),
+    "wrong-kind": lambda raw: json.dumps(
+        {"_meta": {"1": {"format": "jixiao", "kind": "grants", "schema": 1}}}).encode(),
+    "bad-record": lambda raw: raw.replace(b'"target_text"', b'"target_textx"', 1),
+}
+EXPECT = {"truncated": "damaged", "garbage": "damaged", "empty": "damaged",
+          "foreign": "not a jixiao data file", "newer": "newer jixiao",
+          "wrong-kind": "'grants' file", "bad-record": "damaged"}
+
+
+@pytest.fixture
+def spoilt(tmp_path, request):
+    store, ds = filled_store(tmp_path / "d")
+    path = store.layout.partition(PartitionKey(2023, "301205"))
+    path.write_bytes(CASES[request.param](path.read_bytes()))
+    return tmp_path / "d", path, ds, request.param
+
+
+@pytest.mark.parametrize("spoilt", list(CASES), indirect=True)
+def test_every_reader_stops_with_the_file_named_and_untouched(spoilt):
+    data, path, ds, case = spoilt
+    before = path.read_bytes()
+    for args in (["check"], ["log"], ["export-targets"]):
+        done = run_cli(data, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        out = done.stdout + done.stderr
+        assert str(path) in out and EXPECT[case] in out, out
+        assert "Traceback" not in out
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("spoilt", list(CASES), indirect=True)
+def test_writes_to_a_spoilt_file_are_refused_and_leave_it_alone(spoilt):
+    data, path, ds, case = spoilt
+    before = path.read_bytes()
+    store = Store(data, user="admin1")
+    with pytest.raises(JixiaoError) as err:
+        store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="1个")
+    assert str(path) in err.value.message or "no indicator" in err.value.message
+    with pytest.raises(JixiaoError):
+        store.record_spending(ds.projects_of("301205")[0].id, as_of="2023-07-31", spent=1)
+    assert path.read_bytes() == before
+    # Other units keep working.
+    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="1个")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name, kind", [("settings.json", "settings"), ("grants.json", "grants")])
+@pytest.mark.parametrize("case", ["garbage", "foreign", "newer"])
+def test_central_files_are_checked_too(tmp_path, name, kind, case):
+    store, _ = filled_store(tmp_path / "d")
+    path = tmp_path / "d" / name
+    raw = (json.dumps({"_meta": {"1": {"format": "jixiao", "kind": kind, "schema": 7}}}).encode()
+           if case == "newer" else CASES[case](b"{}"))
+    path.write_bytes(raw)
+    done = run_cli(tmp_path / "d", "settings", "--as-of", "2023-08-31")
+    assert done.returncode == 2 and str(path) in done.stderr, done.stderr
+    assert path.read_bytes() == raw
+
+
+def test_check_reports_all_is_well_with_exit_0(tmp_path):
+    filled_store(tmp_path / "d")
+    done = run_cli(tmp_path / "d", "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok (3 unit-year file(s)" in done.stdout
+
+
+def test_check_finds_loose_permissions_and_misplaced_files_without_changing_them(tmp_path):
+    store, _ = filled_store(tmp_path / "d")
+    a = store.layout.partition(PartitionKey(2023, "301205"))
+    a.chmod(0o664)
+    moved = a.with_name("999999.json")
+    moved.write_bytes(store.layout.partition(PartitionKey(2023, "301101")).read_bytes())
+    moved.chmod(0o660)
+    done = run_cli(tmp_path / "d", "check")
+    assert done.returncode == 2
+    assert "chmod o-rwx" in done.stdout and "301101.json; move it back" in done.stdout
+    assert oct(a.stat().st_mode & 0o777) == "0o664"
+
+
+def test_older_schema_is_migrated_on_read_and_written_back_new(tmp_path, monkeypatch):
+    store, ds = filled_store(tmp_path / "d")
+    path = store.layout.partition(PartitionKey(2023, "301101"))
+    # Pretend this program is at schema 2, whose step renames every unit's name to upper case.
+    calls = []
+
+    def step(kind, tables):
+        calls.append(kind)
+        for doc in (tables.get("unit") or {}).values():
+            doc["name"] = doc["name"] + "*"
+        return tables
+
+    monkeypatch.setattr(schema, "CURRENT", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 1, step)
+    loaded = Store(tmp_path / "d", user="admin1").load()
+    assert loaded.units["301101"].name == "单位301101*"
+    assert json.loads(path.read_bytes())["_meta"]["1"]["schema"] == 1  # reading wrote nothing
+    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="1个")
+    assert json.loads(path.read_bytes())["_meta"]["1"]["schema"] == 2
+    assert "partition" in calls
+
+
+def test_a_schema_without_a_migration_step_is_refused(tmp_path, monkeypatch):
+    store, _ = filled_store(tmp_path / "d")
+    monkeypatch.setattr(schema, "CURRENT", 3)
+    with pytest.raises(JixiaoError, match="no migration from schema 1"):
+        Store(tmp_path / "d", user="a").load()

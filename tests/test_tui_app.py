@@ -1,0 +1,390 @@
+"""Pilot tests of the monitoring TUI: the owner's and the manager's paths, the form, the
+monitoring date, literal user text, 80×24, English labels, live refresh and refused edits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from core.dataset import Dataset
+from core.model import Budget, Indicator, ProgressEntry, Project, Settings, Unit
+from sample_data import load_sample
+from store.repository import Store
+from tui.app import JixiaoApp
+from tui.screens.dates import DateScreen
+from tui.screens.record import RecordProgressScreen
+from tui.screens.spending import SpendingScreen
+from tui.screens.triage import TriageScreen
+from tui.widgets.vlist import VirtualList
+
+pytestmark = pytest.mark.asyncio
+YEAR = 2023
+
+
+# --- data --------------------------------------------------------------------------------------
+def small_dataset() -> Dataset:
+    """Two units; unit 301101 has one project with a count, a rate and a qualitative target."""
+    ds = Dataset(settings=Settings(year=YEAR, as_of="2023-07-31"))
+    ds.add_unit(Unit("301101", "天津市人民政府办公厅"))
+    ds.add_unit(Unit("301205", "[red]x[/] 综合服务中心"))
+    p1 = Project(Project.make_id("301101", YEAR, "系统等级保护测评项目"), "301101", YEAR,
+                 "系统等级保护测评项目", Budget(89.0, 89.0, 0.0))
+    p2 = Project(Project.make_id("301205", YEAR, "[/x] 项目"), "301205", YEAR, "[/x] 项目",
+                 Budget(10.0, 10.0, 0.0))
+    for p in (p1, p2):
+        ds.add_project(p)
+    rows = [(p1, "数量指标", "开展等保测评的系统数量", "≥8个"),
+            (p1, "质量指标", "等级保护测评合格率", "100%"),
+            (p1, "时效指标", "[bold]按时[/bold]完成", "及时"),
+            (p2, "数量指标", "服务[次数]", "≥100次")]
+    for n, (p, cat, name, target) in enumerate(rows):
+        ds.add_indicator(Indicator(Indicator.make_id(p.id, "产出指标", cat, name), p.id, n,
+                                   "产出指标", cat, name, f"{name}的描述", target))
+    return ds
+
+
+def ids(ds: Dataset) -> dict[str, str]:
+    """Indicator ids by name."""
+    return {i.name: i.id for i in ds.indicators.values()}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A single-user (admin) store holding ``small_dataset()``."""
+    s = Store(tmp_path / "data", user="alice")
+    s.bulk_load(small_dataset())
+    return s
+
+
+# --- helpers -----------------------------------------------------------------------------------
+async def until(pilot, predicate, timeout: float = 5.0) -> None:
+    """Let the app run until ``predicate()`` holds (workers finish asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.05)
+
+
+async def loaded(pilot) -> JixiaoApp:
+    app = pilot.app
+    await until(pilot, lambda: app.browser is not None)
+    await pilot.pause()
+    return app
+
+
+def screen_text(app) -> str:
+    """Everything on the screen as plain text: what a user reads."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join(_line_text(line) for line in update.strips)
+
+
+def _line_text(line) -> str:
+    return line.text if hasattr(line, "text") else "".join(s.text for s in line)
+
+
+def rows_text(vlist: VirtualList) -> list[str]:
+    """The plain text of every visible line of a virtual list."""
+    return [vlist.render_line(y).text for y in range(vlist.scrollable_content_region.height)]
+
+
+def indicators_pane(app) -> VirtualList:
+    return app.query_one("#indicators", VirtualList)
+
+
+# --- tests -------------------------------------------------------------------------------------
+async def test_first_screen_shows_units_projects_indicators_and_header(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        text = screen_text(app)
+        assert "2023" in text and "2023-07-31" in text and "alice" in text and "admin" in text
+        assert "天津市人民政府办公厅" in text
+        assert "系统等级保护测评项目" in text
+        assert "开展等保测评的系统数量" in text and "≥8个" in text
+        assert "预算单位" in text  # Chinese labels by default
+
+
+def grants(path: Path) -> None:
+    """admin1 is admin, alice owns 301101, bob is a manager."""
+    admin = Store(path, user="admin1")
+    admin.grant("admin1", "admin")
+    admin.grant("alice", "owner", ["301101"])
+    admin.grant("bob", "manager")
+
+
+def row_of(app, indicator_id: str) -> str:
+    """The indicators pane's line for one indicator (it must be on screen)."""
+    pane = indicators_pane(app)
+    index = next(n for n, i in enumerate(pane.rows) if i.id == indicator_id)
+    return pane.render_line(index - int(pane.scroll_y) + pane.header_height).text
+
+
+def detail(app) -> str:
+    from textual.widgets import Static
+    return str(app.query_one("#detail-body", Static).render())
+
+
+async def test_owner_finds_project_records_progress_and_sees_the_colour_change(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    grants(data)
+    store = Store(data, user="alice")
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert "alice (owner)" in screen_text(app)
+        # find the project by searching for the indicator's name
+        await pilot.press("slash")
+        await pilot.press(*"等保测评的系统")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.current_indicator() and app.current_indicator().id == iid)
+        assert "○ 灰" in row_of(app, iid)          # no progress yet: grey
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.press(*"2个")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # 2 of ≥8 at the end of July is far behind: causes and measures are now required
+        form = app.screen
+        assert isinstance(form, RecordProgressScreen)
+        assert "偏差原因" in str(form.query_one("#causes-error").render())
+        assert store.load().progress == {}          # nothing saved while invalid
+        form.query_one("#cause-0").value = True
+        form.query_one("#measures").value = "加快测评进度"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        await until(pilot, lambda: "✖ 红" in row_of(app, iid))
+        assert "2个" in row_of(app, iid)
+        assert "alice" in detail(app) and "加快测评进度" in detail(app) and "经费保障" in detail(app)
+        saved = store.load().progress[iid]
+        assert [(e.actual, e.author, e.causes) for e in saved] == [("2个", "alice", ("经费保障",))]
+
+
+async def test_manager_triages_jumps_and_reads_reason_and_history(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    grants(data)
+    app = JixiaoApp(Store(data, user="bob"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen))
+        triage = app.screen
+        shown = triage.ids
+        colours = [app.browser.colour(i) for i in shown]
+        assert shown and set(colours) <= {"red", "amber"}
+        assert colours == sorted(colours, key=["red", "amber"].index)      # worst first
+        everything = app.browser.evaluation.indicators
+        assert len(shown) == sum(s.colour in ("red", "amber") for s in everything.values())
+        first_line = triage.query_one(VirtualList).render_line(1).text
+        ds = app.dataset
+        target = ds.indicators[shown[1]]
+        project = ds.projects[target.project_id]
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, TriageScreen))
+        assert app.current_indicator().id == target.id
+        assert app.current_project().id == project.id
+        assert app.query_one("#units", VirtualList).current.code == project.unit_code
+        assert app.focused is indicators_pane(app)
+        status = app.browser.status(target.id)
+        text = detail(app)
+        assert status.reason("zh") in text
+        for entry in ds.progress.get(target.id, []):
+            assert entry.author in text and entry.actual in text
+        assert "✖" in first_line or "▲" in first_line
+
+
+async def test_invalid_input_is_marked_inline_and_esc_leaves_no_trace(store):
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.jump_to(iid)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        form = app.screen
+        await pilot.press(*"abc")
+        await pilot.pause()
+        error = str(form.query_one("#actual-error").render())
+        assert error and "个" in error                 # says what it needs: a number in 个
+        assert form.query_one("#actual").has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordProgressScreen)  # still open: nothing saved
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        assert store.load().progress == {}
+        assert "○ 灰" in row_of(app, iid)
+
+
+async def test_changing_the_monitoring_date_recomputes_every_colour(store):
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    store.record_progress(iid, as_of="2023-03-31", actual="4个")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.jump_to(iid)
+        await pilot.pause()
+        before = app.browser.colour(iid)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        await pilot.press("down", "down", "down", "enter")        # 2023-12-31
+        await until(pilot, lambda: app.as_of == "2023-12-31" and app.browser.evaluation.as_of == "2023-12-31")
+        assert "2023-12-31" in screen_text(app)
+        # 4 of ≥8 is on track in July but far behind at the end of the year
+        assert before in ("green", "blue") and app.browser.colour(iid) == "red"
+        assert "✖ 红" in row_of(app, iid)
+        assert store.settings().as_of == "2023-12-31"           # the admin's change is stored
+
+
+async def test_date_change_by_a_non_admin_is_for_this_view_only(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    grants(data)
+    store = Store(data, user="bob")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        assert "admin" in screen_text(app)
+        app.screen.query_one("#date").value = "2023-09-15"
+        app.screen.query_one("#date").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.browser.evaluation.as_of == "2023-09-15")
+        assert "2023-09-15" in screen_text(app) and "只读视图" in screen_text(app)
+        assert store.settings().as_of == "2023-07-31"
+
+
+async def test_a_typed_date_that_is_not_a_date_is_refused_inline(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        app.screen.query_one("#date").value = "2023-02-30"
+        app.screen.query_one("#date").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DateScreen)
+        assert "YYYY-MM-DD" in str(app.screen.query_one("#date-error").render())
+        assert store.settings().as_of == "2023-07-31"
+
+
+async def test_markup_like_user_text_is_shown_as_typed(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.query_one("#units", VirtualList).focus()
+        await pilot.press("down")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]x[/] 综合服务中心" in text
+        assert "[/x] 项目" in text
+        assert "服务[次数]" in text
+        await pilot.press("up")
+        await pilot.pause()
+        app.jump_to(ids(small_dataset())["[bold]按时[/bold]完成"])
+        await pilot.pause()
+        assert "[bold]按时[/bold]完成" in screen_text(app)
+        assert "[bold]按时[/bold]完成" in detail(app)
+
+
+async def test_usable_at_80x24(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        lines = screen_text(app).splitlines()
+        assert len(lines) == 24
+        from rich.cells import cell_len
+        assert all(cell_len(line) <= 80 for line in lines)
+        text = "\n".join(lines)
+        assert "监控日期 2023-07-31" in lines[0]
+        for pane in ("预算单位", "项目", "指标", "详情"):
+            assert pane in text
+        for key in ("e 记录进度", "r 红黄清单", "/ 搜索"):
+            assert key in lines[-1]
+        # every pane keeps at least a few readable rows
+        for id in ("#units", "#projects", "#indicators", "#detail"):
+            assert app.query_one(id).size.height >= 4
+        rows = rows_text(indicators_pane(app))
+        assert any(w in rows[1] for w in ("● 绿", "▲ 黄", "✖ 红", "○ 灰", "◆ 蓝"))
+
+
+async def test_english_labels(store):
+    app = JixiaoApp(store, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        text = screen_text(app)
+        for word in ("Units", "Projects", "Indicators", "as of 2023-07-31", "Record", "Search", "grey"):
+            assert word in text
+        assert "预算单位" not in text and "记录进度" not in text
+
+
+async def test_another_users_write_appears_within_three_seconds(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    app = JixiaoApp(Store(data, user="viewer"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert "9个" not in row_of(app, iid)
+        proc = start_writer(data, iid)
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+        written = time.monotonic()
+        await until(pilot, lambda: "9个" in row_of(app, iid), timeout=3.0)
+        assert time.monotonic() - written <= 3.0
+        assert "writer" in detail(app)
+
+
+def start_writer(data: Path, indicator_id: str):
+    """Another process (another user) recording progress on the same data directory."""
+    import subprocess
+    import sys
+    code = ("import sys; from store.repository import Store; "
+            "Store(sys.argv[1], user='writer').record_progress(sys.argv[2], as_of='2023-07-31', actual='9个')")
+    return subprocess.Popen([sys.executable, "-c", code, str(data), indicator_id],
+                            stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+
+
+async def test_edit_keys_are_disabled_and_explained_for_a_user_without_the_grant(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    grants(data)
+    app = JixiaoApp(Store(data, user="bob"))                 # a manager: reads, may not record
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        indicators_pane(app).focus()
+        assert app.check_action("record", ()) is None           # shown disabled in the footer
+        assert app.check_action("spend", ()) is None
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, RecordProgressScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("bob" in m and "301101" in m and "owner" in m for m in messages)
+
+
+async def test_owner_may_edit_only_their_own_unit(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    grants(data)
+    app = JixiaoApp(Store(data, user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert app.check_action("record", ()) is True           # 301101 is alice's
+        assert app.check_action("export", ()) is None           # owners do not export
+        await pilot.press("down")                               # 301205 is not
+        await pilot.pause()
+        assert app.check_action("record", ()) is None
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SpendingScreen)
+        assert any("301205" in n.message for n in app._notifications)

@@ -1,0 +1,619 @@
+"""The monitoring app: units → projects → indicators → detail, with triage, search and forms.
+
+The app coordinates; ``core`` decides every colour and ``store`` does every read and write, always
+in thread workers so the screen never freezes. Another process's writes are picked up by a worker
+that polls ``Store.refresh`` about once a second.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Iterable
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from core import readings
+from core import status as engine
+from core.errors import JixiaoError
+
+from .i18n import label
+from .screens.dates import DateScreen
+from .screens.export import ExportScreen
+from .screens.help import HelpScreen
+from .screens.record import RecordProgressScreen
+from .screens.search import SearchScreen
+from .screens.spending import SpendingScreen
+from .screens.triage import TriageScreen
+from .view import Browser, Hit
+from .widgets.detail import DetailData, DetailPane
+from .widgets.rows import IndicatorRows, ProjectRows, UnitRows
+from .widgets.vlist import VirtualList
+
+ACTIONS = (
+    # (key, action, label key, shown in footer)
+    ("e", "record", "k_record", True),
+    ("s", "spend", "k_spend", True),
+    ("r", "triage", "k_triage", True),
+    ("n", "next_alert(1)", "k_next", True),
+    ("N", "next_alert(-1)", "k_prev", False),
+    ("slash", "search", "k_search", True),
+    ("o", "sort", "k_sort", False),
+    ("d", "date", "k_date", True),
+    ("x", "export", "k_export", True),
+    ("question_mark", "help", "k_help", True),
+    ("escape", "back", "k_back", False),
+    ("q", "quit", "k_quit", True),
+)
+"""Every app-level key. Footer and command palette are both built from this table."""
+
+KEY_DISPLAY = {"slash": "/", "question_mark": "?", "escape": "Esc"}
+
+PANE_KEYS = (
+    ("↑ ↓ / j k", "k_up"), ("PgUp PgDn", "k_page"), ("Home End", "k_home_end"),
+    ("Enter", "k_open"), ("Tab / Shift+Tab", "k_focus_next"), ("Ctrl+P", "help_palette"),
+)
+
+
+class JixiaoApp(App):
+    """The terminal UI of jixiao over one ``store.repository.Store`` (or any object with its
+    interface), labelled in ``lang`` ('zh' or 'en')."""
+
+    CSS_PATH = "jixiao.tcss"
+    TITLE = "jixiao"
+    BINDINGS = [Binding(key, action, label(text, "en"), show=show, id=action.split("(")[0],
+                        key_display=KEY_DISPLAY.get(key))
+                for key, action, text, show in ACTIONS]
+
+    def __init__(self, store, *, lang: str = "zh", poll_interval: float = 1.0) -> None:
+        super().__init__()
+        self.store = store
+        self.lang = lang
+        self.poll_interval = poll_interval
+        self.lock = threading.RLock()
+        self.dataset = None
+        self.browser: Browser | None = None
+        self.user = "?"
+        self.user_role = "?"
+        self.view_as_of: str | None = None
+        self.by_status = False
+        self.unit_code: str | None = None
+        self.project_id: str | None = None
+        self.indicator_id: str | None = None
+        self._editable: dict[str, bool] = {}
+        self._stop = threading.Event()
+        self._localise_bindings()
+
+    def _localise_bindings(self) -> None:
+        # BINDINGS is a class attribute; descriptions in the user's language are swapped in here.
+        texts = {action.split("(")[0] + ("" if "(-1)" not in action else "-"): text
+                 for _, action, text, _ in ACTIONS}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            new = []
+            for b in bindings:
+                tag = (b.id or "") + ("-" if "(-1)" in b.action else "")
+                if tag in texts:
+                    b = replace(b, description=label(texts[tag], self.lang),
+                                tooltip=label(texts[tag], self.lang))
+                new.append(b)
+            self._bindings.key_to_bindings[key] = new
+
+    # --- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """Header, the unit and project panes side by side, indicators, detail, footer."""
+        yield Static(Text(label("loading", self.lang)), id="header")
+        with Horizontal(id="top"):
+            yield VirtualList(self._unit_rows, header=None, empty=label("loading", self.lang), id="units")
+            yield VirtualList(self._project_rows, header=self._project_header,
+                              empty=label("no_projects", self.lang), id="projects")
+        yield VirtualList(self._indicator_rows, header=self._indicator_header,
+                          empty=label("no_indicators", self.lang), id="indicators")
+        yield DetailPane(id="detail")
+        yield Footer()
+
+    # Formatters are resolved late: the Browser exists only once the data is loaded.
+    def _unit_rows(self, row, width, vlist):
+        return UnitRows(self.browser, self.lang)(row, width, vlist)
+
+    def _project_rows(self, row, width, vlist):
+        return ProjectRows(self.browser, self.lang, lambda: self.as_of)(row, width, vlist)
+
+    def _project_header(self, width):
+        return ProjectRows(self.browser, self.lang, lambda: self.as_of).header(width)
+
+    def _indicator_rows(self, row, width, vlist):
+        return IndicatorRows(self.browser, self.lang, lambda: self.as_of)(row, width, vlist)
+
+    def _indicator_header(self, width):
+        return IndicatorRows(self.browser, self.lang, lambda: self.as_of).header(width)
+
+    def on_mount(self) -> None:
+        """Titles, focus, and the first load (in a worker)."""
+        for id, key in (("units", "units"), ("projects", "projects"), ("indicators", "indicators"),
+                        ("detail", "detail")):
+            self.query_one(f"#{id}").border_title = label(key, self.lang)
+        self.query_one("#units", VirtualList).focus()
+        self.query_one(DetailPane).show(None, self.lang)
+        self._adapt(self.size.width, self.size.height)
+        self._load()
+
+    def on_resize(self, event) -> None:
+        """Panes adapt to small terminals (80×24 and up)."""
+        self._adapt(event.size.width, event.size.height)
+
+    def _adapt(self, width: int, height: int) -> None:
+        self.screen.set_class(width < 100, "-narrow")
+        self.screen.set_class(height < 30, "-short")
+
+    def on_unmount(self) -> None:
+        """Stop the polling worker promptly."""
+        self._stop.set()
+
+    # --- state ------------------------------------------------------------------------------
+    @property
+    def as_of(self) -> str:
+        """The monitoring date the screen shows: the stored one unless changed for this view."""
+        if self.view_as_of:
+            return self.view_as_of
+        return self.dataset.settings.as_of if self.dataset else ""
+
+    @property
+    def settings(self):
+        """The dataset's settings."""
+        return self.dataset.settings
+
+    # Read from the panes themselves, not from state updated by messages: a key pressed right
+    # after a cursor move must act on the row the user sees.
+    def current_indicator(self):
+        """The indicator under the cursor of the indicators pane, or ``None``."""
+        return self.query_one("#indicators", VirtualList).current if self.dataset else None
+
+    def current_project(self):
+        """The project under the cursor of the projects pane, or ``None``."""
+        return self.query_one("#projects", VirtualList).current if self.dataset else None
+
+    def can_edit(self, unit_code: str | None) -> bool:
+        """Whether the user may record for ``unit_code`` (asked once per unit per load)."""
+        if unit_code is None:
+            return False
+        if unit_code not in self._editable:
+            try:
+                self._editable[unit_code] = bool(self.store.can_edit_unit(unit_code))
+            except JixiaoError:
+                self._editable[unit_code] = False
+        return self._editable[unit_code]
+
+    def _update_header(self) -> None:
+        if not self.dataset:
+            return
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        t = Text(f"jixiao · {L('app_title')} · {L('year')} {self.settings.year} · {L('as_of')} {self.as_of}")
+        if self.view_as_of and self.view_as_of != self.settings.as_of:
+            t.append(f" ({L('view_only')})")
+        t.append(" · ")
+        t.append(self.user)
+        t.append(f" ({self.user_role})")
+        if self.by_status:
+            t.append(f" · {L('sorted_status')}")
+        self.query_one("#header", Static).update(t)
+
+    # --- loading and refreshing -------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        try:
+            dataset = self.store.load()
+            user, role = self.store.user, self.store.role()
+            evaluation = engine.evaluate(dataset, self.view_as_of or dataset.settings.as_of)
+        except JixiaoError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._loaded, dataset, evaluation, user, role)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#header", Static).update(Text(message))
+        self.notify(message, severity="error", timeout=10)
+
+    def _loaded(self, dataset, evaluation, user: str, role: str) -> None:
+        self.dataset = dataset
+        self.browser = Browser(dataset, evaluation)
+        self.user, self.user_role = user, role or "reader"
+        self._editable.clear()
+        units = self.query_one("#units", VirtualList)
+        units.empty = label("no_units", self.lang)
+        units.set_rows(self.browser.units(), announce=False)
+        self._show_unit(units.current.code if units.current else None)
+        self._update_header()
+        self._poll()
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _poll(self) -> None:
+        while not self._stop.wait(self.poll_interval):
+            try:
+                with self.lock:
+                    changed = self.store.refresh(self.dataset)
+                    evaluation = engine.evaluate(self.dataset, self.as_of) if changed else None
+            except JixiaoError as exc:
+                self.call_from_thread(self.notify, exc.message, severity="error")
+                continue
+            if changed:
+                self.call_from_thread(self._refreshed, evaluation)
+
+    def _refreshed(self, evaluation) -> None:
+        self.browser.data_changed()
+        self._editable.clear()
+        self._apply_evaluation(evaluation, reshow=True)
+        self.notify(label("refreshed", self.lang), timeout=2)
+
+    def _apply_evaluation(self, evaluation, *, reshow: bool = False) -> None:
+        self.browser.set_evaluation(evaluation)
+        units = self.query_one("#units", VirtualList)
+        if reshow:
+            with self.lock:
+                rows = self.browser.units()
+                index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
+                units.set_rows(rows, index or 0, announce=False)
+            self._show_unit(self.unit_code if units.current is not None and units.current.code == self.unit_code
+                            else (units.current.code if units.current else None),
+                            project_id=self.project_id, indicator_id=self.indicator_id)
+        for id in ("units", "projects", "indicators"):
+            self.query_one(f"#{id}", VirtualList).redraw()
+        self._show_detail()
+        self._update_header()
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="evaluate")
+    def _reevaluate(self) -> None:
+        as_of = self.as_of
+        with self.lock:
+            evaluation = engine.evaluate(self.dataset, as_of)
+        self.call_from_thread(self._evaluated, evaluation, as_of)
+
+    def _evaluated(self, evaluation, as_of: str) -> None:
+        if as_of == self.as_of:
+            self._apply_evaluation(evaluation, reshow=self.by_status)
+
+    # --- moving between panes ---------------------------------------------------------------
+    def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
+        """The cursor moved in a pane: show what belongs to the new row."""
+        if self.browser is None or isinstance(event, VirtualList.Selected):
+            return
+        pane = event.vlist.id
+        if pane == "units":
+            self._show_unit(event.row.code if event.row else None)
+        elif pane == "projects":
+            self._show_project(event.row.id if event.row else None)
+        elif pane == "indicators":
+            self.indicator_id = event.row.id if event.row else None
+            self._show_detail()
+            self.refresh_bindings()
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        """Enter drills down: unit → projects → indicators → detail."""
+        nxt = {"units": "#projects", "projects": "#indicators", "indicators": "#detail"}.get(event.vlist.id)
+        if nxt:
+            self.query_one(nxt).focus()
+
+    def _show_unit(self, code: str | None, *, project_id: str | None = None,
+                   indicator_id: str | None = None) -> None:
+        self.unit_code = code
+        projects = self.query_one("#projects", VirtualList)
+        with self.lock:
+            rows = self.browser.projects(code, by_status=self.by_status) if code else []
+        index = next((n for n, p in enumerate(rows) if p.id == project_id), 0)
+        projects.set_rows(rows, index, announce=False)
+        self._show_project(projects.current.id if projects.current else None, indicator_id=indicator_id)
+
+    def _show_project(self, project_id: str | None, *, indicator_id: str | None = None) -> None:
+        self.project_id = project_id
+        indicators = self.query_one("#indicators", VirtualList)
+        with self.lock:
+            rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
+        index = next((n for n, i in enumerate(rows) if i.id == indicator_id), 0)
+        indicators.set_rows(rows, index, announce=False)
+        self.indicator_id = indicators.current.id if indicators.current else None
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _show_detail(self) -> None:
+        pane = self.query_one(DetailPane)
+        ind = self.current_indicator()
+        if ind is None:
+            pane.show(None, self.lang)
+            return
+        pane.show(self.detail_data(ind), self.lang)
+
+    def detail_data(self, ind) -> DetailData:
+        """Everything the detail pane shows about one indicator."""
+        ds, year = self.dataset, self.settings.year
+        proj = ds.projects.get(ind.project_id)
+        unit = ds.units.get(proj.unit_code) if proj else None
+        history = list(ds.progress.get(ind.id, ()))
+        target = self._target(ind)
+        expected = []
+        for entry in history:
+            try:
+                expected.append(engine.indicator_status(ind, entry, entry.as_of, self.settings, year).expected)
+            except Exception:  # the sparkline is a hint; a rule failure must not hide the history
+                expected.append(None)
+        return DetailData(
+            unit_name=unit.name if unit else "", project_name=proj.name if proj else "",
+            indicator=ind, status=self.browser.status(ind.id),
+            kind=getattr(target, "kind", None), unit=getattr(target, "unit", None),
+            history=history, counting=ds.counting_progress(ind.id, self.as_of),
+            expected_by_entry=expected)
+
+    def _target(self, ind):
+        try:
+            return engine.target_of(ind, self.settings.year)
+        except Exception:
+            return None
+
+    def jump_to(self, indicator_id: str) -> None:
+        """Show an indicator in context: its unit, its project, the cursor on it."""
+        loc = self.browser.locate(indicator_id)
+        if loc is None:
+            return
+        code, pid = loc
+        units = self.query_one("#units", VirtualList)
+        units.move_to(self.browser.unit_index(code) or 0, announce=False)
+        self._show_unit(code, project_id=pid, indicator_id=indicator_id)
+        self.query_one("#indicators", VirtualList).focus()
+
+    def _jump_hit(self, hit: Hit | None) -> None:
+        if hit is None:
+            return
+        if hit.indicator_id:
+            self.jump_to(hit.indicator_id)
+            return
+        units = self.query_one("#units", VirtualList)
+        units.move_to(self.browser.unit_index(hit.unit_code) or 0, announce=False)
+        self._show_unit(hit.unit_code, project_id=hit.project_id)
+        self.query_one("#projects" if hit.project_id else "#units", VirtualList).focus()
+
+    # --- who may do what --------------------------------------------------------------------
+    def refusal(self, action: str) -> str | None:
+        """Why ``action`` is not allowed right now (``None`` when it is)."""
+        if self.dataset is None:
+            return label("loading", self.lang)
+        if action in ("record", "spend"):
+            project = self.current_project()
+            if action == "record":
+                indicator = self.current_indicator()
+                project = self.dataset.projects.get(indicator.project_id) if indicator else None
+                if project is None:
+                    return label("pick_indicator", self.lang)
+            if project is None:
+                return label("pick_project", self.lang)
+            if not self.can_edit(project.unit_code):
+                return label("refuse_edit", self.lang).format(user=self.user, role=self.user_role,
+                                                              unit=project.unit_code)
+        if action == "export" and self.user_role not in ("admin", "manager"):
+            return label("refuse_export", self.lang).format(user=self.user, role=self.user_role)
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit keys show as disabled in the footer where the user may not edit."""
+        if action in ("record", "spend", "export") and self.dataset is not None:
+            if self.refusal(action) and not self.refusal(action) in (
+                    label("pick_indicator", self.lang), label("pick_project", self.lang)):
+                return None
+        return True
+
+    def on_key(self, event) -> None:
+        """A disabled edit key still explains itself instead of doing nothing."""
+        for key, action, _, _ in ACTIONS:
+            if event.key == key and action in ("record", "spend", "export"):
+                reason = self.refusal(action)
+                if reason:
+                    event.stop()
+                    self.notify(reason, severity="warning")
+                return
+
+    def _explain(self, action: str) -> bool:
+        reason = self.refusal(action)
+        if reason:
+            self.notify(reason, severity="warning")
+            return True
+        return False
+
+    # --- actions ----------------------------------------------------------------------------
+    def action_record(self) -> None:
+        """Open the record-progress form on the selected indicator."""
+        if self._explain("record"):
+            return
+        ind = self.current_indicator()
+        target = self._target(ind)
+        settings, year, as_of = self.settings, self.settings.year, self.as_of
+
+        def check(text: str) -> str | None:
+            try:
+                return readings.check_actual(text, target)
+            except NotImplementedError:
+                return None
+
+        screen = RecordProgressScreen(
+            indicator=ind, target=target, lang=self.lang, as_of=as_of, check=check,
+            preview=lambda entry: engine.indicator_status(ind, entry, as_of, settings, year),
+            save=partial(self.store.record_progress, ind.id),
+            previous=self.dataset.counting_progress(ind.id, as_of))
+        self.push_screen(screen, self._recorded)
+
+    def _recorded(self, entry) -> None:
+        if entry is None:
+            return
+        ind = self.dataset.indicators.get(entry.indicator_id)
+        with self.lock:
+            if all(e.id != entry.id for e in self.dataset.progress.get(entry.indicator_id, ())):
+                self.dataset.add_progress(entry)
+            # The new colour shows at once; roll-ups follow from the full re-evaluation.
+            counting = self.dataset.counting_progress(entry.indicator_id, self.as_of)
+            try:
+                self.browser.evaluation.indicators[entry.indicator_id] = engine.indicator_status(
+                    ind, counting, self.as_of, self.settings, self.settings.year)
+            except Exception:
+                pass
+        self.browser.set_evaluation(self.browser.evaluation)
+        self.query_one("#indicators", VirtualList).redraw()
+        self._show_detail()
+        self.notify(label("saved", self.lang), timeout=2)
+        self._reevaluate()
+
+    def action_spend(self) -> None:
+        """Open the spending form on the selected project."""
+        if self._explain("spend"):
+            return
+        proj = self.current_project()
+        entry = self.dataset.counting_spending(proj.id, self.as_of)
+        screen = SpendingScreen(project=proj, lang=self.lang, as_of=self.as_of,
+                                spent=entry.spent if entry else None,
+                                save=partial(self.store.record_spending, proj.id))
+        self.push_screen(screen, self._spent)
+
+    def _spent(self, entry) -> None:
+        if entry is None:
+            return
+        with self.lock:
+            if all(e.id != entry.id for e in self.dataset.spending.get(entry.project_id, ())):
+                self.dataset.add_spending(entry)
+        self.query_one("#projects", VirtualList).redraw()
+        self.notify(label("saved", self.lang), timeout=2)
+        self._reevaluate()
+
+    def action_triage(self) -> None:
+        """Every red and amber indicator, worst first; Enter jumps there."""
+        if self.browser is None:
+            return
+        with self.lock:
+            screen = TriageScreen(self.browser, self.lang)
+        self.push_screen(screen, lambda iid: iid and self.call_after_refresh(self.jump_to, iid))
+
+    def action_next_alert(self, step: int) -> None:
+        """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
+        if self.browser is None:
+            return
+        with self.lock:
+            iid = self.browser.next_alert(self.indicator_id, step)
+        if iid is None:
+            self.notify(label("no_alert", self.lang), timeout=2)
+        else:
+            self.jump_to(iid)
+
+    def action_search(self) -> None:
+        """Search units, projects and indicators (names and targets)."""
+        if self.browser is not None:
+            # Jump once the dialog is gone: a list scrolled while covered forgets the scroll.
+            self.push_screen(SearchScreen(self.browser, self.lang),
+                             lambda hit: self.call_after_refresh(self._jump_hit, hit))
+
+    def action_sort(self) -> None:
+        """Toggle table order / worst first for the project and indicator panes."""
+        if self.browser is None:
+            return
+        self.by_status = not self.by_status
+        self._show_unit(self.unit_code, project_id=self.project_id, indicator_id=self.indicator_id)
+        self._update_header()
+        self.notify(label("sorted_status" if self.by_status else "sorted_table", self.lang), timeout=2)
+
+    def action_date(self) -> None:
+        """Change the monitoring date; every colour recomputes."""
+        if self.dataset is None:
+            return
+        screen = DateScreen(year=self.settings.year, current=self.as_of, lang=self.lang,
+                            view_only=self.user_role != "admin")
+        self.push_screen(screen, self._date_chosen)
+
+    def _date_chosen(self, new: str | None) -> None:
+        if not new or new == self.as_of:
+            return
+        self._change_date(new)
+
+    @work(thread=True, exclusive=True, group="evaluate")
+    def _change_date(self, new: str) -> None:
+        if self.user_role == "admin":
+            try:
+                settings = replace(self.settings, as_of=new)
+                self.store.save_settings(settings)
+                with self.lock:
+                    self.dataset.settings = settings
+                view = None
+            except JixiaoError as exc:
+                self.call_from_thread(self.notify, exc.message, severity="warning")
+                view = new
+        else:
+            view = new
+        with self.lock:
+            evaluation = engine.evaluate(self.dataset, new)
+        self.call_from_thread(self._date_changed, view, evaluation)
+
+    def _date_changed(self, view: str | None, evaluation) -> None:
+        self.view_as_of = view
+        self._apply_evaluation(evaluation, reshow=True)
+
+    def action_export(self) -> None:
+        """Write the quarterly snapshot at the monitoring date to a file."""
+        if self._explain("export"):
+            return
+        default = str(Path.cwd() / f"jixiao-snapshot-{self.as_of}.json")
+        self.push_screen(ExportScreen(default=default, lang=self.lang), self._export_to)
+
+    def _export_to(self, path: str | None) -> None:
+        if path:
+            self._export(path)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, path: str) -> None:
+        try:
+            from core import snapshot
+
+            with self.lock:
+                doc = snapshot.build_snapshot(self.dataset, self.as_of)
+            text = snapshot.dump_snapshot(doc)
+            target = Path(path).expanduser()
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        except (JixiaoError, OSError) as exc:
+            message = exc.message if isinstance(exc, JixiaoError) else str(exc)
+            self.call_from_thread(self.notify, message, severity="error")
+            return
+        self.call_from_thread(self.notify, f"{label('exported', self.lang)} {target}")
+
+    def action_help(self) -> None:
+        """List every key."""
+        self.push_screen(HelpScreen(self.help_keys(), self.lang))
+
+    def help_keys(self) -> list[tuple[str, str]]:
+        """``(key, what it does)`` for every app key and pane key, in the user's language."""
+        keys = [(KEY_DISPLAY.get(k, k), label(text, self.lang)) for k, _, text, _ in ACTIONS]
+        keys.append(("Ctrl+Q", label("k_quit", self.lang)))
+        keys += [(k, label(text, self.lang)) for k, text in PANE_KEYS]
+        keys += [("Ctrl+S", label("k_save", self.lang)), ("Esc", label("k_cancel", self.lang))]
+        return keys
+
+    def action_back(self) -> None:
+        """Esc climbs back up: detail → indicators → projects → units."""
+        focused = self.focused.id if self.focused else None
+        prev = {"detail": "#indicators", "indicators": "#projects", "projects": "#units"}.get(focused or "")
+        if prev:
+            self.query_one(prev).focus()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action is also in the command palette (Ctrl+P)."""
+        yield from super().get_system_commands(screen)
+        for key, action, text, _ in ACTIONS:
+            if action in ("quit", "back"):
+                continue
+            name = action.split("(")[0]
+            method = getattr(self, f"action_{name}")
+            callback = partial(method, int(action[action.index("(") + 1:-1])) if "(" in action else method
+            yield SystemCommand(f"{label(text, self.lang)} ({KEY_DISPLAY.get(key, key)})",
+                                label(text, "en" if self.lang == "zh" else "zh"), callback)

@@ -1,0 +1,86 @@
+"""``jixiao check`` and ``jixiao settings``: verify the data directory, show or change settings."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields, replace
+
+from core.errors import JixiaoError
+from core.model import Thresholds
+
+from .access import literal
+from .common import data_dir, open_store
+
+
+def register(subparsers) -> None:
+    """Add the ``check`` and ``settings`` sub-commands."""
+    c = subparsers.add_parser(
+        "check", help="verify every file of the data directory (changes nothing)",
+        description="Read every file of the data directory and report damaged, foreign or "
+                    "newer-schema files, broken references and loose permissions. Exit status "
+                    "0 when all is well, 2 when there are problems. Nothing is changed.")
+    c.set_defaults(func=run_check)
+
+    s = subparsers.add_parser(
+        "settings", help="show or change the year, monitoring date and thresholds",
+        description="Without options: show the settings. With options: change them (admin "
+                    "only); the change is logged.")
+    s.add_argument("--year", type=int, help="budget year")
+    s.add_argument("--as-of", metavar="DATE", help="monitoring date 监控日期 (YYYY-MM-DD)")
+    s.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
+                   type=_threshold, help="a status threshold, e.g. red_below=0.5 (repeatable)")
+    s.set_defaults(func=run_settings)
+
+
+def _threshold(text: str) -> tuple[str, float]:
+    names = [f.name for f in fields(Thresholds)]
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or name not in names:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(names)}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: {value!r} is not a number") from None
+    if name == "deadline_warning_days":
+        if not number.is_integer():
+            raise argparse.ArgumentTypeError("deadline_warning_days must be a whole number")
+        number = int(number)
+    return name, number
+
+
+def run_check(args) -> int:
+    """Print the problems of the data directory; exit 2 if there are any."""
+    from store.repository import Store
+
+    path = data_dir(args)
+    problems = Store(path).check()
+    for p in problems:
+        print(f"problem: {literal(p)}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {path}; nothing was changed")
+        return 2
+    files = len(Store(path).layout.partition_files())
+    print(f"{path}: ok ({files} unit-year file(s), settings and grants readable)")
+    return 0
+
+
+def run_settings(args) -> int:
+    """Show the settings, after changing them when options were given."""
+    store = open_store(args)
+    settings = store.settings()
+    if args.year is not None or args.as_of is not None or args.threshold:
+        thresholds = replace(settings.thresholds, **dict(args.threshold))
+        new = replace(settings, year=settings.year if args.year is None else args.year,
+                      as_of=settings.as_of if args.as_of is None else args.as_of.strip(),
+                      thresholds=thresholds)
+        store.save_settings(new)
+        settings = store.settings()
+        print("settings changed")
+    elif not store.layout.settings.exists():
+        print("(defaults: no settings stored yet)")
+    print(f"year      {settings.year}")
+    print(f"as_of     {settings.as_of}")
+    for name, value in settings.thresholds.to_dict().items():
+        print(f"{name:<22}{value}")
+    return 0

@@ -1,0 +1,175 @@
+"""``jixiao snapshot``, ``diff``, ``report`` and ``export-monitoring`` (issue 6).
+
+Thin: each handler loads the data, asks ``core`` for the document and writes it out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from core.errors import JixiaoError
+
+
+def register(sub) -> None:
+    """Add the four report sub-commands to ``sub``."""
+    p = sub.add_parser("snapshot", help="write the JSON snapshot of every indicator at a date",
+                       description="Write one JSON document with every unit, project and "
+                                   "indicator, its counting progress entry and its status.")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--quarter", metavar="YYYYQn", help="as of the quarter's last day, e.g. 2023Q2")
+    when.add_argument("--as-of", metavar="DATE", help="as of YYYY-MM-DD (default: the monitoring date)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--generated-at", metavar="TS",
+                   help="pin generated_at (ISO timestamp) so two runs are byte-identical")
+    p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser("diff", help="what changed between two snapshots",
+                       description="Colour changes (worsened first), newly final indicators, "
+                                   "changed targets, added/removed indicators, counts per unit.")
+    p.add_argument("old", metavar="OLD.json")
+    p.add_argument("new", metavar="NEW.json")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("report", help="list indicators with status and reason (headless)",
+                       description="A listing for a terminal, a cron job or an e-mail.")
+    p.add_argument("--only", metavar="COLOURS", help="only these colours, e.g. red,amber")
+    p.add_argument("--unit", metavar="CODE", help="only this unit (comma-separate several)")
+    p.add_argument("--as-of", metavar="DATE", help="as of YYYY-MM-DD (default: the monitoring date)")
+    p.add_argument("--quarter", metavar="YYYYQn", help="as of the quarter's last day")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export-monitoring", help="write the 项目支出绩效目标执行监控表 as CSV",
+                       description="The standard monitoring table, grouped by unit and project, "
+                                   "UTF-8 with BOM for Excel.")
+    p.add_argument("--as-of", metavar="DATE", help="as of YYYY-MM-DD (default: the monitoring date)")
+    p.add_argument("--quarter", metavar="YYYYQn", help="as of the quarter's last day")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the CSV file to write")
+    p.set_defaults(func=cmd_export_monitoring)
+
+
+def load_dataset(args):
+    """The dataset to report on: the demo data with ``--demo``, else the store's."""
+    if getattr(args, "demo", False):
+        from sample_data import load_sample
+
+        return load_sample()
+    from .common import open_store
+
+    return open_store(args).load()
+
+
+def resolve_as_of(args, dataset) -> str:
+    """The as-of date chosen by ``--quarter`` or ``--as-of``, else the monitoring date."""
+    from core.snapshot import check_as_of, quarter_end
+
+    if getattr(args, "quarter", None) and getattr(args, "as_of", None):
+        raise JixiaoError("give either --quarter or --as-of, not both")
+    if getattr(args, "quarter", None):
+        return quarter_end(args.quarter)
+    if getattr(args, "as_of", None):
+        return check_as_of(args.as_of)
+    return dataset.settings.as_of
+
+
+def write_text(text: str, output: str | None, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``output`` atomically (never a half-written file), or to stdout."""
+    if not output:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(output).expanduser()
+    if path.is_dir():
+        raise JixiaoError(f"{path} is a directory; -o needs a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    except OSError as exc:
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def cmd_snapshot(args) -> int:
+    """``jixiao snapshot``."""
+    from core.snapshot import build_snapshot, dump_snapshot
+
+    if args.generated_at is not None:
+        try:
+            datetime.fromisoformat(args.generated_at)
+        except ValueError:
+            raise JixiaoError(f"--generated-at needs an ISO timestamp, e.g. 2023-07-01T09:00:00+08:00, "
+                              f"not {args.generated_at!r}") from None
+    dataset = load_dataset(args)
+    doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at=args.generated_at)
+    write_text(dump_snapshot(doc), args.output)
+    if args.output:
+        c = doc["counts"]
+        print(f"wrote {args.output}: as of {doc['as_of']}, "
+              + ", ".join(f"{n} {colour}" for colour, n in c.items()), file=sys.stderr)
+    return 0
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise JixiaoError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def cmd_diff(args) -> int:
+    """``jixiao diff OLD.json NEW.json``."""
+    import json
+
+    from core.snapshot_diff import diff_snapshots, format_diff, read_snapshot
+
+    old = read_snapshot(_read(args.old), label=args.old)
+    new = read_snapshot(_read(args.new), label=args.new)
+    diff = diff_snapshots(old, new)
+    if args.format == "json":
+        write_text(json.dumps(diff, ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        write_text(format_diff(diff, lang=args.lang), None)
+    return 0
+
+
+def cmd_report(args) -> int:
+    """``jixiao report``."""
+    from core import report
+    from core.snapshot import build_snapshot
+
+    only = report.parse_only(args.only)
+    units = tuple(u.strip() for u in (args.unit or "").split(",") if u.strip())
+    dataset = load_dataset(args)
+    doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at="")
+    rows = report.report_rows(doc, only=only, units=units)
+    if args.format == "json":
+        text = report.format_json(doc, rows, only=only, units=units)
+    elif args.format == "csv":
+        text = report.format_csv(rows)
+    else:
+        text = report.format_table(doc, rows, lang=args.lang, only=only)
+    write_text(text, args.output)
+    return 0
+
+
+def cmd_export_monitoring(args) -> int:
+    """``jixiao export-monitoring``."""
+    from core.monitoring_table import monitoring_csv
+
+    dataset = load_dataset(args)
+    as_of = resolve_as_of(args, dataset)
+    write_text(monitoring_csv(dataset, as_of), args.output, encoding="utf-8-sig")
+    print(f"wrote {args.output}: 项目支出绩效目标执行监控表 as of {as_of}", file=sys.stderr)
+    return 0

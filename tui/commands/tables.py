@@ -1,0 +1,97 @@
+"""``jixiao import FILE`` and ``jixiao export-targets``: target tables in and out of the store."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from core.errors import JixiaoError
+
+from .common import open_store
+
+
+def register(subparsers) -> None:
+    """Add the ``import`` and ``export-targets`` sub-commands."""
+    p = subparsers.add_parser(
+        "import", help="import target tables (Word text export or CSV)",
+        description="Import 项目支出绩效目标表: the text Word exports from the published documents, "
+                    "or a flat CSV with one row per indicator. Re-importing is safe: unchanged rows "
+                    "stay as they are and matched indicators keep their progress.")
+    p.add_argument("file", metavar="FILE", help="a .txt Word text export or a .csv file")
+    p.add_argument("--year", type=_year, help="budget year of the tables (default: named in the tables, "
+                                              "else the current year)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would be added, changed and left alone; store nothing")
+    p.set_defaults(func=run_import)
+
+    e = subparsers.add_parser(
+        "export-targets", help="write the target tables as CSV",
+        description="Write every project's target table as CSV, one row per indicator "
+                    "(headers in Chinese, or English with --lang en). Importing the file again "
+                    "changes nothing.")
+    e.add_argument("--format", choices=("csv",), default="csv", help="output format (default: csv)")
+    e.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (UTF-8 with BOM, as Excel expects) instead of standard output")
+    e.add_argument("--year", type=_year, help="only the projects of this budget year")
+    e.set_defaults(func=run_export)
+
+
+def _year(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 1990 <= int(text) <= 2200:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
+    return int(text)
+
+
+def run_import(args) -> int:
+    """Read FILE, plan the import against the store, store it unless ``--dry-run``, report."""
+    from core.importing import plan_import, report_lines
+    from core.tables import read_tables
+
+    # Read the whole file first: a malformed table fails before the store is even opened.
+    tables = read_tables(args.file)
+    store = open_store(args)
+    plan = plan_import(tables, store.load(), year=args.year)
+    if not args.dry_run and not plan.is_noop:
+        store.apply_import(plan)
+    kind = "CSV" if tables.source == "csv" else "Word text layout"
+    print(f"{args.file} ({kind}): {len(tables.tables)} project tables")
+    print("\n".join(report_lines(plan, dry_run=args.dry_run)))
+    return 0
+
+
+def run_export(args) -> int:
+    """Write the stored target tables as CSV to ``-o FILE`` or standard output."""
+    from core.tables import write_csv
+
+    dataset = open_store(args).load()
+    lang = getattr(args, "lang", "zh")
+    if not args.output:
+        write_csv(dataset, sys.stdout, lang=lang, year=args.year)
+        return 0
+    buf = io.StringIO(newline="")
+    rows = write_csv(dataset, buf, lang=lang, year=args.year)
+    target = Path(args.output).expanduser()
+    _write_atomically(target, buf.getvalue().encode("utf-8-sig"))
+    print(f"wrote {rows} indicator rows to {target}")
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # A half-written export must never replace a good one.
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None

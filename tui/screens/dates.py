@@ -1,0 +1,73 @@
+"""The ``d`` dialog: pick a new monitoring date — a quarter end, or any date typed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from core.model import parse_date
+
+from ..i18n import label
+from .record import FORM_CSS, show_error
+
+
+def quarter_ends(year: int) -> list[str]:
+    """The four quarter-end dates of ``year``, ISO formatted."""
+    return [date(year, m, d).isoformat() for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
+
+
+class DateScreen(ModalScreen[str | None]):
+    """Dismisses with the chosen ISO date, or ``None`` on Esc."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="DateScreen") + """
+    DateScreen OptionList { height: auto; max-height: 6; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, *, year: int, current: str, lang: str, view_only: bool) -> None:
+        super().__init__()
+        self.year, self.current, self.lang, self.view_only = year, current, lang, view_only
+
+    def compose(self) -> ComposeResult:
+        """Quarter ends, then a free date field."""
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        with VerticalScroll():
+            yield Static(Text(f"{L('date_title')} ({self.current})", style="bold"))
+            if self.view_only:
+                yield Static(Text(L("date_view_only")))
+            yield Label(L("date_quarters"), classes="field-label")
+            yield OptionList(*[Option(d, id=d) for d in quarter_ends(self.year)], id="quarters")
+            yield Label(L("date_any"), classes="field-label")
+            yield Input(id="date", value=self.current)
+            yield Static("", id="date-error", classes="error")
+
+    def on_mount(self) -> None:
+        """Focus the quarter list."""
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A quarter end was chosen."""
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """A typed date: accepted when it is a real date."""
+        event.stop()
+        try:
+            chosen = parse_date(event.value).isoformat()
+        except ValueError:
+            show_error(self.query_one("#date-error", Static), label("not_date", self.lang))
+            event.input.add_class("-invalid")
+            return
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        """Keep the current date."""
+        self.dismiss(None)

@@ -1,0 +1,267 @@
+"""The ``e`` form: record progress on one indicator, fitted to the kind of its target.
+
+Nothing is written until every field is valid; the would-be colour is previewed as the owner
+types, and causes and measures become required when it would be amber or red, as the official
+monitoring table requires. Esc leaves without a trace.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from core.errors import JixiaoError
+from core.model import CAUSES, LIKELIHOODS, ProgressEntry
+
+from ..i18n import label, status_word
+
+FORM_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{ width: 100%; max-width: 100; height: auto; max-height: 100%;
+    border: round $accent; background: $panel; padding: 0 1; }}
+{name} .field-label {{ text-style: bold; color: $text-muted; }}
+{name} .error {{ color: $error; height: auto; display: none; }}
+{name} .error.-shown {{ display: block; }}
+{name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
+{name} Input:focus {{ background: $primary 30%; border: none; }}
+{name} Input.-invalid {{ background: $error 30%; }}
+{name} RadioSet {{ width: auto; height: auto; layout: horizontal; border: none; padding: 0; }}
+{name} RadioSet:focus {{ background: $primary 30%; }}
+{name} RadioButton {{ margin-right: 2; }}
+{name} #causes {{ height: auto; }}
+{name} #causes Checkbox {{ width: auto; border: none; padding: 0; margin-right: 2; }}
+{name} #causes Checkbox:focus {{ background: $primary 30%; }}
+{name} #buttons {{ height: auto; }}
+{name} #buttons Button {{ margin-right: 2; height: 1; min-width: 10; border: none; }}
+{name} #form-error {{ color: $error; text-style: bold; }}
+"""
+
+
+def show_error(widget: Static, message: str | None) -> None:
+    """Show ``message`` in an inline error line, or hide the line when there is none."""
+    widget.update(Text(message or ""))
+    widget.set_class(bool(message), "-shown")
+
+
+class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
+    """Fields: actual (number with unit / date or percent / grade), forecast, likelihood, the five
+    causes, measures, note. Dismisses with the saved entry, or ``None`` on Esc."""
+
+    DEFAULT_CSS = FORM_CSS.format(name="RecordProgressScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
+                Binding("ctrl+s", "save", "Save", show=False)]
+
+    def __init__(self, *, indicator, target, lang: str, as_of: str,
+                 check: Callable[[str], str | None], preview: Callable[[ProgressEntry], object],
+                 save: Callable[..., ProgressEntry], previous: ProgressEntry | None = None) -> None:
+        super().__init__()
+        self.indicator, self.target, self.lang, self.as_of = indicator, target, lang, as_of
+        self.check, self.preview, self.save = check, preview, save
+        self.previous = previous
+        self.kind = getattr(target, "kind", "qualitative")
+        self._attempted = False
+
+    # --- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """The fields in a scrollable box, fitted to the target's kind."""
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        head = Text(f"{L('form_record')} · {self.as_of}\n", style="bold")
+        head.append(self.indicator.name)
+        head.append("  " + L("target") + ": ")
+        head.append(self.indicator.target_text)
+        with VerticalScroll():
+            yield Static(head, id="form-head")
+            if self.kind == "qualitative":
+                yield Label(L("grade"), classes="field-label")
+                with RadioSet(id="grade"):
+                    for g in L("grades"):
+                        yield RadioButton(g)
+            else:
+                if self.kind == "deadline":
+                    text = L("actual_deadline")
+                else:
+                    unit = getattr(self.target, "unit", None)
+                    text = f"{L('actual')}" + (f" ({L('unit_is')}: {unit})" if unit else "")
+                yield Label(Text(text), classes="field-label")
+                yield Input(id="actual", placeholder=self._placeholder())
+            yield Static("", id="actual-error", classes="error")
+            yield Label(L("forecast"), classes="field-label")
+            yield Input(id="forecast", value=(self.previous.forecast or "") if self.previous else "")
+            yield Static("", id="forecast-error", classes="error")
+            yield Label(L("likelihood"), classes="field-label")
+            with RadioSet(id="likelihood"):
+                for name in LIKELIHOODS:
+                    yield RadioButton(name)
+            yield Label(f"{L('causes')} ({L('measures_hint')})", classes="field-label")
+            with Horizontal(id="causes"):
+                for n, cause in enumerate(CAUSES):
+                    yield Checkbox(cause, id=f"cause-{n}")
+            yield Static("", id="causes-error", classes="error")
+            yield Label(f"{L('measures')} ({L('measures_hint')})", classes="field-label")
+            yield Input(id="measures")
+            yield Static("", id="measures-error", classes="error")
+            yield Label(L("note"), classes="field-label")
+            yield Input(id="note")
+            yield Static("", id="preview")
+            yield Static("", id="form-error")
+            with Horizontal(id="buttons"):
+                yield Button(L("save"), id="save", variant="primary")
+                yield Button(L("cancel"), id="cancel")
+
+    def _placeholder(self) -> str:
+        if self.kind == "deadline":
+            return f"{self.as_of} / 60%"
+        unit = getattr(self.target, "unit", None) or ""
+        return f"3{unit}" if unit else "3"
+
+    def on_mount(self) -> None:
+        """Focus the first field."""
+        first = self.query_one("#grade" if self.kind == "qualitative" else "#actual")
+        first.focus()
+        self._refresh_preview()
+
+    # --- reading the fields -----------------------------------------------------------------
+    def _radio(self, id: str) -> str | None:
+        button = self.query_one(f"#{id}", RadioSet).pressed_button
+        return str(button.label) if button is not None else None
+
+    def values(self) -> dict:
+        """The fields as ``Store.record_progress`` keywords (empty strings become ``None``)."""
+        def text(id: str) -> str | None:
+            v = self.query_one(f"#{id}", Input).value.strip()
+            return v or None
+        actual = self._radio("grade") if self.kind == "qualitative" else text("actual")
+        return {
+            "as_of": self.as_of,
+            "actual": actual or "",
+            "forecast": text("forecast"),
+            "likelihood": self._radio("likelihood"),
+            "causes": tuple(c for n, c in enumerate(CAUSES)
+                            if self.query_one(f"#cause-{n}", Checkbox).value),
+            "measures": text("measures"),
+            "note": text("note"),
+        }
+
+    def _would_be(self, v: dict):
+        if not v["actual"] or self.check(v["actual"]):
+            return None
+        entry = ProgressEntry(id="preview", indicator_id=self.indicator.id, as_of=self.as_of,
+                              actual=v["actual"], author="", recorded_at="", forecast=v["forecast"],
+                              likelihood=v["likelihood"], causes=v["causes"], measures=v["measures"])
+        try:
+            return self.preview(entry)
+        except Exception:  # a preview must never break the form; the store still validates
+            return None
+
+    def validate(self) -> dict | None:
+        """Mark every invalid field inline; the values when all are valid, else ``None``."""
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        v = self.values()
+        errors: dict[str, str] = {}
+        if not v["actual"]:
+            errors["actual"] = L("required")
+        else:
+            problem = self.check(v["actual"])
+            if problem:
+                errors["actual"] = problem
+        if v["forecast"]:
+            problem = self.check(v["forecast"])
+            if problem:
+                errors["forecast"] = problem
+        status = self._would_be(v)
+        if status is not None and status.colour in ("red", "amber"):
+            if not v["causes"]:
+                errors["causes"] = L("need_causes")
+            if not v["measures"]:
+                errors["measures"] = L("need_measures")
+        self._show_errors(errors)
+        return None if errors else v
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in ("actual", "forecast", "causes", "measures"):
+            show_error(self.query_one(f"#{field}-error", Static), errors.get(field))
+            try:
+                widget = self.query_one(f"#{field}", Input)
+            except Exception:
+                continue
+            widget.set_class(field in errors, "-invalid")
+
+    def _refresh_preview(self) -> None:
+        status = self._would_be(self.values())
+        target = self.query_one("#preview", Static)
+        if status is None:
+            target.update("")
+            return
+        t = Text(f"{label('would_be', self.lang)}: ")
+        t.append(status_word(status.colour, self.lang), style="bold")
+        t.append("  " + status.reason(self.lang))
+        target.update(t)
+
+    # --- events -----------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Re-check as the owner types (only the field being typed before the first save)."""
+        if event.input.id == "actual" and event.value.strip():
+            problem = self.check(event.value.strip())
+            show_error(self.query_one("#actual-error", Static), problem)
+            event.input.set_class(bool(problem), "-invalid")
+        if self._attempted:
+            self.validate()
+        self._refresh_preview()
+
+    def on_checkbox_changed(self) -> None:
+        """Causes changed: re-check if a save was already tried."""
+        if self._attempted:
+            self.validate()
+
+    def on_radio_set_changed(self) -> None:
+        """A grade or likelihood changed: new preview."""
+        if self._attempted:
+            self.validate()
+        self._refresh_preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field saves (when valid)."""
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Save or Cancel."""
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Leave without saving anything."""
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        """Validate, then write in a worker; stay open with the store's message if it refuses."""
+        self._attempted = True
+        values = self.validate()
+        if values is None:
+            return
+        self.query_one("#form-error", Static).update(Text(label("saving", self.lang)))
+        self.query_one("#save", Button).disabled = True
+        self._save(values)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, values: dict) -> None:
+        try:
+            entry = self.save(**values)
+        except JixiaoError as exc:
+            self.app.call_from_thread(self._refused, exc.message)
+            return
+        self.app.call_from_thread(self.dismiss, entry)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(message))
+        self.query_one("#save", Button).disabled = False

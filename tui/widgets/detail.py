@@ -1,0 +1,143 @@
+"""The detail pane: everything about one indicator — description, status and reason, the latest
+forecast, likelihood, causes and measures, a sparkline of actual against expected, and the full
+progress history (who, when, what)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..i18n import label, status_word
+
+BARS = "▁▂▃▄▅▆▇█"
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def leading_number(text: str | None) -> float | None:
+    """The first number in what an owner wrote (``3个`` → 3, ``60%`` → 60), else ``None``."""
+    m = _NUMBER.search(text or "")
+    return float(m.group()) if m else None
+
+
+def sparkline(values: list[float | None], top: float) -> str:
+    """One bar per value scaled to ``top``; a space where a value is missing."""
+    if top <= 0:
+        top = 1.0
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        else:
+            out.append(BARS[max(0, min(len(BARS) - 1, int(v / top * (len(BARS) - 1) + 0.5)))])
+    return "".join(out)
+
+
+@dataclass
+class DetailData:
+    """What the detail pane needs, gathered by the app (so the widget only draws)."""
+
+    unit_name: str
+    project_name: str
+    indicator: object          # core.model.Indicator
+    status: object | None      # core.status.Status
+    kind: str | None           # Target.kind
+    unit: str | None           # Target.unit
+    history: list              # every ProgressEntry, oldest first
+    counting: object | None    # the entry that counts at the monitoring date
+    expected_by_entry: list    # expected value at each history entry's date (or None)
+
+
+def detail_text(d: DetailData, lang: str, styles) -> Text:
+    """The detail pane's content as one literal ``Text``; ``styles(colour)`` gives theme styles."""
+    L = lambda k: label(k, lang)  # noqa: E731 - local shorthand
+    bold = Style(bold=True)
+    ind = d.indicator
+    t = Text()
+    t.append(ind.name, style=bold)
+    t.append(f"  · {ind.level1} / {ind.category}\n")
+    colour = d.status.colour if d.status else "grey"
+    t.append(status_word(colour, lang), style=styles(colour))
+    if d.status:
+        t.append("  " + d.status.reason(lang))
+    t.append("\n")
+    t.append(f"{L('target')}: ", style=bold)
+    t.append(ind.target_text)
+    if d.kind:
+        t.append(f"  ({L('kind')}: {label('kinds', lang).get(d.kind, d.kind)}"
+                 + (f", {d.unit}" if d.unit else "") + ")")
+    t.append("\n")
+    e = d.counting
+    if e is not None:
+        for key, value in (("forecast", e.forecast), ("likelihood", e.likelihood),
+                           ("causes", "、".join(e.causes) if e.causes else None),
+                           ("measures", e.measures), ("note", e.note)):
+            if value:
+                t.append(f"{L(key)}: ", style=bold)
+                t.append(f"{value}\n")
+    actuals = [leading_number(h.actual) for h in d.history]
+    if any(v is not None for v in actuals) and d.kind in ("quantity", "rate", "range", "deadline"):
+        top = max([v for v in actuals + d.expected_by_entry if v is not None] or [1.0])
+        t.append(f"{L('sparkline')}: ", style=bold)
+        t.append(sparkline(actuals, top), style=styles(colour))
+        t.append(" / ")
+        t.append(sparkline(d.expected_by_entry, top))
+        t.append("\n")
+    if ind.description:
+        t.append(f"{L('description')}: ", style=bold)
+        t.append(ind.description + "\n")
+    t.append(d.unit_name)
+    t.append(" · ")
+    t.append(d.project_name + "\n")
+    t.append(f"{L('history')}:\n", style=bold)
+    if not d.history:
+        t.append(f"  {L('no_history')}\n")
+    for h in reversed(d.history):
+        t.append(f"  {h.as_of}  ")
+        t.append(h.author, style=bold)
+        t.append(f"  {h.recorded_at}  {L('actual')} ")
+        t.append(h.actual)
+        for key, value in (("forecast", h.forecast), ("likelihood", h.likelihood),
+                           ("causes", "、".join(h.causes) if h.causes else None),
+                           ("measures", h.measures), ("note", h.note)):
+            if value:
+                t.append(f"  {L(key)} ")
+                t.append(value)
+        t.append("\n")
+    t.rstrip()
+    return t
+
+
+class DetailPane(VerticalScroll):
+    """A scrollable pane holding one indicator's detail (or a hint when none is selected)."""
+
+    COMPONENT_CLASSES = {"status--red", "status--amber", "status--grey", "status--blue", "status--green"}
+
+    DEFAULT_CSS = """
+    DetailPane > .status--red { color: $error; text-style: bold; }
+    DetailPane > .status--amber { color: $warning; text-style: bold; }
+    DetailPane > .status--grey { color: $text-muted; }
+    DetailPane > .status--blue { color: $accent; }
+    DetailPane > .status--green { color: $success; }
+    DetailPane > Static { width: 1fr; }
+    """
+
+    def compose(self):
+        """One Static that holds the text."""
+        yield Static(id="detail-body")
+
+    def status_style(self, colour: str) -> Style:
+        """The theme's style for a status colour."""
+        return self.get_component_rich_style(f"status--{colour}", partial=True)
+
+    def show(self, data: DetailData | None, lang: str) -> None:
+        """Display ``data`` (``None`` shows a hint)."""
+        body = self.query_one("#detail-body", Static)
+        if data is None:
+            body.update(Text(label("no_selection", lang)))
+        else:
+            body.update(detail_text(data, lang, self.status_style))

@@ -1,0 +1,204 @@
+"""How one unit, project, indicator or triage row looks at a given width.
+
+Each formatter is a callable ``(row, width, vlist) -> Text`` for ``VirtualList``. Columns are
+measured in terminal cells (``rich.cells.cell_len``) so Chinese text lines up; optional columns
+drop out, least important first, as the pane narrows. User text is always a literal ``Text``.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..i18n import GLYPHS, label, status_word
+from ..view import Browser
+from .vlist import fit
+
+COUNT_ORDER = ("red", "amber", "grey", "blue", "green")
+
+
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    """A number for a narrow column: no trailing zeros, ``—`` for none."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def counts_text(counts: dict[str, int] | None, vlist) -> Text:
+    """Per-colour counts as ``✖3 ▲1 ●4`` — glyph plus number, coloured from the theme."""
+    t = Text()
+    for colour in COUNT_ORDER:
+        n = (counts or {}).get(colour, 0)
+        if n:
+            if t:
+                t.append(" ")
+            t.append(f"{GLYPHS[colour]}{n}", style=vlist.status_style(colour))
+    return t
+
+
+def status_text(colour: str, lang: str, vlist) -> Text:
+    """``glyph word`` for a colour, styled from the theme."""
+    return Text(status_word(colour, lang), style=vlist.status_style(colour))
+
+
+def join(parts: list[Text]) -> Text:
+    """Columns separated by one space."""
+    return Text(" ").join(parts)
+
+
+class UnitRows:
+    """Rows of the units pane: code, name, per-colour counts."""
+
+    def __init__(self, browser: Browser, lang: str) -> None:
+        self.browser, self.lang = browser, lang
+
+    def header(self, width: int) -> Text:
+        """The column header."""
+        return Text(label("units", self.lang))
+
+    def __call__(self, unit, width: int, vlist) -> Text:
+        r = self.browser.rollup("units", unit.code)
+        counts = counts_text(r.counts if r else None, vlist)
+        room = max(0, width - counts.cell_len - 1)
+        # Many unit names share a long prefix (天津市人民政府…), so the code leads.
+        return fit(Text(f"{unit.code} ") + Text(unit.name), room) + Text(" ") + counts
+
+
+class ProjectRows:
+    """Rows of the projects pane: name, budget, spent, execution rate, budget light, counts."""
+
+    def __init__(self, browser: Browser, lang: str, as_of) -> None:
+        self.browser, self.lang, self.as_of = browser, lang, as_of
+
+    def _widths(self, width: int) -> dict[str, int]:
+        w = {"budget": 9, "light": 2, "counts": 16 if width >= 60 else 12}
+        if width >= 56:
+            w["spent"] = 9
+        if width >= 64:
+            w["rate"] = 6
+        return w
+
+    def header(self, width: int) -> Text:
+        """The column header."""
+        w = self._widths(width)
+        fixed = sum(w.values()) + len(w)
+        parts = [fit(label("projects", self.lang), max(4, width - fixed)),
+                 fit(label("col_budget", self.lang), w["budget"], right=True)]
+        if "spent" in w:
+            parts.append(fit(label("col_spent", self.lang), w["spent"], right=True))
+        if "rate" in w:
+            parts.append(fit(label("col_rate", self.lang), w["rate"], right=True))
+        parts += [fit("", w["light"]), fit(label("col_counts", self.lang), w["counts"])]
+        return join(parts)
+
+    def __call__(self, project, width: int, vlist) -> Text:
+        w = self._widths(width)
+        fixed = sum(w.values()) + len(w)
+        total = project.budget.total
+        entry = self.browser.dataset.counting_spending(project.id, self.as_of())
+        spent = entry.spent if entry else None
+        budget = self.browser.evaluation.budgets.get(project.id) if self.browser.evaluation else None
+        light = budget.colour if budget else "grey"
+        r = self.browser.rollup("projects", project.id)
+        parts = [fit(project.name, max(4, width - fixed)), fit(fmt_num(total), w["budget"], right=True)]
+        if "spent" in w:
+            parts.append(fit(fmt_num(spent), w["spent"], right=True))
+        if "rate" in w:
+            rate = f"{spent / total:.0%}" if spent is not None and total else "—"
+            parts.append(fit(rate, w["rate"], right=True))
+        parts.append(fit(Text(GLYPHS[light], style=vlist.status_style(light)), w["light"]))
+        parts.append(fit(counts_text(r.counts if r else None, vlist), w["counts"]))
+        return join(parts)
+
+
+class IndicatorRows:
+    """Rows of the indicators pane: status, 二级指标, name, target, actual, expected, forecast,
+    reason — the last ones only when there is room."""
+
+    def __init__(self, browser: Browser, lang: str, as_of) -> None:
+        self.browser, self.lang, self.as_of = browser, lang, as_of
+
+    def _widths(self, width: int) -> dict[str, int]:
+        w = {"status": 8 if self.lang == "en" else 4, "target": 14, "actual": 10}
+        if width >= 70:
+            w["expected"] = 10
+        if width >= 90:
+            w["category"] = 12
+        if width >= 105:
+            w["forecast"] = 10
+        if width >= 110:
+            # What is left is shared between the name and the reason.
+            w["reason"] = max(16, (width - sum(w.values()) - len(w) - 1) // 2)
+        return w
+
+    def _name_width(self, width: int, w: dict) -> int:
+        return max(6, width - sum(w.values()) - len(w))
+
+    def header(self, width: int) -> Text:
+        """The column header."""
+        w = self._widths(width)
+        L = lambda k: label(k, self.lang)  # noqa: E731 - a local shorthand
+        parts = [fit(L("col_status"), w["status"])]
+        if "category" in w:
+            parts.append(fit(L("col_category"), w["category"]))
+        parts += [fit(L("col_name"), self._name_width(width, w)), fit(L("col_target"), w["target"]),
+                  fit(L("col_actual"), w["actual"])]
+        if "expected" in w:
+            parts.append(fit(L("col_expected"), w["expected"]))
+        if "forecast" in w:
+            parts.append(fit(L("col_forecast"), w["forecast"]))
+        if "reason" in w:
+            parts.append(fit(L("col_reason"), w["reason"]))
+        return join(parts)
+
+    def __call__(self, indicator, width: int, vlist) -> Text:
+        w = self._widths(width)
+        status = self.browser.status(indicator.id)
+        colour = status.colour if status else "grey"
+        entry = self.browser.dataset.counting_progress(indicator.id, self.as_of())
+        parts = [fit(status_text(colour, self.lang, vlist), w["status"])]
+        if "category" in w:
+            parts.append(fit(indicator.category, w["category"]))
+        parts += [fit(indicator.name, self._name_width(width, w)), fit(indicator.target_text, w["target"]),
+                  fit(entry.actual if entry else "—", w["actual"])]
+        if "expected" in w:
+            parts.append(fit(fmt_num(status.expected if status else None), w["expected"]))
+        if "forecast" in w:
+            parts.append(fit((entry.forecast if entry else None) or "—", w["forecast"]))
+        if "reason" in w:
+            parts.append(fit(status.reason(self.lang) if status else "", w["reason"]))
+        return join(parts)
+
+
+class TriageRows:
+    """Rows of the triage view: status, unit, project, indicator, reason."""
+
+    def __init__(self, browser: Browser, lang: str) -> None:
+        self.browser, self.lang = browser, lang
+
+    def _widths(self, width: int) -> tuple[int, int, int, int, int]:
+        status = 8 if self.lang == "en" else 4
+        rest = max(20, width - status - 4)
+        unit, project = rest * 2 // 10, rest * 2 // 10
+        name = rest * 25 // 100
+        return status, unit, project, name, rest - unit - project - name
+
+    def header(self, width: int) -> Text:
+        """The column header."""
+        s, u, p, n, r = self._widths(width)
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        return join([fit(L("col_status"), s), fit(L("col_unit"), u), fit(L("col_project"), p),
+                     fit(L("col_name"), n), fit(L("col_reason"), r)])
+
+    def __call__(self, indicator_id: str, width: int, vlist) -> Text:
+        ds = self.browser.dataset
+        ind = ds.indicators.get(indicator_id)
+        proj = ds.projects.get(ind.project_id) if ind else None
+        unit = ds.units.get(proj.unit_code) if proj else None
+        status = self.browser.status(indicator_id)
+        colour = status.colour if status else "grey"
+        s, u, p, n, r = self._widths(width)
+        return join([fit(status_text(colour, self.lang, vlist), s),
+                     fit(unit.name if unit else "", u), fit(proj.name if proj else "", p),
+                     fit(ind.name if ind else "", n),
+                     fit(status.reason(self.lang) if status else "", r)])
