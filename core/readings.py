@@ -36,7 +36,7 @@ _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<
 _DONE_WORDS = re.compile(r"(?:已?完成|达成|到位)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """A recorded value as jixiao understands it.
 
@@ -84,10 +84,17 @@ def expected_input(target: Target) -> str:
     return "needs a number"
 
 
-@lru_cache(maxsize=65536)
+_PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
+_NUMERIC_KINDS = frozenset(("quantity", "rate", "range"))
+
+
+@lru_cache(maxsize=1 << 17)
 def _read(text: str, kind: str, unit: str | None, deadline_year: int | None) -> Reading:
     # Keyed on what the reading depends on (not the whole Target), so the many indicators that
     # share a unit share the cache.
+    if kind in _NUMERIC_KINDS and _PLAIN.fullmatch(text):
+        # Most values are a bare number: skip normalising (NFKC and friends cost microseconds).
+        return Reading(text, "number", value=float(text))
     s = normalise(text)
     target = Target(text="", kind=kind, unit=unit)
     if not s:

@@ -13,10 +13,10 @@ bulk of the work — a fully indented 100k-indicator document costs ~9 s to writ
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date
 from importlib import metadata, resources
+from json.encoder import c_make_encoder, encode_basestring
 
 from dateutil.relativedelta import relativedelta
 
@@ -92,8 +92,9 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     thresholds = dataset.settings.thresholds
     units = []
     total = dict.fromkeys(COUNT_ORDER, 0)
+    targets: dict = {}
     for unit in dataset.unit_list():
-        projects = [_project(dataset, p, as_of, ev) for p in dataset.projects_of(unit.code)
+        projects = [_project(dataset, p, as_of, ev, targets) for p in dataset.projects_of(unit.code)
                     if p.year == year]
         if not projects:
             continue
@@ -119,15 +120,15 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     }
 
 
-def _project(dataset: Dataset, project, as_of: str, ev) -> dict:
+def _project(dataset: Dataset, project, as_of: str, ev, targets: dict) -> dict:
     spending = dataset.counting_spending(project.id, as_of)
-    indicators = [_indicator(dataset, i, project.year, as_of, ev)
-                  for i in dataset.indicators_of(project.id)]
+    indicators = _indicators(dataset, project, as_of, ev, targets)
     rollup = ev.projects.get(project.id)
     counts = dict.fromkeys(COUNT_ORDER, 0)
     for ind in indicators:
-        counts[ind["status"]["colour"]] = counts.get(ind["status"]["colour"], 0) + 1
-    budget_status = ev.budgets.get(project.id) or status_rules.Status("grey")
+        colour = ind["status"]["colour"]
+        counts[colour] = counts.get(colour, 0) + 1
+    budget_status = ev.budgets.get(project.id) or _GREY
     colour = rollup.colour if rollup is not None else _worst(
         [budget_status.colour] + [i["status"]["colour"] for i in indicators])
     return {
@@ -147,30 +148,52 @@ def _project(dataset: Dataset, project, as_of: str, ev) -> dict:
 _GREY = status_rules.Status("grey")
 
 
-def _indicator(dataset: Dataset, ind: Indicator, year: int, as_of: str, ev) -> dict:
-    entry = dataset.counting_progress(ind.id, as_of)
-    return {
-        "id": ind.id,
-        "level1": ind.level1,
-        "category": ind.category,
-        "name": ind.name,
-        "description": ind.description,
-        "target": _target(ind, year),
-        "progress": None if entry is None else {
-            "id": entry.id,
-            "as_of": entry.as_of,
-            "actual": entry.actual,
-            "forecast": entry.forecast,
-            "likelihood": entry.likelihood,
-            "causes": list(entry.causes),
-            "measures": entry.measures,
-            "note": entry.note,
-            "author": entry.author,
-            "recorded_at": entry.recorded_at,
-        },
-        # Last on purpose: ``core.snapshot_diff`` finds it from the end of the line.
-        "status": _status(ev.indicators.get(ind.id) or _GREY),
-    }
+def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> list[dict]:
+    # The hot loop of a 100k-indicator snapshot: one pass, locals only, no helper calls on
+    # the common path.
+    out = []
+    histories, statuses, grey = dataset.progress, ev.indicators, _GREY
+    for ind in dataset.indicators_of(project.id):
+        history = histories.get(ind.id)
+        # Histories are kept in date order, so the usual case is the last entry.
+        entry = (history[-1] if history and history[-1].as_of <= as_of
+                 else dataset.counting_progress(ind.id, as_of))
+        key = (ind.target_text, ind.level1, ind.category, ind.measure)
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = _target(ind, project.year)
+        st = statuses.get(ind.id) or grey
+        expected, ratio = st.expected, st.ratio
+        out.append({
+            "id": ind.id,
+            "level1": ind.level1,
+            "category": ind.category,
+            "name": ind.name,
+            "description": ind.description,
+            "target": target,   # shared between identical targets: treat as read-only
+            "progress": None if entry is None else {
+                "id": entry.id,
+                "as_of": entry.as_of,
+                "actual": entry.actual,
+                "forecast": entry.forecast,
+                "likelihood": entry.likelihood,
+                "causes": list(entry.causes),
+                "measures": entry.measures,
+                "note": entry.note,
+                "author": entry.author,
+                "recorded_at": entry.recorded_at,
+            },
+            # Last on purpose: ``core.snapshot_diff`` finds it from the end of the line.
+            "status": {
+                "colour": st.colour,
+                "final": bool(st.final),
+                "expected": None if expected is None else _num(expected),
+                "ratio": None if ratio is None else _num(ratio),
+                "reason": st.reason_zh,
+                "reason_en": st.reason_en,
+            },
+        })
+    return out
 
 
 def _target(ind: Indicator, year: int) -> dict:
@@ -195,11 +218,12 @@ def _reading(ind: Indicator, year: int) -> dict:
 
 
 def _status(st) -> dict:
+    expected, ratio = st.expected, st.ratio
     return {
         "colour": st.colour,
         "final": bool(st.final),
-        "expected": _num(st.expected),
-        "ratio": _num(st.ratio),
+        "expected": None if expected is None else _num(expected),
+        "ratio": None if ratio is None else _num(ratio),
         "reason": st.reason_zh,
         "reason_en": st.reason_en,
     }
@@ -207,13 +231,15 @@ def _status(st) -> dict:
 
 def _num(value):
     """A number as written into a snapshot: 4 decimals, no NaN or infinity, no ``-0.0``."""
-    if value is None or isinstance(value, bool) or isinstance(value, int):
+    if type(value) is float:
+        # Written out, as this runs twice per indicator: finite, rounded, and -0.0 → 0.0.
+        return round(value, 4) + 0.0 if -_HUGE < value < _HUGE else None
+    if value is None or isinstance(value, (bool, int)):
         return value
-    value = float(value)
-    if not math.isfinite(value):
-        return None
-    value = round(value, 4)
-    return 0.0 if value == 0 else value
+    return _num(float(value))
+
+
+_HUGE = 1e300
 
 
 def _sum_counts(many) -> dict:
@@ -234,38 +260,63 @@ def _worst(colours) -> str:
 
 # --- writing ------------------------------------------------------------------------------
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
+def _compact_encoder():
+    # The C encoder made once; ``JSONEncoder.encode`` would rebuild it for every indicator.
+    if c_make_encoder is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
+
+    def refuse(obj):
+        raise TypeError(f"not JSON serializable in a snapshot: {type(obj).__name__}")
+
+    encode = c_make_encoder(None, refuse, encode_basestring, None, ": ", ", ", False, False, False)
+    return lambda value: "".join(encode(value, 0))
+
+
+_COMPACT = _compact_encoder()
 
 
 def dump_snapshot(doc: dict) -> str:
     """The text of a snapshot document: deterministic, UTF-8-ready, one indicator per line."""
+    return dump_lines(doc, ("indicators",))
+
+
+def write_snapshot(doc: dict, fh) -> None:
+    """Write ``dump_snapshot(doc)`` to the text stream ``fh`` piece by piece, so a 100k-indicator
+    snapshot never exists as one big string in memory."""
+    _emit(doc, 0, fh.write, None, frozenset(("indicators",)))
+    fh.write("\n")
+
+
+def dump_lines(doc, line_keys=()) -> str:
+    """``doc`` as JSON indented like ``json.dumps(indent=2, ensure_ascii=False)``, except that
+    the items of lists under a key in ``line_keys`` are written one compact object per line."""
     out: list[str] = []
-    _emit(doc, 0, out, None)
+    _emit(doc, 0, out.append, None, frozenset(line_keys))
     out.append("\n")
     return "".join(out)
 
 
-def _emit(value, level: int, out: list[str], key: str | None) -> None:
+def _emit(value, level: int, write, key: str | None, line_keys) -> None:
     pad = "  " * (level + 1)
     if isinstance(value, dict) and value:
-        out.append("{")
+        write("{")
         first = True
         for k, v in value.items():
-            out.append("\n" + pad if first else ",\n" + pad)
+            write("\n" + pad if first else ",\n" + pad)
             first = False
-            out.append(_COMPACT(k) + ": ")
-            _emit(v, level + 1, out, k)
-        out.append("\n" + "  " * level + "}")
+            write(_COMPACT(k) + ": ")
+            _emit(v, level + 1, write, k, line_keys)
+        write("\n" + "  " * level + "}")
     elif isinstance(value, list) and value:
-        if key == "indicators":
-            out.append("[\n" + pad + (",\n" + pad).join(map(_COMPACT, value)))
+        if key in line_keys:
+            write("[\n" + pad + (",\n" + pad).join(map(_COMPACT, value)))
         else:
-            out.append("[")
+            write("[")
             first = True
             for item in value:
-                out.append("\n" + pad if first else ",\n" + pad)
+                write("\n" + pad if first else ",\n" + pad)
                 first = False
-                _emit(item, level + 1, out, None)
-        out.append("\n" + "  " * level + "]")
+                _emit(item, level + 1, write, None, line_keys)
+        write("\n" + "  " * level + "]")
     else:
-        out.append(_COMPACT(value))
+        write(_COMPACT(value))

@@ -13,64 +13,41 @@ import re
 
 from .errors import JixiaoError
 from .report import colour_label
-from .snapshot import COUNT_ORDER
+from .snapshot import COUNT_ORDER, dump_lines
 from .textwidth import clip, fit, one_line
+from .textwidth import width as text_width
 
 SEVERITY = {"red": 2, "amber": 1}
 """How bad a colour is for the diff; every other colour (green, blue, grey) is 0."""
 
 _LINES_KEY = "__jixiao_lines__"
-# Where ``dump_snapshot`` puts an indicator: alone on a line, 12 spaces deep.
-_LINE_START = ' ' * 12 + '{"id": "'
-_S = r'((?:[^"\\]|\\.)*)'   # the inside of a JSON string
-_HEAD = re.compile(r'\{"id": "%s", "level1": "%s", "category": "%s", "name": "%s", ' % (_S, _S, _S, _S))
-_TARGET = re.compile(r'"target": \{"text": "%s"' % _S)
-_STATUS = '"status": {"colour": "'
+# Where ``dump_snapshot`` puts an indicator: alone on a line, 12 spaces deep. Lines are handled
+# as UTF-8 bytes: no decoding of a whole 100k-indicator file, half the memory of str.
+_LINE_START = b" " * 12 + b'{"id": "'
+_S = rb'([^"\\]*(?:\\.[^"\\]*)*)'   # the inside of a JSON string (unrolled: fast in re)
+_HEAD = re.compile(rb'\{"id": "%s", "level1": "%s", "category": "%s", "name": "%s", ' % (_S, _S, _S, _S))
+_TARGET = re.compile(rb'"target": \{"text": "%s"' % _S)
+_STATUS = b'"status": {"colour": "'
 # The status is the last key of the line; user text cannot contain this sequence unescaped.
-_TAIL = re.compile(r'"status": \{"colour": "(\w+)", "final": (true|false), "expected": [-+.\deEnul]+, '
-                   r'"ratio": [-+.\deEnul]+, "reason": "%s", "reason_en": "%s"\}\}$' % (_S, _S))
+_TAIL = re.compile(rb'"status": \{"colour": "(\w+)", "final": (true|false), "expected": [-+.\deEnul]+, '
+                   rb'"ratio": [-+.\deEnul]+, "reason": "%s", "reason_en": "%s"\}\}$' % (_S, _S))
+_BOM = b"\xef\xbb\xbf"
 
 
-def _unescape(inner: str) -> str:
-    return json.loads('"' + inner + '"') if "\\" in inner else inner
-
-
-class _Ind:
-    """One indicator of one side, parsed only as far as the comparison needs."""
-
-    __slots__ = ("id", "colour", "final", "target", "raw", "data", "where")
-
-    def __init__(self, iid, colour, final, target, raw, data, where):
-        self.id, self.colour, self.final, self.target = iid, colour, final, target
-        self.raw, self.data, self.where = raw, data, where
-
-    def fields(self) -> dict:
-        """``category``, ``name``, ``target`` text, ``reason`` and ``reason_en``; read from the
-        line only when needed (i.e. only for indicators that changed)."""
-        if self.data is None:
-            head = _HEAD.match(self.raw)
-            tail = _TAIL.match(self.raw, self.raw.rfind(_STATUS))
-            if head and tail:
-                return {"category": _unescape(head.group(3)), "name": _unescape(head.group(4)),
-                        "target": _unescape(self.target), "reason": _unescape(tail.group(3)),
-                        "reason_en": _unescape(tail.group(4))}
-            self.data = json.loads(self.raw)
-        d = self.data
-        return {"category": d.get("category", ""), "name": d.get("name", ""),
-                "target": d["target"]["text"], "reason": d["status"].get("reason", ""),
-                "reason_en": d["status"].get("reason_en", "")}
-
-    def target_text(self) -> str:
-        """The verbatim 指标值, unescaped."""
-        return self.target if self.raw is None else _unescape(self.target)
+def _unescape(inner: bytes) -> str:
+    text = inner.decode("utf-8", "replace")
+    return json.loads('"' + text + '"') if "\\" in text else text
 
 
 class SnapshotIndex:
-    """A snapshot read for comparison: header, units with counts, indicators by id."""
+    """A snapshot read for comparison: the skeleton (header, units, projects) parsed, and per
+    indicator id a ``(raw line or None, place, parsed dict or None)`` triple, where ``place``
+    indexes ``wheres`` (its ``(unit, project)``). Lines are parsed only when they changed."""
 
-    def __init__(self, doc: dict, indicators: dict[str, _Ind]):
+    def __init__(self, doc: dict, indicators: dict, wheres: list):
         self.doc = doc
         self.indicators = indicators
+        self.wheres = wheres
 
     @property
     def header(self) -> dict:
@@ -80,86 +57,139 @@ class SnapshotIndex:
 
 
 def read_snapshot(source, *, label: str = "snapshot") -> SnapshotIndex:
-    """Index a snapshot given as JSON text, bytes or an already-parsed dict.
+    """Index a snapshot given as JSON bytes or text, or an already-parsed dict.
 
     Text in ``dump_snapshot`` layout (one indicator per line) is read without parsing the
     indicators that turn out not to have changed; any other valid JSON works too, only slower.
     """
     if isinstance(source, SnapshotIndex):
         return source
-    if isinstance(source, bytes):
-        source = source.decode("utf-8-sig")
     if isinstance(source, str):
+        source = source.encode("utf-8")
+    indicators: dict = {}
+    if isinstance(source, bytes):
         try:
-            doc, groups = _read_text(source)
+            doc = _read_lines(source, indicators)
         except ValueError:
+            indicators = {}
             try:
-                doc, groups = json.loads(source), []
+                doc = json.loads(source.removeprefix(_BOM).decode("utf-8"))
+            except UnicodeDecodeError:
+                raise JixiaoError(f"{label} is not UTF-8 text, so not a jixiao snapshot") from None
             except ValueError as exc:
                 raise JixiaoError(f"{label} is not valid JSON ({exc})") from None
     else:
-        doc, groups = source, []
+        doc = source
     if not isinstance(doc, dict) or "schema_version" not in doc or not isinstance(doc.get("units"), list):
         raise JixiaoError(f"{label} is not a jixiao snapshot (no schema_version/units)")
     try:
-        return SnapshotIndex(doc, _index(doc, groups))
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        wheres = _place(doc, indicators)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
         raise JixiaoError(f"{label} is not a well-formed jixiao snapshot ({exc!r})") from None
+    return SnapshotIndex(doc, indicators, wheres)
 
 
-def _read_text(text: str):
-    # Cut the one-line indicators out, leaving a small skeleton with a placeholder per run of
-    # them; only the skeleton goes through json.loads.
-    skeleton: list[str] = []
-    groups: list[list[str]] = []
-    current = None
-    start = _LINE_START
-    for line in text.lstrip("\ufeff").split("\n"):
+def _read_lines(data: bytes, indicators: dict) -> dict:
+    # Cut the one-line indicators out, leaving a small skeleton with one placeholder per run of
+    # them; only the skeleton goes through json.loads. Each line is filed under its id and the
+    # number of its run, which ``_place`` later ties to a project.
+    skeleton: list[bytes] = []
+    group = -1
+    in_run = False
+    start, cut = _LINE_START, len(_LINE_START) - 8
+    lines = data.split(b"\n")
+    if lines[0].startswith(_BOM):
+        lines[0] = lines[0][3:]
+    for line in lines:
         if line.startswith(start):
-            if current is None:
-                current = []
-                skeleton.append('{"%s": %d}' % (_LINES_KEY, len(groups)))
-                groups.append(current)
-            current.append(line[12:-1] if line[-1] == "," else line[12:])
+            if not in_run:
+                in_run = True
+                group += 1
+                skeleton.append(b'{"%s": %d}' % (_LINES_KEY.encode(), group))
+            raw = line[cut:-1] if line.endswith(b",") else line[cut:]
+            iid = raw[8:raw.index(b'"', 8)]
+            if b"\\" in iid:
+                raise ValueError("an id this reader does not take apart")   # use the sure way
+            iid = iid.decode("utf-8")
+            if iid in indicators:
+                raise ValueError("the same id twice")
+            indicators[iid] = (raw, group, None)
         else:
-            current = None
+            in_run = False
             skeleton.append(line)
-    return json.loads("\n".join(skeleton)), groups
+    return json.loads(b"\n".join(skeleton).decode("utf-8"))
 
 
-def _index(doc: dict, groups: list[list[str]]) -> dict[str, _Ind]:
-    out: dict[str, _Ind] = {}
+def _place(doc: dict, indicators: dict) -> list:
+    # Runs of lines are numbered 0..n-1 in document order, so wheres[run] is their project;
+    # indicators written as ordinary JSON objects get places after those.
+    runs = sum(1 for _ in _placeholders(doc))
+    wheres: list = [None] * runs
     for unit in doc["units"]:
         for project in unit["projects"]:
             where = (unit, project)
             for item in project["indicators"]:
                 if len(item) == 1 and _LINES_KEY in item:
-                    for raw in groups[item[_LINES_KEY]]:
-                        ind = _from_line(raw, where)
-                        out[ind.id] = ind
+                    wheres[item[_LINES_KEY]] = where
                 else:
-                    ind = _from_dict(item, where)
-                    out[ind.id] = ind
-    return out
+                    item["status"]["colour"], item["target"]["text"]   # present, or not a snapshot
+                    wheres.append(where)
+                    indicators[item["id"]] = (None, len(wheres) - 1, item)
+    return wheres
 
 
-def _from_dict(item: dict, where) -> _Ind:
+def _placeholders(doc: dict):
+    for unit in doc["units"]:
+        for project in unit["projects"]:
+            for item in project["indicators"]:
+                if len(item) == 1 and _LINES_KEY in item:
+                    yield item
+
+
+def _sig(entry) -> tuple[str, bool, bytes | str, dict | None]:
+    """``(colour, final, target text as stored, parsed dict or None)`` of one indicator; the
+    target is escaped bytes when it comes from a line, text when from a parsed object."""
+    raw, _, item = entry
+    if raw is not None:
+        k = raw.rfind(_STATUS)
+        t = _TARGET.search(raw)
+        if k > 0 and t:
+            start = k + len(_STATUS)
+            end = raw.find(b'"', start)
+            final = raw.startswith(b', "final": true', end + 1)
+            if end > 0 and (final or raw.startswith(b', "final": false', end + 1)):
+                return raw[start:end].decode("ascii", "replace"), final, t.group(1), None
+        item = json.loads(raw)   # an unusual line: read it the slow, sure way
     st = item["status"]
-    return _Ind(item["id"], st["colour"], bool(st["final"]), item["target"]["text"], None, item,
-                where)
+    return st["colour"], bool(st["final"]), item["target"]["text"], item
 
 
-def _from_line(raw: str, where) -> _Ind:
-    head = _HEAD.match(raw)
-    k = raw.rfind(_STATUS)
-    if head and k > 0 and "\\" not in head.group(1):
-        t = _TARGET.match(raw, raw.find('"target": ', head.end()))
-        start = k + len(_STATUS)
-        end = raw.find('"', start)
-        final = raw.startswith(', "final": true', end + 1)
-        if t and end > 0 and (final or raw.startswith(', "final": false', end + 1)):
-            return _Ind(head.group(1), raw[start:end], final, t.group(1), raw, None, where)
-    return _from_dict(json.loads(raw), where)   # an unusual line: read it the slow, sure way
+def _text(target) -> str:
+    # A target from a line is still escaped bytes; one from a parsed dict is already text.
+    return _unescape(target) if isinstance(target, bytes) else target
+
+
+def _same(a, b) -> bool:
+    return a == b if type(a) is type(b) else _text(a) == _text(b)
+
+
+def _fields(entry, item: dict | None) -> dict:
+    """``category``, ``name``, ``target``, ``reason``, ``reason_en`` of one indicator."""
+    raw = entry[0]
+    if item is None and raw is not None:
+        head = _HEAD.match(raw)
+        tail = _TAIL.match(raw, raw.rfind(_STATUS))
+        t = _TARGET.search(raw)
+        if head and tail and t:
+            return {"category": _unescape(head.group(3)), "name": _unescape(head.group(4)),
+                    "target": _unescape(t.group(1)), "reason": _unescape(tail.group(3)),
+                    "reason_en": _unescape(tail.group(4))}
+        item = json.loads(raw)
+    item = item if item is not None else entry[2]
+    st = item["status"]
+    return {"category": item.get("category", ""), "name": item.get("name", ""),
+            "target": item["target"]["text"], "reason": st.get("reason", ""),
+            "reason_en": st.get("reason_en", "")}
 
 
 def _counts(counts) -> dict:
@@ -167,11 +197,13 @@ def _counts(counts) -> dict:
     return {c: int(counts.get(c, 0)) for c in COUNT_ORDER}
 
 
-def _entry(ind: _Ind) -> dict:
-    unit, project = ind.where
-    f = ind.fields()
+def _entry(side: SnapshotIndex, iid: str, sig=None) -> dict:
+    entry = side.indicators[iid]
+    sig = sig or _sig(entry)
+    unit, project = side.wheres[entry[1]]
+    f = _fields(entry, sig[3])
     return {
-        "id": ind.id,
+        "id": iid,
         "unit": unit["code"],
         "unit_name": unit.get("name", ""),
         "project": project["id"],
@@ -179,8 +211,8 @@ def _entry(ind: _Ind) -> dict:
         "category": f["category"],
         "name": f["name"],
         "target": f["target"],
-        "colour": ind.colour,
-        "final": ind.final,
+        "colour": sig[0],
+        "final": sig[1],
         "reason": f["reason"],
         "reason_en": f["reason_en"],
     }
@@ -195,49 +227,36 @@ def diff_snapshots(old, new) -> dict:
     """
     a = read_snapshot(old, label="the old snapshot")
     b = read_snapshot(new, label="the new snapshot")
-    colour_changes, newly_final, target_changes, added = [], [], [], []
+    changes, finals, targets, added = [], [], [], []
     old_ind = a.indicators
     for iid, n in b.indicators.items():
         o = old_ind.get(iid)
         if o is None:
-            added.append(n)
+            added.append(_entry(b, iid))
             continue
-        if o.raw is not None and o.raw == n.raw:
+        if o[0] is not None and o[0] == n[0]:
+            continue    # the same line: nothing about this indicator changed
+        os_, ns = _sig(o), _sig(n)
+        same_target = _same(os_[2], ns[2])
+        if os_[0] == ns[0] and os_[1] == ns[1] and same_target:
             continue
-        if o.colour != n.colour:
-            colour_changes.append((o, n))
-        if n.final and not o.final:
-            newly_final.append(n)
-        if o.target != n.target and o.target_text() != n.target_text():
-            target_changes.append((o, n))
-    removed = [o for iid, o in old_ind.items() if iid not in b.indicators]
-
-    def change(pair):
-        o, n = pair
-        e = _entry(n)
-        e["old"], e["new"] = o.colour, n.colour
-        e["direction"] = _direction(o.colour, n.colour)
-        return e
-
-    changes = sorted(map(change, colour_changes), key=_change_order)
-    finals = []
-    for n in newly_final:
-        e = _entry(n)
-        e["outcome"] = "missed" if n.colour in SEVERITY else "achieved"
-        finals.append(e)
-    targets = []
-    for o, n in target_changes:
-        e = _entry(n)
-        e["old_target"], e["new_target"] = o.target_text(), n.target_text()
-        targets.append(e)
+        e = _entry(b, iid, ns)
+        if os_[0] != ns[0]:
+            changes.append({**e, "old": os_[0], "new": ns[0],
+                            "direction": _direction(os_[0], ns[0])})
+        if ns[1] and not os_[1]:
+            finals.append({**e, "outcome": "missed" if ns[0] in SEVERITY else "achieved"})
+        if not same_target:
+            targets.append({**e, "old_target": _text(os_[2]), "new_target": e["target"]})
+    changes.sort(key=_change_order)
     return {
         "old": a.header,
         "new": b.header,
         "colour_changes": changes,
         "newly_final": finals,
         "target_changes": targets,
-        "added": [_entry(n) for n in added],
-        "removed": [_entry(o) for o in removed],
+        "added": added,
+        "removed": [_entry(a, iid) for iid in old_ind if iid not in b.indicators],
         "unit_counts": _unit_counts(a.doc, b.doc),
         "total": _delta(a.header["counts"], b.header["counts"]),
     }
@@ -281,6 +300,12 @@ def _unit_counts(a: dict, b: dict) -> list[dict]:
     return rows
 
 
+def dump_diff(diff: dict) -> str:
+    """``diff`` as JSON text for machines (``--format json``): one change per line."""
+    return dump_lines(diff, ("colour_changes", "newly_final", "target_changes", "added",
+                             "removed", "unit_counts"))
+
+
 # --- the table ------------------------------------------------------------------------------
 
 _TEXT = {
@@ -302,53 +327,48 @@ _TEXT = {
 
 
 def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
-    """``diff`` (from ``diff_snapshots``) as a plain-text table no wider than ``width``."""
+    """``diff`` (from ``diff_snapshots``) as a plain-text table no wider than ``width``.
+
+    Each indicator takes two lines: a label (``绿→红``, ``red achieved`` …) with the unit,
+    project and indicator; then, indented, the new reason (or the old → new target text).
+    """
     t = _TEXT["en" if lang == "en" else "zh"]
-    out = [f"{t['title']} {diff['old']['as_of']} → {diff['new']['as_of']}"]
     reason_key = "reason_en" if lang == "en" else "reason"
-
-    def heading(name: str, n: int) -> None:
-        out.append("")
-        out.append(f"{name} ({n})")
-
-    def row(label: str, e: dict, detail: str | None) -> None:
-        where = f"{e['unit']} {one_line(e['project_name'])} · {one_line(e['name'])}"
-        out.append(fit("  " + label, 16) + clip(where, width - 16))
-        if detail:
-            out.append(" " * 16 + clip(one_line(detail), width - 16))
-
-    def arrow(e: dict) -> str:
-        return f"{colour_label(e['old'], lang)}→{colour_label(e['new'], lang)}"
-
+    sections: list[tuple[str, list[tuple[str, dict, str]]]] = []
     for direction in ("worsened", "recovered", "changed"):
-        rows = [e for e in diff["colour_changes"] if e["direction"] == direction]
-        if rows:
-            heading(t[direction], len(rows))
-            for e in rows:
-                row(arrow(e), e, e[reason_key])
-    if diff["newly_final"]:
-        heading(t["newly_final"], len(diff["newly_final"]))
-        for e in diff["newly_final"]:
-            row(f"{colour_label(e['colour'], lang)} {t[e['outcome']]}", e, e[reason_key])
-    if diff["target_changes"]:
-        heading(t["target_changes"], len(diff["target_changes"]))
-        for e in diff["target_changes"]:
-            row("", e, f"{one_line(e['old_target'])} → {one_line(e['new_target'])}")
+        sections.append((t[direction], [
+            (f"{colour_label(e['old'], lang)}→{colour_label(e['new'], lang)}", e, e[reason_key])
+            for e in diff["colour_changes"] if e["direction"] == direction]))
+    sections.append((t["newly_final"], [
+        (f"{colour_label(e['colour'], lang)} {t[e['outcome']]}", e, e[reason_key])
+        for e in diff["newly_final"]]))
+    sections.append((t["target_changes"], [
+        ("", e, f"{one_line(e['old_target'])} → {one_line(e['new_target'])}")
+        for e in diff["target_changes"]]))
     for key in ("added", "removed"):
-        if diff[key]:
-            heading(t[key], len(diff[key]))
-            for e in diff[key]:
-                row(colour_label(e["colour"], lang), e, e["target"])
+        sections.append((t[key], [(colour_label(e["colour"], lang), e, e["target"])
+                                  for e in diff[key]]))
+    labels = {label for _, rows in sections for label, _, _ in rows}
+    indent = min(16, 4 + max(map(text_width, labels), default=0))
+    room = width - indent
+    out = [f"{t['title']} {diff['old']['as_of']} → {diff['new']['as_of']}"]
+    for name, rows in sections:
+        if not rows:
+            continue
+        out += ["", f"{name} ({len(rows)})"]
+        for label, e, detail in rows:
+            where = f"{e['unit']} {one_line(e['project_name'])} · {one_line(e['name'])}"
+            out.append(fit("  " + label, indent) + clip(where, room))
+            if detail:
+                out.append(" " * indent + clip(one_line(detail), room))
     if diff["unit_counts"]:
-        heading(t["unit_counts"], len(diff["unit_counts"]))
+        out += ["", f"{t['unit_counts']} ({len(diff['unit_counts'])})"]
         out.append(_counts_row("", "", {c: colour_label(c, lang) for c in COUNT_ORDER}))
         for u in diff["unit_counts"]:
             out.append(_counts_row(u["code"], one_line(u["name"]), _cells(u)))
         out.append(_counts_row(t["total"], "", _cells(diff["total"])))
-    if not (diff["colour_changes"] or diff["newly_final"] or diff["target_changes"]
-            or diff["added"] or diff["removed"] or diff["unit_counts"]):
-        out.append("")
-        out.append(t["none"])
+    if len(out) == 1:
+        out += ["", t["none"]]
     return "\n".join(out) + "\n"
 
 
@@ -356,11 +376,11 @@ def _cells(d: dict) -> dict:
     cells = {}
     for c in COUNT_ORDER:
         delta = d["delta"][c]
-        cells[c] = f"{d['new'][c]} ({delta:+d})" if delta else str(d["new"][c])
+        cells[c] = f"{d['new'][c]} {delta:+d}" if delta else str(d["new"][c])
     return cells
 
 
 def _counts_row(code: str, name: str, cells: dict) -> str:
-    # 2 + 7 + 21 + 5×10 = 80 columns
-    return ("  " + fit(code, 7) + fit(name, 21)
-            + "".join(fit(cells[c], 10, align="right") for c in COUNT_ORDER)).rstrip()
+    # 2 + 7 + 25 + 5×9 = 79 columns; a cell holds "1234 +123" with a space to spare
+    return ("  " + fit(code, 7) + fit(name, 25)
+            + "".join(fit(cells[c], 9, align="right") for c in COUNT_ORDER)).rstrip()

@@ -21,7 +21,7 @@ from . import units as _units
 from .dataset import Dataset
 from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Thresholds
 from .periods import short_date, time_progress, year_end
-from .readings import Reading, read_actual
+from .readings import Reading, _read, read_actual
 from .targets import Target, parse_target
 
 COLOURS = ("red", "amber", "grey", "blue", "green")
@@ -139,6 +139,13 @@ def _n(x: float) -> str:
         return f"{x:.0f}"
     s = f"{x:.1f}" if a >= 100 else f"{x:.2f}"
     return s.rstrip("0").rstrip(".")
+
+
+def _n1(x: float) -> str:
+    """An expected value: one decimal is as precise as a pro-rata figure deserves."""
+    if abs(x) >= 1000:
+        return f"{x:.0f}"
+    return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
 def _pct(x: float) -> str:
@@ -269,7 +276,7 @@ def _why_nothing_due(st, target, a, d, year):
 def _why_pace(st, target, a, d, year):
     zh_by, en_by = _span_words(d, year, target.deadline)
     sym = _at_least(target)
-    exp, v = _n(st.expected), _pct(st.ratio)
+    exp, v = _n1(st.expected), _pct(st.ratio)
     return _tail(st, f"{zh_by}应完成{sym}{exp}，实际{_n(a)} → {v}",
                  f"expected {sym}{exp} {en_by}, actual {_n(a)} → {v}")
 
@@ -324,7 +331,7 @@ def _why_within(st, target, a):
 
 def _why_burn(st, target, a, d, year):
     zh_by, en_by = _span_words(d, year, target.deadline)
-    exp, v = _n(st.expected), _pct(st.ratio)
+    exp, v = _n1(st.expected), _pct(st.ratio)
     fast = st.colour == "amber"
     return _tail(st, f"{zh_by}应不超过{exp}，实际{_n(a)} → {v}{'，支出过快' if fast else ''}",
                  f"expected ≤{exp} {en_by}, actual {_n(a)} → {v}"
@@ -362,7 +369,7 @@ def _why_completed(st, done, due, year):
     return _tail(st, f"截止{dl}，{on}才完成，逾期", f"due {dl}, completed {on}, late")
 
 
-def _deadline(target: Target, reading: Reading, entry_day: date, d: date, th: Thresholds,
+def _deadline(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
               year: int) -> Status:
     due = target.deadline
     if reading.kind == "date":
@@ -370,7 +377,7 @@ def _deadline(target: Target, reading: Reading, entry_day: date, d: date, th: Th
     p = reading.value
     if p >= 100:
         # 100% done without a date: completed on the day the entry was made as of.
-        return _completed(entry_day, due, year)
+        return _completed(_day(entry_day), due, year)
     if d > due:
         return Status("red", True, 100.0, p / 100, why=(_why_not_done, due, p, year))
     expected = 100.0 * time_progress(d, year, due)
@@ -418,7 +425,7 @@ def _why_grade(st, reading):
     return _tail(st, f"评定为{shown}", f"graded {shown}")
 
 
-def _judge(target: Target, reading: Reading, entry_day: date, d: date, th: Thresholds,
+def _judge(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
            year: int) -> Status:
     kind = target.kind
     if kind == "qualitative":
@@ -502,10 +509,16 @@ def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Th
     d = _as_date(as_of)
     if entry is None:
         return _grey(target.deadline, year, d)
-    reading = read_actual(entry.actual, target)
+    return _status_at(target, entry, d, thresholds, year)
+
+
+def _status_at(target: Target, entry: ProgressEntry, d: date, thresholds: Thresholds,
+               year: int) -> Status:
+    reading = _read(entry.actual, target.kind, target.unit,
+                    target.deadline.year if target.deadline else None)
     if reading.error is not None:
         return Status("grey", why=(_why_unreadable, reading, target, year))
-    status = _judge(target, reading, _day(entry.as_of), d, thresholds, year)
+    status = _judge(target, reading, entry.as_of, d, thresholds, year)
     if status.final or not (entry.forecast or entry.likelihood):
         return status
     return _with_outlook(status, target, entry)
@@ -628,7 +641,12 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
             for ind in dataset.indicators_of(project.id):
                 target = _target(ind.target_text, year, ind.level1, ind.category, ind.measure)
                 entries = progress.get(ind.id)
-                entry = _latest(entries, key) if entries else None
+                if entries:
+                    entry = entries[-1]
+                    if entry.as_of > key:       # the newest entry is after the date
+                        entry = _latest(entries, key)
+                else:
+                    entry = None
                 if entry is None:
                     st = _grey(target.deadline, year, d)
                 else:
@@ -640,7 +658,7 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
                     if hit is not None and hit[0] is target:
                         st = hit[1]
                     else:
-                        st = status_of(target, entry, d, th, year)
+                        st = _status_at(target, entry, d, th, year)
                         memo[mk] = (target, st)
                 statuses[ind.id] = st
                 counts[st.colour] += 1

@@ -128,7 +128,7 @@ _KNOWN_UNITS = frozenset("""
 个 项 类 种 份 台 人 期 次 人次 场 篇 件 套 家 户 所 座 辆 条 本 册 部 天 日 月 年 周 小时 分钟 秒
 元 千元 万元 百万元 亿元 % 百分比 百分点 平方米 平方公里 公里 千米 米 亩 公顷 吨 千克 公斤 克
 株 棵 头 只 批 处 间 张 块 页 字 首 幅 集 版 课时 学时 节 支 名 位 人天 人日 床 盒 箱 辆次
-架次 车次 班次 起 宗 单 笔 例 组 队 届 工作日 个工作日 个月 户次 门 栋 层 所次 周期 轮 分
+架次 车次 班次 批次 场次 频次 起 宗 单 笔 例 组 队 届 工作日 个工作日 个月 户次 门 栋 层 所次 周期 轮 分
 """.split())
 _MAX_UNKNOWN_UNIT = 2  # an unlisted classifier is short (期, 篇); longer runs are words
 
@@ -141,13 +141,12 @@ def _split_unit(run: str) -> tuple[str | None, str, str | None]:
     """``(unit, trailing words, review)`` from the run of text after a number."""
     if not run:
         return None, "", None
-    if "/" in run:
+    if "/" in run or len(run) <= _MAX_UNKNOWN_UNIT or _known_unit(run):
+        # 元/亩, and short runs such as 批次 or 篇: the whole run is the unit.
         return run, "", None
     for n in range(len(run), 0, -1):
         if _known_unit(run[:n]):
             return run[:n], run[n:], None
-    if len(run) <= _MAX_UNKNOWN_UNIT:
-        return run, "", None
     return run, "", f"unit {run!r} is not a unit jixiao knows"
 
 
@@ -332,6 +331,7 @@ def _single(text, m, level1, category, measure) -> Target | None:
             if label.endswith(word):
                 op, label = word_op, label[: -len(word)]
                 break
+    written_op = op is not None
     op = op or "="
     kind = "rate" if _units.is_percent(unit) else "quantity"
     measure = measure or infer_measure(kind, unit, level1, category)
@@ -351,6 +351,9 @@ def _single(text, m, level1, category, measure) -> Target | None:
     else:
         direction = "higher"          # a bare count is read as "at least", as finance systems do
     review = review or _approximate(label, m.group("rest"), words)
+    if label and words and not written_op and not review:
+        # Words on both sides of a bare number (第2批次完成后再定): part of a sentence.
+        return None
     return Target(
         text=text, kind=kind, op=op, value=_number(m.group("num")), unit=unit,
         direction=direction, measure=measure, note=_notes(label, words, m.group("rest")),

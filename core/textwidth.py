@@ -18,30 +18,28 @@ def _char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-class _Columns(dict):
-    """``str.translate`` table that turns every character into as many characters as the
-    columns it takes; filled on first sight of each character, so measuring is C-speed."""
+class _Widths(dict):
+    """Character → columns, filled on first sight of each character."""
 
-    def __missing__(self, codepoint: int):
-        w = _char_width(chr(codepoint))
-        value = codepoint if w == 1 else (chr(codepoint) * 2 if w == 2 else None)
-        self[codepoint] = value
-        return value
+    def __missing__(self, ch: str) -> int:
+        w = self[ch] = _char_width(ch)
+        return w
 
 
-_COLUMNS = _Columns()
+_WIDTHS = _Widths()
 
 
 def width(text: str) -> int:
     """The number of terminal columns ``text`` occupies (wide CJK characters count two)."""
     if text.isascii():
         return len(text)
-    return len(text.translate(_COLUMNS))
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def clip(text: str, columns: int, ellipsis: str = "…") -> str:
     """``text`` cut to at most ``columns`` columns, ending in ``ellipsis`` when it was cut."""
-    if width(text) <= columns:
+    # No character is wider than two columns, so short text needs no measuring.
+    if 2 * len(text) <= columns or width(text) <= columns:
         return text
     room = columns - width(ellipsis)
     out, used = [], 0
@@ -65,7 +63,11 @@ def one_line(text: str | None) -> str:
     """``text`` with line breaks and tabs turned into spaces, so a table row stays one line."""
     if not text:
         return ""
-    return " ".join(str(text).split())
+    text = str(text)
+    # isprintable() is False for every line break, tab and odd space, so most text is done here.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def wrap(text: str, columns: int) -> list[str]:

@@ -9,6 +9,7 @@ settings changes add one to their own file. ``Store.log`` gathers them all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 ACTIONS = ("progress", "spending", "import", "grant", "revoke", "settings")
 """The kinds of change that are logged."""
@@ -35,6 +36,19 @@ class AuditEntry:
         return cls(at=str(data.get("at", "")), user=str(data.get("user", "")),
                    action=str(data.get("action", "")), what=str(data.get("what", "")),
                    units=tuple(str(u) for u in data.get("units") or ()))
+
+
+def now_precise() -> str:
+    """The current local time to the microsecond: several changes often share one second."""
+    return datetime.now().astimezone().isoformat(timespec="microseconds")
+
+
+def chronological(entry: AuditEntry):
+    """Sort key: the real instant (times may differ in precision and offset)."""
+    try:
+        return (datetime.fromisoformat(entry.at).timestamp(), entry.at)
+    except ValueError:
+        return (float("inf"), entry.at)
 
 
 def matches(entry: AuditEntry, *, unit: str | None, user: str | None, since: str | None) -> bool:

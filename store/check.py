@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from core.errors import JixiaoError
-from core.model import Settings
 
-from .grants import ROLES, Grant
+from .grants import ROLES
 from .layout import Layout, file_stem
 from .partition import read_partition
 from .storage import read_file
@@ -24,50 +23,48 @@ def check_directory(layout: Layout) -> list[str]:
     if not root.is_dir():
         return [f"{root} is not a directory"]
     problems: list[str] = []
-    problems += _check_settings(layout.settings)
-    problems += _check_grants(layout.grants)
+    problems += _with_backup_hint(layout.settings, "settings", _check_settings(layout.settings))
+    problems += _with_backup_hint(layout.grants, "grants", _check_grants(layout.grants))
     seen_ids: dict[str, Path] = {}
     for path in layout.partition_files():
-        problems += _check_partition(path, seen_ids)
+        problems += _with_backup_hint(path, "partition", _check_partition(path, seen_ids))
     problems += _check_modes(layout)
     return problems
 
 
-def _check_settings(path: Path) -> list[str]:
+def _with_backup_hint(path: Path, kind: str, problems: list[str]) -> list[str]:
+    """``problems``, plus whether the file's ``.bak`` could stand in for it."""
+    if not problems:
+        return problems
+    bak = path.with_name(path.name + ".bak")
+    if not bak.exists():
+        return problems + [f"{path}: there is no {bak.name} to restore from; use a backup"]
     try:
-        tables = read_file(path, "settings")
+        read_file(bak, kind)
+    except JixiaoError:
+        return problems + [f"{path}: {bak.name} is not readable either; use a backup"]
+    return problems + [f"{path}: {bak.name} reads fine (the generation before the last write); "
+                       f"to restore it: cp -p {bak} {path}"]
+
+
+def _check_settings(path: Path) -> list[str]:
+    from .repository import Store
+
+    try:
+        Store(path.parent, user="check").settings()
     except JixiaoError as exc:
         return [exc.message]
-    if tables is None:
-        return []
-    records = list((tables.get("settings") or {}).values())
-    if len(records) != 1:
-        return [f"{path} should hold one settings record, not {len(records)}"]
-    try:
-        s = Settings.from_dict(records[0])
-        s.as_of_date
-    except (KeyError, TypeError, ValueError) as exc:
-        return [f"{path}: the settings record cannot be read ({exc}); restore settings.json.bak"]
     return []
 
 
 def _check_grants(path: Path) -> list[str]:
+    from .repository import Store
+
     try:
-        tables = read_file(path, "grants")
+        grants = Store(path.parent, user="check").grants()
     except JixiaoError as exc:
         return [exc.message]
-    if tables is None:
-        return []
-    out, grants = [], []
-    for doc_id, doc in (tables.get("grants") or {}).items():
-        try:
-            g = Grant.from_dict(doc)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            out.append(f"{path}: grant record {doc_id} cannot be read")
-            continue
-        if g.role not in ROLES:
-            out.append(f"{path}: {g.user} has unknown role {g.role!r}")
-        grants.append(g)
+    out = [f"{path}: {g.user} has unknown role {g.role!r}" for g in grants if g.role not in ROLES]
     if grants and not any(g.role == "admin" for g in grants):
         out.append(f"{path}: no admin is granted; nobody can change grants")
     return out

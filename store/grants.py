@@ -123,6 +123,10 @@ def without_grant(grants: list[Grant], user: str, units: tuple[str, ...] = ()) -
     if current is None:
         raise JixiaoError(f"{user} has no grant to revoke")
     out = [g for g in grants if g.user != user]
+    if not units and current.role == "admin" and not any(g.role == "admin" for g in out):
+        # Revoking the very last grant would make the store single-user again, where anyone
+        # who can run jixiao is admin: never by accident.
+        raise JixiaoError(f"{user} is the last admin; grant another admin first")
     if units:
         if current.role != "owner":
             raise JixiaoError(f"{user} is {current.role}, which is not limited to units; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import MISSING, dataclass, field, fields
+from operator import itemgetter
 from pathlib import Path
 
 from core.errors import JixiaoError
@@ -78,29 +79,28 @@ def _records(path: Path, tables: dict, name: str) -> list[tuple[str, dict]]:
 def _maker(cls, tuples: tuple[str, ...] = ()):
     """A fast reader of stored ``cls`` records (hundreds of thousands are read at start-up).
 
-    It fills the instance dict directly instead of calling the dataclass ``__init__``: fields
-    that were left out when writing (``None``, empty) fall back to the class defaults, which a
-    dataclass keeps as class attributes. Required fields are still insisted on.
+    The parsed record becomes the instance dict instead of going through the dataclass
+    ``__init__`` (so the record must not be used afterwards): fields left out when writing
+    (``None``, empty) fall back to the class defaults, which a dataclass keeps as class
+    attributes; keys a newer version added are carried along unused (``to_dict`` ignores them).
+    Required fields are still insisted on.
     """
-    all_fields = [f.name for f in fields(cls)]
-    required = frozenset(f.name for f in fields(cls)
-                         if f.default is MISSING and f.default_factory is MISSING)
-    known = frozenset(all_fields)
-    defaults_ok = all(hasattr(cls, n) for n in all_fields if n not in required)
+    required = [f.name for f in fields(cls) if f.default is MISSING
+                and f.default_factory is MISSING]
+    optional = [f.name for f in fields(cls) if f.name not in required]
+    if not all(hasattr(cls, n) for n in optional):
+        return cls.from_dict  # a default the class does not keep: the ordinary way
+    insist = itemgetter(*required)  # raises KeyError naming the first missing field
     new = object.__new__
+    set_dict = object.__setattr__
 
     def make(doc: dict):
-        keys = doc.keys()
-        if not required <= keys:
-            raise KeyError(", ".join(sorted(required - keys)))
-        if not (defaults_ok and keys <= known):
-            return cls.from_dict(doc)  # unusual record (e.g. from a newer file): the slow path
-        obj = new(cls)
-        d = obj.__dict__
-        d.update(doc)
+        insist(doc)
         for name in tuples:
             if name in doc:
-                d[name] = tuple(doc[name] or ())
+                doc[name] = tuple(doc[name] or ())
+        obj = new(cls)
+        set_dict(obj, "__dict__", doc)
         return obj
 
     return make

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import uuid
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -26,11 +27,13 @@ from core.dataset import Dataset
 from core.errors import JixiaoError
 from core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
                         SpendingEntry, Unit, now_iso)
+from core.readings import check_actual
+from core.status import target_of
 
 from . import grants as rules
-from .audit import AuditEntry, matches
+from .audit import AuditEntry, chronological, matches, now_precise
 from .identity import current_user
-from .layout import Layout, PartitionKey
+from .layout import Layout, PartitionKey, file_stem
 from .lock import locked, locked_all
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
                         read_partition, signature)
@@ -81,15 +84,7 @@ class Store:
         sig = signature(self.layout.grants)
         if self._grants_cache is None or self._grants_cache[0] != sig or sig is None:
             tables = read_file(self.layout.grants, "grants") or {}
-            found = []
-            for doc_id, doc in sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0])):
-                try:
-                    found.append(rules.Grant.from_dict(doc))
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    raise JixiaoError(f"{self.layout.grants} is damaged: grant record {doc_id} "
-                                      "cannot be read. It was left unchanged; restore it from "
-                                      "grants.json.bak beside it.") from None
-            self._grants_cache = (sig, found)
+            self._grants_cache = (sig, _grant_list(self.layout.grants, tables))
         return list(self._grants_cache[1])
 
     def grant(self, user: str, role: str, units: tuple[str, ...] | list[str] = ()) -> rules.Grant:
@@ -98,8 +93,10 @@ class Store:
         The first grant of a store must be an admin; returns the user's grant afterwards.
         """
         units = tuple(units)
-        known = self.unit_codes()
-        unknown = [u for u in units if known and u not in known]
+        rules.require_admin(self.grants(), self._user, "change grants")
+        # File names are enough to know which units exist; parsing every partition is not.
+        stems = {p.stem for p in self.layout.partition_files()}
+        unknown = [u for u in units if stems and file_stem(u) not in stems]
         if unknown:
             raise JixiaoError(f"unit(s) {', '.join(unknown)} are not in this data directory; "
                               "check the code, or import the unit's table first")
@@ -120,13 +117,12 @@ class Store:
         with locked(self.layout.lock_of(path)):
             db = TinyDB(path, storage=AtomicStorage, kind="grants")
             tables = db.storage.read() or {}
-            current = [rules.Grant.from_dict(d) for _, d in
-                       sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0]))]
+            current = _grant_list(path, tables)
             rules.require_admin(current, self._user, "change grants")
             new = change(current)
             tables["grants"] = {str(i): g.to_dict() for i, g in enumerate(new, 1)}
             audit = dict(tables.get("audit") or {})
-            audit[str(next_doc_id(audit))] = AuditEntry(now_iso(), self._user, action, what,
+            audit[str(next_doc_id(audit))] = AuditEntry(now_precise(), self._user, action, what,
                                                         units).to_dict()
             tables["audit"] = audit
             db.storage.write(tables)
@@ -141,15 +137,20 @@ class Store:
         monitoring date, today when that is in the year, else the year's last day.
         """
         tables = read_file(self.layout.settings, "settings")
-        record = _only(tables, "settings") if tables else None
-        if record is None:
+        if tables is None:
             return self._default_settings()
+        table = tables.get("settings")
+        records = list(table.values()) if isinstance(table, dict) else None
         try:
-            return Settings.from_dict(record)
-        except (KeyError, TypeError, ValueError):
+            if records is None or len(records) != 1:
+                raise ValueError("not exactly one settings record")
+            settings = Settings.from_dict(records[0])
+            _check_settings(settings)
+            return settings
+        except (KeyError, TypeError, ValueError, AttributeError, JixiaoError):
             raise JixiaoError(f"{self.layout.settings} is damaged: the settings record cannot be "
-                              "read. It was left unchanged; restore it from settings.json.bak."
-                              ) from None
+                              "read. It was left unchanged; restore it from settings.json.bak "
+                              "beside it, then run `jixiao check`.") from None
 
     def _default_settings(self) -> Settings:
         years = [int(p.parent.name) for p in self.layout.partition_files()]
@@ -172,7 +173,7 @@ class Store:
                 changes = _settings_diff(self.settings(), settings) or "no change"
             tables["settings"] = {"1": settings.to_dict()}
             audit = dict(tables.get("audit") or {})
-            audit[str(next_doc_id(audit))] = AuditEntry(now_iso(), self._user, "settings",
+            audit[str(next_doc_id(audit))] = AuditEntry(now_precise(), self._user, "settings",
                                                         changes).to_dict()
             tables["audit"] = audit
             AtomicStorage(path, "settings").write(tables)
@@ -416,7 +417,7 @@ class Store:
                     continue
                 audit = dict(tables.get("audit") or {})
                 audit[str(next_doc_id(audit))] = AuditEntry(
-                    now_iso(), self._user, "import", summary, (key.unit_code,)).to_dict()
+                    now_precise(), self._user, "import", summary, (key.unit_code,)).to_dict()
                 tables["audit"] = audit
                 from_tables(path, tables)  # never write what could not be read back
                 ready.append((key, path, tables, summary))
@@ -452,7 +453,7 @@ class Store:
                                   "fills an empty store")
         for key, tables in sorted(parts.items()):
             tables["unit"] = {"1": dataset.units[key.unit_code].to_dict()}
-            tables["audit"] = {"1": AuditEntry(now_iso(), self._user, "import",
+            tables["audit"] = {"1": AuditEntry(now_precise(), self._user, "import",
                                                f"loaded {len(tables['projects'])} project(s), "
                                                f"{len(tables['indicators'])} indicator(s)",
                                                (key.unit_code,)).to_dict()}
@@ -475,12 +476,14 @@ class Store:
             for _, doc in sorted((tables.get("audit") or {}).items(), key=lambda kv: int(kv[0])):
                 entries.append(AuditEntry.from_dict(doc))
         for path in self.layout.partition_files():
+            if unit is not None and path.stem != file_stem(unit):
+                continue  # not that unit's file: no need to parse it
             part, _ = read_partition(path)
             if unit is not None and part.unit.code != unit:
                 continue
             entries.extend(_history_entries(part))
         wanted = [e for e in entries if matches(e, unit=unit, user=user, since=since)]
-        wanted.sort(key=lambda e: e.at)
+        wanted.sort(key=chronological)
         return wanted
 
     # --- checking ----------------------------------------------------------------------------
@@ -493,8 +496,18 @@ class Store:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def _entry_order(entry) -> tuple[str, str]:
-    return (entry.as_of, entry.recorded_at)
+def _grant_list(path: Path, tables: dict) -> list[rules.Grant]:
+    try:
+        records = sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0]))
+        return [rules.Grant.from_dict(doc) for _, doc in records]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise JixiaoError(f"{path} is damaged: a grant record cannot be read. It was left "
+                          "unchanged; restore it from grants.json.bak beside it, then run "
+                          "`jixiao check`.") from None
+
+
+_entry_order = attrgetter("as_of", "recorded_at")
+"""History order, as ``Dataset`` keeps it: by date, then by time of recording."""
 
 
 def _only(tables: dict, name: str) -> dict | None:
@@ -539,16 +552,7 @@ def _settings_diff(old: Settings, new: Settings) -> str:
 
 
 def _check_value(indicator: Indicator, project: Project, text: str, what: str) -> None:
-    from core import readings, status
-
-    target_of = getattr(status, "target_of", None)
-    if target_of is None:
-        return  # the status engine predates target_of: nothing to check against
-    try:
-        target = target_of(indicator, project.year)
-        problem = readings.check_actual(text, target)
-    except NotImplementedError:
-        return
+    problem = check_actual(text, target_of(indicator, project.year))
     if problem:
         raise JixiaoError(f"{what} {text!r} does not fit the target {indicator.target_text!r} of "
                           f"{indicator.name!r}: {problem}")

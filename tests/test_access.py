@@ -111,13 +111,21 @@ def test_first_grant_must_name_an_admin(tmp_path):
 def test_the_last_admin_cannot_be_revoked_or_demoted(shared):
     data, _ = shared
     store = Store(data, user="admin1")
-    with pytest.raises(JixiaoError, match="no admin"):
+    with pytest.raises(JixiaoError, match="admin1 is the last admin"):
         store.revoke("admin1")
     with pytest.raises(JixiaoError, match="no admin"):
         store.grant("admin1", "manager")
     store.grant("second", "admin")
     store.revoke("admin1")
     assert Store(data, user="admin1").role() is None
+
+
+def test_the_only_grant_cannot_be_revoked_back_to_everyone_is_admin(tmp_path):
+    store, _ = filled_store(tmp_path / "d")
+    store.grant("boss", "admin")
+    with pytest.raises(JixiaoError, match="boss is the last admin"):
+        Store(tmp_path / "d", user="boss").revoke("boss")
+    assert Store(tmp_path / "d", user="someone").role() is None
 
 
 def test_owner_units_are_added_and_revoked_one_by_one(shared):

@@ -107,20 +107,19 @@ def test_another_account_is_refused_with_exit_3_and_can_edit_its_own_unit(accoun
     done = _as_account(account, shared_dir, "grants")
     assert done.returncode == 0 and f"you are {ACCOUNT}: owner" in done.stdout
 
-    # The same account, through the store without the seam: its own unit yes, another no.
-    exe, env = account
-    code = ("import sys; from store.repository import Store\n"
-            "from core.errors import PermissionDenied\n"
-            "s = Store(sys.argv[1])\n"
-            "s.record_progress(sys.argv[2], as_of='2023-07-31', actual='1个')\n"
-            "try:\n    s.record_progress(sys.argv[3], as_of='2023-07-31', actual='1个')\n"
-            "except PermissionDenied as e:\n    print(e.message); sys.exit(e.exit_code)\n")
-    done = subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-c", code, str(shared_dir),
-                           first_indicator(ds, "301205"), first_indicator(ds, "301101")],
-                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 3, done.stderr
-    assert f"{ACCOUNT} may not record progress for unit 301101" in done.stdout
-    history = Store(shared_dir, user=me).load().progress[first_indicator(ds, "301205")]
+    # Recording: its own unit yes, another unit no (exit 3, who, which unit, which role).
+    own, other = first_indicator(ds, "301205"), first_indicator(ds, "301101")
+    done = _as_account(account, shared_dir, "record", own, "--actual", "1个",
+                       "--as-of", "2023-07-31")
+    assert done.returncode == 0, done.stdout + done.stderr
+    before = store.layout.partition_files()[0].read_bytes()
+    done = _as_account(account, shared_dir, "record", other, "--actual", "1个",
+                       "--as-of", "2023-07-31")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert f"{ACCOUNT} may not record progress for unit 301101: that needs the owner role " \
+           "for unit 301101 (or admin)" in done.stderr
+    assert store.layout.partition_files()[0].read_bytes() == before
+    history = Store(shared_dir, user=me).load().progress[own]
     assert [e.author for e in history] == [ACCOUNT]
     # Files the account wrote stay in the shared group and closed to others.
     part = store.layout.partition_files()[1]

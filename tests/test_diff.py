@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.dataset import Dataset
 from core.errors import JixiaoError
@@ -170,3 +172,25 @@ def test_cli_diff_table_and_json(tmp_path, pair, capsys):
     assert data["old"]["as_of"] == "2023-06-30" and len(data["colour_changes"]) == 6
     assert main(["diff", str(a), str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list('"\\{}[],: ≥%个天津\n\t\u3000aZ0-') + ["\u2028", "\x00"]),
+                max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_TEXT, old_target=_TEXT, new_target=_TEXT, reason=_TEXT,
+       colours=st.tuples(st.sampled_from(["red", "amber", "green", "blue", "grey"]),
+                         st.sampled_from(["red", "amber", "green", "blue", "grey"])))
+def test_fast_reading_agrees_with_full_parsing_for_any_user_text(name, old_target, new_target,
+                                                                 reason, colours):
+    ds = dataset()
+    ds.add_indicator(replace(ds.indicators["i0"], name=name, description=reason,
+                             target_text=old_target))
+    old = snapshot(ds, "2023-06-30", {name: colours[0]})
+    ds.add_indicator(replace(ds.indicators["i0"], target_text=new_target))
+    new = snapshot(ds, "2023-09-30", {name: colours[1]})
+    fast = diff_snapshots(old, new)
+    assert fast == diff_snapshots(json.loads(old), json.loads(new))
+    assert [e["new_target"] for e in fast["target_changes"]] == (
+        [new_target] if new_target != old_target else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 
@@ -12,7 +13,8 @@ from core.dataset import Dataset
 from core.errors import JixiaoError
 from core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry,
                         Unit)
-from core.snapshot import build_snapshot, dump_snapshot, load_schema, quarter_end
+from core.snapshot import (build_snapshot, dump_snapshot, load_schema, quarter_end,
+                           write_snapshot)
 from sample_data import load_sample
 from tui.cli import main
 
@@ -125,6 +127,9 @@ def test_text_is_json_of_the_document_with_one_line_per_indicator():
     indicator_lines = [line for line in text.splitlines() if line.lstrip().startswith('{"id": ')]
     assert len(indicator_lines) == len(ds.indicators)
     assert text.endswith("}\n")
+    streamed = io.StringIO()
+    write_snapshot(doc, streamed)
+    assert streamed.getvalue() == text
 
 
 def test_indicator_carries_verbatim_target_counting_entry_and_status():
@@ -176,6 +181,20 @@ def test_replaying_an_older_quarter_after_newer_data_arrived():
     assert project["indicators"][0]["progress"]["actual"] == "8个"
     assert project["indicators"][3]["progress"]["actual"] == "97%"
     assert project["spent"] == 80.0
+
+
+def test_a_january_review_covers_last_years_tables():
+    ds = with_history(small_dataset())
+    doc = build_snapshot(ds, "2024-01-31", generated_at=PINNED)
+    assert doc["settings"]["year"] == 2023
+    assert sum(doc["counts"].values()) == len(ds.indicators)
+    # …while a year that does have tables only shows its own projects.
+    ds.add_unit(Unit("301999", "新单位"))
+    ds.add_project(Project("P2024", "301999", 2024, "2024年项目"))
+    ds.add_indicator(Indicator("n1", "P2024", 1, "产出指标", "数量指标", "新指标", "", "≥1个"))
+    doc = build_snapshot(ds, "2024-01-31", generated_at=PINNED)
+    assert [u["code"] for u in doc["units"]] == ["301999"]
+    assert doc["settings"]["year"] == 2024
 
 
 def _validator():

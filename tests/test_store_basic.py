@@ -65,6 +65,9 @@ def test_spending_is_appended(tmp_path):
     (dict(as_of="2023-07-31", actual="  "), "actual"),
     (dict(as_of="2023-07-31", actual="3个", likelihood="maybe"), "likelihood"),
     (dict(as_of="2023-07-31", actual="3个", causes=("天气",)), "天气"),
+    (dict(as_of="2023-07-31", actual="达成"), "needs a number in 个"),
+    (dict(as_of="2023-07-31", actual="3万元"), "does not fit the target '≥10个'"),
+    (dict(as_of="2023-07-31", actual="3个", forecast="很多"), "forecast '很多'"),
 ])
 def test_bad_progress_is_refused_and_nothing_is_written(tmp_path, kwargs, words):
     store, ds = filled_store(tmp_path / "d")

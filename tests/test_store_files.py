@@ -125,3 +125,35 @@ def test_a_schema_without_a_migration_step_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(schema, "CURRENT", 3)
     with pytest.raises(JixiaoError, match="no migration from schema 1"):
         Store(tmp_path / "d", user="a").load()
+
+
+@pytest.mark.parametrize("name, kind, table", [("grants.json", "grants", "grants"),
+                                               ("settings.json", "settings", "settings")])
+def test_a_malformed_record_in_a_central_file_is_a_message_not_a_traceback(tmp_path, name,
+                                                                           kind, table):
+    filled_store(tmp_path / "d")
+    path = tmp_path / "d" / name
+    raw = json.dumps({"_meta": {"1": {"format": "jixiao", "kind": kind, "schema": 1}},
+                      table: {"1": {"user": "x"}}}).encode()
+    path.write_bytes(raw)
+    # The command that reads the file, and check, which reads everything.
+    for args in ([kind], ["check"]):
+        done = run_cli(tmp_path / "d", *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert str(path) in done.stdout + done.stderr and "Traceback" not in done.stderr
+    assert path.read_bytes() == raw
+
+
+def test_check_says_whether_the_bak_can_replace_a_damaged_file(tmp_path):
+    store, ds = filled_store(tmp_path / "d")
+    store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="1个")
+    path = store.layout.partition(PartitionKey(2023, "301205"))
+    bak = path.with_name(path.name + ".bak")
+    path.write_bytes(b"{broken")
+    done = run_cli(tmp_path / "d", "check")
+    assert done.returncode == 2
+    assert "301205.json.bak reads fine" in done.stdout and f"cp -p {bak} {path}" in done.stdout
+    # Following the advice gives a store that opens, with the data of the generation before.
+    path.write_bytes(bak.read_bytes())
+    assert run_cli(tmp_path / "d", "check").returncode == 0
+    assert len(Store(tmp_path / "d", user="x").load().indicators) == 18

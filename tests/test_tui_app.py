@@ -3,22 +3,19 @@ monitoring date, literal user text, 80×24, English labels, live refresh and ref
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 
 from core.dataset import Dataset
-from core.model import Budget, Indicator, ProgressEntry, Project, Settings, Unit
+from core.model import Budget, Indicator, Project, Settings, Unit
 from sample_data import load_sample
 from store.repository import Store
 from tui.app import JixiaoApp
 from tui.screens.dates import DateScreen
 from tui.screens.record import RecordProgressScreen
 from tui.screens.spending import SpendingScreen
-from tui.screens.triage import TriageScreen
 from tui.widgets.vlist import VirtualList
 
 pytestmark = pytest.mark.asyncio
@@ -174,20 +171,25 @@ async def test_manager_triages_jumps_and_reads_reason_and_history(tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, TriageScreen))
-        triage = app.screen
-        shown = triage.ids
+        await until(pilot, lambda: app.mode == "triage")
+        pane = indicators_pane(app)
+        shown = list(pane.rows)
         colours = [app.browser.colour(i) for i in shown]
         assert shown and set(colours) <= {"red", "amber"}
         assert colours == sorted(colours, key=["red", "amber"].index)      # worst first
         everything = app.browser.evaluation.indicators
         assert len(shown) == sum(s.colour in ("red", "amber") for s in everything.values())
-        first_line = triage.query_one(VirtualList).render_line(1).text
+        first_line = pane.render_line(1).text
         ds = app.dataset
         target = ds.indicators[shown[1]]
         project = ds.projects[target.project_id]
-        await pilot.press("down", "enter")
-        await until(pilot, lambda: not isinstance(app.screen, TriageScreen))
+        # the triage list shows unit and project of every row
+        assert ds.projects[ds.indicators[shown[0]].project_id].name[:4] in first_line
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.browser.status(shown[1]).reason("zh")[:6] in detail(app)   # reason right there
+        await pilot.press("enter")
+        await until(pilot, lambda: app.mode == "browse")
         assert app.current_indicator().id == target.id
         assert app.current_project().id == project.id
         assert app.query_one("#units", VirtualList).current.code == project.unit_code
@@ -370,6 +372,7 @@ async def test_edit_keys_are_disabled_and_explained_for_a_user_without_the_grant
         assert not isinstance(app.screen, RecordProgressScreen)
         messages = [n.message for n in app._notifications]
         assert any("bob" in m and "301101" in m and "owner" in m for m in messages)
+        assert len(messages) == 1                                # said once, not twice
 
 
 async def test_owner_may_edit_only_their_own_unit(tmp_path):
@@ -388,3 +391,116 @@ async def test_owner_may_edit_only_their_own_unit(tmp_path):
         await pilot.pause()
         assert not isinstance(app.screen, SpendingScreen)
         assert any("301205" in n.message for n in app._notifications)
+
+
+def cursor_line(vlist: VirtualList) -> str:
+    """The visible line that carries the cursor marker ('' when the cursor is off screen)."""
+    return next((line for line in rows_text(vlist) if line.startswith("▸")), "")
+
+
+async def test_next_and_previous_alert_jump_anywhere_and_scroll_into_view(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        seen = []
+        for _ in range(4):
+            await pilot.press("n")
+            await pilot.pause()
+            ind = app.current_indicator()
+            assert app.browser.colour(ind.id) in ("red", "amber")
+            assert ind.name[:4] in cursor_line(indicators_pane(app))
+            seen.append(ind.id)
+        assert len(set(seen)) == 4
+        positions = [app.browser.position(i) for i in seen]
+        assert positions == sorted(positions)                # reading order
+        await pilot.press("N")
+        await pilot.pause()
+        assert app.current_indicator().id == seen[-2]
+
+
+async def test_search_jump_scrolls_the_found_indicator_into_view_at_80x24(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"机关工作人员满意度")
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.current_indicator() and app.current_indicator().name == "机关工作人员满意度")
+        await pilot.pause()
+        assert "机关工作人员满意度" in cursor_line(indicators_pane(app))
+
+
+async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        project = app.current_project()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+        await pilot.press(*"-5", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SpendingScreen)
+        assert "0" in str(app.screen.query_one("#spent-error").render())
+        assert store.load().spending == {}
+        app.screen.query_one("#spent").value = "44.5"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
+        line = app.query_one("#projects", VirtualList).render_line(1).text
+        assert project.name in line and "44.5" in line and "50%" in line
+        assert [e.spent for e in store.load().spending[project.id]] == [44.5]
+
+
+async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
+    from tui.app import ACTIONS, KEY_DISPLAY
+    from tui.i18n import label
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key, _, what, _ in ACTIONS:
+            assert f"{KEY_DISPLAY.get(key, key)}" in text and label(what) in text
+        await pilot.press("escape")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for key, action, what, _ in ACTIONS:
+            if action not in ("quit", "back"):
+                assert any(label(what) in t for t in titles)
+        footer_keys = {b.key for b in app.BINDINGS if b.show}
+        assert {"e", "s", "r", "n", "slash", "d", "x", "question_mark", "q"} <= footer_keys
+
+
+async def test_sort_by_status_puts_red_first(store):
+    names = ids(small_dataset())
+    store.record_progress(names["开展等保测评的系统数量"], as_of="2023-07-31", actual="1个")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        first = lambda: indicators_pane(app).rows[0].name  # noqa: E731
+        assert first() == "开展等保测评的系统数量"
+        app.jump_to(names["等级保护测评合格率"])
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.browser.colour(indicators_pane(app).rows[0].id) == "red"
+        assert app.current_indicator().name == "等级保护测评合格率"   # the cursor stays on its row
+
+
+async def test_export_writes_the_snapshot_at_the_monitoring_date(store, tmp_path):
+    import json
+    app = JixiaoApp(store)
+    out = tmp_path / "snap.json"
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("enter")
+        await until(pilot, lambda: out.exists())
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert "2023-07-31" in json.dumps(doc)
+    assert "开展等保测评的系统数量" in out.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Input, Static
 
 from core import readings
 from core import status as engine
@@ -31,12 +32,11 @@ from .screens.dates import DateScreen
 from .screens.export import ExportScreen
 from .screens.help import HelpScreen
 from .screens.record import RecordProgressScreen
-from .screens.search import SearchScreen
 from .screens.spending import SpendingScreen
-from .screens.triage import TriageScreen
 from .view import Browser, Hit
 from .widgets.detail import DetailData, DetailPane
-from .widgets.rows import IndicatorRows, ProjectRows, UnitRows
+from .widgets.footer import KeyFooter
+from .widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitRows
 from .widgets.vlist import VirtualList
 
 ACTIONS = (
@@ -45,13 +45,13 @@ ACTIONS = (
     ("s", "spend", "k_spend", True),
     ("r", "triage", "k_triage", True),
     ("n", "next_alert(1)", "k_next", True),
-    ("N", "next_alert(-1)", "k_prev", False),
+    ("N", "next_alert(-1)", "k_prev", True),
     ("slash", "search", "k_search", True),
-    ("o", "sort", "k_sort", False),
+    ("o", "sort", "k_sort", True),
     ("d", "date", "k_date", True),
     ("x", "export", "k_export", True),
     ("question_mark", "help", "k_help", True),
-    ("escape", "back", "k_back", False),
+    ("escape", "back", "k_back", True),
     ("q", "quit", "k_quit", True),
 )
 """Every app-level key. Footer and command palette are both built from this table."""
@@ -64,15 +64,25 @@ PANE_KEYS = (
 )
 
 
+def binding_id(action: str) -> str:
+    """A stable id per action: ``next_alert(1)`` → ``next_alert``, ``(-1)`` → ``next_alert-prev``."""
+    return action.replace("(-1)", "-prev").split("(")[0]
+
+
+def make_binding(key: str, action: str, text: str, show: bool, lang: str) -> Binding:
+    """One app key with its description and tooltip in ``lang``."""
+    return Binding(key, action, label(text, lang), show=show, id=binding_id(action),
+                   key_display=KEY_DISPLAY.get(key), tooltip=label(text, lang))
+
+
 class JixiaoApp(App):
     """The terminal UI of jixiao over one ``store.repository.Store`` (or any object with its
     interface), labelled in ``lang`` ('zh' or 'en')."""
 
     CSS_PATH = "jixiao.tcss"
     TITLE = "jixiao"
-    BINDINGS = [Binding(key, action, label(text, "en"), show=show, id=action.split("(")[0],
-                        key_display=KEY_DISPLAY.get(key))
-                for key, action, text, show in ACTIONS]
+    BINDINGS = [make_binding(key, action, text, show, "en") for key, action, text, show in ACTIONS] + [
+        Binding("down", "into_results", "Results", show=False)]
 
     def __init__(self, store, *, lang: str = "zh", poll_interval: float = 1.0) -> None:
         super().__init__()
@@ -89,23 +99,18 @@ class JixiaoApp(App):
         self.unit_code: str | None = None
         self.project_id: str | None = None
         self.indicator_id: str | None = None
+        self.mode = "browse"           # what the indicators pane lists: browse | triage | search
         self._editable: dict[str, bool] = {}
         self._stop = threading.Event()
+        self._quiet_until = 0.0
         self._localise_bindings()
 
     def _localise_bindings(self) -> None:
-        # BINDINGS is a class attribute; descriptions in the user's language are swapped in here.
-        texts = {action.split("(")[0] + ("" if "(-1)" not in action else "-"): text
-                 for _, action, text, _ in ACTIONS}
+        # BINDINGS is a class attribute; the same bindings in the user's language replace them.
+        local = {binding_id(action): make_binding(key, action, text, show, self.lang)
+                 for key, action, text, show in ACTIONS}
         for key, bindings in self._bindings.key_to_bindings.items():
-            new = []
-            for b in bindings:
-                tag = (b.id or "") + ("-" if "(-1)" in b.action else "")
-                if tag in texts:
-                    b = replace(b, description=label(texts[tag], self.lang),
-                                tooltip=label(texts[tag], self.lang))
-                new.append(b)
-            self._bindings.key_to_bindings[key] = new
+            self._bindings.key_to_bindings[key] = [local.get(b.id, b) for b in bindings]
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -115,10 +120,11 @@ class JixiaoApp(App):
             yield VirtualList(self._unit_rows, header=None, empty=label("loading", self.lang), id="units")
             yield VirtualList(self._project_rows, header=self._project_header,
                               empty=label("no_projects", self.lang), id="projects")
+        yield Input(id="search", placeholder=label("search_hint", self.lang))
         yield VirtualList(self._indicator_rows, header=self._indicator_header,
                           empty=label("no_indicators", self.lang), id="indicators")
         yield DetailPane(id="detail")
-        yield Footer()
+        yield KeyFooter(compact=True)
 
     # Formatters are resolved late: the Browser exists only once the data is loaded.
     def _unit_rows(self, row, width, vlist):
@@ -174,8 +180,13 @@ class JixiaoApp(App):
     # Read from the panes themselves, not from state updated by messages: a key pressed right
     # after a cursor move must act on the row the user sees.
     def current_indicator(self):
-        """The indicator under the cursor of the indicators pane, or ``None``."""
-        return self.query_one("#indicators", VirtualList).current if self.dataset else None
+        """The indicator under the cursor of the indicators pane (in any mode), or ``None``."""
+        row = self.query_one("#indicators", VirtualList).current if self.dataset else None
+        if isinstance(row, str):                     # triage lists indicator ids
+            return self.dataset.indicators.get(row)
+        if isinstance(row, Hit):
+            return self.dataset.indicators.get(row.indicator_id) if row.indicator_id else None
+        return row
 
     def current_project(self):
         """The project under the cursor of the projects pane, or ``None``."""
@@ -216,6 +227,9 @@ class JixiaoApp(App):
         except JixiaoError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
+        except OSError as exc:
+            self.call_from_thread(self._failed, f"{exc.filename or ''}: {exc.strerror or exc}")
+            return
         self.call_from_thread(self._loaded, dataset, evaluation, user, role)
 
     def _failed(self, message: str) -> None:
@@ -232,7 +246,13 @@ class JixiaoApp(App):
         units.set_rows(self.browser.units(), announce=False)
         self._show_unit(units.current.code if units.current else None)
         self._update_header()
+        self._warm()
         self._poll()
+
+    @work(thread=True, exclusive=True, group="warm")
+    def _warm(self) -> None:
+        with self.lock:
+            self.browser.warm()
 
     @work(thread=True, exclusive=True, group="poll")
     def _poll(self) -> None:
@@ -244,6 +264,10 @@ class JixiaoApp(App):
             except JixiaoError as exc:
                 self.call_from_thread(self.notify, exc.message, severity="error")
                 continue
+            except OSError as exc:
+                # A file caught mid-replace or a share briefly away: the next poll retries.
+                self.call_from_thread(self.notify, str(exc), severity="warning")
+                continue
             if changed:
                 self.call_from_thread(self._refreshed, evaluation)
 
@@ -251,24 +275,40 @@ class JixiaoApp(App):
         self.browser.data_changed()
         self._editable.clear()
         self._apply_evaluation(evaluation, reshow=True)
-        self.notify(label("refreshed", self.lang), timeout=2)
+        # Our own saves also change the files; only announce what is likely someone else's.
+        if time.monotonic() > self._quiet_until:
+            self.notify(label("refreshed", self.lang), timeout=2)
 
     def _apply_evaluation(self, evaluation, *, reshow: bool = False) -> None:
         self.browser.set_evaluation(evaluation)
-        units = self.query_one("#units", VirtualList)
         if reshow:
-            with self.lock:
-                rows = self.browser.units()
-                index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
-                units.set_rows(rows, index or 0, announce=False)
-            self._show_unit(self.unit_code if units.current is not None and units.current.code == self.unit_code
-                            else (units.current.code if units.current else None),
-                            project_id=self.project_id, indicator_id=self.indicator_id)
+            self._reshow()
         for id in ("units", "projects", "indicators"):
             self.query_one(f"#{id}", VirtualList).redraw()
         self._show_detail()
         self._update_header()
-        self.refresh_bindings()
+        self._sync_bindings()
+        self._warm()
+
+    def _reshow(self) -> None:
+        # Rebuild the lists from changed data or statuses, keeping every cursor on its row.
+        units = self.query_one("#units", VirtualList)
+        with self.lock:
+            rows = self.browser.units()
+            index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
+        units.set_rows(rows, index or 0, announce=False)
+        code = units.current.code if units.current else None
+        if self.mode == "browse":
+            self._show_unit(code, project_id=self.project_id, indicator_id=self.indicator_id)
+            return
+        self.unit_code = code
+        pane = self.query_one("#indicators", VirtualList)
+        if self.mode == "triage":
+            current = pane.current
+            with self.lock:
+                ids = self.browser.triage()
+            pane.border_title = f"{label('triage_title', self.lang)} · {len(ids)}"
+            pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
 
     @work(thread=True, exclusive=True, group="evaluate")
     def _reevaluate(self) -> None:
@@ -292,12 +332,20 @@ class JixiaoApp(App):
         elif pane == "projects":
             self._show_project(event.row.id if event.row else None)
         elif pane == "indicators":
-            self.indicator_id = event.row.id if event.row else None
+            if self.mode == "browse":
+                self.indicator_id = event.row.id if event.row else None
             self._show_detail()
-            self.refresh_bindings()
+            self._sync_bindings()
 
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
-        """Enter drills down: unit → projects → indicators → detail."""
+        """Enter drills down: unit → projects → indicators → detail; in the triage or search
+        list it jumps to the chosen row in context."""
+        if event.vlist.id == "indicators" and self.mode == "triage":
+            self.jump_to(event.row)
+            return
+        if event.vlist.id == "indicators" and self.mode == "search":
+            self._jump_hit(event.row)
+            return
         nxt = {"units": "#projects", "projects": "#indicators", "indicators": "#detail"}.get(event.vlist.id)
         if nxt:
             self.query_one(nxt).focus()
@@ -314,6 +362,7 @@ class JixiaoApp(App):
 
     def _show_project(self, project_id: str | None, *, indicator_id: str | None = None) -> None:
         self.project_id = project_id
+        self._set_mode("browse")
         indicators = self.query_one("#indicators", VirtualList)
         with self.lock:
             rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
@@ -321,7 +370,7 @@ class JixiaoApp(App):
         indicators.set_rows(rows, index, announce=False)
         self.indicator_id = indicators.current.id if indicators.current else None
         self._show_detail()
-        self.refresh_bindings()
+        self._sync_bindings()
 
     def _show_detail(self) -> None:
         pane = self.query_one(DetailPane)
@@ -401,21 +450,30 @@ class JixiaoApp(App):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Edit keys show as disabled in the footer where the user may not edit."""
+        """Edit keys show as disabled (``None``) in the footer where the user may not edit;
+        with nothing selected they stay enabled, and pressing them says what to select."""
         if action in ("record", "spend", "export") and self.dataset is not None:
-            if self.refusal(action) and not self.refusal(action) in (
-                    label("pick_indicator", self.lang), label("pick_project", self.lang)):
+            reason = self.refusal(action)
+            if reason and reason not in (label("pick_indicator", self.lang),
+                                         label("pick_project", self.lang)):
                 return None
         return True
+
+    def _sync_bindings(self) -> None:
+        # Redrawing the footer costs ~100 ms; do it only when an edit key changes state.
+        state = tuple(self.check_action(a, ()) for a in ("record", "spend", "export"))
+        if state != getattr(self, "_binding_state", None):
+            self._binding_state = state
+            self.refresh_bindings()
 
     def on_key(self, event) -> None:
         """A disabled edit key still explains itself instead of doing nothing."""
         for key, action, _, _ in ACTIONS:
             if event.key == key and action in ("record", "spend", "export"):
-                reason = self.refusal(action)
-                if reason:
+                # Only a disabled binding needs this: an enabled one explains in its action.
+                if self.check_action(action, ()) is None:
                     event.stop()
-                    self.notify(reason, severity="warning")
+                    self.notify(self.refusal(action) or "", severity="warning")
                 return
 
     def _explain(self, action: str) -> bool:
@@ -447,6 +505,10 @@ class JixiaoApp(App):
             previous=self.dataset.counting_progress(ind.id, as_of))
         self.push_screen(screen, self._recorded)
 
+    def _saved(self) -> None:
+        self._quiet_until = time.monotonic() + 3 * self.poll_interval
+        self.notify(label("saved", self.lang), timeout=2)
+
     def _recorded(self, entry) -> None:
         if entry is None:
             return
@@ -464,7 +526,7 @@ class JixiaoApp(App):
         self.browser.set_evaluation(self.browser.evaluation)
         self.query_one("#indicators", VirtualList).redraw()
         self._show_detail()
-        self.notify(label("saved", self.lang), timeout=2)
+        self._saved()
         self._reevaluate()
 
     def action_spend(self) -> None:
@@ -485,34 +547,98 @@ class JixiaoApp(App):
             if all(e.id != entry.id for e in self.dataset.spending.get(entry.project_id, ())):
                 self.dataset.add_spending(entry)
         self.query_one("#projects", VirtualList).redraw()
-        self.notify(label("saved", self.lang), timeout=2)
+        self._saved()
         self._reevaluate()
 
+    def _set_mode(self, mode: str, rows: list | None = None) -> None:
+        """Switch what the indicators pane lists; ``rows`` for triage and search."""
+        pane = self.query_one("#indicators", VirtualList)
+        search = self.query_one("#search", Input)
+        if mode == "browse":
+            if self.mode != "browse":
+                pane.formatter, pane.header = self._indicator_rows, self._indicator_header
+                pane.empty = label("no_indicators", self.lang)
+                pane.border_title = label("indicators", self.lang)
+                search.display = False
+            self.mode = mode
+            return
+        self.mode = mode
+        fmt = TriageRows(self.browser, self.lang) if mode == "triage" else HitRows(self.browser, self.lang)
+        pane.formatter = fmt
+        pane.header = getattr(fmt, "header", None)
+        pane.empty = label("triage_empty" if mode == "triage" else "search_none", self.lang)
+        title = label("triage_title" if mode == "triage" else "search_title", self.lang)
+        pane.border_title = f"{title} · {len(rows or [])}"
+        search.display = mode == "search"
+        pane.set_rows(rows or [], announce=False)
+        self._show_detail()
+        self._sync_bindings()
+
+    def _leave_mode(self) -> None:
+        """Back from triage or search to where the user was browsing."""
+        self._show_project(self.project_id, indicator_id=self.indicator_id)
+        self.query_one("#indicators", VirtualList).focus()
+
     def action_triage(self) -> None:
-        """Every red and amber indicator, worst first; Enter jumps there."""
+        """Every red and amber indicator of every unit, worst first, in the indicators pane;
+        Enter jumps to one in context, ``r`` or Esc goes back."""
         if self.browser is None:
             return
+        if self.mode == "triage":
+            self._leave_mode()
+            return
         with self.lock:
-            screen = TriageScreen(self.browser, self.lang)
-        self.push_screen(screen, lambda iid: iid and self.call_after_refresh(self.jump_to, iid))
+            ids = self.browser.triage()
+        self._set_mode("triage", ids)
+        self.query_one("#indicators", VirtualList).focus()
 
     def action_next_alert(self, step: int) -> None:
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
         if self.browser is None:
             return
         with self.lock:
-            iid = self.browser.next_alert(self.indicator_id, step)
+            current = self.current_indicator()
+            iid = self.browser.next_alert(current.id if current else None, step)
         if iid is None:
             self.notify(label("no_alert", self.lang), timeout=2)
         else:
             self.jump_to(iid)
 
     def action_search(self) -> None:
-        """Search units, projects and indicators (names and targets)."""
-        if self.browser is not None:
-            # Jump once the dialog is gone: a list scrolled while covered forgets the scroll.
-            self.push_screen(SearchScreen(self.browser, self.lang),
-                             lambda hit: self.call_after_refresh(self._jump_hit, hit))
+        """Search units, projects and indicators (names and targets) as you type; the matches
+        fill the indicators pane, ↓ moves into them, Enter jumps, Esc goes back."""
+        if self.browser is None:
+            return
+        search = self.query_one("#search", Input)
+        if self.mode != "search":
+            self._set_mode("search", self._search(search.value))
+        search.focus()
+
+    def action_into_results(self) -> None:
+        """↓ in the search field moves into the matches."""
+        pane = self.query_one("#indicators", VirtualList)
+        if self.focused is not None and self.focused.id == "search" and pane.rows:
+            pane.focus()
+
+    def _search(self, query: str) -> list:
+        with self.lock:
+            return self.browser.search(query)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Search again on every keystroke."""
+        if event.input.id == "search" and self.mode == "search":
+            hits = self._search(event.value)
+            pane = self.query_one("#indicators", VirtualList)
+            pane.border_title = f"{label('search_title', self.lang)} · {len(hits)}"
+            pane.set_rows(hits, announce=False)
+            self._show_detail()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search field takes the first match."""
+        if event.input.id == "search":
+            current = self.query_one("#indicators", VirtualList).current
+            if current is not None:
+                self._jump_hit(current)
 
     def action_sort(self) -> None:
         """Toggle table order / worst first for the project and indicator panes."""
@@ -602,6 +728,9 @@ class JixiaoApp(App):
     def action_back(self) -> None:
         """Esc climbs back up: detail → indicators → projects → units."""
         focused = self.focused.id if self.focused else None
+        if self.mode != "browse":
+            self._leave_mode()
+            return
         prev = {"detail": "#indicators", "indicators": "#projects", "projects": "#units"}.get(focused or "")
         if prev:
             self.query_one(prev).focus()

@@ -39,20 +39,22 @@ class Browser:
         self._units: list[Unit] | None = None
         self._order: list[str] | None = None
         self._pos: dict[str, int] | None = None
-        self._alerts: list[int] | None = None
-        self._hay: list[tuple[str, Hit]] | None = None
+        self._alerts: tuple[object, list[int]] | None = None
+        self._triage: tuple[object, list[str]] | None = None
+        self._hay: tuple[list[str], list[Hit]] | None = None
         self._unit_pos: dict[str, int] | None = None
 
     # --- invalidation -----------------------------------------------------------------------
     def data_changed(self) -> None:
         """Forget everything derived from the dataset (after a reload)."""
         self._units = self._order = self._pos = self._hay = self._unit_pos = None
-        self._alerts = None
+        self._alerts = self._triage = None
 
     def set_evaluation(self, evaluation) -> None:
         """Use new statuses (after a save or a monitoring-date change)."""
         self.evaluation = evaluation
-        self._alerts = None
+        # Caches that depend on statuses are keyed by the evaluation they were built from, so
+        # a warm-up finishing late in a worker can never install stale ones.
 
     # --- statuses ---------------------------------------------------------------------------
     def status(self, indicator_id: str):
@@ -121,10 +123,13 @@ class Browser:
         return self._pos.get(indicator_id) if indicator_id else None
 
     def _alert_positions(self) -> list[int]:
-        if self._alerts is None:
-            colour = self.colour
-            self._alerts = [n for n, iid in enumerate(self.order()) if colour(iid) in ALERTS]
-        return self._alerts
+        ev = self.evaluation
+        if self._alerts is None or self._alerts[0] is not ev:
+            statuses = ev.indicators if ev else {}
+            alerts = [n for n, iid in enumerate(self.order())
+                      if (s := statuses.get(iid)) is not None and s.colour in ALERTS]
+            self._alerts = (ev, alerts)
+        return self._alerts[1]
 
     def next_alert(self, indicator_id: str | None, step: int = 1) -> str | None:
         """The next (``step=1``) or previous (``-1``) red/amber indicator after ``indicator_id``,
@@ -144,14 +149,24 @@ class Browser:
     def triage(self) -> list[str]:
         """Every red and amber indicator, worst first: red before amber, then the furthest
         behind (lowest ratio of actual to expected), then reading order."""
-        order = self.order()
-        ids = [order[n] for n in self._alert_positions()]
-        pos = self._pos
-        ind = self.dataset.indicators
+        ev = self.evaluation
+        if self._triage is None or self._triage[0] is not ev:
+            order = self.order()
+            statuses = ev.indicators if ev else {}
 
-        def key(iid: str):
-            return (*self._worst_key(ind[iid]), pos[iid])
-        return sorted(ids, key=key)
+            def key(n: int):
+                s = statuses[order[n]]
+                ratio = s.ratio if s.ratio is not None else -1.0
+                return (SEVERITY[s.colour], ratio, n)
+            self._triage = (ev, [order[n] for n in sorted(self._alert_positions(), key=key)])
+        return self._triage[1]
+
+    def warm(self) -> None:
+        """Build every cache now (from a worker), so the first keystroke that needs one is fast."""
+        self.order()
+        self.unit_index("")
+        self.triage()
+        self._haystack()
 
     def locate(self, indicator_id: str) -> tuple[str, str] | None:
         """``(unit_code, project_id)`` of an indicator, or ``None`` if it is gone."""
@@ -160,18 +175,21 @@ class Browser:
         return (proj.unit_code, proj.id) if proj else None
 
     # --- search -----------------------------------------------------------------------------
-    def _haystack(self) -> list[tuple[str, Hit]]:
+    def _haystack(self) -> tuple[list[str], list[Hit]]:
         if self._hay is None:
             ds = self.dataset
-            hay: list[tuple[str, Hit]] = []
+            texts: list[str] = []
+            hits: list[Hit] = []
             for u in self.units():
-                hay.append((f"{u.code} {u.name}".casefold(), Hit("unit", u.code)))
+                texts.append(f"{u.code} {u.name}".casefold())
+                hits.append(Hit("unit", u.code))
                 for p in ds.projects_of(u.code):
-                    hay.append((p.name.casefold(), Hit("project", u.code, p.id)))
+                    texts.append(p.name.casefold())
+                    hits.append(Hit("project", u.code, p.id))
                     for i in ds.indicators_of(p.id):
-                        hay.append((f"{i.name}\x1f{i.target_text}\x1f{i.category}".casefold(),
-                                    Hit("indicator", u.code, p.id, i.id)))
-            self._hay = hay
+                        texts.append(f"{i.name}\x1f{i.target_text}\x1f{i.category}".casefold())
+                        hits.append(Hit("indicator", u.code, p.id, i.id))
+            self._hay = (texts, hits)
         return self._hay
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
@@ -180,10 +198,10 @@ class Browser:
         words = query.casefold().split()
         if not words:
             return []
-        hits: list[Hit] = []
-        for text, hit in self._haystack():
-            if all(w in text for w in words):
-                hits.append(hit)
-                if len(hits) >= limit:
-                    break
-        return hits
+        texts, hits = self._haystack()
+        first, rest = words[0], words[1:]
+        # One C-speed pass for the first word; the other words only check its matches.
+        found = [n for n, text in enumerate(texts) if first in text]
+        if rest:
+            found = [n for n in found if all(w in texts[n] for w in rest)]
+        return [hits[n] for n in found[:limit]]

@@ -80,8 +80,8 @@ def run_revoke(args) -> int:
     store = open_store(args)
     store.revoke(args.user, tuple(args.unit) or None)
     left = next((g for g in store.grants() if g.user == args.user), None)
-    print(f"revoked: {literal(args.user)}" + (f" keeps {_describe(left)}" if left else
-                                              " has no grant now (may read only)"))
+    print(f"revoked: {literal(args.user)}" + (f"; left: {_describe(left)}" if left else
+                                              "; no grant left (may read only)"))
     return 0
 
 
@@ -103,7 +103,8 @@ def run_log(args) -> int:
     entries = store.log(unit=args.unit, user=args.user, since=args.since)
     for e in entries:
         units = ",".join(e.units) or "-"
-        print(f"{e.at}  {literal(e.user):<10} {e.action:<9} {literal(units):<8} {literal(e.what)}")
+        when = e.at[:19].replace("T", " ")  # to the second: entries carry either precision
+        print(f"{when}  {literal(e.user):<10} {e.action:<9} {literal(units):<8} {literal(e.what)}")
     if not entries:
         print("no changes match", file=sys.stderr)
     return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from dataclasses import fields, replace
 
-from core.errors import JixiaoError
 from core.model import Thresholds
 
 from .access import literal

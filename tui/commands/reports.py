@@ -78,10 +78,14 @@ def resolve_as_of(args, dataset) -> str:
     return dataset.settings.as_of
 
 
-def write_text(text: str, output: str | None, *, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``output`` atomically (never a half-written file), or to stdout."""
+def write_text(text, output: str | None, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``output`` atomically (never a half-written file), or to stdout.
+
+    ``text`` may also be a function that writes to the stream it is given.
+    """
+    produce = text if callable(text) else (lambda fh: fh.write(text))
     if not output:
-        sys.stdout.write(text)
+        produce(sys.stdout)
         sys.stdout.flush()
         return
     path = Path(output).expanduser()
@@ -93,17 +97,20 @@ def write_text(text: str, output: str | None, *, encoding: str = "utf-8") -> Non
         raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+            produce(fh)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)   # never leave a half-written temporary behind
+        raise
 
 
 def cmd_snapshot(args) -> int:
     """``jixiao snapshot``."""
-    from core.snapshot import build_snapshot, dump_snapshot
+    from core.snapshot import build_snapshot, write_snapshot
 
     if args.generated_at is not None:
         try:
@@ -113,7 +120,7 @@ def cmd_snapshot(args) -> int:
                               f"not {args.generated_at!r}") from None
     dataset = load_dataset(args)
     doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at=args.generated_at)
-    write_text(dump_snapshot(doc), args.output)
+    write_text(lambda fh: write_snapshot(doc, fh), args.output)
     if args.output:
         c = doc["counts"]
         print(f"wrote {args.output}: as of {doc['as_of']}, "
@@ -130,15 +137,13 @@ def _read(path: str) -> bytes:
 
 def cmd_diff(args) -> int:
     """``jixiao diff OLD.json NEW.json``."""
-    import json
-
-    from core.snapshot_diff import diff_snapshots, format_diff, read_snapshot
+    from core.snapshot_diff import diff_snapshots, dump_diff, format_diff, read_snapshot
 
     old = read_snapshot(_read(args.old), label=args.old)
     new = read_snapshot(_read(args.new), label=args.new)
     diff = diff_snapshots(old, new)
     if args.format == "json":
-        write_text(json.dumps(diff, ensure_ascii=False, indent=2) + "\n", None)
+        write_text(dump_diff(diff), None)
     else:
         write_text(format_diff(diff, lang=args.lang), None)
     return 0

@@ -31,7 +31,7 @@ FORM_CSS = """
 {name} .error.-shown {{ display: block; }}
 {name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
 {name} Input:focus {{ background: $primary 30%; border: none; }}
-{name} Input.-invalid {{ background: $error 30%; }}
+{name} Input.-invalid, {name} Input.-invalid:focus {{ background: $error 30%; border: none; }}
 {name} RadioSet {{ width: auto; height: auto; layout: horizontal; border: none; padding: 0; }}
 {name} RadioSet:focus {{ background: $primary 30%; }}
 {name} RadioButton {{ margin-right: 2; }}

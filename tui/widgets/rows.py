@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..i18n import GLYPHS, label, status_word
-from ..view import Browser
+from ..view import Browser, Hit
 from .vlist import fit
 
 COUNT_ORDER = ("red", "amber", "grey", "blue", "green")
@@ -20,6 +20,8 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
     """A number for a narrow column: no trailing zeros, ``—`` for none."""
     if value is None:
         return "—"
+    # Big numbers need no decimals to be read at a glance (98,544 rather than 98,543.96).
+    digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else digits
     text = f"{value:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -199,6 +201,42 @@ class TriageRows:
         colour = status.colour if status else "grey"
         s, u, p, n, r = self._widths(width)
         return join([fit(status_text(colour, self.lang, vlist), s),
-                     fit(unit.name if unit else "", u), fit(proj.name if proj else "", p),
+                     fit(Text(f"{unit.code} ") + Text(unit.name) if unit else "", u),
+                     fit(proj.name if proj else "", p),
                      fit(ind.name if ind else "", n),
                      fit(status.reason(self.lang) if status else "", r)])
+
+
+KIND_GLYPH = {"unit": "▣", "project": "▤", "indicator": " "}
+
+
+class HitRows:
+    """A search result row: what it is (unit ▣, project ▤, indicator with its status), its
+    name, and where it belongs."""
+
+    def __init__(self, browser: Browser, lang: str) -> None:
+        self.browser, self.lang = browser, lang
+
+    def __call__(self, hit: Hit, width: int, vlist) -> Text:
+        ds = self.browser.dataset
+        unit = ds.units.get(hit.unit_code)
+        t = Text(KIND_GLYPH[hit.kind] + " ")
+        if hit.kind == "unit":
+            t.append(f"{hit.unit_code} ")
+            t.append(unit.name if unit else "")
+        elif hit.kind == "project":
+            proj = ds.projects.get(hit.project_id)
+            t.append(proj.name if proj else "")
+            t.append("  ← ")
+            t.append(unit.name if unit else "", style="dim")
+        else:
+            ind = ds.indicators.get(hit.indicator_id)
+            proj = ds.projects.get(hit.project_id)
+            colour = self.browser.colour(hit.indicator_id)
+            t.append(status_word(colour, self.lang) + " ", style=vlist.status_style(colour))
+            t.append(ind.name if ind else "")
+            t.append("  ")
+            t.append(ind.target_text if ind else "")
+            t.append("  ← ")
+            t.append(proj.name if proj else "", style="dim")
+        return fit(t, width)

@@ -1,0 +1,207 @@
+"""``jixiao record``, ``jixiao spend`` and ``jixiao explain``: progress and spending from the
+command line, and how a 指标值 is read."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from datetime import date
+
+from core.errors import JixiaoError
+from core.model import CAUSES, LIKELIHOODS
+
+from .access import literal
+from .common import open_store
+
+_LABELS = {
+    "en": {"recorded": "recorded", "spent": "recorded spending", "as_of": "as of",
+           "status": "status", "after": "note: dated after the monitoring date {d}; it counts "
+                                        "from {e} on",
+           "text": "target", "kind": "kind", "op": "operator", "value": "value", "low": "low",
+           "high": "high", "unit": "unit", "deadline": "deadline", "direction": "direction",
+           "measure": "measure", "note": "note", "review": "review", "record": "to record",
+           "reading": "read as", "actual": "actual", "forecast": "forecast"},
+    "zh": {"recorded": "已记录", "spent": "已记录支出", "as_of": "截至",
+           "status": "状态", "after": "注意：晚于监控日期{d}，自{e}起才计入",
+           "text": "指标值", "kind": "类型", "op": "运算符", "value": "数值", "low": "下限",
+           "high": "上限", "unit": "单位", "deadline": "截止日期", "direction": "方向",
+           "measure": "计量", "note": "备注", "review": "需复核", "record": "填报",
+           "reading": "解读", "actual": "完成值", "forecast": "全年预计"},
+}
+_COLOUR_WORD = {"en": {c: c for c in ("red", "amber", "grey", "blue", "green")},
+                "zh": {"red": "红", "amber": "黄", "grey": "灰", "blue": "蓝", "green": "绿"}}
+
+
+def register(subparsers) -> None:
+    """Add the ``record``, ``spend`` and ``explain`` sub-commands."""
+    r = subparsers.add_parser(
+        "record", help="append a progress entry to an indicator and show its new status",
+        description="Append one progress entry (完成值 as of a date) to an indicator and print "
+                    "the status it gives. The value is written as a person writes it: 3, 3个, "
+                    "0.5亿元, 2023-06-20 (a deadline met that day), 60%% (percent done toward a "
+                    "deadline), 达成 / 部分达成 / 未达成 (or 是/否, 合格/不合格, 及时/不及时).")
+    r.add_argument("indicator", metavar="INDICATOR_ID", help="the indicator's id (shown in the UI)")
+    r.add_argument("--actual", required=True, metavar="VALUE", help="完成值 as of --as-of")
+    r.add_argument("--as-of", required=True, metavar="YYYY-MM-DD",
+                   help="the date the value is as of")
+    r.add_argument("--forecast", metavar="VALUE", help="全年预计完成情况, in the same form as --actual")
+    r.add_argument("--likelihood", choices=LIKELIHOODS, help="完成目标可能性")
+    r.add_argument("--cause", action="append", default=[], choices=CAUSES, dest="causes",
+                   help="偏差原因 (repeatable)")
+    r.add_argument("--measures", metavar="TEXT", help="纠偏措施")
+    r.add_argument("--note", metavar="TEXT", help="a remark kept with the entry")
+    r.set_defaults(func=run_record)
+
+    s = subparsers.add_parser(
+        "spend", help="record a project's cumulative spending and show its budget light",
+        description="Append the cumulative spend (预算执行数, 万元) of a project as of a date and "
+                    "print the budget-execution light it gives.")
+    s.add_argument("project", metavar="PROJECT_ID", help="the project's id (shown in the UI)")
+    s.add_argument("--spent", required=True, metavar="AMOUNT",
+                   help="cumulative spend in 万元 (or with a unit: 400000元, 0.5亿元)")
+    s.add_argument("--as-of", required=True, metavar="YYYY-MM-DD",
+                   help="the date the amount is as of")
+    s.add_argument("--note", metavar="TEXT", help="a remark kept with the entry")
+    s.set_defaults(func=run_spend)
+
+    e = subparsers.add_parser(
+        "explain", help="show how jixiao reads a 指标值 (no data directory needed)",
+        description="Print how a target text is read: kind, operator, number, unit, deadline, "
+                    "direction, cumulative or level, and what an owner records against it.")
+    e.add_argument("text", metavar="TARGET", help='the 指标值, e.g. "≥8个" or "2023年6月底前完成"')
+    e.add_argument("--category", default="", metavar="二级指标", help="e.g. 数量指标, 成本指标")
+    e.add_argument("--level1", default="", metavar="一级指标", help="e.g. 产出指标")
+    e.add_argument("--year", type=_year, default=None,
+                   help="budget year for dates without one (default: the current year)")
+    e.add_argument("--measure", choices=("cumulative", "level"),
+                   help="override whether the target is cumulative or a level")
+    e.add_argument("--json", action="store_true", help="print the reading as JSON")
+    e.set_defaults(func=run_explain)
+
+
+# --- argument checks --------------------------------------------------------------------------
+# Checked in the handlers, not as argparse types, so a bad value gives the same one-line
+# ``jixiao: …`` message (exit 2) as every other refusal.
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise JixiaoError(f"--as-of must be a date in the form YYYY-MM-DD, not {text!r}") from None
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or not 1990 <= int(text) <= 2200:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
+    return int(text)
+
+
+def _amount(text: str) -> float:
+    from core.readings import read_actual
+    from core.targets import Target
+
+    # Read like an actual against a 万元 target, so 400000元 and 0.5亿元 work too.
+    reading = read_actual(text, Target(text="", kind="quantity", unit="万元"))
+    if reading.error or reading.value is None:
+        raise JixiaoError(f"--spent must be an amount in 万元 such as 40.1 (or 401000元), "
+                          f"not {text!r}")
+    return reading.value
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+def _status_line(status, lang: str) -> str:
+    word = _COLOUR_WORD[lang][status.colour]
+    return f"{word}  {literal(status.reason(lang))}"
+
+
+def run_record(args) -> int:
+    """Append a progress entry and print the status it gives as of its date."""
+    from core.status import indicator_status
+
+    lang = _lang(args)
+    labels = _LABELS[lang]
+    as_of = _iso_date(args.as_of)
+    store = open_store(args)
+    entry = store.record_progress(
+        args.indicator, as_of=as_of, actual=args.actual, forecast=args.forecast,
+        likelihood=args.likelihood, causes=tuple(args.causes), measures=args.measures,
+        note=args.note)
+    indicator, project = store.find_indicator(entry.indicator_id)
+    settings = store.settings()
+    status = indicator_status(indicator, entry, entry.as_of, settings, project.year)
+    print(f"{labels['recorded']} {entry.id}: {literal(indicator.name)} "
+          f"({literal(indicator.target_text)}) {labels['as_of']} {entry.as_of}, "
+          f"{labels['actual']} {literal(entry.actual)}"
+          + (f", {labels['forecast']} {literal(entry.forecast)}" if entry.forecast else ""))
+    print(_status_line(status, lang))
+    if entry.as_of > settings.as_of:
+        print(labels["after"].format(d=settings.as_of, e=entry.as_of))
+    return 0
+
+
+def run_spend(args) -> int:
+    """Append a spending entry and print the project's budget light as of its date."""
+    from core.status import budget_status
+
+    lang = _lang(args)
+    labels = _LABELS[lang]
+    as_of, spent = _iso_date(args.as_of), _amount(args.spent)
+    store = open_store(args)
+    entry = store.record_spending(args.project, as_of=as_of, spent=spent, note=args.note)
+    project = store.find_project(entry.project_id)
+    settings = store.settings()
+    status = budget_status(project, entry, entry.as_of, settings)
+    print(f"{labels['spent']} {entry.id}: {literal(project.name)} {labels['as_of']} "
+          f"{entry.as_of}, {_fmt(entry.spent)} 万元")
+    print(_status_line(status, lang))
+    if entry.as_of > settings.as_of:
+        print(labels["after"].format(d=settings.as_of, e=entry.as_of))
+    return 0
+
+
+def run_explain(args) -> int:
+    """Print how ``args.text`` is read as a target."""
+    from core.readings import expected_input
+    from core.targets import describe, parse_target
+
+    lang = _lang(args)
+    labels = _LABELS[lang]
+    year = args.year or date.today().year
+    target = parse_target(args.text, year=year, level1=args.level1, category=args.category,
+                          measure=args.measure)
+    data = target.to_dict()
+    if args.json:
+        data["to_record"] = expected_input(target)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{_pad(labels['text'])} {literal(target.text)}")
+    print(f"{_pad(labels['reading'])} {literal(describe(target, lang))}")
+    for key in ("kind", "op", "value", "low", "high", "unit", "deadline", "direction",
+                "measure", "note", "review"):
+        value = data[key]
+        if value is None:
+            continue
+        shown = _fmt(value) if isinstance(value, float) else literal(value)
+        print(f"{_pad(labels[key])} {shown}")
+    print(f"{_pad(labels['record'])} {expected_input(target)}")
+    return 0
+
+
+def _lang(args) -> str:
+    lang = getattr(args, "lang", "zh")
+    return lang if lang in _LABELS else "zh"
+
+
+def _pad(label: str, width: int = 10) -> str:
+    # CJK characters take two columns; pad by what the terminal shows, not by len().
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
+    return label + " " * max(0, width - shown)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
