@@ -88,10 +88,11 @@ _PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
 _NUMERIC_KINDS = frozenset(("quantity", "rate", "range"))
 
 
-@lru_cache(maxsize=1 << 17)
-def _read(text: str, kind: str, unit: str | None, deadline_year: int | None) -> Reading:
-    # Keyed on what the reading depends on (not the whole Target), so the many indicators that
-    # share a unit share the cache.
+def read_text(text: str, kind: str, unit: str | None, deadline_year: int | None) -> Reading:
+    """Read ``text`` against a target of ``kind`` in ``unit`` (a deadline in ``deadline_year``).
+
+    Uncached: a reading depends on nothing else, so callers may cache it on these four values.
+    """
     if kind in _NUMERIC_KINDS and _PLAIN.fullmatch(text):
         # Most values are a bare number: skip normalising (NFKC and friends cost microseconds).
         return Reading(text, "number", value=float(text))
@@ -117,6 +118,11 @@ def _read(text: str, kind: str, unit: str | None, deadline_year: int | None) -> 
     if converted is None:
         return Reading(text, "error", error=expected_input(target))
     return Reading(text, "number", value=converted)
+
+
+# Keyed on what the reading depends on (not the whole Target), so the many indicators that
+# share a unit share the cache.
+_read = lru_cache(maxsize=1 << 16)(read_text)
 
 
 def _read_completion(text: str, s: str, year: int | None, target: Target) -> Reading:

@@ -21,7 +21,7 @@ from . import units as _units
 from .dataset import Dataset
 from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Thresholds
 from .periods import short_date, time_progress, year_end
-from .readings import Reading, _read, read_actual
+from .readings import Reading, _read, read_actual, read_text
 from .targets import Target, parse_target
 
 COLOURS = ("red", "amber", "grey", "blue", "green")
@@ -512,10 +512,51 @@ def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Th
     return _status_at(target, entry, d, thresholds, year)
 
 
+class _Plan:
+    """What ``evaluate`` keeps per distinct target: its readings of recorded texts, and the
+    verdicts of the current call (``stamp``) per recorded value."""
+
+    __slots__ = ("target", "readings", "deadline_year", "dated", "stamp", "verdicts")
+
+    def __init__(self, target: Target):
+        self.target = target
+        self.readings: dict[str, Reading] = {}
+        self.deadline_year = target.deadline.year if target.deadline else None
+        self.dated = target.kind == "deadline"   # 100% done counts on the entry's own date
+        self.stamp = None
+        self.verdicts: dict = {}
+
+    def read(self, text: str) -> Reading:
+        """The reading of ``text`` against this target, cached."""
+        reading = self.readings.get(text)
+        if reading is None:
+            if len(self.readings) >= _MAX_READINGS:
+                self.readings.clear()
+            t = self.target
+            reading = self.readings[text] = read_text(text, t.kind, t.unit, self.deadline_year)
+        return reading
+
+
+_PLANS: dict[int, _Plan] = {}
+_MAX_PLANS = 1 << 16
+_MAX_READINGS = 1 << 14
+
+
+def _plan(target: Target) -> _Plan:
+    # A plan holds its target, so the id cannot be reused while the plan exists.
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    plan = _PLANS[id(target)] = _Plan(target)
+    return plan
+
+
 def _status_at(target: Target, entry: ProgressEntry, d: date, thresholds: Thresholds,
-               year: int) -> Status:
-    reading = _read(entry.actual, target.kind, target.unit,
-                    target.deadline.year if target.deadline else None)
+               year: int, plan: _Plan | None = None) -> Status:
+    if plan is not None:
+        reading = plan.read(entry.actual)
+    else:
+        reading = _read(entry.actual, target.kind, target.unit,
+                        target.deadline.year if target.deadline else None)
     if reading.error is not None:
         return Status("grey", why=(_why_unreadable, reading, target, year))
     status = _judge(target, reading, entry.as_of, d, thresholds, year)
@@ -626,7 +667,8 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
     ev = Evaluation(as_of=key)
     statuses = ev.indicators
     progress = dataset.progress
-    memo: dict[tuple, tuple[Target, Status]] = {}
+    stamp = object()        # marks the verdicts that belong to this call
+    plans = _PLANS
 
     codes = list(dataset.units)
     codes += sorted({p.unit_code for p in dataset.projects.values()} - set(dataset.units))
@@ -650,16 +692,20 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
                 if entry is None:
                     st = _grey(target.deadline, year, d)
                 else:
+                    plan = plans.get(id(target))
+                    if plan is None or plan.target is not target:
+                        plan = _plan(target)
+                    if plan.stamp is not stamp:
+                        plan.stamp, plan.verdicts = stamp, {}
                     # Same target, same recorded values, same date → same status. Tables repeat
                     # 及时/100%/≥95% endlessly, so most indicators are a dictionary hit.
-                    mk = (id(target), year, entry.actual, entry.forecast, entry.likelihood,
-                          entry.as_of if target.kind == "deadline" else "")
-                    hit = memo.get(mk)
-                    if hit is not None and hit[0] is target:
-                        st = hit[1]
+                    if entry.forecast is None and entry.likelihood is None and not plan.dated:
+                        mk = entry.actual
                     else:
-                        st = _status_at(target, entry, d, th, year)
-                        memo[mk] = (target, st)
+                        mk = (entry.actual, entry.forecast, entry.likelihood, entry.as_of)
+                    st = plan.verdicts.get(mk)
+                    if st is None:
+                        st = plan.verdicts[mk] = _status_at(target, entry, d, th, year, plan)
                 statuses[ind.id] = st
                 counts[st.colour] += 1
             budget = budget_status(project, dataset.counting_spending(project.id, key), d,

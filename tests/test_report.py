@@ -123,3 +123,23 @@ def test_width_helpers_count_chinese_as_two_columns():
     lines = wrap("截至07-31（序时进度58%）应完成≥0.58，实际0 → 0% → 红", 20)
     assert all(width(line) <= 20 for line in lines)
     assert "".join(lines).replace(" ", "") == "截至07-31（序时进度58%）应完成≥0.58，实际0→0%→红"
+
+
+def test_owners_may_not_snapshot_report_or_export_a_shared_store(tmp_path, capsys):
+    from store.identity import current_user
+    from store.repository import Store
+
+    me = current_user()
+    admin = Store(tmp_path, user="perf.officer")
+    admin.grant("perf.officer", "admin")
+    admin.grant(me, "owner", ["301101"])
+    attempts = [["snapshot"], ["report"], ["export-monitoring", "-o", str(tmp_path / "t.csv")]]
+    for argv in attempts:
+        assert main(["--data", str(tmp_path), *argv]) == 3
+        err = capsys.readouterr().err
+        assert me in err and "manager or admin" in err and "owner" in err
+    assert not (tmp_path / "t.csv").exists()
+    admin.grant(me, "manager")
+    for argv in attempts:
+        assert main(["--data", str(tmp_path), *argv]) == 0
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -504,3 +504,36 @@ async def test_export_writes_the_snapshot_at_the_monitoring_date(store, tmp_path
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert "2023-07-31" in json.dumps(doc)
     assert "开展等保测评的系统数量" in out.read_text(encoding="utf-8")
+
+
+async def test_status_colours_follow_the_theme(store):
+    from textual.color import Color
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        pane = indicators_pane(app)
+        seen = []
+        for theme in ("textual-dark", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            want = Color.parse(app.current_theme.error).rich_color.triplet
+            got = pane.status_style("red").color.triplet
+            assert all(abs(a - b) <= 3 for a, b in zip(got, want))   # the theme's error colour
+            seen.append(got)
+        assert seen[0] != seen[1]
+
+
+async def test_search_then_esc_goes_back_to_where_the_user_was(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        indicators_pane(app).focus()
+        await pilot.press("down")
+        before = app.current_indicator().id
+        await pilot.press("slash", *"服务")
+        await pilot.pause()
+        assert app.mode == "search"
+        assert "服务[次数]" in "\n".join(rows_text(indicators_pane(app)))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.mode == "browse" and app.current_indicator().id == before

@@ -150,3 +150,29 @@ def test_sort_by_status_puts_the_worst_first_and_keeps_table_order_otherwise():
     b = browser_with({"U1": ["green", "amber", "red", "grey"]})
     assert [i.id for i in b.indicators("PU1")] == ["U1-0", "U1-1", "U1-2", "U1-3"]
     assert [i.id for i in b.indicators("PU1", by_status=True)] == ["U1-2", "U1-1", "U1-3", "U1-0"]
+
+
+def test_readers_share_the_lock_and_a_writer_waits_for_them():
+    import threading
+    import time as _time
+
+    from tui.locking import ReadWriteLock
+    lock = ReadWriteLock()
+    events: list[str] = []
+    inside = threading.Event()
+
+    def writer():
+        inside.wait()
+        with lock.writing():
+            events.append("write")
+
+    t = threading.Thread(target=writer)
+    t.start()
+    with lock.reading():
+        inside.set()
+        with lock.reading():           # a second reader (here: the same thread) is not blocked
+            events.append("read-2")
+        _time.sleep(0.05)
+        events.append("read-1 done")
+    t.join(timeout=5)
+    assert events == ["read-2", "read-1 done", "write"]

@@ -28,6 +28,7 @@ from core import status as engine
 from core.errors import JixiaoError
 
 from .i18n import label
+from .locking import ReadWriteLock
 from .screens.dates import DateScreen
 from .screens.export import ExportScreen
 from .screens.help import HelpScreen
@@ -89,7 +90,7 @@ class JixiaoApp(App):
         self.store = store
         self.lang = lang
         self.poll_interval = poll_interval
-        self.lock = threading.RLock()
+        self.lock = ReadWriteLock()
         self.dataset = None
         self.browser: Browser | None = None
         self.user = "?"
@@ -251,16 +252,18 @@ class JixiaoApp(App):
 
     @work(thread=True, exclusive=True, group="warm")
     def _warm(self) -> None:
-        with self.lock:
+        with self.lock.reading():
             self.browser.warm()
 
     @work(thread=True, exclusive=True, group="poll")
     def _poll(self) -> None:
         while not self._stop.wait(self.poll_interval):
             try:
-                with self.lock:
+                with self.lock.writing():
                     changed = self.store.refresh(self.dataset)
-                    evaluation = engine.evaluate(self.dataset, self.as_of) if changed else None
+                if changed:
+                    with self.lock.reading():
+                        evaluation = engine.evaluate(self.dataset, self.as_of)
             except JixiaoError as exc:
                 self.call_from_thread(self.notify, exc.message, severity="error")
                 continue
@@ -293,7 +296,7 @@ class JixiaoApp(App):
     def _reshow(self) -> None:
         # Rebuild the lists from changed data or statuses, keeping every cursor on its row.
         units = self.query_one("#units", VirtualList)
-        with self.lock:
+        with self.lock.reading():
             rows = self.browser.units()
             index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
         units.set_rows(rows, index or 0, announce=False)
@@ -305,7 +308,7 @@ class JixiaoApp(App):
         pane = self.query_one("#indicators", VirtualList)
         if self.mode == "triage":
             current = pane.current
-            with self.lock:
+            with self.lock.reading():
                 ids = self.browser.triage()
             pane.border_title = f"{label('triage_title', self.lang)} · {len(ids)}"
             pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
@@ -313,7 +316,7 @@ class JixiaoApp(App):
     @work(thread=True, exclusive=True, group="evaluate")
     def _reevaluate(self) -> None:
         as_of = self.as_of
-        with self.lock:
+        with self.lock.reading():
             evaluation = engine.evaluate(self.dataset, as_of)
         self.call_from_thread(self._evaluated, evaluation, as_of)
 
@@ -354,7 +357,7 @@ class JixiaoApp(App):
                    indicator_id: str | None = None) -> None:
         self.unit_code = code
         projects = self.query_one("#projects", VirtualList)
-        with self.lock:
+        with self.lock.reading():
             rows = self.browser.projects(code, by_status=self.by_status) if code else []
         index = next((n for n, p in enumerate(rows) if p.id == project_id), 0)
         projects.set_rows(rows, index, announce=False)
@@ -364,7 +367,7 @@ class JixiaoApp(App):
         self.project_id = project_id
         self._set_mode("browse")
         indicators = self.query_one("#indicators", VirtualList)
-        with self.lock:
+        with self.lock.reading():
             rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
         index = next((n for n, i in enumerate(rows) if i.id == indicator_id), 0)
         indicators.set_rows(rows, index, announce=False)
@@ -493,10 +496,8 @@ class JixiaoApp(App):
         settings, year, as_of = self.settings, self.settings.year, self.as_of
 
         def check(text: str) -> str | None:
-            try:
-                return readings.check_actual(text, target)
-            except NotImplementedError:
-                return None
+            # Without a parsed target the form cannot judge; the store still checks on save.
+            return readings.check_actual(text, target) if target is not None else None
 
         screen = RecordProgressScreen(
             indicator=ind, target=target, lang=self.lang, as_of=as_of, check=check,
@@ -513,9 +514,10 @@ class JixiaoApp(App):
         if entry is None:
             return
         ind = self.dataset.indicators.get(entry.indicator_id)
-        with self.lock:
+        with self.lock.writing():
             if all(e.id != entry.id for e in self.dataset.progress.get(entry.indicator_id, ())):
                 self.dataset.add_progress(entry)
+        with self.lock.reading():
             # The new colour shows at once; roll-ups follow from the full re-evaluation.
             counting = self.dataset.counting_progress(entry.indicator_id, self.as_of)
             try:
@@ -543,7 +545,7 @@ class JixiaoApp(App):
     def _spent(self, entry) -> None:
         if entry is None:
             return
-        with self.lock:
+        with self.lock.writing():
             if all(e.id != entry.id for e in self.dataset.spending.get(entry.project_id, ())):
                 self.dataset.add_spending(entry)
         self.query_one("#projects", VirtualList).redraw()
@@ -587,7 +589,7 @@ class JixiaoApp(App):
         if self.mode == "triage":
             self._leave_mode()
             return
-        with self.lock:
+        with self.lock.reading():
             ids = self.browser.triage()
         self._set_mode("triage", ids)
         self.query_one("#indicators", VirtualList).focus()
@@ -596,7 +598,7 @@ class JixiaoApp(App):
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
         if self.browser is None:
             return
-        with self.lock:
+        with self.lock.reading():
             current = self.current_indicator()
             iid = self.browser.next_alert(current.id if current else None, step)
         if iid is None:
@@ -621,7 +623,7 @@ class JixiaoApp(App):
             pane.focus()
 
     def _search(self, query: str) -> list:
-        with self.lock:
+        with self.lock.reading():
             return self.browser.search(query)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -668,7 +670,7 @@ class JixiaoApp(App):
             try:
                 settings = replace(self.settings, as_of=new)
                 self.store.save_settings(settings)
-                with self.lock:
+                with self.lock.writing():
                     self.dataset.settings = settings
                 view = None
             except JixiaoError as exc:
@@ -676,7 +678,7 @@ class JixiaoApp(App):
                 view = new
         else:
             view = new
-        with self.lock:
+        with self.lock.reading():
             evaluation = engine.evaluate(self.dataset, new)
         self.call_from_thread(self._date_changed, view, evaluation)
 
@@ -693,6 +695,7 @@ class JixiaoApp(App):
 
     def _export_to(self, path: str | None) -> None:
         if path:
+            self.notify(label("exporting", self.lang), timeout=2)
             self._export(path)
 
     @work(thread=True, exclusive=True, group="export")
@@ -700,7 +703,7 @@ class JixiaoApp(App):
         try:
             from core import snapshot
 
-            with self.lock:
+            with self.lock.reading():
                 doc = snapshot.build_snapshot(self.dataset, self.as_of)
             text = snapshot.dump_snapshot(doc)
             target = Path(path).expanduser()

@@ -11,7 +11,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import JixiaoError
+from core.errors import JixiaoError, PermissionDenied
 
 
 def register(sub) -> None:
@@ -54,15 +54,27 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_export_monitoring)
 
 
-def load_dataset(args):
-    """The dataset to report on: the demo data with ``--demo``, else the store's."""
+READER_ROLES = ("admin", "manager")
+"""Who may take snapshots, reports and exports of a shared store (issue 7: managers read all,
+snapshot, report and export; owners record for their units)."""
+
+
+def load_dataset(args, doing: str):
+    """The dataset to report on: the demo data with ``--demo``, else the store's — after
+    checking that the acting user may ``doing`` (``PermissionDenied``, exit 3, otherwise)."""
     if getattr(args, "demo", False):
         from sample_data import load_sample
 
         return load_sample()
     from .common import open_store
 
-    return open_store(args).load()
+    store = open_store(args)
+    role = store.role()
+    if role not in READER_ROLES:
+        held = {None: "not granted any role", "owner": "an owner"}.get(role, role)
+        raise PermissionDenied(f"{store.user} may not {doing}: that needs the manager or admin "
+                               f"role; {store.user} is {held}.")
+    return store.load()
 
 
 def resolve_as_of(args, dataset) -> str:
@@ -118,7 +130,7 @@ def cmd_snapshot(args) -> int:
         except ValueError:
             raise JixiaoError(f"--generated-at needs an ISO timestamp, e.g. 2023-07-01T09:00:00+08:00, "
                               f"not {args.generated_at!r}") from None
-    dataset = load_dataset(args)
+    dataset = load_dataset(args, "take a snapshot")
     doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at=args.generated_at)
     write_text(lambda fh: write_snapshot(doc, fh), args.output)
     if args.output:
@@ -156,7 +168,7 @@ def cmd_report(args) -> int:
 
     only = report.parse_only(args.only)
     units = tuple(u.strip() for u in (args.unit or "").split(",") if u.strip())
-    dataset = load_dataset(args)
+    dataset = load_dataset(args, "run a report")
     doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at="")
     rows = report.report_rows(doc, only=only, units=units)
     if args.format == "json":
@@ -173,7 +185,7 @@ def cmd_export_monitoring(args) -> int:
     """``jixiao export-monitoring``."""
     from core.monitoring_table import monitoring_csv
 
-    dataset = load_dataset(args)
+    dataset = load_dataset(args, "export the monitoring table")
     as_of = resolve_as_of(args, dataset)
     write_text(monitoring_csv(dataset, as_of), args.output, encoding="utf-8-sig")
     print(f"wrote {args.output}: 项目支出绩效目标执行监控表 as of {as_of}", file=sys.stderr)
