@@ -38,8 +38,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-T0 = time.perf_counter()
-
 # --- helpers -----------------------------------------------------------------------------------
 RESULT: dict = {"missing": {}}
 
@@ -92,8 +90,13 @@ waited for, or nothing would ever count as settled."""
 
 async def _workers_done(app) -> None:
     """Wait until every worker except the long-running ones has finished."""
-    while any(w.is_running and w.group not in LONG_RUNNING_GROUPS for w in app.workers):
+    while _busy(app):
         await asyncio.sleep(0.002)
+
+
+def _busy(app) -> bool:
+    """Some worker (pending or running, other than the long-running ones) is not done yet."""
+    return any(not w.is_finished and w.group not in LONG_RUNNING_GROUPS for w in app.workers)
 
 
 async def _until_interactive(pilot) -> None:
@@ -183,8 +186,7 @@ async def _settle(pilot) -> None:
         await _workers_done(app)
         t = time.perf_counter()
         await pilot.pause()
-        if time.perf_counter() - t < 0.045 and not any(
-                w.is_running and w.group not in LONG_RUNNING_GROUPS for w in app.workers):
+        if time.perf_counter() - t < 0.045 and not _busy(app):
             return
 
 

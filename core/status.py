@@ -167,9 +167,8 @@ def target_of(indicator: Indicator, year: int) -> Target:
                    indicator.measure)
 
 
-@lru_cache(maxsize=1 << 18)
 def _target(text: str, year: int, level1: str, category: str, measure: str | None) -> Target:
-    return parse_target(text, year=year, level1=level1, category=category, measure=measure)
+    return _plan_for(text, year, level1, category, measure).target
 
 
 @lru_cache(maxsize=4096)
@@ -513,10 +512,10 @@ def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Th
 
 
 class _Plan:
-    """What ``evaluate`` keeps per distinct target: its readings of recorded texts, and the
-    verdicts of the current call (``stamp``) per recorded value."""
+    """What ``evaluate`` keeps per distinct target: its readings of recorded texts, and its
+    verdicts per recorded value at one date and set of thresholds (``stamp``)."""
 
-    __slots__ = ("target", "readings", "deadline_year", "dated", "stamp", "verdicts")
+    __slots__ = ("target", "readings", "deadline_year", "dated", "stamp", "verdicts", "grey")
 
     def __init__(self, target: Target):
         self.target = target
@@ -525,6 +524,7 @@ class _Plan:
         self.dated = target.kind == "deadline"   # 100% done counts on the entry's own date
         self.stamp = None
         self.verdicts: dict = {}
+        self.grey: Status | None = None
 
     def read(self, text: str) -> Reading:
         """The reading of ``text`` against this target, cached."""
@@ -537,17 +537,14 @@ class _Plan:
         return reading
 
 
-_PLANS: dict[int, _Plan] = {}
-_MAX_PLANS = 1 << 16
 _MAX_READINGS = 1 << 14
 
 
-def _plan(target: Target) -> _Plan:
-    # A plan holds its target, so the id cannot be reused while the plan exists.
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.clear()
-    plan = _PLANS[id(target)] = _Plan(target)
-    return plan
+@lru_cache(maxsize=1 << 17)
+def _plan_for(text: str, year: int, level1: str, category: str, measure: str | None) -> _Plan:
+    # One cache for both the parsed target and its plan: evaluate looks each up once.
+    return _Plan(parse_target(text, year=year, level1=level1, category=category,
+                              measure=measure))
 
 
 def _status_at(target: Target, entry: ProgressEntry, d: date, thresholds: Thresholds,
@@ -667,8 +664,8 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
     ev = Evaluation(as_of=key)
     statuses = ev.indicators
     progress = dataset.progress
-    stamp = object()        # marks the verdicts that belong to this call
-    plans = _PLANS
+    stamp = _stamp(key, th)   # verdicts cached under another date or thresholds are stale
+    plan_for, progress_get, latest = _plan_for, progress.get, _latest
 
     codes = list(dataset.units)
     codes += sorted({p.unit_code for p in dataset.projects.values()} - set(dataset.units))
@@ -681,31 +678,32 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
             year = project.year
             counts = dict.fromkeys(COLOURS, 0)
             for ind in dataset.indicators_of(project.id):
-                target = _target(ind.target_text, year, ind.level1, ind.category, ind.measure)
-                entries = progress.get(ind.id)
+                plan = plan_for(ind.target_text, year, ind.level1, ind.category, ind.measure)
+                if plan.stamp is not stamp:
+                    plan.stamp, plan.verdicts, plan.grey = stamp, {}, None
+                entries = progress_get(ind.id)
                 if entries:
                     entry = entries[-1]
                     if entry.as_of > key:       # the newest entry is after the date
-                        entry = _latest(entries, key)
+                        entry = latest(entries, key)
                 else:
                     entry = None
                 if entry is None:
-                    st = _grey(target.deadline, year, d)
+                    st = plan.grey
+                    if st is None:
+                        st = plan.grey = _grey(plan.target.deadline, year, d)
                 else:
-                    plan = plans.get(id(target))
-                    if plan is None or plan.target is not target:
-                        plan = _plan(target)
-                    if plan.stamp is not stamp:
-                        plan.stamp, plan.verdicts = stamp, {}
                     # Same target, same recorded values, same date → same status. Tables repeat
                     # 及时/100%/≥95% endlessly, so most indicators are a dictionary hit.
                     if entry.forecast is None and entry.likelihood is None and not plan.dated:
                         mk = entry.actual
                     else:
-                        mk = (entry.actual, entry.forecast, entry.likelihood, entry.as_of)
+                        mk = (entry.actual, entry.forecast, entry.likelihood,
+                              entry.as_of if plan.dated else None)
                     st = plan.verdicts.get(mk)
                     if st is None:
-                        st = plan.verdicts[mk] = _status_at(target, entry, d, th, year, plan)
+                        st = plan.verdicts[mk] = _status_at(plan.target, entry, d, th, year,
+                                                            plan)
                 statuses[ind.id] = st
                 counts[st.colour] += 1
             budget = budget_status(project, dataset.counting_spending(project.id, key), d,
@@ -729,6 +727,13 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
                 statuses[ind.id] = indicator_status(
                     ind, dataset.counting_progress(ind.id, key), d, settings, settings.year)
     return ev
+
+
+@lru_cache(maxsize=64)
+def _stamp(as_of: str, thresholds: Thresholds) -> object:
+    """One token per (date, thresholds): a plan's verdicts stay valid while its stamp is it, so
+    re-evaluating at the same date (after another user's write) reuses every unchanged one."""
+    return object()
 
 
 def _latest(entries: list, as_of: str):

@@ -119,3 +119,22 @@ def test_same_target_and_value_share_a_verdict_but_not_across_dates():
     ev = evaluate(ds)
     assert ev.indicators["a1"] == ev.indicators["b1"]
     assert evaluate(ds, "2023-12-31").indicators["a1"] != ev.indicators["a1"]
+
+
+def test_re_evaluating_after_a_write_or_a_settings_change_sees_it():
+    from dataclasses import replace
+
+    ds = build()
+    progress(ds, "a1", "2023-06-30", "3")
+    assert evaluate(ds).indicators["a1"].colour == "amber"
+    progress(ds, "a1", "2023-07-01", "10")
+    assert evaluate(ds).indicators["a1"].colour == "green"
+    progress(ds, "b1", "2023-06-30", "3")
+    assert evaluate(ds).indicators["b1"].colour == "amber"
+    ds.settings = replace(ds.settings, thresholds=replace(ds.settings.thresholds, amber_below=0.5))
+    assert evaluate(ds).indicators["b1"].colour == "green"
+    # A revised table changes the target text: the new target is judged, not the cached one.
+    ds.add_indicator(Indicator("b1", "PB", 0, "产出指标", "数量指标", "b1", "", "≥4个"))
+    s = evaluate(ds).indicators["b1"]
+    assert (s.colour, s.reason_en) == (
+        "blue", "expected ≥2 by 07-02 (50% of year), actual 3 → 150% → blue")

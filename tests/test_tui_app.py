@@ -69,7 +69,7 @@ async def until(pilot, predicate, timeout: float = 5.0) -> None:
 
 async def loaded(pilot) -> JixiaoApp:
     app = pilot.app
-    await until(pilot, lambda: app.browser is not None)
+    await until(pilot, lambda: app.browser is not None and app.browser.evaluation is not None)
     await pilot.pause()
     return app
 
@@ -537,3 +537,25 @@ async def test_search_then_esc_goes_back_to_where_the_user_was(store):
         await pilot.press("escape")
         await pilot.pause()
         assert app.mode == "browse" and app.current_indicator().id == before
+
+
+async def test_control_characters_in_names_and_notes_are_shown_not_sent(tmp_path):
+    ds = small_dataset()
+    iid = ids(ds)["开展等保测评的系统数量"]
+    ind = ds.indicators[iid]
+    from dataclasses import replace as dc_replace
+    ds.add_indicator(dc_replace(ind, name="系统\x1b[31m数量\x07"))
+    store = Store(tmp_path / "data", user="alice")
+    store.bulk_load(ds)
+    store.record_progress(iid, as_of="2023-07-31", actual="5个", note="备注\x1b]0;title\x07")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.jump_to(iid)
+        await pilot.pause()
+        text = screen_text(app) + detail(app)
+        assert "系统␛[31m数量" in text and "备注␛]0;title" in text
+        assert "\x1b" not in text and "\x07" not in text
+        segments = [seg.text for strip in app.screen._compositor.render_full_update().strips
+                    for seg in strip]
+        assert not any("\x1b" in s for s in segments)

@@ -37,6 +37,7 @@ from .screens.spending import SpendingScreen
 from .view import Browser, Hit
 from .widgets.detail import DetailData, DetailPane
 from .widgets.footer import KeyFooter
+from .widgets.literal import literal
 from .widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitRows
 from .widgets.vlist import VirtualList
 
@@ -212,7 +213,7 @@ class JixiaoApp(App):
         if self.view_as_of and self.view_as_of != self.settings.as_of:
             t.append(f" ({L('view_only')})")
         t.append(" · ")
-        t.append(self.user)
+        t.append(literal(self.user))
         t.append(f" ({self.user_role})")
         if self.by_status:
             t.append(f" · {L('sorted_status')}")
@@ -224,14 +225,19 @@ class JixiaoApp(App):
         try:
             dataset = self.store.load()
             user, role = self.store.user, self.store.role()
-            evaluation = engine.evaluate(dataset, self.view_as_of or dataset.settings.as_of)
         except JixiaoError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
         except OSError as exc:
             self.call_from_thread(self._failed, f"{exc.filename or ''}: {exc.strerror or exc}")
             return
-        self.call_from_thread(self._loaded, dataset, evaluation, user, role)
+        # Build the dataset's unit → project → indicator index here, not on the UI thread.
+        dataset.indicators_of("")
+        # The panes are usable as soon as the data is in; the colours follow a moment later.
+        self.call_from_thread(self._loaded, dataset, None, user, role)
+        with self.lock.reading():
+            evaluation = engine.evaluate(dataset, self.view_as_of or dataset.settings.as_of)
+        self.call_from_thread(self._apply_evaluation, evaluation)
 
     def _failed(self, message: str) -> None:
         self.query_one("#header", Static).update(Text(message))
@@ -247,7 +253,6 @@ class JixiaoApp(App):
         units.set_rows(self.browser.units(), announce=False)
         self._show_unit(units.current.code if units.current else None)
         self._update_header()
-        self._warm()
         self._poll()
 
     @work(thread=True, exclusive=True, group="warm")

@@ -21,6 +21,7 @@ from core.errors import JixiaoError
 from core.model import CAUSES, LIKELIHOODS, ProgressEntry
 
 from ..i18n import label, status_word
+from ..widgets.literal import literal
 
 FORM_CSS = """
 {name} {{ align: center middle; }}
@@ -73,9 +74,9 @@ class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
         """The fields in a scrollable box, fitted to the target's kind."""
         L = lambda k: label(k, self.lang)  # noqa: E731
         head = Text(f"{L('form_record')} · {self.as_of}\n", style="bold")
-        head.append(self.indicator.name)
+        head.append(literal(self.indicator.name))
         head.append("  " + L("target") + ": ")
-        head.append(self.indicator.target_text)
+        head.append(literal(self.indicator.target_text))
         with VerticalScroll():
             yield Static(head, id="form-head")
             if self.kind == "qualitative":

@@ -16,6 +16,7 @@ from core.errors import JixiaoError
 from core.model import SpendingEntry, parse_date
 
 from ..i18n import label
+from ..widgets.literal import literal
 from .record import FORM_CSS, show_error
 
 
@@ -44,7 +45,7 @@ class SpendingScreen(ModalScreen[SpendingEntry | None]):
         """Title with budget, then the fields."""
         L = lambda k: label(k, self.lang)  # noqa: E731
         head = Text(f"{L('form_spend')}\n", style="bold")
-        head.append(self.project.name)
+        head.append(literal(self.project.name))
         head.append(f"  {L('col_budget')} {self.project.budget.total if self.project.budget.total is not None else '—'}")
         with VerticalScroll():
             yield Static(head)

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..i18n import label, status_word
+from .literal import literal
 
 BARS = "▁▂▃▄▅▆▇█"
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -54,16 +55,18 @@ class DetailData:
 
 def detail_text(d: DetailData, lang: str, styles) -> Text:
     """The detail pane's content as one literal ``Text``; ``styles(colour)`` gives theme styles."""
+    t = _LiteralText()
     L = lambda k: label(k, lang)  # noqa: E731 - local shorthand
     bold = Style(bold=True)
     ind = d.indicator
-    t = Text()
     t.append(ind.name, style=bold)
     t.append(f"  · {ind.level1} / {ind.category}\n")
     colour = d.status.colour if d.status else "grey"
-    t.append(status_word(colour, lang), style=styles(colour))
     if d.status:
+        t.append(status_word(colour, lang), style=styles(colour))
         t.append("  " + d.status.reason(lang))
+    else:
+        t.append("…", style=styles("grey"))        # not evaluated yet
     t.append("\n")
     t.append(f"{L('target')}: ", style=bold)
     t.append(ind.target_text)
@@ -110,6 +113,15 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
         t.append("\n")
     t.rstrip()
     return t
+
+
+class _LiteralText(Text):
+    """A ``Text`` whose ``append`` draws control characters as symbols (user text throughout)."""
+
+    def append(self, text, style=None):
+        if isinstance(text, str):
+            text = literal(text, keep_newlines=True)
+        return super().append(text, style)
 
 
 class DetailPane(VerticalScroll):

@@ -38,8 +38,10 @@ def counts_text(counts: dict[str, int] | None, vlist) -> Text:
     return t
 
 
-def status_text(colour: str, lang: str, vlist) -> Text:
-    """``glyph word`` for a colour, styled from the theme."""
+def status_text(colour: str | None, lang: str, vlist) -> Text:
+    """``glyph word`` for a colour, styled from the theme; ``…`` while not yet evaluated."""
+    if colour is None:
+        return Text("…", style=vlist.status_style("grey"))
     return Text(status_word(colour, lang), style=vlist.status_style(colour))
 
 
@@ -101,6 +103,7 @@ class ProjectRows:
         spent = entry.spent if entry else None
         budget = self.browser.evaluation.budgets.get(project.id) if self.browser.evaluation else None
         light = budget.colour if budget else "grey"
+        glyph = GLYPHS[light] if self.browser.evaluation else "…"
         r = self.browser.rollup("projects", project.id)
         parts = [fit(project.name, max(4, width - fixed)), fit(fmt_num(total), w["budget"], right=True)]
         if "spent" in w:
@@ -108,7 +111,7 @@ class ProjectRows:
         if "rate" in w:
             rate = f"{spent / total:.0%}" if spent is not None and total else "—"
             parts.append(fit(rate, w["rate"], right=True))
-        parts.append(fit(Text(GLYPHS[light], style=vlist.status_style(light)), w["light"]))
+        parts.append(fit(Text(glyph, style=vlist.status_style(light)), w["light"]))
         parts.append(fit(counts_text(r.counts if r else None, vlist), w["counts"]))
         return join(parts)
 
@@ -156,7 +159,7 @@ class IndicatorRows:
     def __call__(self, indicator, width: int, vlist) -> Text:
         w = self._widths(width)
         status = self.browser.status(indicator.id)
-        colour = status.colour if status else "grey"
+        colour = status.colour if status else None
         entry = self.browser.dataset.counting_progress(indicator.id, self.as_of())
         parts = [fit(status_text(colour, self.lang, vlist), w["status"])]
         if "category" in w:

@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .literal import literal
+
 Formatter = Callable[[Any, int, "VirtualList"], Text]
 """``(row, width, list) -> Text``: one row as it should appear in ``width`` cells."""
 
@@ -28,9 +30,12 @@ Formatter = Callable[[Any, int, "VirtualList"], Text]
 def fit(text: str | Text, width: int, *, right: bool = False, style: Style | str = "") -> Text:
     """``text`` cut or padded to exactly ``width`` terminal cells (CJK counts two).
 
-    User text arrives as ``str`` and becomes a literal ``Text``: never parsed as markup.
+    User text arrives as ``str`` and becomes a literal ``Text``: never parsed as markup, and
+    control characters are drawn as symbols, never sent to the terminal.
     """
     t = text.copy() if isinstance(text, Text) else Text(str(text), style=style)
+    # Same length in and out, so the spans (status colours) stay where they were.
+    t.plain = literal(t.plain)
     t.no_wrap = True
     if width <= 0:
         return Text("")
