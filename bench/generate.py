@@ -428,6 +428,20 @@ def ensure(n: int, seed: int = 1, *, log=None) -> tuple[Path, Path]:
     return store_dir, naive
 
 
+def ensure_sample() -> Path:
+    """A store holding the 128-indicator sample data (``sample_data.load_sample``), rebuilt on
+    every call (it takes well under a second) so it always matches the sample."""
+    from sample_data import load_sample
+    from store.repository import Store
+
+    store_dir = OUT / "sample" / "store"
+    if store_dir.exists():
+        shutil.rmtree(store_dir)
+    store_dir.mkdir(parents=True)
+    Store(store_dir, user="bench").bulk_load(load_sample())
+    return store_dir
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build one cached data set and print its paths."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -31,6 +31,7 @@ GRADE_SYNONYMS = {
 """Words owners write for a grade, mapped to 达成 / 部分达成 / 未达成."""
 
 GRADE_HINT = "达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)"
+"""How messages name the grades an owner may write."""
 
 _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>\D*)")
 _DONE_WORDS = re.compile(r"(?:已?完成|达成|到位)$")

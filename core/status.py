@@ -5,14 +5,16 @@ Every number the rules use comes from ``Settings.thresholds``. Reasons are built
 English at once from the same figures, so the two never disagree.
 
 Speed matters here: changing the monitoring date recomputes every colour (≤ 0.5 s for 100k
-indicators). Targets are parsed once per distinct text (``target_of``), recorded values once per
-distinct text and unit (``core.readings``), time progress once per deadline and date, and a
-status without data once per deadline.
+indicators). ``evaluate`` keeps a plan per distinct target text: the parsed target, its rule, its
+readings of recorded texts and its verdicts per recorded value at the current date and
+thresholds — so a target is parsed once, a recorded text read once, and indicators that share a
+target and a value (及时/达成, 100%/100%) share one verdict. Reasons are written only when read.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -21,7 +23,7 @@ from . import units as _units
 from .dataset import Dataset
 from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Thresholds
 from .periods import short_date, time_progress, year_end
-from .readings import Reading, _read, read_actual, read_text
+from .readings import Reading, read_actual, read_text
 from .targets import Target, parse_target
 
 COLOURS = ("red", "amber", "grey", "blue", "green")
@@ -29,8 +31,6 @@ COLOURS = ("red", "amber", "grey", "blue", "green")
 
 COLOUR_ZH = {"red": "红", "amber": "黄", "grey": "灰", "blue": "蓝", "green": "绿"}
 """The Chinese word for each colour, as reasons and labels write it."""
-
-_RANK = {c: i for i, c in enumerate(COLOURS)}
 
 
 class Status:
@@ -233,22 +233,28 @@ def _why_unreadable(st, reading: Reading, target: Target, year: int):
 # --- the rules per kind, each with the sentence that explains it ---------------------------
 
 
-def _cumulative_higher(target: Target, a: float, d: date, th: Thresholds, year: int) -> Status:
+def _cumulative_higher(target: Target, reading: Reading, entry_day: str, d: date,
+                       th: Thresholds, year: int, t: float) -> Status:
+    a = reading.value
     value = target.value
     achieved = a > value if target.op == ">" else a >= value
     if achieved:
         ratio = a / value if value > 0 else None
         colour = "blue" if ratio is not None and ratio >= th.blue_final_from else "green"
         return Status(colour, True, value, ratio, why=(_why_reached, target, a))
-    due = target.deadline or year_end(year)
-    if d > due:
-        return Status("red", True, value, a / value if value else None,
-                      why=(_why_missed, target, a, due, year))
-    expected = value * time_progress(d, year, target.deadline)
+    if t >= 1.0:                      # only then can the deadline be behind us
+        due = target.deadline or year_end(year)
+        if d > due:
+            return Status("red", True, value, a / value if value else None,
+                          why=(_why_missed, target, a, due, year))
+    expected = value * t
     if expected <= 0:
         return Status("green", False, 0.0, None, why=(_why_nothing_due, target, a, d, year))
     v = a / expected
-    return Status(_band(v, th), False, expected, v, why=(_why_pace, target, a, d, year))
+    # _band, inlined: this is the rule most indicators go through.
+    colour = ("red" if v < th.red_below else "amber" if v < th.amber_below
+              else "blue" if v >= th.blue_from else "green")
+    return Status(colour, False, expected, v, why=(_why_pace, target, a, d, year))
 
 
 def _why_reached(st, target, a):
@@ -280,7 +286,9 @@ def _why_pace(st, target, a, d, year):
                  f"expected {sym}{exp} {en_by}, actual {_n(a)} → {v}")
 
 
-def _level_higher(target: Target, a: float, th: Thresholds) -> Status:
+def _level_higher(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
+                  year: int, t: float) -> Status:
+    a = reading.value
     value = target.value
     ok = a > value if target.op == ">" else a >= value
     if ok:
@@ -299,7 +307,9 @@ def _why_compare(st, target, a):
     return _tail(st, f"目标{words}，实际{_n(a)}{unit}", f"target {words}, actual {_n(a)}{unit}")
 
 
-def _lower(target: Target, a: float, d: date, th: Thresholds, year: int) -> Status:
+def _lower(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
+           year: int, t: float) -> Status:
+    a = reading.value
     value = target.value
     over = a >= value if target.op == "<" else a > value
     cumulative = target.measure == "cumulative"
@@ -308,11 +318,13 @@ def _lower(target: Target, a: float, d: date, th: Thresholds, year: int) -> Stat
         # A cumulative total only grows, so once over the cap it stays over.
         return Status("red", cumulative, value, ratio, why=(_why_over, target, a))
     if cumulative and _units.is_money(target.unit):
-        expected = value * time_progress(d, year, target.deadline)
+        expected = value * t
         if expected > 0:
             v = a / expected
             colour = "amber" if v > th.burn_amber_above else "green"
             return Status(colour, False, expected, v, why=(_why_burn, target, a, d, year))
+        # Nothing may be spent yet (1 January): within the limit, but only on this date.
+        return Status("green", False, value, ratio, why=(_why_within_today, target, a))
     return Status("green", False, value, ratio, why=(_why_within, target, a))
 
 
@@ -328,6 +340,11 @@ def _why_within(st, target, a):
                  f"limit {words}, actual {_n(a)}{unit} → within the limit")
 
 
+def _why_within_today(st, target, a):
+    # The same words as _why_within, under another name: this verdict holds for one date only.
+    return _why_within(st, target, a)
+
+
 def _why_burn(st, target, a, d, year):
     zh_by, en_by = _span_words(d, year, target.deadline)
     exp, v = _n1(st.expected), _pct(st.ratio)
@@ -337,14 +354,18 @@ def _why_burn(st, target, a, d, year):
                  f"{' (spending too fast)' if fast else ''}")
 
 
-def _exact(target: Target, a: float) -> Status:
+def _exact(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
+           year: int, t: float) -> Status:
+    a = reading.value
     value = target.value
     same = abs(a - value) <= 1e-9 * max(1.0, abs(value))
     return Status("green" if same else "red", False, value, a / value if value else None,
                   why=(_why_compare, target, a))
 
 
-def _range(target: Target, a: float) -> Status:
+def _range(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
+           year: int, t: float) -> Status:
+    a = reading.value
     inside = target.low <= a <= target.high
     return Status("green" if inside else "red", why=(_why_range, target, a, inside))
 
@@ -369,7 +390,7 @@ def _why_completed(st, done, due, year):
 
 
 def _deadline(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
-              year: int) -> Status:
+              year: int, t: float) -> Status:
     due = target.deadline
     if reading.kind == "date":
         return _completed(reading.done_on, due, year)
@@ -379,7 +400,7 @@ def _deadline(target: Target, reading: Reading, entry_day: str, d: date, th: Thr
         return _completed(_day(entry_day), due, year)
     if d > due:
         return Status("red", True, 100.0, p / 100, why=(_why_not_done, due, p, year))
-    expected = 100.0 * time_progress(d, year, due)
+    expected = 100.0 * t
     if expected <= 0:
         colour, v = "green", None
     else:
@@ -414,7 +435,8 @@ def _why_deadline_pace(st, due, p, d, year, warned_days):
 _GRADE_COLOUR = {"达成": "green", "部分达成": "amber", "未达成": "red"}
 
 
-def _qualitative(reading: Reading) -> Status:
+def _qualitative(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
+                 year: int, t: float) -> Status:
     return Status(_GRADE_COLOUR[reading.grade], why=(_why_grade, reading))
 
 
@@ -424,24 +446,23 @@ def _why_grade(st, reading):
     return _tail(st, f"评定为{shown}", f"graded {shown}")
 
 
-def _judge(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
-           year: int) -> Status:
+def _rule_for(target: Target):
+    """The rule that judges ``target``; every rule takes
+    ``(target, reading, entry_day, d, thresholds, year, time_progress)``."""
     kind = target.kind
     if kind == "qualitative":
-        return _qualitative(reading)
+        return _qualitative
     if kind == "deadline":
-        return _deadline(target, reading, entry_day, d, th, year)
-    a = reading.value
+        return _deadline
     if kind == "range":
-        return _range(target, a)
-    direction = target.direction
-    if direction == "lower":
-        return _lower(target, a, d, th, year)
-    if direction == "exact":
-        return _exact(target, a)
+        return _range
+    if target.direction == "lower":
+        return _lower
+    if target.direction == "exact":
+        return _exact
     if target.measure == "cumulative":
-        return _cumulative_higher(target, a, d, th, year)
-    return _level_higher(target, a, th)
+        return _cumulative_higher
+    return _level_higher
 
 
 # --- forecast and likelihood --------------------------------------------------------------
@@ -466,8 +487,8 @@ def _forecast_misses(target: Target, f: Reading) -> bool:
     return v <= target.value if target.op == ">" else v < target.value
 
 
-def _with_outlook(status: Status, target: Target, entry: ProgressEntry) -> Status:
-    misses = bool(entry.forecast) and _forecast_misses(target, read_actual(entry.forecast, target))
+def _with_outlook(status: Status, target: Target, entry: ProgressEntry, read) -> Status:
+    misses = bool(entry.forecast) and _forecast_misses(target, read(entry.forecast))
     hopeless = entry.likelihood == "完全不可能"
     if not (misses or hopeless):
         return status
@@ -508,23 +529,31 @@ def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Th
     d = _as_date(as_of)
     if entry is None:
         return _grey(target.deadline, year, d)
-    return _status_at(target, entry, d, thresholds, year)
+    t = time_progress(d, year, target.deadline)
+    return _verdict(target, _rule_for(target), entry, d, thresholds, year, t,
+                    lambda text: read_actual(text, target))
 
 
 class _Plan:
-    """What ``evaluate`` keeps per distinct target: its readings of recorded texts, and its
-    verdicts per recorded value at one date and set of thresholds (``stamp``)."""
+    """What ``evaluate`` keeps per distinct target: its readings of recorded texts, its
+    verdicts per recorded value at one date and set of thresholds (``stamp``), and the verdicts
+    that do not depend on the date at all (``timeless``, valid for one set of thresholds)."""
 
-    __slots__ = ("target", "readings", "deadline_year", "dated", "stamp", "verdicts", "grey")
+    __slots__ = ("target", "rule", "readings", "deadline_year", "dated", "stamp", "verdicts",
+                 "grey", "t", "thresholds", "timeless")
 
     def __init__(self, target: Target):
         self.target = target
+        self.rule = _rule_for(target)
+        self.t = 0.0
         self.readings: dict[str, Reading] = {}
         self.deadline_year = target.deadline.year if target.deadline else None
         self.dated = target.kind == "deadline"   # 100% done counts on the entry's own date
         self.stamp = None
         self.verdicts: dict = {}
         self.grey: Status | None = None
+        self.thresholds: Thresholds | None = None
+        self.timeless: dict = {}
 
     def read(self, text: str) -> Reading:
         """The reading of ``text`` against this target, cached."""
@@ -547,19 +576,16 @@ def _plan_for(text: str, year: int, level1: str, category: str, measure: str | N
                               measure=measure))
 
 
-def _status_at(target: Target, entry: ProgressEntry, d: date, thresholds: Thresholds,
-               year: int, plan: _Plan | None = None) -> Status:
-    if plan is not None:
-        reading = plan.read(entry.actual)
-    else:
-        reading = _read(entry.actual, target.kind, target.unit,
-                        target.deadline.year if target.deadline else None)
+def _verdict(target: Target, rule, entry: ProgressEntry, d: date, thresholds: Thresholds,
+             year: int, t: float, read) -> Status:
+    """The status ``entry`` gives ``target`` at ``d``; ``read`` reads a recorded text."""
+    reading = read(entry.actual)
     if reading.error is not None:
         return Status("grey", why=(_why_unreadable, reading, target, year))
-    status = _judge(target, reading, entry.as_of, d, thresholds, year)
+    status = rule(target, reading, entry.as_of, d, thresholds, year, t)
     if status.final or not (entry.forecast or entry.likelihood):
         return status
-    return _with_outlook(status, target, entry)
+    return _with_outlook(status, target, entry, read)
 
 
 def indicator_status(indicator: Indicator, entry: ProgressEntry | None, as_of,
@@ -647,13 +673,16 @@ def evaluate(dataset: Dataset, as_of: str | None = None) -> Evaluation:
     """
     # The loop allocates ~2 objects per indicator and none of them forms a cycle; left on, the
     # collector would walk the whole dataset (millions of objects) several times per call.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _evaluate(dataset, as_of)
-    finally:
-        if collecting:
-            gc.enable()
+    # One evaluation at a time: the plans' cached verdicts belong to one date (a TUI may start a
+    # new evaluation in a worker while the last one still runs).
+    with _EVALUATING:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return _evaluate(dataset, as_of)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _evaluate(dataset: Dataset, as_of) -> Evaluation:
@@ -665,7 +694,7 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
     statuses = ev.indicators
     progress = dataset.progress
     stamp = _stamp(key, th)   # verdicts cached under another date or thresholds are stale
-    plan_for, progress_get, latest = _plan_for, progress.get, _latest
+    plan_for, progress_get = _plan_for, progress.get
 
     codes = list(dataset.units)
     codes += sorted({p.unit_code for p in dataset.projects.values()} - set(dataset.units))
@@ -681,13 +710,17 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
                 plan = plan_for(ind.target_text, year, ind.level1, ind.category, ind.measure)
                 if plan.stamp is not stamp:
                     plan.stamp, plan.verdicts, plan.grey = stamp, {}, None
+                    plan.t = time_progress(d, year, plan.target.deadline)
+                    if plan.thresholds is not th or len(plan.timeless) > _MAX_READINGS:
+                        plan.thresholds, plan.timeless = th, {}
                 entries = progress_get(ind.id)
+                entry = None
                 if entries:
-                    entry = entries[-1]
-                    if entry.as_of > key:       # the newest entry is after the date
-                        entry = latest(entries, key)
-                else:
-                    entry = None
+                    # Dataset.counting_progress, inlined: the latest entry on or before the date.
+                    for e in reversed(entries):
+                        if e.as_of <= key:
+                            entry = e
+                            break
                 if entry is None:
                     st = plan.grey
                     if st is None:
@@ -702,8 +735,16 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
                               entry.as_of if plan.dated else None)
                     st = plan.verdicts.get(mk)
                     if st is None:
-                        st = plan.verdicts[mk] = _status_at(plan.target, entry, d, th, year,
-                                                            plan)
+                        # Levels, grades, reached targets…: the same at any date (see _TIMELESS).
+                        st = plan.timeless.get(mk)
+                        if st is None:
+                            st = _verdict(plan.target, plan.rule, entry, d, th, year, plan.t,
+                                          plan.read)
+                            why = st._why
+                            if why is not None and (why[1]._why if why[0] is _why_outlook
+                                                    else why)[0] in _TIMELESS:
+                                plan.timeless[mk] = st
+                        plan.verdicts[mk] = st
                 statuses[ind.id] = st
                 counts[st.colour] += 1
             budget = budget_status(project, dataset.counting_spending(project.id, key), d,
@@ -729,16 +770,18 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
     return ev
 
 
+_EVALUATING = threading.Lock()
+
+# Verdicts explained by these do not depend on the monitoring date (only on the target, the
+# recorded values and the thresholds), so evaluate keeps them when the date changes. The others
+# — pace, burn rate, a deadline passed, nothing due yet — are recomputed at every date.
+_TIMELESS = frozenset((_why_reached, _why_over, _why_within, _why_compare, _why_range,
+                       _why_completed, _why_grade, _why_unreadable))
+
+
 @lru_cache(maxsize=64)
 def _stamp(as_of: str, thresholds: Thresholds) -> object:
     """One token per (date, thresholds): a plan's verdicts stay valid while its stamp is it, so
     re-evaluating at the same date (after another user's write) reuses every unchanged one."""
     return object()
 
-
-def _latest(entries: list, as_of: str):
-    # Same rule as Dataset.counting_progress, inlined: this loop runs once per indicator.
-    for entry in reversed(entries):
-        if entry.as_of <= as_of:
-            return entry
-    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -213,7 +213,7 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
     m = _RANGE.fullmatch(s)
     if m and not m.group("label").endswith(tuple(_WORD_OPS)) \
             and not any(c.isdigit() for c in m.group("rest")):
-        target = _range(text, m, level1, category, measure)
+        target = _range(text, m, measure)
         if target is not None:
             return _with_review(target, override_review)
     m = _SINGLE.fullmatch(s)
@@ -233,7 +233,7 @@ def _with_review(target: Target, review: str | None) -> Target:
     if review is None:
         return target
     joined = f"{target.review}; {review}" if target.review else review
-    return Target(**{**target.__dict__, "review": joined})
+    return replace(target, review=joined)
 
 
 _DATE_WORDS = re.compile(r"[年月季旬日号]|半年|年中|[Qq][1-4]")
@@ -297,7 +297,7 @@ def _approximate(label: str, rest: str, unit_words: str) -> str | None:
     return None
 
 
-def _range(text, m, level1, category, measure) -> Target | None:
+def _range(text: str, m: re.Match, measure: str | None) -> Target | None:
     unit, words, review = _split_unit(m.group("unit"))
     unit1 = m.group("unit1")
     if unit1 and _units.convert(1.0, unit1, unit) is None:
@@ -316,7 +316,8 @@ def _range(text, m, level1, category, measure) -> Target | None:
     )
 
 
-def _single(text, m, level1, category, measure) -> Target | None:
+def _single(text: str, m: re.Match, level1: str, category: str,
+            measure: str | None) -> Target | None:
     unit, words, review = _split_unit(m.group("unit"))
     label = m.group("label")
     op = _WORD_OPS.get(m.group("op") or "")

@@ -138,3 +138,26 @@ def test_re_evaluating_after_a_write_or_a_settings_change_sees_it():
     s = evaluate(ds).indicators["b1"]
     assert (s.colour, s.reason_en) == (
         "blue", "expected ≥2 by 07-02 (50% of year), actual 3 → 150% → blue")
+
+
+def test_verdicts_kept_across_dates_are_only_those_that_do_not_depend_on_the_date():
+    ds = build()
+    ds.add_indicator(Indicator("a5", "PA", 9, "产出指标", "成本指标", "cost", "", "≤10万元"))
+    progress(ds, "a1", "2022-12-31", "10")          # reached: the same at any date
+    progress(ds, "a2", "2022-12-31", "93")          # a level: the same at any date
+    progress(ds, "a5", "2022-12-31", "6")           # spend: judged against time progress
+    jan1 = evaluate(ds, "2023-01-01")
+    assert jan1.indicators["a5"].reason_en == "limit ≤10万元, actual 6万元 → within the limit → green"
+    mid = evaluate(ds, "2023-07-02")
+    assert mid.indicators["a5"].reason_en == (
+        "expected ≤5 by 07-02 (50% of year), actual 6 → 120% → green")
+    assert mid.indicators["a1"] is jan1.indicators["a1"]
+    assert mid.indicators["a2"] is jan1.indicators["a2"]
+    assert evaluate(ds, "2023-03-01").indicators["a5"].colour == "amber"
+    # …and only while the thresholds stay the same.
+    from dataclasses import replace
+
+    ds.settings = replace(ds.settings, thresholds=replace(ds.settings.thresholds,
+                                                          level_amber_from=0.99))
+    assert mid.indicators["a2"].colour == "amber"
+    assert evaluate(ds, "2023-07-02").indicators["a2"].colour == "red"

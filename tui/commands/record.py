@@ -29,8 +29,6 @@ _LABELS = {
            "measure": "计量", "note": "备注", "review": "需复核", "record": "填报",
            "reading": "解读", "actual": "完成值", "forecast": "全年预计"},
 }
-_COLOUR_WORD = {"en": {c: c for c in ("red", "amber", "grey", "blue", "green")},
-                "zh": {"red": "红", "amber": "黄", "grey": "灰", "blue": "蓝", "green": "绿"}}
 
 
 def register(subparsers) -> None:
@@ -114,7 +112,10 @@ def _amount(text: str) -> float:
 
 
 def _status_line(status, lang: str) -> str:
-    word = _COLOUR_WORD[lang][status.colour]
+    from core.status import COLOUR_ZH
+
+    # The colour as a word first: a status is never shown by colour alone.
+    word = status.colour if lang == "en" else COLOUR_ZH[status.colour]
     return f"{word}  {literal(status.reason(lang))}"
 
 
