@@ -65,7 +65,7 @@ TARGETS = {"startup_s": 1.5, "record_ms": 20, "recompute_s": 0.5, "triage_ms": 1
 EXTRAS = ("startup_ready_s", "startup_panes_s", "startup_settled_s", "startup_exit_s",
           "startup_rss_mb", "record_cold_ms", "load_s", "evaluate_first_s", "snapshot_mb", "tui_open_s",
           "tui_floor_ms", "triage_cpu_ms", "search_cpu_ms", "cursor_cpu_ms", "cursor_units_ms",
-          "cursor_projects_ms", "cursor_indicators_ms", "search_first_ms",
+          "cursor_projects_ms", "cursor_indicators_ms", "search_key_ms", "search_enter_ms", "search_first_ms",
           "naive_file_mb", "store_mb", "store_files")
 """Context printed under the table (not in ``--json``): what the main figures rest on."""
 

@@ -740,9 +740,7 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
                         if st is None:
                             st = _verdict(plan.target, plan.rule, entry, d, th, year, plan.t,
                                           plan.read)
-                            why = st._why
-                            if why is not None and (why[1]._why if why[0] is _why_outlook
-                                                    else why)[0] in _TIMELESS:
+                            if _is_timeless(st):
                                 plan.timeless[mk] = st
                         plan.verdicts[mk] = st
                 statuses[ind.id] = st
@@ -777,6 +775,14 @@ _EVALUATING = threading.Lock()
 # — pace, burn rate, a deadline passed, nothing due yet — are recomputed at every date.
 _TIMELESS = frozenset((_why_reached, _why_over, _why_within, _why_compare, _why_range,
                        _why_completed, _why_grade, _why_unreadable))
+
+
+def _is_timeless(st: Status) -> bool:
+    # Told by how a fresh verdict will explain itself; an outlook keeps its inner verdict's kind.
+    why = st._why
+    if why is not None and why[0] is _why_outlook:
+        why = why[1]._why
+    return why is not None and why[0] in _TIMELESS
 
 
 @lru_cache(maxsize=64)
