@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import argparse
-
 from store.repository import Store
-from tui import launch
+from tui import cli
 from tui.app import JixiaoApp
 
 
-def run(monkeypatch, **kw) -> list[JixiaoApp]:
+def run(monkeypatch, *argv: str) -> list[JixiaoApp]:
+    """Start ``jixiao ARGV`` as the console script does, with the app's main loop replaced."""
     started: list[JixiaoApp] = []
 
     def fake_run(self):
@@ -18,15 +17,12 @@ def run(monkeypatch, **kw) -> list[JixiaoApp]:
         started.append(self)
         self.seen = (self.store.data_dir, len(self.store.load().indicators), self.store.data_dir.exists())
     monkeypatch.setattr(JixiaoApp, "run", fake_run)
-    args = argparse.Namespace(data=None, lang="zh", demo=False, command=None)
-    for k, v in kw.items():
-        setattr(args, k, v)
-    assert launch.run_app(args) == 0
+    assert cli.main(list(argv)) == 0
     return started
 
 
 def test_demo_opens_the_sample_in_a_temporary_directory_and_removes_it(monkeypatch):
-    app, = run(monkeypatch, demo=True, lang="en")
+    app, = run(monkeypatch, "--demo", "--lang", "en")
     path, indicators, existed = app.seen
     assert existed and indicators == 128
     assert app.lang == "en"
@@ -36,6 +32,6 @@ def test_demo_opens_the_sample_in_a_temporary_directory_and_removes_it(monkeypat
 def test_data_opens_the_given_directory_and_keeps_it(monkeypatch, tmp_path):
     from sample_data import load_sample
     Store(tmp_path / "d", user="me").bulk_load(load_sample())
-    app, = run(monkeypatch, data=str(tmp_path / "d"))
+    app, = run(monkeypatch, "--data", str(tmp_path / "d"))
     assert app.seen[0] == tmp_path / "d" and app.seen[1] == 128
     assert (tmp_path / "d").exists() and app.lang == "zh"

@@ -9,6 +9,7 @@ import sys
 from core.errors import JixiaoError
 
 from .commands import MODULES
+from .commands.common import demo_session
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,13 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open a fresh temporary copy of the sample data (never your own store)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -40,11 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command is None:
-            from .launch import run_app
+        with demo_session(args):
+            if args.command is None:
+                from .launch import run_app
 
-            return run_app(args)
-        return int(args.func(args) or 0)
+                return run_app(args)
+            return int(args.func(args) or 0)
     except JixiaoError as exc:
         print(f"jixiao: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import JixiaoError
@@ -30,3 +33,23 @@ def open_store(args):
     if path.exists() and not path.is_dir():
         raise JixiaoError(f"{path} is not a directory; --data must name a data directory")
     return Store(path)
+
+
+@contextmanager
+def demo_session(args):
+    """With ``--demo``, point ``args.data`` at a fresh temporary store filled with the sample
+    data for the length of the ``with`` block, then delete it: the demo never touches the
+    user's own store, whatever the command."""
+    if not getattr(args, "demo", False):
+        yield
+        return
+    from sample_data import load_sample
+    from store.repository import Store
+
+    tmp = Path(tempfile.mkdtemp(prefix="jixiao-demo-"))
+    try:
+        Store(tmp).bulk_load(load_sample())
+        args.data = str(tmp)
+        yield
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -60,12 +60,8 @@ snapshot, report and export; owners record for their units)."""
 
 
 def load_dataset(args, doing: str):
-    """The dataset to report on: the demo data with ``--demo``, else the store's — after
-    checking that the acting user may ``doing`` (``PermissionDenied``, exit 3, otherwise)."""
-    if getattr(args, "demo", False):
-        from sample_data import load_sample
-
-        return load_sample()
+    """The store's dataset to report on, after checking that the acting user may ``doing``
+    (``PermissionDenied``, exit 3, otherwise)."""
     from .common import open_store
 
     store = open_store(args)
