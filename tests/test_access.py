@@ -203,5 +203,6 @@ def test_markup_and_control_characters_are_stored_as_typed_and_printed_inert(tmp
         assert done.returncode == 0, done.stderr
         assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     log = run_cli(tmp_path / "d", "log").stdout
-    assert "[red]红[/red] [/x] \\x1b[31mESC\\x1b[0m \\x07" in log
-    assert "[bold]x\\x1b]0;pwn\\x07" in run_cli(tmp_path / "d", "grants").stdout
+    # Markup stays as typed; control characters show as their control pictures (␛, ␇).
+    assert "[red]红[/red] [/x] ␛[31mESC␛[0m ␇" in log
+    assert "[bold]x␛]0;pwn␇" in run_cli(tmp_path / "d", "grants").stdout

@@ -27,3 +27,20 @@ def test_unknown_command_is_a_usage_error(capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_no_command_prints_control_characters_from_user_text(tmp_path, capsys):
+    # A CSV whose 三级指标 carries an ESC sequence: imported as typed, never sent to the terminal.
+    csv = tmp_path / "t.csv"
+    csv.write_text(
+        "unit_code,unit_name,project,budget_total,budget_fiscal,budget_other,level1,category,"
+        "name,description,target,year\n"
+        "301101,单位,项目,10,10,0,产出指标,数量指标,\x1b[31mesc [red]x[/],描述,≥8个,2023\n",
+        encoding="utf-8")
+    data = str(tmp_path / "d")
+    assert main(["--data", data, "import", str(csv)]) == 0
+    for argv in (["report"], ["report", "--format", "csv"], ["export-targets"]):
+        capsys.readouterr()
+        assert main(["--data", data, *argv]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "␛[31mesc [red]x[/]" in out

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
+from contextlib import contextmanager
 
 from core.errors import JixiaoError
+from core.text import visible
 
 from .commands import MODULES
 from .commands.common import demo_session
@@ -40,14 +43,45 @@ def main(argv: list[str] | None = None) -> int:
                 from .launch import run_app
 
                 return run_app(args)
-            return int(args.func(args) or 0)
+            with _visible_output():
+                return int(args.func(args) or 0)
     except JixiaoError as exc:
-        print(f"jixiao: {exc.message}", file=sys.stderr)
+        print(f"jixiao: {visible(exc.message, keep_newlines=True)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+class _VisibleWriter(io.TextIOBase):
+    """A text stream that shows control characters in what passes through it as symbols."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(visible(text, keep_newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def __getattr__(self, name):
+        # encoding, isatty, fileno, buffer …: the wrapped stream's own.
+        return getattr(self._inner, name)
+
+
+@contextmanager
+def _visible_output():
+    """Filter everything a sub-command prints, so no user text (a name, a note, a target read
+    from a table) can drive the terminal with escape sequences: one place, every command."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleWriter(sys.stdout), _VisibleWriter(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 if __name__ == "__main__":

@@ -1,30 +1,17 @@
 """``jixiao grant``, ``revoke``, ``grants`` and ``log``: who may do what, and who did what.
 
 Only an admin changes grants; the store enforces it (``store.grants``), these commands only
-parse and print. Everything printed that a user typed goes through ``literal`` so a name or note
-can never send escape sequences to the terminal.
+parse and print. Everything printed passes through the console script's output filter (``tui.cli``), so a
+name or note can never send escape sequences to the terminal.
 """
 
 from __future__ import annotations
 
 import sys
-import unicodedata
 
 from core.errors import JixiaoError
 
 from .common import open_store
-
-
-def literal(text: object) -> str:
-    """``text`` with every control character shown as an escape (``\\x1b``, ``\\n``), so it is
-    printed exactly as typed and cannot drive the terminal."""
-    out = []
-    for ch in str(text):
-        if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d":
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def register(subparsers) -> None:
@@ -70,7 +57,7 @@ def run_grant(args) -> int:
     result = store.grant(args.user, args.role, tuple(args.unit))
     print(f"granted: {_describe(result)}")
     if not is_known_account(result.user):
-        print(f"jixiao: note: {literal(result.user)} is not an account on this machine; "
+        print(f"jixiao: note: {result.user} is not an account on this machine; "
               "check the spelling", file=sys.stderr)
     return 0
 
@@ -80,7 +67,7 @@ def run_revoke(args) -> int:
     store = open_store(args)
     store.revoke(args.user, tuple(args.unit) or None)
     left = next((g for g in store.grants() if g.user == args.user), None)
-    print(f"revoked: {literal(args.user)}" + (f"; left: {_describe(left)}" if left else
+    print(f"revoked: {args.user}" + (f"; left: {_describe(left)}" if left else
                                               "; no grant left (may read only)"))
     return 0
 
@@ -93,7 +80,7 @@ def run_grants(args) -> int:
         print("no grants: single-user mode, whoever runs jixiao is admin")
     for g in grants:
         print(_describe(g))
-    print(f"you are {literal(store.user)}: {store.role() or 'no role (read only)'}")
+    print(f"you are {store.user}: {store.role() or 'no role (read only)'}")
     return 0
 
 
@@ -104,7 +91,7 @@ def run_log(args) -> int:
     for e in entries:
         units = ",".join(e.units) or "-"
         when = e.at[:19].replace("T", " ")  # to the second: entries carry either precision
-        print(f"{when}  {literal(e.user):<10} {e.action:<9} {literal(units):<8} {literal(e.what)}")
+        print(f"{when}  {e.user:<10} {e.action:<9} {units:<8} {e.what}")
     if not entries:
         print("no changes match", file=sys.stderr)
     return 0
@@ -114,4 +101,4 @@ def _describe(g) -> str:
     if g is None:
         raise JixiaoError("no such grant")
     units = f" of {', '.join(g.units)}" if g.units else ""
-    return literal(f"{g.user}  {g.role}{units}")
+    return f"{g.user}  {g.role}{units}"

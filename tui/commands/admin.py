@@ -7,7 +7,6 @@ from dataclasses import fields, replace
 
 from core.model import Thresholds
 
-from .access import literal
 from .common import data_dir, open_store
 
 
@@ -55,7 +54,7 @@ def run_check(args) -> int:
     path = data_dir(args)
     problems = Store(path).check()
     for p in problems:
-        print(f"problem: {literal(p)}")
+        print(f"problem: {p}")
     if problems:
         print(f"{len(problems)} problem(s) in {path}; nothing was changed")
         return 2

@@ -46,10 +46,30 @@ def demo_session(args):
     from sample_data import load_sample
     from store.repository import Store
 
-    tmp = Path(tempfile.mkdtemp(prefix="jixiao-demo-"))
+    _remove_abandoned_demos()
+    tmp = Path(tempfile.mkdtemp(prefix=f"jixiao-demo-{os.getpid()}-"))
     try:
         Store(tmp).bulk_load(load_sample())
         args.data = str(tmp)
         yield
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _remove_abandoned_demos() -> None:
+    # A demo killed by a signal (an SSH window closed) cannot clean up after itself; the next
+    # demo removes copies whose process is gone. The pid is part of the directory name.
+    for path in Path(tempfile.gettempdir()).glob("jixiao-demo-*-*"):
+        pid = path.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -11,7 +11,6 @@ from datetime import date
 from core.errors import JixiaoError
 from core.model import CAUSES, LIKELIHOODS
 
-from .access import literal
 from .common import open_store
 
 _LABELS = {
@@ -116,7 +115,7 @@ def _status_line(status, lang: str) -> str:
 
     # The colour as a word first: a status is never shown by colour alone.
     word = status.colour if lang == "en" else COLOUR_ZH[status.colour]
-    return f"{word}  {literal(status.reason(lang))}"
+    return f"{word}  {status.reason(lang)}"
 
 
 def run_record(args) -> int:
@@ -134,10 +133,10 @@ def run_record(args) -> int:
     indicator, project = store.find_indicator(entry.indicator_id)
     settings = store.settings()
     status = indicator_status(indicator, entry, entry.as_of, settings, project.year)
-    print(f"{labels['recorded']} {entry.id}: {literal(indicator.name)} "
-          f"({literal(indicator.target_text)}) {labels['as_of']} {entry.as_of}, "
-          f"{labels['actual']} {literal(entry.actual)}"
-          + (f", {labels['forecast']} {literal(entry.forecast)}" if entry.forecast else ""))
+    print(f"{labels['recorded']} {entry.id}: {indicator.name} "
+          f"({indicator.target_text}) {labels['as_of']} {entry.as_of}, "
+          f"{labels['actual']} {entry.actual}"
+          + (f", {labels['forecast']} {entry.forecast}" if entry.forecast else ""))
     print(_status_line(status, lang))
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
@@ -156,7 +155,7 @@ def run_spend(args) -> int:
     project = store.find_project(entry.project_id)
     settings = store.settings()
     status = budget_status(project, entry, entry.as_of, settings)
-    print(f"{labels['spent']} {entry.id}: {literal(project.name)} {labels['as_of']} "
+    print(f"{labels['spent']} {entry.id}: {project.name} {labels['as_of']} "
           f"{entry.as_of}, {_fmt(entry.spent)} 万元")
     print(_status_line(status, lang))
     if entry.as_of > settings.as_of:
@@ -179,14 +178,14 @@ def run_explain(args) -> int:
         data["to_record"] = expected_input(target)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(f"{_pad(labels['text'])} {literal(target.text)}")
-    print(f"{_pad(labels['reading'])} {literal(describe(target, lang))}")
+    print(f"{_pad(labels['text'])} {target.text}")
+    print(f"{_pad(labels['reading'])} {describe(target, lang)}")
     for key in ("kind", "op", "value", "low", "high", "unit", "deadline", "direction",
                 "measure", "note", "review"):
         value = data[key]
         if value is None:
             continue
-        shown = _fmt(value) if isinstance(value, float) else literal(value)
+        shown = _fmt(value) if isinstance(value, float) else value
         print(f"{_pad(labels[key])} {shown}")
     print(f"{_pad(labels['record'])} {expected_input(target)}")
     return 0
