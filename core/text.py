@@ -2,7 +2,8 @@
 
 Names, targets and notes are stored exactly as typed. Shown in a terminal, an ESC in a project
 name would start an escape sequence, so every C0 control becomes its Unicode control picture
-(ESC → ␛), DEL → ␡ and a C1 control → �. Newlines and tabs may be kept for multi-line text.
+(ESC → ␛), DEL → ␡ and a C1 control → �; the bidirectional overrides and isolates that could
+make text read backwards become �. Line ends and tabs may be kept for multi-line text.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 _TABLE = {c: 0x2400 + c for c in range(0x20)}
 _TABLE[0x7F] = 0x2421
 _TABLE.update({c: 0xFFFD for c in range(0x80, 0xA0)})
-_KEEP_LINES = {k: v for k, v in _TABLE.items() if k not in (0x0A, 0x09)}
+_TABLE.update({c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+# \r stays with \n: CSV lines end in \r\n and must reach a file intact.
+_KEEP_LINES = {k: v for k, v in _TABLE.items() if k not in (0x0A, 0x0D, 0x09)}
 
 
 def visible(text: object, *, keep_newlines: bool = False) -> str:

@@ -44,3 +44,17 @@ def test_no_command_prints_control_characters_from_user_text(tmp_path, capsys):
         assert main(["--data", data, *argv]) == 0
         out = capsys.readouterr().out
         assert "\x1b" not in out and "␛[31mesc [red]x[/]" in out
+
+
+def test_csv_on_stdout_keeps_its_line_ends_and_round_trips(tmp_path, capsysbinary):
+    data = str(tmp_path / "d")
+    assert main(["--data", data, "import", "sample_data/tianjin_2023_targets.txt"]) == 0
+    capsysbinary.readouterr()
+    assert main(["--data", data, "export-targets"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.count(b"\r\n") == 129 and "␍".encode() not in out
+    again = tmp_path / "again.csv"
+    again.write_bytes(out)
+    capsysbinary.readouterr()
+    assert main(["--data", data, "import", str(again)]) == 0
+    assert b"nothing changed" in capsysbinary.readouterr().out
