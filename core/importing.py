@@ -122,7 +122,17 @@ def plan_import(tables: TargetTables, dataset: Dataset, year: int | None = None,
               ("name", "budget", "purpose", "goals"))
         _plan_indicators(plan, table, project, dataset)
         plan.warnings.extend(_project_warnings(table, project))
+    plan.warnings.sort(key=_line_of)  # in file order, as a person checks them
     return plan
+
+
+_LINE = re.compile(r"line (\d+):")
+
+
+def _line_of(warning: str) -> int:
+    """The line a warning names (``line N: …``); 0 for file-wide warnings, which come first."""
+    m = _LINE.match(warning)
+    return int(m.group(1)) if m else 0
 
 
 def _resolve_years(tables: TargetTables, year: int | None, today: date) -> tuple[list[int], str]:
@@ -297,7 +307,8 @@ def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
         lines.append(f"  left alone:    {_counts(plan, 'unchanged')}")
         lines.extend(f"  + {it.kind} {it.label}" for it in plan.added)
     else:
-        lines.append(f"Imported: {total}.")
+        # Counts of what the file holds, not of what was stored: the next line says that.
+        lines.append(f"Read: {total}.")
         if plan.is_noop:
             lines.append("  nothing changed: the store already holds these tables")
         else:

@@ -217,6 +217,39 @@ class Thresholds:
     budget_red_below: float = 0.6
     budget_amber_below: float = 0.8
 
+    def problem(self) -> str | None:
+        """The first rule these thresholds break, as a sentence naming it; ``None`` when they
+        are usable. Inverted bands would make every colour meaningless without any error."""
+        values = self.to_dict()
+        for name, value in values.items():
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or value != value or value in (float("inf"), float("-inf")) or value < 0):
+                return f"threshold {name} must be a number ≥ 0, not {value!r}"
+        if not float(self.deadline_warning_days).is_integer():
+            return (f"threshold deadline_warning_days must be a whole number of days ≥ 0, "
+                    f"not {self.deadline_warning_days!r}")
+        chain = ("red_below", "amber_below", 1, "blue_from", "blue_final_from")
+        rule = "red_below < amber_below ≤ 1 ≤ blue_from ≤ blue_final_from"
+        for left, right in zip(chain, chain[1:]):
+            a, b = values.get(left, left), values.get(right, right)
+            strict = (left, right) == ("red_below", "amber_below")
+            if a > b or (strict and a == b):
+                def show(x):
+                    return f"{x}={values[x]}" if isinstance(x, str) else str(x)
+                return (f"thresholds must keep {rule}: {show(left)} is not "
+                        f"{'<' if strict else '≤'} {show(right)}")
+        if not self.budget_red_below < self.budget_amber_below:
+            return (f"thresholds must keep budget_red_below < budget_amber_below: "
+                    f"budget_red_below={self.budget_red_below} is not < "
+                    f"budget_amber_below={self.budget_amber_below}")
+        if not 0 < self.level_amber_from <= 1:
+            return (f"threshold level_amber_from must be in (0, 1] (a share of the target "
+                    f"level), not {self.level_amber_from}")
+        if self.burn_amber_above < 1:
+            return (f"threshold burn_amber_above must be ≥ 1 (a burn rate above plan), not "
+                    f"{self.burn_amber_above}")
+        return None
+
     def to_dict(self) -> dict:
         """The stored form."""
         return asdict(self)

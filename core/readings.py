@@ -31,7 +31,22 @@ GRADE_SYNONYMS = {
 """Words owners write for a grade, mapped to 达成 / 部分达成 / 未达成."""
 
 GRADE_HINT = "达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)"
-"""How messages name the grades an owner may write."""
+"""How English messages name the grades an owner may write."""
+
+GRADE_HINT_ZH = "达成、部分达成或未达成（也可写是/否、合格/不合格、及时/不及时）"
+"""How Chinese messages name the grades an owner may write."""
+
+# What a refused value needed, per language. One table so the two languages never drift apart.
+_MESSAGES = {
+    "grade": (f"needs a grade: {GRADE_HINT}", f"需要评定：{GRADE_HINT_ZH}"),
+    "completion": ("needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)",
+                   "需要完成日期（YYYY-MM-DD）或完成百分比（如 60%）"),
+    "percentage": ("needs a percentage, e.g. 95%", "需要百分比，如 95%"),
+    "number_in": ("needs a number in {unit}", "需要以{unit}为单位的数字"),
+    "number": ("needs a number", "需要数字"),
+    "percent_done_range": ("percent done must be between 0 and 100%",
+                           "完成百分比须在 0 到 100% 之间"),
+}
 
 _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>\D*)")
 _DONE_WORDS = re.compile(r"(?:已?完成|达成|到位)$")
@@ -43,7 +58,8 @@ class Reading:
 
     ``kind`` is ``number`` (``value`` in the target's unit), ``percent`` (percent done toward a
     deadline, in ``value``), ``date`` (completed on ``done_on``), ``grade`` (达成/部分达成/未达成)
-    or ``error`` (``error`` says what is expected).
+    or ``error`` (``error`` says in English what is expected, ``error_zh`` in Chinese;
+    ``message(lang)`` picks one).
     """
 
     text: str
@@ -52,11 +68,18 @@ class Reading:
     done_on: date | None = None
     grade: str | None = None
     error: str | None = None
+    error_zh: str | None = None
 
     @property
     def ok(self) -> bool:
         """Whether the value fits its target."""
         return self.error is None
+
+    def message(self, lang: str = "en") -> str | None:
+        """What is expected, in ``lang`` ('en' or 'zh'); ``None`` when the value fits."""
+        if self.error is None:
+            return None
+        return self.error_zh if lang == "zh" and self.error_zh else self.error
 
 
 def read_actual(text: str, target: Target) -> Reading:
@@ -67,22 +90,37 @@ def read_actual(text: str, target: Target) -> Reading:
     return _read(text, target.kind, target.unit, deadline_year)
 
 
-def check_actual(text: str, target: Target) -> str | None:
-    """``None`` when ``text`` fits ``target``; else what is expected, e.g. ``needs a number in 万元``."""
-    return read_actual(text, target).error
+def check_actual(text: str, target: Target, *, lang: str = "en") -> str | None:
+    """``None`` when ``text`` fits ``target``; else what is expected in ``lang`` ('en' or 'zh'),
+    e.g. ``needs a number in 万元`` / ``需要以万元为单位的数字``."""
+    return read_actual(text, target).message(lang)
 
 
-def expected_input(target: Target) -> str:
-    """What a value for ``target`` must look like — the message of a refused entry."""
-    if target.kind == "qualitative":
-        return f"needs a grade: {GRADE_HINT}"
-    if target.kind == "deadline":
-        return "needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)"
-    if target.kind == "rate":
-        return "needs a percentage, e.g. 95%"
-    if target.unit:
-        return f"needs a number in {target.unit}"
-    return "needs a number"
+def expected_input(target: Target, lang: str = "en") -> str:
+    """What a value for ``target`` must look like, in ``lang`` ('en' or 'zh') — the message of a
+    refused entry and the hint of an input field."""
+    return _message(_expected_key(target.kind, target.unit), target.unit, lang)
+
+
+def _expected_key(kind: str, unit: str | None) -> str:
+    if kind == "qualitative":
+        return "grade"
+    if kind == "deadline":
+        return "completion"
+    if kind == "rate":
+        return "percentage"
+    return "number_in" if unit else "number"
+
+
+def _message(key: str, unit: str | None, lang: str) -> str:
+    en, zh = _MESSAGES[key]
+    return (zh if lang == "zh" else en).format(unit=unit or "")
+
+
+def _refuse(text: str, key: str, unit: str | None = None) -> Reading:
+    # Both languages at once: a reading is cached and shared by callers in either language.
+    return Reading(text, "error", error=_message(key, unit, "en"),
+                   error_zh=_message(key, unit, "zh"))
 
 
 _PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
@@ -98,26 +136,26 @@ def read_text(text: str, kind: str, unit: str | None, deadline_year: int | None)
         # Most values are a bare number: skip normalising (NFKC and friends cost microseconds).
         return Reading(text, "number", value=float(text))
     s = normalise(text)
-    target = Target(text="", kind=kind, unit=unit)
+    expected = _expected_key(kind, unit)
     if not s:
-        return Reading(text, "error", error=expected_input(target))
+        return _refuse(text, expected, unit)
     if kind == "qualitative":
         grade = GRADE_SYNONYMS.get(s) or GRADE_SYNONYMS.get(s.lower())
         if grade:
             return Reading(text, "grade", grade=grade)
-        return Reading(text, "error", error=expected_input(target))
+        return _refuse(text, expected, unit)
     if kind == "deadline":
-        return _read_completion(text, s, deadline_year, target)
+        return _read_completion(text, s, deadline_year)
     m = _NUMBER.fullmatch(s)
     if not m:
-        return Reading(text, "error", error=expected_input(target))
+        return _refuse(text, expected, unit)
     number = float(m.group("num").replace(",", ""))
     written = m.group("unit")
     if not written or not unit:
         return Reading(text, "number", value=number)
     converted = _units.convert(number, written, unit)
     if converted is None:
-        return Reading(text, "error", error=expected_input(target))
+        return _refuse(text, expected, unit)
     return Reading(text, "number", value=converted)
 
 
@@ -126,12 +164,12 @@ def read_text(text: str, kind: str, unit: str | None, deadline_year: int | None)
 _read = lru_cache(maxsize=1 << 16)(read_text)
 
 
-def _read_completion(text: str, s: str, year: int | None, target: Target) -> Reading:
+def _read_completion(text: str, s: str, year: int | None) -> Reading:
     m = _NUMBER.fullmatch(s)
     if m and m.group("unit") in ("", "%"):
         value = float(m.group("num").replace(",", ""))
         if value > 100:
-            return Reading(text, "error", error="percent done must be between 0 and 100%")
+            return _refuse(text, "percent_done_range")
         return Reading(text, "percent", value=value)
     try:
         return Reading(text, "date", done_on=date.fromisoformat(s))
@@ -144,4 +182,4 @@ def _read_completion(text: str, s: str, year: int | None, target: Target) -> Rea
     dates = find_dates(body, year or 0)
     if len(dates) == 1 and dates[0].start == 0 and dates[0].end == len(body):
         return Reading(text, "date", done_on=dates[0].date)
-    return Reading(text, "error", error=expected_input(target))
+    return _refuse(text, "completion")

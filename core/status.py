@@ -226,7 +226,7 @@ def _grey(deadline: date | None, year: int, as_of: date) -> Status:
 
 def _why_unreadable(st, reading: Reading, target: Target, year: int):
     dl = short_date(target.deadline or year_end(year), year)
-    return (f"填报值“{reading.text}”无法判断（{reading.error}）；截止{dl} → 灰",
+    return (f"填报值“{reading.text}”无法判断（{reading.message('zh')}）；截止{dl} → 灰",
             f"recorded value {reading.text!r} cannot be judged ({reading.error}); due {dl} → grey")
 
 
@@ -595,6 +595,41 @@ def indicator_status(indicator: Indicator, entry: ProgressEntry | None, as_of,
     The TUI calls this with an unsaved entry to preview the colour before saving it.
     """
     return status_of(target_of(indicator, year), entry, as_of, settings.thresholds, year)
+
+
+EXPLAINED_COLOURS = ("amber", "red")
+"""Colours whose progress entry must give 偏差原因 and 纠偏措施 (the monitoring table asks for
+them on every indicator that is behind)."""
+
+
+def explanation_gaps(status, causes, measures) -> tuple[str, ...]:
+    """Which explanations a progress entry giving ``status`` lacks: ``"causes"`` and/or
+    ``"measures"``, in that order; empty when none is needed or both are given.
+
+    ``status`` is a ``Status`` or a colour word. The one rule every entry point shares (the
+    store enforces it; a form marks the fields it names)."""
+    colour = getattr(status, "colour", status)
+    if colour not in EXPLAINED_COLOURS:
+        return ()
+    gaps = []
+    if not any(str(c).strip() for c in (causes or ())):
+        gaps.append("causes")
+    if not (measures or "").strip():
+        gaps.append("measures")
+    return tuple(gaps)
+
+
+def missing_explanation(status, causes, measures) -> str | None:
+    """A sentence saying which explanation an entry giving ``status`` still needs, or ``None``
+    when it may be saved as it is (see ``explanation_gaps``)."""
+    gaps = explanation_gaps(status, causes, measures)
+    if not gaps:
+        return None
+    names = {"causes": "at least one cause (偏差原因: 经费保障, 制度保障, 人员保障, 硬件条件保障 "
+                       "or 其他)", "measures": "the corrective measures (纠偏措施)"}
+    colour = getattr(status, "colour", status)
+    return (f"this entry makes the indicator {colour}, so it needs "
+            + " and ".join(names[g] for g in gaps))
 
 
 def budget_status(project: Project, spending_entry: SpendingEntry | None, as_of,

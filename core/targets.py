@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from datetime import date
 from functools import lru_cache
 
@@ -27,9 +28,11 @@ MEASURES = ("cumulative", "level")
 class Target:
     """A parsed 指标值. ``text`` is always the verbatim original.
 
-    ``op`` is the operator as written (``=`` when none is written); ``direction`` is how the
-    status rules read it: ``higher`` (at least), ``lower`` (at most, a cap), ``exact`` or
-    ``None`` for ranges, deadlines and qualitative targets.
+    ``op`` is the operator as written (``=`` when none is written; ``op_written`` tells the two
+    apart); ``direction`` is how the status rules read it: ``higher`` (at least), ``lower`` (at
+    most, a cap), ``exact`` or ``None`` for ranges, deadlines and qualitative targets.
+    ``review`` says in English why a person should look at the target, ``review_zh`` in Chinese
+    (``review_text(lang)`` picks one).
     """
 
     text: str
@@ -45,6 +48,8 @@ class Target:
     note: str | None = None
     parsed: bool = True
     review: str | None = None        # why a person should look at this target
+    review_zh: str | None = None     # the same in Chinese
+    op_written: bool = False         # whether the text names its operator (≥, 不低于, 以上 …)
 
     def to_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings), for snapshots and ``jixiao explain``."""
@@ -63,6 +68,13 @@ class Target:
             "parsed": self.parsed,
             "review": self.review,
         }
+
+    def review_text(self, lang: str = "en") -> str | None:
+        """Why a person should look at this target, in ``lang`` ('en' or 'zh'); ``None`` if no
+        need."""
+        if self.review is None:
+            return None
+        return self.review_zh if lang == "zh" and self.review_zh else self.review
 
     @property
     def symbol(self) -> str:
@@ -122,6 +134,47 @@ _RANGE = re.compile(
 )
 _LEADING_SEP = re.compile(rf"^{_SEP}+|{_SEP}+$")
 
+# --- why a target needs a person's look ---------------------------------------------------------
+
+
+class _Review(NamedTuple):
+    en: str
+    zh: str
+
+
+# One table for both languages so the two never say different things.
+_REVIEWS = {
+    "unknown_unit": ("unit {unit!r} is not a unit jixiao knows", "单位“{unit}”不是 jixiao 认识的单位"),
+    "approximate": ("an approximate value (约/左右): check what counts as reaching it",
+                    "近似值（约/左右）：请确认怎样算达到"),
+    "range_backwards": ("range {low}–{high} runs backwards", "区间 {low}–{high} 上下限写反了"),
+    "op_conflict": ("the operator before the number and the word after it disagree",
+                    "数字前的运算符与数字后的词相互矛盾"),
+    "cost_lower_bound": ("a 成本指标 with a lower bound (≥): check whether ≤ was meant",
+                         "成本指标写了下限（≥）：请确认是否应为≤"),
+    "unknown_measure": ("unknown measure {measure!r}; using the inferred one",
+                        "未知的计量方式“{measure}”，已按推断的方式处理"),
+    "unreadable": ("could not be read ({error})", "无法解读（{error}）"),
+    "empty": ("empty 指标值", "指标值为空"),
+    "uncertain_number": ("contains a number jixiao could not read with confidence",
+                         "含有 jixiao 无法确定如何解读的数字"),
+    "several_dates": ("{n} dates in one target; the latest ({latest}) is the deadline",
+                      "一个指标值里有 {n} 个日期，以最晚的（{latest}）为截止日期"),
+}
+
+
+def _review(key: str, **values) -> _Review:
+    en, zh = _REVIEWS[key]
+    return _Review(en.format(**values), zh.format(**values))
+
+
+def _review_fields(review: _Review | None) -> dict:
+    """The ``review`` / ``review_zh`` keyword arguments of a ``Target``."""
+    if review is None:
+        return {}
+    return {"review": review.en, "review_zh": review.zh}
+
+
 # --- units ----------------------------------------------------------------------------------
 
 _KNOWN_UNITS = frozenset("""
@@ -137,7 +190,7 @@ def _known_unit(u: str) -> bool:
     return u in _KNOWN_UNITS or (len(u) > 1 and u[0] in "万亿" and u[1:] in _KNOWN_UNITS)
 
 
-def _split_unit(run: str) -> tuple[str | None, str, str | None]:
+def _split_unit(run: str) -> tuple[str | None, str, _Review | None]:
     """``(unit, trailing words, review)`` from the run of text after a number."""
     if not run:
         return None, "", None
@@ -147,7 +200,7 @@ def _split_unit(run: str) -> tuple[str | None, str, str | None]:
     for n in range(len(run), 0, -1):
         if _known_unit(run[:n]):
             return run[:n], run[n:], None
-    return run, "", f"unit {run!r} is not a unit jixiao knows"
+    return run, "", _review("unknown_unit", unit=run)
 
 
 # --- what the category says ---------------------------------------------------------------
@@ -193,15 +246,16 @@ def _parse_cached(text: str, year: int, level1: str, category: str,
         return _parse(text, year, level1, category, measure)
     except Exception as exc:  # the promise is "never raises": a bug here must not stop a table
         return Target(text=text, kind="qualitative", parsed=False,
-                      review=f"could not be read ({type(exc).__name__})")
+                      **_review_fields(_review("unreadable", error=type(exc).__name__)))
 
 
 def _parse(text: str, year: int, level1: str, category: str, measure: str | None) -> Target:
     s = normalise(text)
     if not s:
-        return Target(text=text, kind="qualitative", parsed=False, review="empty 指标值")
+        return Target(text=text, kind="qualitative", parsed=False,
+                      **_review_fields(_review("empty")))
     if measure is not None and measure not in MEASURES:
-        override_review = f"unknown measure {measure!r}; using the inferred one"
+        override_review = _review("unknown_measure", measure=measure)
         measure = None
     else:
         override_review = None
@@ -225,15 +279,17 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
     if any(c.isdigit() for c in s):
         # Several numbers (培训12期，满意度95%) or a number inside a sentence: a person decides.
         return Target(text=text, kind="qualitative", parsed=False,
-                      review="contains a number jixiao could not read with confidence")
+                      **_review_fields(_review("uncertain_number")))
     return Target(text=text, kind="qualitative")
 
 
-def _with_review(target: Target, review: str | None) -> Target:
+def _with_review(target: Target, review: _Review | None) -> Target:
     if review is None:
         return target
-    joined = f"{target.review}; {review}" if target.review else review
-    return replace(target, review=joined)
+    if target.review:
+        review = _Review(f"{target.review}; {review.en}",
+                         f"{target.review_text('zh')}；{review.zh}")
+    return replace(target, **_review_fields(review))
 
 
 _DATE_WORDS = re.compile(r"[年月季旬日号]|半年|年中|[Qq][1-4]")
@@ -278,8 +334,9 @@ def _deadline(text: str, s: str, dates) -> Target:
     note = _LEADING_SEP.sub("", note) or None
     review = None
     if len(dates) > 1:
-        review = f"{len(dates)} dates in one target; the latest ({latest.isoformat()}) is the deadline"
-    return Target(text=text, kind="deadline", deadline=latest, note=note, review=review)
+        review = _review("several_dates", n=len(dates), latest=latest.isoformat())
+    return Target(text=text, kind="deadline", deadline=latest, note=note,
+                  **_review_fields(review))
 
 
 def _number(raw: str) -> float:
@@ -291,9 +348,9 @@ def _notes(*parts: str) -> str | None:
     return note or None
 
 
-def _approximate(label: str, rest: str, unit_words: str) -> str | None:
+def _approximate(label: str, rest: str, unit_words: str) -> _Review | None:
     if "约" in label or "左右" in unit_words or "左右" in rest or "大约" in label:
-        return "an approximate value (约/左右): check what counts as reaching it"
+        return _review("approximate")
     return None
 
 
@@ -306,13 +363,13 @@ def _range(text: str, m: re.Match, measure: str | None) -> Target | None:
     if unit1 and unit1 != unit:
         low = _units.convert(low, unit1, unit)
     if low > high:
-        review = review or f"range {m.group('low')}–{m.group('high')} runs backwards"
+        review = review or _review("range_backwards", low=m.group("low"), high=m.group("high"))
         low, high = high, low
     review = review or _approximate(m.group("label"), m.group("rest"), words)
     return Target(
         text=text, kind="range", low=low, high=high, unit=unit,
         measure=measure or "level", note=_notes(m.group("label"), words, m.group("rest")),
-        review=review,
+        **_review_fields(review),
     )
 
 
@@ -324,7 +381,7 @@ def _single(text: str, m: re.Match, level1: str, category: str,
     suffix = _SUFFIX_OPS.get(m.group("suffix") or "")
     if suffix:
         if op and op != suffix and op != "=":
-            review = review or "the operator before the number and the word after it disagree"
+            review = review or _review("op_conflict")
         op = op if op and op != "=" else suffix
     if not op and label:
         # 完成率达到95% or 满意度95%: the label is kept; a trailing op word inside it counts.
@@ -340,7 +397,7 @@ def _single(text: str, m: re.Match, level1: str, category: str,
     if op in (">=", ">"):
         direction = "higher"
         if cost and _units.is_money(unit):
-            review = review or "a 成本指标 with a lower bound (≥): check whether ≤ was meant"
+            review = review or _review("cost_lower_bound")
     elif op in ("<=", "<"):
         direction = "lower"
     elif kind == "rate":
@@ -358,23 +415,99 @@ def _single(text: str, m: re.Match, level1: str, category: str,
     return Target(
         text=text, kind=kind, op=op, value=_number(m.group("num")), unit=unit,
         direction=direction, measure=measure, note=_notes(label, words, m.group("rest")),
-        review=review,
+        op_written=written_op, **_review_fields(review),
     )
 
 
 # --- saying how a target was read ---------------------------------------------------------
 
-_KIND_ZH = {"quantity": "数量", "rate": "比率", "range": "区间", "deadline": "时限",
-            "qualitative": "定性"}
+KIND_NAMES = {
+    "en": {k: k for k in KINDS},
+    "zh": {"quantity": "数量", "rate": "比率", "range": "区间", "deadline": "时限",
+           "qualitative": "定性"},
+}
+"""The name of each kind, per language."""
+
+DIRECTION_NAMES = {
+    "en": {"higher": "higher is better", "lower": "lower is better", "exact": "exact"},
+    "zh": {"higher": "越高越好", "lower": "越低越好", "exact": "精确"},
+}
+"""The name of each direction, per language."""
+
+MEASURE_NAMES = {
+    "en": {"cumulative": "cumulative", "level": "level"},
+    "zh": {"cumulative": "累计", "level": "水平"},
+}
+"""The name of each measure (cumulative or level), per language."""
+
 _DIRECTION = {
     "higher": ("at least", "不低于"), "lower": ("at most", "不高于"),
     "exact": ("exactly", "等于"),
 }
-_MEASURE_ZH = {"cumulative": "累计", "level": "水平"}
+# The operators that already say what a direction means; any other (none written, or = on a
+# rate) is read by a rule, and the rule is named.
+_SAYS = {"higher": (">=", ">"), "lower": ("<=", "<"), "exact": ("=",)}
+_WHY = {
+    "rate": ("a rate without ≥ or ≤ means at least", "比率未写≥或≤时即指不低于"),
+    "higher": ("as the finance systems read a number without ≥ or ≤",
+               "与财政系统对未写≥或≤的数字的读法一致"),
+    "lower": ("an amount under 成本指标 without ≥ or ≤ is a spending cap",
+              "成本指标中未写≥或≤的金额是支出上限"),
+    "exact": ("a level without ≥ or ≤ is to be met exactly", "未写≥或≤的水平值须恰好达到"),
+}
+
+
+def _lang_index(lang: str) -> int:
+    return 1 if lang == "zh" else 0
+
+
+def _names(table: dict, lang: str) -> dict:
+    return table["zh" if lang == "zh" else "en"]
 
 
 def _fmt(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def operator_text(target: Target, lang: str = "en") -> str | None:
+    """The operator of a numeric target as written, and — when the symbol alone does not say it
+    (none written, or ``=`` on a rate) — how it is read and why, e.g. ``none written — read as
+    at least (as the finance systems read a number without ≥ or ≤)``. ``None`` for kinds
+    without an operator."""
+    if target.op is None:
+        return None
+    zh = lang == "zh"
+    direction = target.direction or ""
+    if target.op_written and target.op in _SAYS.get(direction, ()):
+        return target.symbol
+    shown = target.symbol if target.op_written else ("未写明" if zh else "none written")
+    words = _DIRECTION.get(direction)
+    if words is None:
+        return shown
+    why = _WHY["rate" if direction == "higher" and target.kind == "rate" else direction]
+    i = _lang_index(lang)
+    return f"{shown}，按“{words[i]}”解读（{why[i]}）" if zh else \
+        f"{shown} — read as {words[i]} ({why[i]})"
+
+
+def reading_fields(target: Target, lang: str = "en") -> list[tuple[str, str]]:
+    """``(field, shown value)`` for every part of the reading that is set, in ``lang`` — what
+    ``jixiao explain`` lists. Fields: kind, op, value, low, high, unit, deadline, direction,
+    measure, note, review. Numbers without trailing zeros; the note as written."""
+    shown = {
+        "kind": _names(KIND_NAMES, lang).get(target.kind, target.kind),
+        "op": operator_text(target, lang),
+        "value": None if target.value is None else _fmt(target.value),
+        "low": None if target.low is None else _fmt(target.low),
+        "high": None if target.high is None else _fmt(target.high),
+        "unit": target.unit,
+        "deadline": target.deadline.isoformat() if target.deadline else None,
+        "direction": _names(DIRECTION_NAMES, lang).get(target.direction, target.direction),
+        "measure": _names(MEASURE_NAMES, lang).get(target.measure, target.measure),
+        "note": target.note,
+        "review": target.review_text(lang),
+    }
+    return [(key, value) for key, value in shown.items() if value is not None]
 
 
 def describe(target: Target, lang: str = "en") -> str:
@@ -382,9 +515,9 @@ def describe(target: Target, lang: str = "en") -> str:
     zh = lang == "zh"
     unit = target.unit or ""
     if target.kind in ("quantity", "rate"):
-        words = _DIRECTION.get(target.direction or "", ("", ""))[1 if zh else 0]
+        words = _DIRECTION.get(target.direction or "", ("", ""))[_lang_index(lang)]
         body = f"{words} {_fmt(target.value)}{(' ' if not zh else '') + unit if unit else ''}"
-        measure = _MEASURE_ZH.get(target.measure, "") if zh else (target.measure or "")
+        measure = _names(MEASURE_NAMES, lang).get(target.measure, "")
         line = f"{body}，{measure}" if zh else f"{body}, {measure}"
     elif target.kind == "range":
         sp = "" if zh else " "
@@ -395,10 +528,10 @@ def describe(target: Target, lang: str = "en") -> str:
     else:
         line = "按等级评定（达成/部分达成/未达成）" if zh else \
             "judged by a grade (达成 / 部分达成 / 未达成)"
-    kind = _KIND_ZH[target.kind] if zh else target.kind
+    kind = _names(KIND_NAMES, lang)[target.kind]
     out = f"{kind}：{line}" if zh else f"{kind}: {line}"
     if target.note:
         out += f"（备注：{target.note}）" if zh else f" (note: {target.note})"
     if target.review:
-        out += f"【需复核：{target.review}】" if zh else f" [review: {target.review}]"
+        out += f"【需复核：{target.review_text('zh')}】" if zh else f" [review: {target.review}]"
     return out

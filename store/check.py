@@ -12,39 +12,28 @@ from core.errors import JixiaoError
 from .grants import ROLES
 from .layout import Layout, file_stem
 from .partition import read_partition
-from .storage import read_file
 
 
 def check_directory(layout: Layout) -> list[str]:
-    """The problems of the data directory described by ``layout``; reads only."""
+    """The problems of the data directory described by ``layout``; reads only. A damaged file
+    is one problem, whose message says whether its ``.bak`` can replace it."""
     root = layout.root
     if not root.exists():
-        return [f"{root} does not exist (it is created by the first import)"]
+        return [f"{root} does not exist: import a table with `jixiao import FILE` (which "
+                "creates it), or check --data / $JIXIAO_DATA"]
     if not root.is_dir():
         return [f"{root} is not a directory"]
+    if not layout.holds_data():
+        return [f"{root} holds no jixiao data: import a table with `jixiao import FILE`, or "
+                "check --data / $JIXIAO_DATA"]
     problems: list[str] = []
-    problems += _with_backup_hint(layout.settings, "settings", _check_settings(layout.settings))
-    problems += _with_backup_hint(layout.grants, "grants", _check_grants(layout.grants))
+    problems += _check_settings(layout.settings)
+    problems += _check_grants(layout.grants)
     seen_ids: dict[str, Path] = {}
     for path in layout.partition_files():
-        problems += _with_backup_hint(path, "partition", _check_partition(path, seen_ids))
+        problems += _check_partition(path, seen_ids)
     problems += _check_modes(layout)
     return problems
-
-
-def _with_backup_hint(path: Path, kind: str, problems: list[str]) -> list[str]:
-    """``problems``, plus whether the file's ``.bak`` could stand in for it."""
-    if not problems:
-        return problems
-    bak = path.with_name(path.name + ".bak")
-    if not bak.exists():
-        return problems + [f"{path}: there is no {bak.name} to restore from; use a backup"]
-    try:
-        read_file(bak, kind)
-    except JixiaoError:
-        return problems + [f"{path}: {bak.name} is not readable either; use a backup"]
-    return problems + [f"{path}: {bak.name} reads fine (the generation before the last write); "
-                       f"to restore it: cp -p {bak} {path}"]
 
 
 def _check_settings(path: Path) -> list[str]:

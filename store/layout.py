@@ -71,6 +71,16 @@ class Layout:
         """The lock file guarding ``path``."""
         return path.with_name(path.name + ".lock")
 
+    def holds_data(self, *, tables: bool = False) -> bool:
+        """Whether the directory holds jixiao data: settings, grants or a unit file (with
+        ``tables``: at least one unit file, i.e. an imported target table)."""
+        if not tables and (self.settings.is_file() or self.grants.is_file()):
+            return True
+        if not self.units_dir.is_dir():
+            return False
+        return any(y.is_dir() and y.name.isdigit() and any(p.is_file() for p in y.glob("*.json"))
+                   for y in self.units_dir.iterdir())
+
     def partition_files(self) -> list[Path]:
         """Every partition file present, in a stable order."""
         if not self.units_dir.is_dir():

@@ -17,7 +17,7 @@ from core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
 
 from .audit import AuditEntry
 from .layout import PartitionKey
-from .storage import parse
+from .storage import RECORD_CHECKS, parse, restore_advice
 
 KIND = "partition"
 """The schema kind of partition files."""
@@ -72,7 +72,7 @@ def _records(path: Path, tables: dict, name: str) -> list[tuple[str, dict]]:
     table = tables.get(name) or {}
     if not isinstance(table, dict):
         raise JixiaoError(f"{path} is damaged: table {name!r} is not a table. It was left "
-                          "unchanged; restore it from its .bak copy or a backup.")
+                          f"unchanged; {restore_advice(path, KIND)}")
     return list(table.items())
 
 
@@ -133,14 +133,13 @@ def from_tables(path: Path, tables: dict) -> Partition:
             except (TypeError, KeyError, ValueError, AttributeError) as exc:
                 raise JixiaoError(
                     f"{path} is damaged: {name} record {doc_id} cannot be read (missing or bad "
-                    f"{exc}). It was left unchanged; restore it from its .bak copy or a "
-                    "backup.") from None
+                    f"{exc}). It was left unchanged; {restore_advice(path, KIND)}") from None
         raise AssertionError("unreachable")
 
     units = build("unit", lambda d: Unit(code=str(d["code"]), name=str(d["name"])))
     if len(units) != 1:
         raise JixiaoError(f"{path} is damaged: it should name exactly one unit, not {len(units)}. "
-                          "It was left unchanged; restore it from its .bak copy.")
+                          f"It was left unchanged; {restore_advice(path, KIND)}")
     try:
         year = int(Path(path).parent.name)
     except ValueError:
@@ -154,6 +153,9 @@ def from_tables(path: Path, tables: dict) -> Partition:
         spending=build("spending", _SPENDING),
         audit=build("audit", AuditEntry.from_dict),
     )
+
+
+RECORD_CHECKS[KIND] = from_tables
 
 
 def next_doc_id(table: dict) -> int:

@@ -28,7 +28,7 @@ from core.errors import JixiaoError
 from core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
                         SpendingEntry, Unit, now_iso)
 from core.readings import check_actual
-from core.status import target_of
+from core.status import indicator_status, missing_explanation, target_of
 
 from . import grants as rules
 from .audit import AuditEntry, chronological, matches, now_precise
@@ -37,7 +37,7 @@ from .layout import Layout, PartitionKey, file_stem
 from .lock import locked, locked_all
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
                         read_partition, signature)
-from .storage import AtomicStorage, read_file
+from .storage import RECORD_CHECKS, AtomicStorage, read_file, restore_advice
 
 
 class Store:
@@ -63,6 +63,20 @@ class Store:
     def data_dir(self) -> Path:
         """The data directory."""
         return self.layout.root
+
+    def require_data(self, *, tables: bool = True) -> None:
+        """Refuse (``JixiaoError``) a directory that holds no jixiao data — with ``tables``, no
+        imported target table — so a mistyped ``--data`` never reads as "nothing to report"."""
+        root = self.layout.root
+        advice = ("Import a table with `jixiao import FILE`, or check --data / $JIXIAO_DATA if "
+                  "you meant another directory.")
+        if not root.exists():
+            raise JixiaoError(f"{root} does not exist, so there is no jixiao data there. {advice}")
+        if not root.is_dir():
+            raise JixiaoError(f"{root} is not a directory; --data must name a data directory")
+        if not self.layout.holds_data(tables=tables):
+            what = "no imported target tables" if self.layout.holds_data() else "no jixiao data"
+            raise JixiaoError(f"{root} holds {what}. {advice}")
 
     # --- who ---------------------------------------------------------------------------------
     @property
@@ -139,18 +153,7 @@ class Store:
         tables = read_file(self.layout.settings, "settings")
         if tables is None:
             return self._default_settings()
-        table = tables.get("settings")
-        records = list(table.values()) if isinstance(table, dict) else None
-        try:
-            if records is None or len(records) != 1:
-                raise ValueError("not exactly one settings record")
-            settings = Settings.from_dict(records[0])
-            _check_settings(settings)
-            return settings
-        except (KeyError, TypeError, ValueError, AttributeError, JixiaoError):
-            raise JixiaoError(f"{self.layout.settings} is damaged: the settings record cannot be "
-                              "read. It was left unchanged; restore it from settings.json.bak "
-                              "beside it, then run `jixiao check`.") from None
+        return _settings_from(self.layout.settings, tables)
 
     def _default_settings(self) -> Settings:
         years = [int(p.parent.name) for p in self.layout.partition_files()]
@@ -162,7 +165,7 @@ class Store:
     def save_settings(self, settings: Settings) -> None:
         """Replace the settings (admin only); the change is logged with old and new values."""
         rules.require_admin(self.grants(), self._user, "change settings")
-        _check_settings(settings)
+        _check_settings(settings, saving=True)
         path = self.layout.settings
         with locked(self.layout.lock_of(path)):
             tables = read_file(path, "settings")
@@ -282,35 +285,57 @@ class Store:
             dataset.add_unit(first)
 
     # --- finding one thing without loading everything ----------------------------------------
-    def _locate(self, wanted: str, table: dict) -> tuple[PartitionKey, object]:
+    def _locate(self, wanted: str, table: dict, what: str) -> tuple[PartitionKey, object]:
         if wanted in table:
             return table[wanted]
         needle = f'"{wanted}"'.encode("utf-8")
-        for path in self.layout.partition_files():
+        files = self.layout.partition_files()
+        for path in files:
             # A byte search skips the JSON parse of every partition that cannot hold the id.
             try:
                 raw = path.read_bytes()
             except OSError:
                 continue
             if needle in raw:
-                part, _ = read_partition(path)
+                try:
+                    part, _ = read_partition(path)
+                except JixiaoError as exc:
+                    raise JixiaoError(f"cannot look up {what} {wanted!r}: {exc.message}") from None
                 for p in part.projects:
                     self._project_at[p.id] = (part.key, p)
                 for i in part.indicators:
                     self._indicator_at[i.id] = (part.key, i)
                 if wanted in table:
                     return table[wanted]
-        raise JixiaoError(f"no such id {wanted!r} in {self.data_dir}")
+        # Not found: a damaged or unreadable file may be where it is, and saying only "no such
+        # id" would send the user hunting for a typo. Costs a full read, on this path only.
+        for path in files:
+            try:
+                read_partition(path)
+            except JixiaoError as exc:
+                raise JixiaoError(f"no {what} with id {wanted!r} in the readable files of "
+                                  f"{self.data_dir}, and one file cannot be read (it may hold "
+                                  f"it): {exc.message}") from None
+        raise JixiaoError(f"no {what} with id {wanted!r} in {self.data_dir}")
 
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
-        """The indicator with ``indicator_id`` and its project (``JixiaoError`` if unknown)."""
-        key, indicator = self._locate(indicator_id, self._indicator_at)
-        _, project = self._locate(indicator.project_id, self._project_at)
+        """The indicator with ``indicator_id`` and its project (``JixiaoError`` if unknown, or
+        naming the damaged file that stops the search)."""
+        key, indicator = self._locate(indicator_id, self._indicator_at, "indicator")
+        _, project = self._locate(indicator.project_id, self._project_at, "project")
         return indicator, project
 
     def find_project(self, project_id: str) -> Project:
-        """The project with ``project_id`` (``JixiaoError`` if unknown)."""
-        return self._locate(project_id, self._project_at)[1]
+        """The project with ``project_id`` (``JixiaoError`` if unknown, or naming the damaged
+        file that stops the search)."""
+        return self._locate(project_id, self._project_at, "project")[1]
+
+    def spending_history(self, project_id: str) -> list[SpendingEntry]:
+        """The spending entries of one project, by date then time of recording (reads only the
+        project's own file)."""
+        key, _ = self._locate(project_id, self._project_at, "project")
+        part, _ = read_partition(self.layout.partition(key))
+        return sorted((e for e in part.spending if e.project_id == project_id), key=_entry_order)
 
     # --- appending history -------------------------------------------------------------------
     def record_progress(self, indicator_id: str, *, as_of: str, actual: str,
@@ -319,12 +344,9 @@ class Store:
                         note: str | None = None) -> ProgressEntry:
         """Append one progress entry, durable when this returns; refuse values that do not fit
         the target (``JixiaoError``) and users who may not edit the unit (``PermissionDenied``)."""
-        try:
-            indicator, project = self.find_indicator(indicator_id)
-        except JixiaoError:
-            raise JixiaoError(f"no indicator with id {indicator_id!r} in {self.data_dir}") from None
+        indicator, project = self.find_indicator(indicator_id)
         rules.require_unit(self.grants(), self._user, project.unit_code, "record progress")
-        as_of = _iso_date(as_of, "as_of")
+        as_of = _in_budget_years(_iso_date(as_of, "as_of"), project, "progress")
         actual = (actual or "").strip()
         if not actual:
             raise JixiaoError("a progress entry needs an actual value (完成值)")
@@ -339,11 +361,18 @@ class Store:
         bad = [c for c in causes if c not in CAUSES]
         if bad:
             raise JixiaoError(f"cause(s) {', '.join(map(repr, bad))} not among {', '.join(CAUSES)}")
+        measures = measures if measures and measures.strip() else None
         entry = ProgressEntry(id=_new_id(), indicator_id=indicator_id, as_of=as_of,
                               actual=actual,
                               author=self._user, recorded_at=now_iso(),
                               forecast=forecast.strip() if forecast else None,
                               likelihood=likelihood, causes=causes, measures=measures, note=note)
+        # The monitoring table's rule, here so that every entry point (CLI, TUI, scripts)
+        # keeps it: an entry that leaves the indicator amber or red says why and what is done.
+        status = indicator_status(indicator, entry, as_of, self.settings(), project.year)
+        missing = missing_explanation(status, causes, measures)
+        if missing:
+            raise JixiaoError(f"{missing}; nothing was recorded (status: {status.reason('en')})")
         self._append(PartitionKey(project.year, project.unit_code), "progress",
                      compact(entry.to_dict()))
         return entry
@@ -352,12 +381,9 @@ class Store:
                         note: str | None = None) -> SpendingEntry:
         """Append one spending entry (cumulative 万元 as of the date), durable when this
         returns; owners of the project's unit and admins only."""
-        try:
-            project = self.find_project(project_id)
-        except JixiaoError:
-            raise JixiaoError(f"no project with id {project_id!r} in {self.data_dir}") from None
+        project = self.find_project(project_id)
         rules.require_unit(self.grants(), self._user, project.unit_code, "record spending")
-        as_of = _iso_date(as_of, "as_of")
+        as_of = _in_budget_years(_iso_date(as_of, "as_of"), project, "spending")
         try:
             spent = float(spent)
         except (TypeError, ValueError):
@@ -502,8 +528,25 @@ def _grant_list(path: Path, tables: dict) -> list[rules.Grant]:
         return [rules.Grant.from_dict(doc) for _, doc in records]
     except (KeyError, TypeError, ValueError, AttributeError):
         raise JixiaoError(f"{path} is damaged: a grant record cannot be read. It was left "
-                          "unchanged; restore it from grants.json.bak beside it, then run "
-                          "`jixiao check`.") from None
+                          f"unchanged; {restore_advice(path, 'grants')}") from None
+
+
+def _settings_from(path: Path, tables: dict) -> Settings:
+    table = tables.get("settings")
+    records = list(table.values()) if isinstance(table, dict) else None
+    try:
+        if records is None or len(records) != 1:
+            raise ValueError("not exactly one settings record")
+        settings = Settings.from_dict(records[0])
+        _check_settings(settings)
+        return settings
+    except (KeyError, TypeError, ValueError, AttributeError, JixiaoError):
+        raise JixiaoError(f"{path} is damaged: the settings record cannot be read. It was left "
+                          f"unchanged; {restore_advice(path, 'settings')}") from None
+
+
+RECORD_CHECKS["grants"] = _grant_list
+RECORD_CHECKS["settings"] = _settings_from
 
 
 _entry_order = attrgetter("as_of", "recorded_at")
@@ -526,15 +569,35 @@ def _iso_date(value, what: str) -> str:
         raise JixiaoError(f"{what} must be a date in the form YYYY-MM-DD, not {value!r}") from None
 
 
+def _in_budget_years(as_of: str, project: Project, what: str) -> str:
+    """``as_of`` when it lies in the project's budget year or the following one (final results
+    are often reported early next year); a ``JixiaoError`` otherwise — a typo like 2030 would
+    otherwise be stored and count from then on."""
+    year = int(project.year)
+    if not year <= int(as_of[:4]) <= year + 1:
+        raise JixiaoError(f"{what} dated {as_of} is outside the budget year {year} of "
+                          f"{project.name!r}: the date must lie between {year}-01-01 and "
+                          f"{year + 1}-12-31 (the following year, for final results); nothing "
+                          "was recorded")
+    return as_of
+
+
 def _default_for(year: int) -> Settings:
     today = date.today()
     return Settings(year=year, as_of=today.isoformat() if today.year == year else f"{year}-12-31")
 
 
-def _check_settings(settings: Settings) -> None:
+def _check_settings(settings: Settings, *, saving: bool = False) -> None:
     if not isinstance(settings.year, int) or not 1990 <= settings.year <= 2200:
         raise JixiaoError(f"year must be a budget year like 2023, not {settings.year!r}")
     _iso_date(settings.as_of, "the monitoring date")
+    if saving:
+        # Every rule, so inverted bands never reach the file; reading stays lenient so a file
+        # written before a rule existed can still be opened and corrected.
+        problem = settings.thresholds.problem()
+        if problem:
+            raise JixiaoError(f"{problem}; nothing was changed")
+        return
     for name, value in settings.thresholds.to_dict().items():
         if not isinstance(value, (int, float)) or value != value or value < 0:
             raise JixiaoError(f"threshold {name} must be a number ≥ 0, not {value!r}")

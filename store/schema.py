@@ -53,6 +53,12 @@ def schema_of(data: object) -> tuple[str | None, int | None]:
     return record.get("kind"), schema
 
 
+def _restore_advice(path, kind: str) -> str:
+    from .storage import restore_advice  # storage reads files through this module
+
+    return restore_advice(path, kind)
+
+
 def upgrade(path, kind: str, data: object) -> dict:
     """Check that ``data`` (parsed from ``path``) is a jixiao ``kind`` file this version can
     read, and return it migrated to ``CURRENT``; raise ``JixiaoError`` (exit 2) otherwise."""
@@ -64,10 +70,11 @@ def upgrade(path, kind: str, data: object) -> dict:
     if found_kind != kind:
         raise JixiaoError(
             f"{path} is a jixiao {found_kind!r} file where a {kind!r} file belongs. It was left "
-            "unchanged; move it back where it came from or restore the right file from its .bak.")
+            "unchanged; move it back where it came from, or "
+            + _restore_advice(path, kind))
     if schema is None or schema < 1:
         raise JixiaoError(f"{path} has an unreadable schema version. It was left unchanged; "
-                          "restore it from its .bak copy or a backup.")
+                          + _restore_advice(path, kind))
     if schema > CURRENT:
         raise JixiaoError(
             f"{path} was written by a newer jixiao (schema {schema}; this version reads up to "

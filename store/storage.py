@@ -41,11 +41,33 @@ def parse(path: Path, kind: str, raw: bytes) -> dict:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise JixiaoError(
-            f"{path} is damaged (not valid JSON: {exc}). It was left unchanged; restore it from "
-            f"{Path(path).name}.bak beside it (the previous generation) or from a backup, then "
-            "run `jixiao check`.") from None
+        raise JixiaoError(f"{path} is damaged (not valid JSON: {exc}). It was left unchanged; "
+                          f"{restore_advice(path, kind)}") from None
     return upgrade(path, kind, data)
+
+
+RECORD_CHECKS: dict = {}
+"""``RECORD_CHECKS[kind](path, tables)`` raises ``JixiaoError`` when the parsed tables of a
+``kind`` file hold records that cannot be read; each reader module registers its own."""
+
+
+def restore_advice(path: Path, kind: str) -> str:
+    """What to do about the damaged ``kind`` file at ``path``, true for this directory: restore
+    ``NAME.bak`` when it is there and reads back whole (``RECORD_CHECKS``), else use a backup.
+    Reads only."""
+    path = Path(path)
+    bak = path.with_name(path.name + ".bak")
+    if not bak.exists():
+        return f"there is no {bak.name} beside it, so restore it from a backup."
+    check = RECORD_CHECKS.get(kind)
+    try:
+        tables = read_file(bak, kind)
+        if check is not None:
+            check(bak, tables)  # a .bak is only a remedy if it reads back whole
+    except JixiaoError:
+        return f"its {bak.name} is damaged too, so restore it from a backup."
+    return (f"{bak.name} reads fine (the generation before the last write); to restore it: "
+            f"cp -p {bak} {path}, then run `jixiao check`.")
 
 
 def atomic_write(path: Path, payload: bytes) -> None:

@@ -32,7 +32,7 @@ def _writes(ds, unit):
                       projects=[replace(project, purpose="new")],
                       indicators=ds.indicators_of(project.id))
     return {
-        "progress": lambda s: s.record_progress(iid, as_of="2023-07-31", actual="1个"),
+        "progress": lambda s: s.record_progress(iid, as_of="2023-07-31", actual="6个"),
         "spending": lambda s: s.record_spending(project.id, as_of="2023-07-31", spent=1),
         "import": lambda s: s.apply_import(plan),
         "settings": lambda s: s.save_settings(replace(s.settings(), as_of="2023-08-31")),
@@ -92,7 +92,7 @@ def test_without_grants_whoever_runs_it_is_admin(tmp_path):
     anyone = Store(tmp_path / "d", user="whoever")
     assert anyone.role() == "admin" and anyone.grants() == []
     anyone.save_settings(replace(anyone.settings(), as_of="2023-06-30"))
-    anyone.record_progress(first_indicator(ds, OTHER), as_of="2023-06-30", actual="1个")
+    anyone.record_progress(first_indicator(ds, OTHER), as_of="2023-06-30", actual="5个")
 
 
 def test_first_grant_must_name_an_admin(tmp_path):
@@ -167,7 +167,7 @@ def test_a_grant_change_by_a_non_admin_exits_3_on_the_cli(shared):
 def test_every_change_is_in_the_log_with_who_and_what(shared):
     data, ds = shared
     Store(data, user="own").record_progress(first_indicator(ds, OWN), as_of="2023-07-31",
-                                            actual="3个")
+                                            actual="6个")
     Store(data, user="own").record_spending(ds.projects_of(OWN)[0].id, as_of="2023-07-31",
                                             spent=12.5)
     Store(data, user="admin1").save_settings(
@@ -180,7 +180,7 @@ def test_every_change_is_in_the_log_with_who_and_what(shared):
     mine = Store(data, user="mgr").log(user="own")
     assert {e.action for e in mine} == {"progress", "spending"}
     assert all(OWN in e.units for e in Store(data, user="mgr").log(unit=OWN))
-    assert "3个" in next(e.what for e in mine if e.action == "progress")
+    assert "6个" in next(e.what for e in mine if e.action == "progress")
     assert Store(data, user="mgr").log(since="2999-01-01") == []
     done = run_cli(data, "log", "--user", "own")
     assert done.returncode == 0 and done.stdout.count("\n") == 2 and "spent 12.5" in done.stdout
@@ -192,7 +192,8 @@ NASTY = "[red]红[/red] [/x] \x1b[31mESC\x1b[0m \x07 [link=http://x]y[/link]"
 def test_markup_and_control_characters_are_stored_as_typed_and_printed_inert(tmp_path):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, OWN)
-    store.record_progress(iid, as_of="2023-07-31", actual="1个", note=NASTY, measures=NASTY)
+    store.record_progress(iid, as_of="2023-07-31", actual="1个", note=NASTY, measures=NASTY,
+                          causes=("其他",))
     store.grant("admin1", "admin")
     store.grant("[bold]x\x1b]0;pwn\x07", "manager")
     entry = Store(tmp_path / "d", user="r").load().progress[iid][0]

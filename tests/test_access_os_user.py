@@ -109,11 +109,11 @@ def test_another_account_is_refused_with_exit_3_and_can_edit_its_own_unit(accoun
 
     # Recording: its own unit yes, another unit no (exit 3, who, which unit, which role).
     own, other = first_indicator(ds, "301205"), first_indicator(ds, "301101")
-    done = _as_account(account, shared_dir, "record", own, "--actual", "1个",
+    done = _as_account(account, shared_dir, "record", own, "--actual", "6个",
                        "--as-of", "2023-07-31")
     assert done.returncode == 0, done.stdout + done.stderr
     before = store.layout.partition_files()[0].read_bytes()
-    done = _as_account(account, shared_dir, "record", other, "--actual", "1个",
+    done = _as_account(account, shared_dir, "record", other, "--actual", "6个",
                        "--as-of", "2023-07-31")
     assert done.returncode == 3, done.stdout + done.stderr
     assert f"{ACCOUNT} may not record progress for unit 301101: that needs the owner role " \

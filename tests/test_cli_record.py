@@ -74,7 +74,8 @@ def test_record_in_chinese_by_default(data, capsys):
 def test_record_converts_units(data, capsys):
     _, ind = ids(data)
     capsys.readouterr()
-    assert run(data, "record", ind["≤89万元"], "--actual", "0.5亿元", "--as-of", "2023-07-31") == 0
+    assert run(data, "record", ind["≤89万元"], "--actual", "0.5亿元", "--as-of", "2023-07-31",
+               "--cause", "其他", "--measures", "核减") == 0
     assert "red  limit ≤89万元, actual 5000万元 → over the limit → red (final)" in capsys.readouterr().out
 
 
@@ -102,6 +103,20 @@ def test_an_entry_after_the_monitoring_date_says_when_it_counts(data, capsys):
      "--spent must be an amount in 万元"),
     (["spend", "@project", "--spent", "10", "--as-of", "yesterday"],
      "--as-of must be a date in the form YYYY-MM-DD"),
+    # Dated outside the budget year 2023 and the year after (final results): a typo, refused.
+    (["record", "@≥8个", "--actual", "9", "--as-of", "2030-07-31"],
+     "progress dated 2030-07-31 is outside the budget year 2023"),
+    (["record", "@≥8个", "--actual", "9", "--as-of", "2022-12-31"],
+     "between 2023-01-01 and 2024-12-31"),
+    (["spend", "@project", "--spent", "10", "--as-of", "2025-01-01"],
+     "spending dated 2025-01-01 is outside the budget year 2023"),
+    # Behind (amber or red) without the explanation the monitoring table asks for.
+    (["record", "@≥8个", "--actual", "1", "--as-of", "2023-07-31"],
+     "makes the indicator red, so it needs at least one cause (偏差原因"),
+    (["record", "@≥8个", "--actual", "1", "--as-of", "2023-07-31", "--cause", "其他"],
+     "so it needs the corrective measures (纠偏措施)"),
+    (["record", "@≥8个", "--actual", "3", "--as-of", "2023-07-31", "--measures", "加快"],
+     "makes the indicator amber, so it needs at least one cause"),
 ])
 def test_bad_input_is_refused_with_a_message_and_nothing_is_stored(data, capsys, argv, message):
     project, ind = ids(data)
@@ -147,3 +162,54 @@ def test_explain_never_fails_on_odd_text(capsys):
     assert main(["explain", "[bold]≥≥ 12期，95%"]) == 0
     out = capsys.readouterr().out
     assert "[bold]≥≥ 12期，95%" in out
+
+
+def test_record_help_shows_a_single_percent_sign(capsys):
+    with pytest.raises(SystemExit):
+        main(["record", "--help"])
+    out = capsys.readouterr().out
+    assert "60% (percent done" in out and "%%" not in out
+
+
+def test_a_behind_entry_with_cause_and_measures_is_stored(data, capsys):
+    _, ind = ids(data)
+    capsys.readouterr()
+    assert run(data, "record", ind["≥8个"], "--actual", "1", "--as-of", "2023-07-31",
+               "--cause", "经费保障", "--measures", "追加预算") == 0
+    assert "red  " in capsys.readouterr().out
+    [e] = Store(data).load().progress[ind["≥8个"]]
+    assert (e.causes, e.measures) == (("经费保障",), "追加预算")
+
+
+def test_final_results_may_be_dated_early_next_year(data, capsys):
+    project, ind = ids(data)
+    assert run(data, "record", ind["≥8个"], "--actual", "9", "--as-of", "2024-02-15") == 0
+    assert run(data, "spend", project.id, "--spent", "80", "--as-of", "2024-01-31") == 0
+
+
+def test_spending_lower_than_the_previous_report_is_recorded_with_a_warning(data, capsys):
+    project, _ = ids(data)
+    assert run(data, "spend", project.id, "--spent", "40.1", "--as-of", "2023-07-31") == 0
+    capsys.readouterr()
+    assert run(data, "spend", project.id, "--spent", "40", "--as-of", "2023-08-31") == 0
+    captured = capsys.readouterr()
+    assert ("warning: 40 万元 is less than the 40.1 万元 reported as of 2023-07-31"
+            in captured.err)
+    assert [e.spent for e in Store(data).load().spending[project.id]] == [40.1, 40.0]
+    # Growing spend is the normal case: no warning.
+    assert run(data, "spend", project.id, "--spent", "50", "--as-of", "2023-09-30") == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_record_names_a_damaged_unit_file_instead_of_saying_no_such_id(data, capsys):
+    project, ind = ids(data)
+    path = next(p for p in Store(data).layout.partition_files()
+                if ind["≥8个"].encode() in p.read_bytes())
+    path.write_bytes(path.read_bytes()[:-40])  # cut short, as by a full disk
+    capsys.readouterr()
+    for argv in (["record", ind["≥8个"], "--actual", "9", "--as-of", "2023-07-31"],
+                 ["spend", project.id, "--spent", "1", "--as-of", "2023-07-31"]):
+        assert run(data, *argv) == 2
+        err = capsys.readouterr().err
+        assert str(path) in err and "damaged" in err and "no indicator" not in err, err
+        assert "restore" in err

@@ -1,6 +1,7 @@
 """Importing target tables: `jixiao import`, `--dry-run`, re-imports and `export-targets`,
 through the real store and the real command line."""
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -49,11 +50,15 @@ def test_importing_the_seed_twice_leaves_4_units_8_projects_128_verbatim_indicat
     data = tmp_path / "data"
     assert jixiao(data, "import", SEED) == 0
     first = capsys.readouterr().out
-    assert "Imported: 4 units, 8 projects, 128 indicators." in first
+    assert "Read: 4 units, 8 projects, 128 indicators." in first
+    assert "added: 4 units, 8 projects, 128 indicators" in first
     assert "Year: 2023 from the tables" in first
     after_first = _files(data)
     assert jixiao(data, "import", SEED) == 0
-    assert "nothing changed" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "nothing changed" in again
+    # The counts are of what the file holds; nothing may claim an import that did not happen.
+    assert "Imported" not in again and "Read: 4 units, 8 projects, 128 indicators." in again
     assert _files(data) == after_first  # a no-op writes nothing at all
     ds = Store(data).load()
     assert (len(ds.units), len(ds.projects), len(ds.indicators)) == (4, 8, 128)
@@ -228,3 +233,10 @@ def test_export_to_standard_output_and_into_an_empty_store(tmp_path, capsys):
     assert jixiao(other, "import", copy) == 0
     a, b = Store(data).load(), Store(other).load()
     assert a.projects == b.projects and a.indicators == b.indicators and a.units == b.units
+
+
+def test_warnings_are_listed_in_line_order(tmp_path, capsys):
+    assert jixiao(tmp_path / "data", "import", SEED) == 0
+    out = capsys.readouterr().out
+    lines = [int(m) for m in re.findall(r"^  ! line (\d+):", out, flags=re.M)]
+    assert len(lines) >= 3 and lines == sorted(lines), lines

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from core.readings import GRADE_SYNONYMS, check_actual, read_actual
+from core.readings import GRADE_SYNONYMS, check_actual, expected_input, read_actual
 from core.targets import parse_target
 from core.units import convert, family
 
@@ -111,3 +111,72 @@ def test_reading_never_raises(text):
     for t in ("≥8个", "≤89万元", "及时", "2023年6月底前", "1-2天", "≥95%"):
         r = read_actual(text, target(t))
         assert r.ok == (r.error is None)
+
+
+# --- messages in both languages (the TUI form shows them in the UI language) ------------------
+
+# value, target text, category → English message, Chinese message; one row per kind of refusal.
+REFUSALS = [
+    ("3人", "≥8个", "数量指标", "needs a number in 个", "需要以个为单位的数字"),
+    ("达成", "≤89万元", "成本指标", "needs a number in 万元", "需要以万元为单位的数字"),
+    ("5元/人", "<=600元/亩", "", "needs a number in 元/亩", "需要以元/亩为单位的数字"),
+    ("三", "180", "", "needs a number", "需要数字"),
+    ("3个", "≥95%", "", "needs a percentage, e.g. 95%", "需要百分比，如 95%"),
+    ("很快", "1-2天，急件优先", "时效指标", "needs a number in 天", "需要以天为单位的数字"),
+    ("明天", "2023年6月底前", "时效指标",
+     "needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)",
+     "需要完成日期（YYYY-MM-DD）或完成百分比（如 60%）"),
+    ("120%", "2023年6月底前", "时效指标", "percent done must be between 0 and 100%",
+     "完成百分比须在 0 到 100% 之间"),
+    ("好", "及时", "时效指标",
+     "needs a grade: 达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)",
+     "需要评定：达成、部分达成或未达成（也可写是/否、合格/不合格、及时/不及时）"),
+    ("", "及时", "", "needs a grade: 达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)",
+     "需要评定：达成、部分达成或未达成（也可写是/否、合格/不合格、及时/不及时）"),
+]
+
+
+@pytest.mark.parametrize("text,target_text,category,en,zh", REFUSALS)
+def test_refusals_come_in_english_and_chinese(text, target_text, category, en, zh):
+    t = target(target_text, category)
+    assert check_actual(text, t, lang="en") == en
+    assert check_actual(text, t, lang="zh") == zh
+    assert check_actual(text, t) == en                 # the default stays English (the store)
+    r = read_actual(text, t)
+    assert (r.error, r.message("en"), r.message("zh")) == (en, en, zh)
+
+
+@pytest.mark.parametrize("text,target_text,category,en,zh", REFUSALS)
+def test_the_same_text_is_refused_in_either_language_whichever_comes_first(
+        text, target_text, category, en, zh):
+    # Readings are cached; asking in Chinese first must not leave an English-only reading behind.
+    t = target(target_text, category)
+    assert check_actual(text, t, lang="zh") == zh
+    assert check_actual(text, t, lang="en") == en
+
+
+@pytest.mark.parametrize("text,target_text", [
+    ("3个", "≥8个"), ("0.5亿元", "≤89万元"), ("2023-06-20", "2023年6月底前"), ("合格", "及时"),
+])
+def test_a_value_that_fits_has_no_message_in_either_language(text, target_text):
+    t = target(target_text)
+    assert check_actual(text, t, lang="zh") is None and check_actual(text, t, lang="en") is None
+    assert read_actual(text, t).message("zh") is None
+
+
+@pytest.mark.parametrize("target_text,category,en,zh", [
+    ("≥8个", "数量指标", "needs a number in 个", "需要以个为单位的数字"),
+    ("6.5", "", "needs a number", "需要数字"),
+    ("≥95%", "", "needs a percentage, e.g. 95%", "需要百分比，如 95%"),
+    ("1-2天", "时效指标", "needs a number in 天", "需要以天为单位的数字"),
+    ("2023年6月底前", "时效指标",
+     "needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)",
+     "需要完成日期（YYYY-MM-DD）或完成百分比（如 60%）"),
+    ("及时", "", "needs a grade: 达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)",
+     "需要评定：达成、部分达成或未达成（也可写是/否、合格/不合格、及时/不及时）"),
+])
+def test_expected_input_in_both_languages(target_text, category, en, zh):
+    t = target(target_text, category)
+    assert expected_input(t) == en
+    assert expected_input(t, "en") == en
+    assert expected_input(t, lang="zh") == zh

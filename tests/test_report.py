@@ -129,8 +129,11 @@ def test_owners_may_not_snapshot_report_or_export_a_shared_store(tmp_path, capsy
     from store.identity import current_user
     from store.repository import Store
 
+    from sample_data import load_sample
+
     me = current_user()
     admin = Store(tmp_path, user="perf.officer")
+    admin.bulk_load(load_sample())
     admin.grant("perf.officer", "admin")
     admin.grant(me, "owner", ["301101"])
     attempts = [["snapshot"], ["report"], ["export-monitoring", "-o", str(tmp_path / "t.csv")]]

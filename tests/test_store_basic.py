@@ -39,11 +39,12 @@ def test_one_file_per_unit_and_year(tmp_path):
 def test_progress_is_appended_with_author_and_time(tmp_path):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301205")
-    a = store.record_progress(iid, as_of="2023-06-30", actual="3个")
+    a = store.record_progress(iid, as_of="2023-06-30", actual="5个")
     b = Store(tmp_path / "d", user="someone").record_progress(iid, as_of="2023-07-31",
                                                                actual="5个", forecast="12个",
                                                                likelihood="有可能",
-                                                               causes=("经费保障",))
+                                                               causes=("经费保障",),
+                                                               measures="加快采购")
     history = Store(tmp_path / "d", user="x").load().progress[iid]
     assert [e.id for e in history] == [a.id, b.id]
     assert [e.author for e in history] == ["admin1", "someone"]
@@ -91,7 +92,7 @@ def test_a_fresh_store_finds_an_indicator_without_loading(tmp_path):
     _, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301206")
     entry = Store(tmp_path / "d", user="admin1").record_progress(iid, as_of="2023-07-31",
-                                                                 actual="2个")
+                                                                 actual="6个")
     assert entry.indicator_id == iid
 
 
@@ -125,7 +126,7 @@ def test_refresh_sees_settings_change(tmp_path):
 
 def test_files_are_for_the_group_only(tmp_path):
     store, ds = filled_store(tmp_path / "d")
-    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="1个")
+    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="6个")
     root = tmp_path / "d"
     for path in [root, *root.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -139,7 +140,7 @@ def test_previous_generation_is_kept_as_bak(tmp_path):
     store, ds = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301101"))
     before = path.read_bytes()
-    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="1个")
+    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="6个")
     assert path.with_name(path.name + ".bak").read_bytes() == before
     assert path.read_bytes() != before
 
@@ -192,3 +193,67 @@ def test_reading_creates_nothing(tmp_path):
     assert store.load().units == {}
     assert store.check() != []  # reports the missing directory
     assert not (tmp_path / "none").exists()
+
+
+# --- the rules every entry point shares -------------------------------------------------------
+
+@pytest.mark.parametrize("actual, causes, measures, missing", [
+    ("1个", (), None, "at least one cause (偏差原因"),          # red: both missing
+    ("1个", ("经费保障",), "  ", "the corrective measures"),     # blank measures are none
+    ("4个", (), "加快", "makes the indicator amber"),            # amber needs them too
+])
+def test_an_entry_that_leaves_an_indicator_behind_must_say_why(tmp_path, actual, causes,
+                                                                 measures, missing):
+    store, ds = filled_store(tmp_path / "d")
+    iid = first_indicator(ds, "301101")  # ≥10个: at 07-31 about 5.8 are expected
+    path = store.layout.partition(PartitionKey(2023, "301101"))
+    before = path.read_bytes()
+    with pytest.raises(JixiaoError, match="nothing was recorded") as err:
+        store.record_progress(iid, as_of="2023-07-31", actual=actual, causes=causes,
+                              measures=measures)
+    assert missing in err.value.message
+    assert path.read_bytes() == before
+    e = store.record_progress(iid, as_of="2023-07-31", actual=actual, causes=("人员保障",),
+                              measures="增派人手")
+    assert (e.causes, e.measures) == (("人员保障",), "增派人手")
+
+
+def test_an_entry_on_track_needs_no_explanation(tmp_path):
+    store, ds = filled_store(tmp_path / "d")
+    iid = first_indicator(ds, "301101")
+    assert store.record_progress(iid, as_of="2023-07-31", actual="6个").causes == ()   # green
+    assert store.record_progress(iid, as_of="2023-07-31", actual="9个").measures is None  # blue
+
+
+def test_the_rule_is_one_core_function():
+    from core.status import explanation_gaps, missing_explanation
+
+    assert explanation_gaps("red", (), None) == ("causes", "measures")
+    assert explanation_gaps("amber", ("其他",), "") == ("measures",)
+    assert explanation_gaps("amber", (), "x") == ("causes",)
+    for colour in ("green", "blue", "grey"):
+        assert explanation_gaps(colour, (), None) == () and not missing_explanation(colour, (), None)
+    assert missing_explanation("red", ("其他",), "x") is None
+    assert "纠偏措施" in missing_explanation("red", ("其他",), None)
+
+
+@pytest.mark.parametrize("as_of", ["2030-07-31", "2022-12-31", "2025-01-01"])
+def test_entries_outside_the_budget_year_and_the_next_are_refused(tmp_path, as_of):
+    store, ds = filled_store(tmp_path / "d")
+    with pytest.raises(JixiaoError, match=f"dated {as_of} is outside the budget year 2023"):
+        store.record_progress(first_indicator(ds, "301101"), as_of=as_of, actual="20个")
+    with pytest.raises(JixiaoError, match="between 2023-01-01 and 2024-12-31"):
+        store.record_spending(ds.projects_of("301101")[0].id, as_of=as_of, spent=1)
+    assert Store(tmp_path / "d", user="x").load().progress == {}
+
+
+def test_a_damaged_file_stops_the_search_for_an_id_with_its_name(tmp_path):
+    store, ds = filled_store(tmp_path / "d")
+    path = store.layout.partition(PartitionKey(2023, "301205"))
+    path.write_bytes(b"\x00 not json")  # the id is not even in the bytes any more
+    with pytest.raises(JixiaoError) as err:
+        Store(tmp_path / "d", user="x").record_progress(first_indicator(ds, "301205"),
+                                                        as_of="2023-07-31", actual="20个")
+    message = err.value.message
+    assert str(path) in message and "cannot be read" in message
+    assert "there is no 301205.json.bak beside it, so restore it from a backup" in message

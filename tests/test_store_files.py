@@ -55,13 +55,13 @@ def test_writes_to_a_spoilt_file_are_refused_and_leave_it_alone(spoilt):
     before = path.read_bytes()
     store = Store(data, user="admin1")
     with pytest.raises(JixiaoError) as err:
-        store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="1个")
+        store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="6个")
     assert str(path) in err.value.message or "no indicator" in err.value.message
     with pytest.raises(JixiaoError):
         store.record_spending(ds.projects_of("301205")[0].id, as_of="2023-07-31", spent=1)
     assert path.read_bytes() == before
     # Other units keep working.
-    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="1个")
+    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="6个")
     assert path.read_bytes() == before
 
 
@@ -115,7 +115,7 @@ def test_older_schema_is_migrated_on_read_and_written_back_new(tmp_path, monkeyp
     loaded = Store(tmp_path / "d", user="admin1").load()
     assert loaded.units["301101"].name == "单位301101*"
     assert json.loads(path.read_bytes())["_meta"]["1"]["schema"] == 1  # reading wrote nothing
-    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="1个")
+    store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="6个")
     assert json.loads(path.read_bytes())["_meta"]["1"]["schema"] == 2
     assert "partition" in calls
 
@@ -146,7 +146,7 @@ def test_a_malformed_record_in_a_central_file_is_a_message_not_a_traceback(tmp_p
 
 def test_check_says_whether_the_bak_can_replace_a_damaged_file(tmp_path):
     store, ds = filled_store(tmp_path / "d")
-    store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="1个")
+    store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="6个")
     path = store.layout.partition(PartitionKey(2023, "301205"))
     bak = path.with_name(path.name + ".bak")
     path.write_bytes(b"{broken")

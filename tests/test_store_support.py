@@ -52,7 +52,8 @@ from store.repository import Store
 data, user, indicator, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 store = Store(data, user=user)
 for n in range(count):
-    e = store.record_progress(indicator, as_of="2023-07-31", actual=f"{n}个", note=f"{user}-{n}")
+    e = store.record_progress(indicator, as_of="2023-07-31", actual=f"{n}个", note=f"{user}-{n}",
+                              causes=("其他",), measures="加快进度")
     print("ack", e.id, flush=True)
 """
 """A process that appends ``count`` progress entries and prints ``ack ID`` after each one."""

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from core.targets import KINDS, Target, describe, infer_measure, parse_target
+from core.targets import (KINDS, Target, describe, infer_measure, operator_text, parse_target,
+                          reading_fields)
 
 SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
 
@@ -273,3 +274,120 @@ def test_seed_caps_and_levels_are_inferred_from_the_category():
             assert t.measure == "cumulative"
         if t.kind == "rate":
             assert (t.direction, t.measure) == ("higher", "level")
+
+
+# --- saying how a target was read, in Chinese and English -------------------------------------
+
+@pytest.mark.parametrize("text,category,measure,en,zh", [
+    ("≥8特别复杂", "", None, "unit '特别复杂' is not a unit jixiao knows", "单位“特别复杂”不是 jixiao 认识的单位"),
+    ("约50万元", "", None, "an approximate value (约/左右): check what counts as reaching it",
+     "近似值（约/左右）：请确认怎样算达到"),
+    ("9-3天", "", None, "range 9–3 runs backwards", "区间 9–3 上下限写反了"),
+    ("≥154.3万元", "成本指标", None,
+     "a 成本指标 with a lower bound (≥): check whether ≤ was meant", "成本指标写了下限（≥）：请确认是否应为≤"),
+    ("≥8个", "数量指标", "sometimes", "unknown measure 'sometimes'; using the inferred one",
+     "未知的计量方式“sometimes”，已按推断的方式处理"),
+    ("   ", "", None, "empty 指标值", "指标值为空"),
+    ("第2批次完成后再定", "", None, "contains a number jixiao could not read with confidence",
+     "含有 jixiao 无法确定如何解读的数字"),
+    ("6月底前完成招标，12月底前完成验收", "", None,
+     "2 dates in one target; the latest (2023-12-31) is the deadline",
+     "一个指标值里有 2 个日期，以最晚的（2023-12-31）为截止日期"),
+])
+def test_review_notes_come_in_english_and_chinese(text, category, measure, en, zh):
+    t = read(text, category, measure=measure)
+    assert t.review == en                       # the stored/snapshot form stays English
+    assert (t.review_text(), t.review_text("en"), t.review_text("zh")) == (en, en, zh)
+
+
+def test_two_review_notes_are_joined_in_each_language():
+    t = read("约50万元", "数量指标", measure="sometimes")
+    assert t.review_text("en") == ("an approximate value (约/左右): check what counts as reaching it; "
+                                   "unknown measure 'sometimes'; using the inferred one")
+    assert t.review_text("zh") == "近似值（约/左右）：请确认怎样算达到；未知的计量方式“sometimes”，已按推断的方式处理"
+
+
+def test_no_review_means_no_review_text():
+    assert read("≥8个", "数量指标").review_text("zh") is None
+
+
+def test_describe_in_chinese_uses_the_chinese_review():
+    assert describe(read("≥154.3万元", "成本指标"), "zh") == \
+        "数量：不低于 154.3万元，累计【需复核：成本指标写了下限（≥）：请确认是否应为≤】"
+
+
+@pytest.mark.parametrize("text,written", [
+    ("≥8个", True), ("不少于8个", True), ("90%以上", True), ("=250天", True), ("完成率达到95%", True),
+    ("38个", False), ("0.5亿元", False), ("100%", False), ("约5个", False),
+])
+def test_whether_the_operator_was_written(text, written):
+    t = read(text)
+    assert t.op_written is written
+    if not written:
+        assert t.op == "="                        # none written still stores = (DESIGN §5)
+
+
+@pytest.mark.parametrize("text,category,en,zh", [
+    ("≥8个", "数量指标", "≥", "≥"),
+    ("=250天", "时效指标", "=", "="),
+    ("0.5亿元", "", "none written — read as at least (as the finance systems read a number without ≥ or ≤)",
+     "未写明，按“不低于”解读（与财政系统对未写≥或≤的数字的读法一致）"),
+    ("100%", "质量指标", "none written — read as at least (a rate without ≥ or ≤ means at least)",
+     "未写明，按“不低于”解读（比率未写≥或≤时即指不低于）"),
+    ("=98百分比", "", "= — read as at least (a rate without ≥ or ≤ means at least)",
+     "=，按“不低于”解读（比率未写≥或≤时即指不低于）"),
+    ("89万元", "成本指标",
+     "none written — read as at most (an amount under 成本指标 without ≥ or ≤ is a spending cap)",
+     "未写明，按“不高于”解读（成本指标中未写≥或≤的金额是支出上限）"),
+    ("250天", "时效指标", "none written — read as exactly (a level without ≥ or ≤ is to be met exactly)",
+     "未写明，按“等于”解读（未写≥或≤的水平值须恰好达到）"),
+])
+def test_operator_text_agrees_with_the_reading(text, category, en, zh):
+    t = read(text, category)
+    assert operator_text(t, "en") == en
+    assert operator_text(t, "zh") == zh
+
+
+@pytest.mark.parametrize("text", ["1-2天", "2023年上半年", "及时"])
+def test_kinds_without_an_operator_have_no_operator_text(text):
+    assert operator_text(read(text)) is None
+
+
+def test_reading_fields_in_chinese_are_chinese_words():
+    fields = dict(reading_fields(read("0.5亿元"), "zh"))
+    assert fields == {"kind": "数量", "op": "未写明，按“不低于”解读（与财政系统对未写≥或≤的数字的读法一致）",
+                      "value": "0.5", "unit": "亿元", "direction": "越高越好", "measure": "累计"}
+
+
+def test_reading_fields_in_english_are_english_words():
+    fields = dict(reading_fields(read("0.5亿元"), "en"))
+    assert fields == {"kind": "quantity",
+                      "op": "none written — read as at least (as the finance systems read a number "
+                            "without ≥ or ≤)",
+                      "value": "0.5", "unit": "亿元", "direction": "higher is better",
+                      "measure": "cumulative"}
+
+
+@pytest.mark.parametrize("text,category,zh,en", [
+    ("≥95%", "满意度指标", ("比率", "越高越好", "水平"), ("rate", "higher is better", "level")),
+    ("≤4人", "数量指标", ("数量", "越低越好", "累计"), ("quantity", "lower is better", "cumulative")),
+    ("=250天", "时效指标", ("数量", "精确", "水平"), ("quantity", "exact", "level")),
+    ("1-2天，急件优先", "时效指标", ("区间", None, "水平"), ("range", None, "level")),
+    ("2023年6月底前完成", "时效指标", ("时限", None, None), ("deadline", None, None)),
+    ("及时", "", ("定性", None, None), ("qualitative", None, None)),
+])
+def test_kind_direction_and_measure_names_per_language(text, category, zh, en):
+    t = read(text, category)
+    for lang, want in (("zh", zh), ("en", en)):
+        fields = dict(reading_fields(t, lang))
+        assert (fields["kind"], fields.get("direction"), fields.get("measure")) == want
+
+
+def test_reading_fields_keep_notes_verbatim_and_review_in_the_language():
+    t = read("约50万元", "成本指标")
+    zh, en = dict(reading_fields(t, "zh")), dict(reading_fields(t, "en"))
+    assert zh["note"] == en["note"] == "约"
+    assert zh["review"] == "近似值（约/左右）：请确认怎样算达到"
+    assert en["review"] == "an approximate value (约/左右): check what counts as reaching it"
+    range_ = dict(reading_fields(read("1-2天，急件优先"), "zh"))
+    assert (range_["low"], range_["high"], range_["note"]) == ("1", "2", "急件优先")

@@ -62,7 +62,7 @@ KEY_DISPLAY = {"slash": "/", "question_mark": "?", "escape": "Esc"}
 
 PANE_KEYS = (
     ("↑ ↓ / j k", "k_up"), ("PgUp PgDn", "k_page"), ("Home End", "k_home_end"),
-    ("Enter", "k_open"), ("Tab / Shift+Tab", "k_focus_next"), ("Ctrl+P", "help_palette"),
+    ("Enter", "k_open"), ("Tab / Shift+Tab", "k_focus_next"), ("Ctrl+P", "k_palette"),
 )
 
 

@@ -43,11 +43,12 @@ class Browser:
         self._triage: tuple[object, list[str]] | None = None
         self._hay: tuple[list[str], list[Hit]] | None = None
         self._unit_pos: dict[str, int] | None = None
+        self._short: dict[str, str] | None = None
 
     # --- invalidation -----------------------------------------------------------------------
     def data_changed(self) -> None:
         """Forget everything derived from the dataset (after a reload)."""
-        self._units = self._order = self._pos = self._hay = self._unit_pos = None
+        self._units = self._order = self._pos = self._hay = self._unit_pos = self._short = None
         self._alerts = self._triage = None
 
     def set_evaluation(self, evaluation) -> None:
@@ -99,6 +100,15 @@ class Browser:
         colour = s.colour if s else "grey"
         ratio = s.ratio if s and s.ratio is not None else -1.0
         return (SEVERITY.get(colour, 9), ratio if colour in ALERTS else 0.0)
+
+    def short_name(self, unit_code: str) -> str:
+        """The unit's name without the prefix it shares with other units' names, e.g.
+        ``…综合服务中心`` for 天津市人民政府办公厅综合服务中心 when 天津市人民政府办公厅 is also a
+        unit: cutting the end of such names would make every unit read 天津市人民政府….
+        """
+        if self._short is None:
+            self._short = elide_shared_prefixes({u.code: u.name for u in self.units()})
+        return self._short.get(unit_code, "")
 
     def unit_index(self, unit_code: str) -> int | None:
         """Where a unit stands in ``units()``."""
@@ -176,25 +186,33 @@ class Browser:
 
     # --- search -----------------------------------------------------------------------------
     def _haystack(self) -> tuple[list[str], list[Hit]]:
+        # One lowercase string per row, built once per data change: each indicator's holds its
+        # unit's and project's names and codes too, so "满意度 中转" finds the satisfaction
+        # indicator of 中转平台建设项目 — a word may name any level. \x1f keeps a word from
+        # matching across two fields.
         if self._hay is None:
             ds = self.dataset
             texts: list[str] = []
             hits: list[Hit] = []
             for u in self.units():
-                texts.append(f"{u.code} {u.name}".casefold())
+                unit_text = f"{u.code}\x1f{u.name}"
+                texts.append(unit_text.casefold())
                 hits.append(Hit("unit", u.code))
                 for p in ds.projects_of(u.code):
-                    texts.append(p.name.casefold())
+                    project_text = f"{unit_text}\x1f{p.id}\x1f{p.name}"
+                    texts.append(project_text.casefold())
                     hits.append(Hit("project", u.code, p.id))
                     for i in ds.indicators_of(p.id):
-                        texts.append(f"{i.name}\x1f{i.target_text}\x1f{i.category}".casefold())
+                        texts.append(f"{project_text}\x1f{i.id}\x1f{i.name}\x1f{i.target_text}"
+                                     f"\x1f{i.category}".casefold())
                         hits.append(Hit("indicator", u.code, p.id, i.id))
             self._hay = (texts, hits)
         return self._hay
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
-        """Units, projects and indicators whose name (or target, for indicators) contains every
-        word of ``query``, in reading order, at most ``limit``."""
+        """Units, projects and indicators where every word of ``query`` occurs in the row itself
+        or in what it belongs to (an indicator: its name, target, 二级指标 and id, its project's
+        name and id, its unit's name and code), in reading order, at most ``limit``."""
         words = query.casefold().split()
         if not words:
             return []
@@ -205,3 +223,39 @@ class Browser:
         if rest:
             found = [n for n in found if all(w in texts[n] for w in rest)]
         return [hits[n] for n in found[:limit]]
+
+
+def elide_shared_prefixes(names: dict[str, str], keep: int = 3) -> dict[str, str]:
+    """``names`` (key → name) with the longest prefix each name shares with another replaced by
+    ``…``, always keeping at least ``keep`` characters of the name; a name that shares nothing
+    (or a single character) is kept whole. Words in Latin script are not cut in the middle.
+    """
+    ordered = sorted(set(names.values()))
+    # In sorted order the longest prefix a name shares with any other is shared with a neighbour.
+    shared: dict[str, int] = {}
+    for n, name in enumerate(ordered):
+        around = [ordered[m] for m in (n - 1, n + 1) if 0 <= m < len(ordered)]
+        shared[name] = max((_common_prefix(name, other) for other in around), default=0)
+    out = {}
+    for key, name in names.items():
+        # Two units of the same name are told apart by their codes, not by a shorter name.
+        cut = min(shared[name], len(name) - keep)
+        while 0 < cut < len(name) and _in_word(name, cut):
+            cut -= 1
+        out[key] = "…" + name[cut:] if cut >= 2 else name
+    return out
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _in_word(text: str, at: int) -> bool:
+    """Whether position ``at`` splits a Latin-script word (CJK text may be cut anywhere)."""
+    a, b = text[at - 1], text[at]
+    return a.isascii() and b.isascii() and a.isalnum() and b.isalnum()

@@ -53,7 +53,7 @@ def run_grant(args) -> int:
     """Store the grant and print the user's rights afterwards."""
     from store.identity import is_known_account
 
-    store = open_store(args)
+    store = open_store(args, needs="nothing")
     result = store.grant(args.user, args.role, tuple(args.unit))
     print(f"granted: {_describe(result)}")
     if not is_known_account(result.user):
@@ -64,7 +64,7 @@ def run_grant(args) -> int:
 
 def run_revoke(args) -> int:
     """Revoke and print what is left of the user's rights."""
-    store = open_store(args)
+    store = open_store(args, needs="nothing")
     store.revoke(args.user, tuple(args.unit) or None)
     left = next((g for g in store.grants() if g.user == args.user), None)
     print(f"revoked: {args.user}" + (f"; left: {_describe(left)}" if left else
@@ -74,7 +74,7 @@ def run_revoke(args) -> int:
 
 def run_grants(args) -> int:
     """Print every grant, or say that the store is single-user."""
-    store = open_store(args)
+    store = open_store(args, needs="any")
     grants = store.grants()
     if not grants:
         print("no grants: single-user mode, whoever runs jixiao is admin")
@@ -86,7 +86,7 @@ def run_grants(args) -> int:
 
 def run_log(args) -> int:
     """Print the audit log, one change per line."""
-    store = open_store(args)
+    store = open_store(args, needs="any")
     entries = store.log(unit=args.unit, user=args.user, since=args.since)
     for e in entries:
         units = ",".join(e.units) or "-"

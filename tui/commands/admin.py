@@ -65,9 +65,10 @@ def run_check(args) -> int:
 
 def run_settings(args) -> int:
     """Show the settings, after changing them when options were given."""
-    store = open_store(args)
+    changing = args.year is not None or args.as_of is not None or bool(args.threshold)
+    store = open_store(args, needs="nothing" if changing else "any")
     settings = store.settings()
-    if args.year is not None or args.as_of is not None or args.threshold:
+    if changing:
         thresholds = replace(settings.thresholds, **dict(args.threshold))
         new = replace(settings, year=settings.year if args.year is None else args.year,
                       as_of=settings.as_of if args.as_of is None else args.as_of.strip(),

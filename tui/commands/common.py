@@ -25,14 +25,22 @@ def data_dir(args) -> Path:
     return Path(args.data).expanduser() if getattr(args, "data", None) else default_data_dir()
 
 
-def open_store(args):
-    """The ``store.Store`` for the chosen data directory, acting as the OS user."""
+def open_store(args, *, needs: str = "nothing"):
+    """The ``store.Store`` for the chosen data directory, acting as the OS user.
+
+    ``needs`` says what the command reads: ``"tables"`` (imported target tables), ``"any"``
+    (settings, grants or tables) or ``"nothing"`` (it creates the directory — import, grant,
+    settings when setting — or, like the TUI, shows its own "import first" screen). A directory without what is needed is refused with a message naming
+    it, so a mistyped ``--data`` never reads as an empty "all clear" report."""
     from store.repository import Store
 
     path = data_dir(args)
     if path.exists() and not path.is_dir():
         raise JixiaoError(f"{path} is not a directory; --data must name a data directory")
-    return Store(path)
+    store = Store(path)
+    if needs != "nothing":
+        store.require_data(tables=needs == "tables")
+    return store
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import unicodedata
 from datetime import date
 
@@ -17,12 +18,18 @@ _LABELS = {
     "en": {"recorded": "recorded", "spent": "recorded spending", "as_of": "as of",
            "status": "status", "after": "note: dated after the monitoring date {d}; it counts "
                                         "from {e} on",
+           "lower": "warning: {s} 万元 is less than the {p} 万元 reported as of {d}; cumulative "
+                    "spending should not fall — recorded anyway, as a correction",
+           "higher": "warning: {s} 万元 is more than the {p} 万元 reported as of the later "
+                     "date {d}; cumulative spending should not fall — recorded anyway",
            "text": "target", "kind": "kind", "op": "operator", "value": "value", "low": "low",
            "high": "high", "unit": "unit", "deadline": "deadline", "direction": "direction",
            "measure": "measure", "note": "note", "review": "review", "record": "to record",
            "reading": "read as", "actual": "actual", "forecast": "forecast"},
     "zh": {"recorded": "已记录", "spent": "已记录支出", "as_of": "截至",
            "status": "状态", "after": "注意：晚于监控日期{d}，自{e}起才计入",
+           "lower": "警告：{s} 万元少于截至{d}已报的 {p} 万元；累计支出不应减少——已按更正记录",
+           "higher": "警告：{s} 万元多于截至较晚日期{d}已报的 {p} 万元；累计支出不应减少——已记录",
            "text": "指标值", "kind": "类型", "op": "运算符", "value": "数值", "low": "下限",
            "high": "上限", "unit": "单位", "deadline": "截止日期", "direction": "方向",
            "measure": "计量", "note": "备注", "review": "需复核", "record": "填报",
@@ -36,8 +43,10 @@ def register(subparsers) -> None:
         "record", help="append a progress entry to an indicator and show its new status",
         description="Append one progress entry (完成值 as of a date) to an indicator and print "
                     "the status it gives. The value is written as a person writes it: 3, 3个, "
-                    "0.5亿元, 2023-06-20 (a deadline met that day), 60%% (percent done toward a "
-                    "deadline), 达成 / 部分达成 / 未达成 (or 是/否, 合格/不合格, 及时/不及时).")
+                    "0.5亿元, 2023-06-20 (a deadline met that day), 60% (percent done toward a "
+                    "deadline), 达成 / 部分达成 / 未达成 (or 是/否, 合格/不合格, 及时/不及时). "
+                    "An entry that leaves the indicator amber or red needs --cause and "
+                    "--measures. The date must lie in the project's budget year or the next.")
     r.add_argument("indicator", metavar="INDICATOR_ID", help="the indicator's id (shown in the UI)")
     r.add_argument("--actual", required=True, metavar="VALUE", help="完成值 as of --as-of")
     r.add_argument("--as-of", required=True, metavar="YYYY-MM-DD",
@@ -70,7 +79,8 @@ def register(subparsers) -> None:
     e.add_argument("--category", default="", metavar="二级指标", help="e.g. 数量指标, 成本指标")
     e.add_argument("--level1", default="", metavar="一级指标", help="e.g. 产出指标")
     e.add_argument("--year", type=_year, default=None,
-                   help="budget year for dates without one (default: the current year)")
+                   help="budget year for dates without one (default: the budget year of "
+                        "the data directory's store, else the current year)")
     e.add_argument("--measure", choices=("cumulative", "level"),
                    help="override whether the target is cumulative or a level")
     e.add_argument("--json", action="store_true", help="print the reading as JSON")
@@ -125,7 +135,7 @@ def run_record(args) -> int:
     lang = _lang(args)
     labels = _LABELS[lang]
     as_of = _iso_date(args.as_of)
-    store = open_store(args)
+    store = open_store(args, needs="tables")
     entry = store.record_progress(
         args.indicator, as_of=as_of, actual=args.actual, forecast=args.forecast,
         likelihood=args.likelihood, causes=tuple(args.causes), measures=args.measures,
@@ -150,7 +160,8 @@ def run_spend(args) -> int:
     lang = _lang(args)
     labels = _LABELS[lang]
     as_of, spent = _iso_date(args.as_of), _amount(args.spent)
-    store = open_store(args)
+    store = open_store(args, needs="tables")
+    history = store.spending_history(args.project)
     entry = store.record_spending(args.project, as_of=as_of, spent=spent, note=args.note)
     project = store.find_project(entry.project_id)
     settings = store.settings()
@@ -158,37 +169,94 @@ def run_spend(args) -> int:
     print(f"{labels['spent']} {entry.id}: {project.name} {labels['as_of']} "
           f"{entry.as_of}, {_fmt(entry.spent)} 万元")
     print(_status_line(status, lang))
+    warning = _falling_spend(history, entry, labels)
+    if warning:
+        print(warning, file=sys.stderr)
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
     return 0
 
 
+def _falling_spend(history, entry, labels) -> str | None:
+    """A warning when ``entry`` makes the cumulative spend fall: less than the report it follows,
+    or more than a later-dated one. Allowed (corrections happen), but never silently."""
+    before = [e for e in history if e.as_of <= entry.as_of]
+    if before and before[-1].spent > entry.spent:
+        p = before[-1]
+        return labels["lower"].format(s=_fmt(entry.spent), p=_fmt(p.spent), d=p.as_of)
+    after = [e for e in history if e.as_of > entry.as_of and e.spent < entry.spent]
+    if after:
+        p = after[0]
+        return labels["higher"].format(s=_fmt(entry.spent), p=_fmt(p.spent), d=p.as_of)
+    return None
+
+
 def run_explain(args) -> int:
-    """Print how ``args.text`` is read as a target."""
+    """Print how ``args.text`` is read as a target, in the language of ``--lang``."""
     from core.readings import expected_input
-    from core.targets import describe, parse_target
+    from core.targets import describe, parse_target, reading_fields
 
     lang = _lang(args)
     labels = _LABELS[lang]
-    year = args.year or date.today().year
+    year, year_from = _explain_year(args, lang)
     target = parse_target(args.text, year=year, level1=args.level1, category=args.category,
                           measure=args.measure)
-    data = target.to_dict()
     if args.json:
-        data["to_record"] = expected_input(target)
+        data = target.to_dict()
+        data["op_written"] = target.op_written if target.op is not None else None
+        data["year"], data["year_from"] = year, year_from
+        data["to_record"] = expected_input(target, lang)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print(f"{_pad(labels['text'])} {target.text}")
+    print(f"{_pad(_EXPLAIN_YEAR_LABEL[lang])} {year}" + (f"（{year_from}）" if lang == "zh"
+                                                         else f" ({year_from})"))
     print(f"{_pad(labels['reading'])} {describe(target, lang)}")
-    for key in ("kind", "op", "value", "low", "high", "unit", "deadline", "direction",
-                "measure", "note", "review"):
-        value = data[key]
-        if value is None:
-            continue
-        shown = _fmt(value) if isinstance(value, float) else value
+    for key, shown in reading_fields(target, lang):
         print(f"{_pad(labels[key])} {shown}")
-    print(f"{_pad(labels['record'])} {expected_input(target)}")
+    print(f"{_pad(labels['record'])} {expected_input(target, lang)}")
     return 0
+
+
+_EXPLAIN_YEAR_LABEL = {"en": "year", "zh": "年度"}
+_EXPLAIN_YEAR_FROM = {
+    "en": {"flag": "from --year",
+           "settings": "the budget year in the settings of the data directory {path}",
+           "stored": "the latest budget year stored in the data directory {path}, which has "
+                     "no settings yet",
+           "none": "the current year: there is no store in the data directory {path}",
+           "unreadable": "the current year: the settings of the data directory {path} could "
+                         "not be read; run `jixiao check`"},
+    "zh": {"flag": "由 --year 指定",
+           "settings": "数据目录 {path} 设置中的预算年度",
+           "stored": "数据目录 {path} 中已存数据的最新预算年度（尚无设置）",
+           "none": "当前年份：数据目录 {path} 中没有数据",
+           "unreadable": "当前年份：数据目录 {path} 的设置无法读取，可运行 jixiao check 检查"},
+}
+
+
+def _explain_year(args, lang: str) -> tuple[int, str]:
+    """The budget year that dates without a year take, and why: ``--year``, else the data
+    directory's budget year when a store is there (read only), else the current year."""
+    from store.repository import Store
+
+    from .common import data_dir
+
+    words = _EXPLAIN_YEAR_FROM[lang]
+    if args.year:
+        return args.year, words["flag"]
+    path = data_dir(args)
+    # explain needs no store: a missing or unreadable one falls back to the current year.
+    try:
+        if path.is_dir():
+            store = Store(path)
+            has_settings = store.layout.settings.exists()
+            if has_settings or store.layout.partition_files():
+                year = store.settings().year
+                return year, words["settings" if has_settings else "stored"].format(path=path)
+    except (JixiaoError, OSError):
+        return date.today().year, words["unreadable"].format(path=path)
+    return date.today().year, words["none"].format(path=path)
 
 
 def _lang(args) -> str:

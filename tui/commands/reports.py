@@ -64,7 +64,7 @@ def load_dataset(args, doing: str):
     (``PermissionDenied``, exit 3, otherwise)."""
     from .common import open_store
 
-    store = open_store(args)
+    store = open_store(args, needs="tables")
     role = store.role()
     if role not in READER_ROLES:
         held = {None: "not granted any role", "owner": "an owner"}.get(role, role)

@@ -54,7 +54,7 @@ def run_import(args) -> int:
 
     # Read the whole file first: a malformed table fails before the store is even opened.
     tables = read_tables(args.file)
-    store = open_store(args)
+    store = open_store(args, needs="nothing")
     plan = plan_import(tables, store.load(), year=args.year)
     if not args.dry_run and not plan.is_noop:
         store.apply_import(plan)
@@ -68,7 +68,7 @@ def run_export(args) -> int:
     """Write the stored target tables as CSV to ``-o FILE`` or standard output."""
     from core.tables import write_csv
 
-    dataset = open_store(args).load()
+    dataset = open_store(args, needs="tables").load()
     lang = getattr(args, "lang", "zh")
     if not args.output:
         write_csv(dataset, sys.stdout, lang=lang, year=args.year)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date
 
 from rich.text import Text
@@ -16,6 +18,32 @@ from core.model import parse_date
 
 from ..i18n import label
 from .record import FORM_CSS, show_error
+
+
+_YMD = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+
+
+def read_date(text: str, lang: str) -> tuple[str | None, str | None]:
+    """``(iso date, None)`` for a real date, else ``(None, what is wrong)`` in ``lang``.
+
+    A well-formed date that is not in the calendar (``2023-02-30``) is told apart from text that
+    is not a date at all: "use YYYY-MM-DD" would send the user looking for a typo that is not there.
+    """
+    try:
+        return parse_date(text).isoformat(), None
+    except ValueError:
+        pass
+    m = _YMD.fullmatch(text)
+    if m is None:
+        return None, label("not_date", lang)
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None, label("no_such_month", lang).format(text=text.strip())
+    days = calendar.monthrange(year, month)[1]
+    if 1 <= int(m.group(3)) <= days:
+        return None, label("not_date", lang)      # a real day written 2023-7-1: say the format
+    return None, label("no_such_day", lang).format(text=text.strip(), year=year, month=month,
+                                                  month_name=calendar.month_name[month], days=days)
 
 
 def quarter_ends(year: int) -> list[str]:
@@ -60,10 +88,9 @@ class DateScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """A typed date: accepted when it is a real date."""
         event.stop()
-        try:
-            chosen = parse_date(event.value).isoformat()
-        except ValueError:
-            show_error(self.query_one("#date-error", Static), label("not_date", self.lang))
+        chosen, problem = read_date(event.value, self.lang)
+        if problem:
+            show_error(self.query_one("#date-error", Static), problem)
             event.input.add_class("-invalid")
             return
         self.dismiss(chosen)

@@ -21,7 +21,6 @@ def help_text(keys: list[tuple[str, str]], lang: str) -> Text:
         t.append(key.ljust(width), style="bold")
         t.append(what + "\n")
     t.append("\n" + label("help_panes", lang) + "\n")
-    t.append(label("help_palette", lang) + "\n")
     return t
 
 

@@ -15,19 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
 from core.errors import JixiaoError
 from core.model import CAUSES, LIKELIHOODS, ProgressEntry
 
 from ..i18n import label, status_word
 from ..widgets.literal import literal
+from ..widgets.toggles import StateCheckbox, StateRadioButton
 
 FORM_CSS = """
 {name} {{ align: center middle; }}
 {name} > VerticalScroll {{ width: 100%; max-width: 100; height: auto; max-height: 100%;
     border: round $accent; background: $panel; padding: 0 1; }}
 {name} .field-label {{ text-style: bold; color: $text-muted; }}
+{name} .hint {{ color: $text-muted; }}
 {name} .error {{ color: $error; height: auto; display: none; }}
 {name} .error.-shown {{ display: block; }}
 {name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
@@ -83,7 +85,7 @@ class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
                 yield Label(L("grade"), classes="field-label")
                 with RadioSet(id="grade"):
                     for g in L("grades"):
-                        yield RadioButton(g)
+                        yield StateRadioButton(g)
             else:
                 if self.kind == "deadline":
                     text = L("actual_deadline")
@@ -99,11 +101,11 @@ class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
             yield Label(L("likelihood"), classes="field-label")
             with RadioSet(id="likelihood"):
                 for name in LIKELIHOODS:
-                    yield RadioButton(name)
+                    yield StateRadioButton(name)
             yield Label(f"{L('causes')} ({L('measures_hint')})", classes="field-label")
             with Horizontal(id="causes"):
                 for n, cause in enumerate(CAUSES):
-                    yield Checkbox(cause, id=f"cause-{n}")
+                    yield StateCheckbox(cause, id=f"cause-{n}")
             yield Static("", id="causes-error", classes="error")
             yield Label(f"{L('measures')} ({L('measures_hint')})", classes="field-label")
             yield Input(id="measures")
@@ -117,10 +119,11 @@ class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
                 yield Button(L("cancel"), id="cancel")
 
     def _placeholder(self) -> str:
+        # Worded as an example ("例如 3个"), so an empty field never looks filled in.
         if self.kind == "deadline":
-            return f"{self.as_of} / 60%"
+            return label("example_deadline", self.lang).format(date=self.as_of)
         unit = getattr(self.target, "unit", None) or ""
-        return f"3{unit}" if unit else "3"
+        return label("example", self.lang).format(value=f"3{unit}")
 
     def on_mount(self) -> None:
         """Focus the first field."""

@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from core.errors import JixiaoError
-from core.model import SpendingEntry, parse_date
+from core.model import SpendingEntry
 
 from ..i18n import label
 from ..widgets.literal import literal
+from .dates import read_date
 from .record import FORM_CSS, show_error
 
 
@@ -30,16 +31,21 @@ def read_spent(text: str) -> float | None:
 
 
 class SpendingScreen(ModalScreen[SpendingEntry | None]):
-    """Fields: spent (万元), as-of date, note. Dismisses with the saved entry or ``None``."""
+    """Fields: spent (万元), as-of date, note. Dismisses with the saved entry or ``None``.
+
+    The amount starts empty — the last report is shown beside it as a hint — so Enter on an
+    untouched form saves nothing the user did not type (a pre-filled amount used to be saved
+    again as a duplicate entry).
+    """
 
     DEFAULT_CSS = FORM_CSS.format(name="SpendingScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
                 Binding("ctrl+s", "save", "Save", show=False)]
 
-    def __init__(self, *, project, lang: str, as_of: str, spent: float | None,
+    def __init__(self, *, project, lang: str, as_of: str, previous: SpendingEntry | None,
                  save: Callable[..., SpendingEntry]) -> None:
         super().__init__()
-        self.project, self.lang, self.as_of, self.spent, self.save = project, lang, as_of, spent, save
+        self.project, self.lang, self.as_of, self.previous, self.save = project, lang, as_of, previous, save
 
     def compose(self) -> ComposeResult:
         """Title with budget, then the fields."""
@@ -47,10 +53,15 @@ class SpendingScreen(ModalScreen[SpendingEntry | None]):
         head = Text(f"{L('form_spend')}\n", style="bold")
         head.append(literal(self.project.name))
         head.append(f"  {L('col_budget')} {self.project.budget.total if self.project.budget.total is not None else '—'}")
+        head.append(f"  {L('project_id')} {self.project.id}")
+        prev = self.previous
+        hint = (L("last_spent").format(spent=f"{prev.spent:g}", as_of=prev.as_of) if prev
+                else L("no_last_spent"))
         with VerticalScroll():
             yield Static(head)
             yield Label(L("spent"), classes="field-label")
-            yield Input(id="spent", value="" if self.spent is None else f"{self.spent:g}")
+            yield Static(Text(hint), id="spent-hint", classes="hint")
+            yield Input(id="spent", placeholder=L("example").format(value=f"{prev.spent:g}" if prev else "12.5"))
             yield Static("", id="spent-error", classes="error")
             yield Label(L("spent_as_of"), classes="field-label")
             yield Input(id="as_of", value=self.as_of)
@@ -73,10 +84,9 @@ class SpendingScreen(ModalScreen[SpendingEntry | None]):
         errors = {}
         if spent is None:
             errors["spent"] = label("not_number", self.lang)
-        try:
-            as_of = parse_date(as_of).isoformat()
-        except ValueError:
-            errors["as_of"] = label("not_date", self.lang)
+        as_of, problem = read_date(as_of, self.lang)
+        if problem:
+            errors["as_of"] = problem
         for field in ("spent", "as_of"):
             show_error(self.query_one(f"#{field}-error", Static), errors.get(field))
             self.query_one(f"#{field}", Input).set_class(field in errors, "-invalid")

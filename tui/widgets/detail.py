@@ -68,6 +68,9 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
     else:
         t.append("…", style=styles("grey"))        # not evaluated yet
     t.append("\n")
+    # The ids `jixiao record ID` and `jixiao spend PROJECT_ID` take, near the top so they are
+    # on screen even in the short pane of a 24-line terminal.
+    t.append(L("ids").format(project=ind.project_id, indicator=ind.id) + "\n")
     t.append(f"{L('target')}: ", style=bold)
     t.append(ind.target_text)
     if d.kind:
@@ -146,9 +149,12 @@ class DetailPane(VerticalScroll):
         """The theme's style for a status colour."""
         return self.get_component_rich_style(f"status--{colour}", partial=True)
 
-    def show(self, data: DetailData | None, lang: str) -> None:
-        """Display ``data`` (``None`` shows a hint)."""
+    def show(self, data: DetailData | None, lang: str, *, top: bool = False) -> None:
+        """Display ``data`` (``None`` shows a hint); ``top`` scrolls back to the first line —
+        for a new selection, which must not start where the previous one was scrolled to."""
         body = self.query_one("#detail-body", Static)
+        if top:
+            self.scroll_home(animate=False, immediate=True)
         if data is None:
             body.update(Text(label("no_selection", lang)))
         else:

@@ -1,28 +1,144 @@
-"""The key footer, redrawn only when the keys it shows actually change.
+"""The key footer: every shown key in one line that degrades gracefully as the terminal narrows.
 
-Textual's ``Footer`` rebuilds itself on every focus change (about 100 ms on a busy 2-core
-machine); moving between panes changes no visible key here, so that work is skipped.
+Textual's ``Footer`` lays its keys out left to right and cuts whatever does not fit — at 80
+columns that was ``?`` and ``q``, and half a word of the palette key. This footer chooses what to
+draw for the width it has: full labels when they all fit, else short ones, else it drops keys
+least important first; the keys marked ``keep`` (help and quit) are never dropped. It is one line
+of text, so redrawing it is cheap, and a click on a key presses it.
 """
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.events import Click
+from textual.widget import Widget
 
 
-class KeyFooter(Footer):
-    """A ``Footer`` that recomposes only when the shown keys or their enabled state change."""
+@dataclass(frozen=True)
+class FooterItem:
+    """One key as the footer may draw it."""
 
-    _shown: tuple | None = None
+    id: str                 # the binding id (stable across languages)
+    key: str                # what pressing it sends, e.g. ``question_mark``
+    display: str            # what is drawn for the key, e.g. ``?``
+    full: str               # the label when there is room
+    short: str              # the label when there is not
+    enabled: bool = True
 
-    def bindings_changed(self, screen) -> None:
-        """Recompose when (and only when) the visible keys differ from the last drawn ones."""
-        try:
-            shown = tuple((key, b.description, enabled)
-                          for key, (_, b, enabled, _) in screen.active_bindings.items() if b.show)
-        except Exception:  # a screen being torn down: fall back to the stock behaviour
-            shown = None
-        if shown is not None and shown == self._shown:
-            self._bindings_ready = True
-            return
-        self._shown = shown
-        super().bindings_changed(screen)
+
+def choose(items: Sequence[FooterItem], width: int, *, keep: frozenset[str] | set[str] = frozenset(),
+           drop_order: Sequence[str] = ()) -> list[tuple[FooterItem, str]]:
+    """Which items to draw with which label so the line fits in ``width`` cells.
+
+    Full labels if everything fits; else short labels; else items are dropped — those not named
+    in ``drop_order`` first, then in that order — never one whose id is in ``keep``. The drawn
+    items keep their original order.
+    """
+    def size(chosen: list[tuple[FooterItem, str]]) -> int:
+        return sum(cell_len(f"{item.display} {text}") for item, text in chosen) + max(0, len(chosen) - 1)
+
+    for short in (False, True):
+        chosen = [(item, item.short if short else item.full) for item in items]
+        if size(chosen) <= width:
+            return chosen
+    rank = {id: n for n, id in enumerate(drop_order)}
+    # Dropped first: unknown ids (lowest rank), then drop_order from its start.
+    victims = sorted((item for item in items if item.id not in keep),
+                     key=lambda item: rank.get(item.id, -1))
+    gone: set[str] = set()
+    for victim in victims:
+        gone.add(victim.id)
+        chosen = [(item, item.short) for item in items if item.id not in gone]
+        if size(chosen) <= width:
+            return chosen
+    return [(item, item.short) for item in items if item.id in keep]
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The footer of the main screen: the shown bindings of the focused screen plus the command
+    palette key, fitted by ``choose``. ``short`` maps binding ids to short labels; bindings it
+    does not name use their description for both."""
+
+    COMPONENT_CLASSES = {"keyfooter--key", "keyfooter--label", "keyfooter--disabled"}
+
+    DEFAULT_CSS = """
+    KeyFooter { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
+    KeyFooter > .keyfooter--key { color: $footer-key-foreground; background: $footer-key-background;
+                                  text-style: bold; }
+    KeyFooter > .keyfooter--label { color: $footer-description-foreground; }
+    KeyFooter > .keyfooter--disabled { text-style: dim; }
+    """
+
+    def __init__(self, *, short: Mapping[str, str], keep: Sequence[str] = (),
+                 drop_order: Sequence[str] = (), palette: tuple[str, str] | None = None,
+                 id: str | None = None) -> None:
+        """``palette`` is ``(full, short)`` for the command palette key (``None``: not shown)."""
+        super().__init__(id=id)
+        self.short = dict(short)
+        self.keep = frozenset(keep)
+        self.drop_order = tuple(drop_order)
+        self.palette = palette
+        self._spans: list[tuple[int, int, FooterItem]] = []
+
+    def on_mount(self) -> None:
+        """Redraw whenever the active bindings (or their enabled state) change."""
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        """Stop listening."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen) -> None:
+        self.refresh()
+
+    def items(self) -> list[FooterItem]:
+        """Every key the footer could show, in binding order, with the palette key last."""
+        out: list[FooterItem] = []
+        seen: set[str] = set()
+        active = self.screen.active_bindings
+        for _, binding, enabled, _ in active.values():
+            if not binding.show:
+                continue
+            id = binding.id or binding.action
+            if id in seen:          # one entry per action, like Textual's footer
+                continue
+            seen.add(id)
+            out.append(FooterItem(id, binding.key, self.app.get_key_display(binding),
+                                  binding.description, self.short.get(id, binding.description),
+                                  bool(enabled)))
+        key = getattr(self.app, "COMMAND_PALETTE_BINDING", None)
+        if self.palette and self.app.ENABLE_COMMAND_PALETTE and key in active:
+            _, binding, enabled, _ = active[key]
+            out.append(FooterItem("command_palette", binding.key, self.app.get_key_display(binding),
+                                  self.palette[0], self.palette[1], bool(enabled)))
+        return out
+
+    def render(self) -> Text:
+        """The fitted line; disabled keys dimmed (and still drawn with their key and label)."""
+        width = self.size.width
+        chosen = choose(self.items(), width, keep=self.keep, drop_order=self.drop_order)
+        key_style = self.get_component_rich_style("keyfooter--key", partial=True)
+        label_style = self.get_component_rich_style("keyfooter--label", partial=True)
+        dim = self.get_component_rich_style("keyfooter--disabled", partial=True)
+        t = Text(no_wrap=True, overflow="crop")
+        spans = []
+        for item, text in chosen:
+            if t.cell_len:
+                t.append(" ")
+            start = t.cell_len
+            t.append(item.display, style=key_style if item.enabled else key_style + dim)
+            t.append(" " + text, style=label_style if item.enabled else label_style + dim)
+            spans.append((start, t.cell_len, item))
+        self._spans = spans
+        return t
+
+    def on_click(self, event: Click) -> None:
+        """A click on a key presses it (a disabled key then explains why it is disabled)."""
+        for start, end, item in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(item.key)
+                return

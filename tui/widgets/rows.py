@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
+# The expected value is printed exactly as the reason prints it ("应完成≥1.2" and 1.2 in the
+# column, not 1.16): one formatter, the status engine's.
+from core.status import _n1 as format_expected
+
 from ..i18n import GLYPHS, label, status_word
 from ..view import Browser, Hit
 from .vlist import fit
@@ -26,10 +30,11 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def counts_text(counts: dict[str, int] | None, vlist) -> Text:
-    """Per-colour counts as ``✖3 ▲1 ●4`` — glyph plus number, coloured from the theme."""
+def counts_text(counts: dict[str, int] | None, vlist, colours=COUNT_ORDER) -> Text:
+    """Per-colour counts as ``✖3 ▲1 ●4`` — glyph plus number, coloured from the theme; only
+    ``colours`` (all by default)."""
     t = Text()
-    for colour in COUNT_ORDER:
+    for colour in colours:
         n = (counts or {}).get(colour, 0)
         if n:
             if t:
@@ -60,12 +65,27 @@ class UnitRows:
         """The column header."""
         return Text(label("units", self.lang))
 
+    # In a narrow pane the counts that need no attention (green, then blue) give way to the name.
+    COUNT_SETS = (COUNT_ORDER, ("red", "amber", "grey", "blue"), ("red", "amber", "grey"))
+    NAME_ROOM = 12
+    """Cells of the name worth keeping before counts are dropped."""
+
     def __call__(self, unit, width: int, vlist) -> Text:
         r = self.browser.rollup("units", unit.code)
-        counts = counts_text(r.counts if r else None, vlist)
-        room = max(0, width - counts.cell_len - 1)
-        # Many unit names share a long prefix (天津市人民政府…), so the code leads.
-        return fit(Text(f"{unit.code} ") + Text(unit.name), room) + Text(" ") + counts
+        counts = r.counts if r else None
+        # Many unit names share a long prefix (天津市人民政府…): the code leads, and the prefix
+        # shared with other units is elided so what tells them apart stays visible.
+        name = Text(f"{unit.code} ") + Text(self.browser.short_name(unit.code))
+        want = min(name.cell_len, len(unit.code) + 1 + self.NAME_ROOM)
+        text, room = None, 0
+        for colours in self.COUNT_SETS:
+            shown = counts_text(counts, vlist, colours)
+            if text is not None and not shown:
+                break            # never drop every count: an all-green unit still shows ●n
+            text, room = shown, max(0, width - shown.cell_len - 1)
+            if room >= want:
+                break
+        return fit(name, room) + Text(" ") + text
 
 
 class ProjectRows:
@@ -167,7 +187,8 @@ class IndicatorRows:
         parts += [fit(indicator.name, self._name_width(width, w)), fit(indicator.target_text, w["target"]),
                   fit(entry.actual if entry else "—", w["actual"])]
         if "expected" in w:
-            parts.append(fit(fmt_num(status.expected if status else None), w["expected"]))
+            expected = status.expected if status else None
+            parts.append(fit("—" if expected is None else format_expected(expected), w["expected"]))
         if "forecast" in w:
             parts.append(fit((entry.forecast if entry else None) or "—", w["forecast"]))
         if "reason" in w:
@@ -204,7 +225,7 @@ class TriageRows:
         colour = status.colour if status else "grey"
         s, u, p, n, r = self._widths(width)
         return join([fit(status_text(colour, self.lang, vlist), s),
-                     fit(Text(f"{unit.code} ") + Text(unit.name) if unit else "", u),
+                     fit(Text(f"{unit.code} ") + Text(self.browser.short_name(unit.code)) if unit else "", u),
                      fit(proj.name if proj else "", p),
                      fit(ind.name if ind else "", n),
                      fit(status.reason(self.lang) if status else "", r)])
@@ -231,7 +252,7 @@ class HitRows:
             proj = ds.projects.get(hit.project_id)
             t.append(proj.name if proj else "")
             t.append("  ← ")
-            t.append(unit.name if unit else "", style="dim")
+            t.append(self.browser.short_name(hit.unit_code) if unit else "", style="dim")
         else:
             ind = ds.indicators.get(hit.indicator_id)
             proj = ds.projects.get(hit.project_id)

@@ -243,9 +243,12 @@ class VirtualList(ScrollView, can_focus=True):
             return self._strip(text, width, base)
         index = int(self.scroll_y) + y - self.header_height
         if not self.rows:
-            if y == self.header_height and self.empty:
-                return self._strip(fit(Text(self.empty, style=self.component_style("vlist--empty")), width),
-                                   width, base)
+            # The empty message wraps: it often says what to do ("…import tables first"), and a
+            # cut-off instruction is no instruction.
+            lines = self._empty_lines(width) if self.empty else []
+            line = y - self.header_height
+            if 0 <= line < len(lines):
+                return self._strip(lines[line], width, base)
             return Strip.blank(width, base)
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, base)
@@ -256,6 +259,10 @@ class VirtualList(ScrollView, can_focus=True):
         else:
             text = Text("  ") + row
         return self._strip(text, width, base)
+
+    def _empty_lines(self, width: int) -> list[Text]:
+        text = Text(literal(self.empty), style=self.component_style("vlist--empty"))
+        return list(text.wrap(self.app.console, max(1, width)))
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = [Segment(s.text, base + s.style if s.style else base)

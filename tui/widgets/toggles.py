@@ -1,0 +1,44 @@
+"""Checkboxes and radio buttons whose state is drawn as a glyph, not only as a colour.
+
+Textual draws every checkbox as ``▐X▌`` and every radio button as ``▐●▌`` and tells on from off
+by colour alone; with ``NO_COLOR=1`` or over a 16-colour link a ticked and an unticked cause
+differ only in grey level. These draw ``☑``/``☐`` and ``◉``/``○`` instead (DESIGN.md: never
+colour alone).
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, RadioButton
+
+
+class _GlyphState:
+    """Mixin: the button glyph follows ``value`` (``ON`` or ``OFF``); no half-block sides."""
+
+    ON = "X"
+    OFF = " "
+    BUTTON_LEFT = ""
+    BUTTON_RIGHT = ""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual's ToggleButton reads
+        """The glyph for the current state."""
+        return self.ON if self.value else self.OFF
+
+    def watch_value(self) -> None:
+        """Redraw the glyph (the stock widget only restyles) and announce the change."""
+        super().watch_value()
+        self.refresh()
+
+
+class StateCheckbox(_GlyphState, Checkbox):
+    """A checkbox drawn ``☑ label`` when ticked and ``☐ label`` when not."""
+
+    ON = "☑"
+    OFF = "☐"
+
+
+class StateRadioButton(_GlyphState, RadioButton):
+    """A radio button drawn ``◉ label`` when chosen and ``○ label`` when not."""
+
+    ON = "◉"
+    OFF = "○"
