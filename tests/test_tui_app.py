@@ -270,11 +270,19 @@ async def test_a_typed_date_that_is_not_a_date_is_refused_inline(store):
         await loaded(pilot)
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
-        app.screen.query_one("#date").value = "2023-02-30"
-        app.screen.query_one("#date").focus()
+        field = app.screen.query_one("#date")
+        # a day the calendar does not have is called that, not a format mistake
+        field.value = "2023-02-30"
+        field.focus()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DateScreen)
+        error = str(app.screen.query_one("#date-error").render())
+        assert "不存在" in error and "28" in error and "YYYY-MM-DD" not in error
+        # text that is not a date at all gets the format
+        field.value = "七月底"
+        await pilot.press("enter")
+        await pilot.pause()
         assert "YYYY-MM-DD" in str(app.screen.query_one("#date-error").render())
         assert store.settings().as_of == "2023-07-31"
 
@@ -312,7 +320,8 @@ async def test_usable_at_80x24(tmp_path):
         assert "监控日期 2023-07-31" in lines[0]
         for pane in ("预算单位", "项目", "指标", "详情"):
             assert pane in text
-        for key in ("e 记录进度", "r 红黄清单", "/ 搜索"):
+        # the footer uses short labels here and keeps help and quit (and d, x) on screen
+        for key in ("e 记录", "r 红黄", "/ 搜索", "d 日期", "x 导出", "? 帮助", "q 退出"):
             assert key in lines[-1]
         # every pane keeps at least a few readable rows
         for id in ("#units", "#projects", "#indicators", "#detail"):
@@ -477,7 +486,8 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
 
 async def test_sort_by_status_puts_red_first(store):
     names = ids(small_dataset())
-    store.record_progress(names["开展等保测评的系统数量"], as_of="2023-07-31", actual="1个")
+    store.record_progress(names["开展等保测评的系统数量"], as_of="2023-07-31", actual="1个",
+                          causes=("经费保障",), measures="加快进度")
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)

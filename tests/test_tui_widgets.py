@@ -140,7 +140,8 @@ def test_next_and_previous_alert_go_in_reading_order_and_wrap():
 def test_search_matches_names_and_targets_by_every_word():
     b = browser_with({"U1": ["green", "red"], "U2": ["green"]})
     hits = b.search("单位U2")
-    assert [h.kind for h in hits] == ["unit"] and hits[0].unit_code == "U2"
+    # the unit first, then what belongs to it (a word may name the unit of an indicator)
+    assert hits[0].kind == "unit" and {h.unit_code for h in hits} == {"U2"}
     assert [h.indicator_id for h in b.search("≥1个")] == ["U1-1"]
     assert [h.indicator_id for h in b.search("指标U1 ≥0")] == ["U1-0"]
     assert b.search("   ") == [] and b.search("不存在") == []
@@ -176,3 +177,56 @@ def test_readers_share_the_lock_and_a_writer_waits_for_them():
         events.append("read-1 done")
     t.join(timeout=5)
     assert events == ["read-2", "read-1 done", "write"]
+
+
+# --- what a newcomer noticed -------------------------------------------------------------------
+TIANJIN = {"301101": "天津市人民政府办公厅", "301205": "天津市人民政府办公厅综合服务中心",
+           "301206": "天津市人民政府驻北京办事处招待所", "301303": "天津市人民政府办公厅政务信息发布中心"}
+
+
+def test_unit_names_lose_the_prefix_they_share_so_they_can_be_told_apart():
+    from tui.view import elide_shared_prefixes
+    short = elide_shared_prefixes(TIANJIN)
+    assert short == {"301101": "…办公厅", "301205": "…综合服务中心",
+                     "301206": "…驻北京办事处招待所", "301303": "…政务信息发布中心"}
+    assert elide_shared_prefixes({"1": "天津市人民政府办公厅"}) == {"1": "天津市人民政府办公厅"}
+    # Latin-script words are not cut in the middle
+    assert elide_shared_prefixes({"a": "Health Bureau", "b": "Health Board"}) == {
+        "a": "…Bureau", "b": "…Board"}
+
+
+def test_search_words_may_name_the_indicator_its_project_or_its_unit():
+    b = browser_with({"U1": ["green", "red"], "U2": ["green"]})
+    # "项目U2" names the project, "≥0" the indicator's target: together they find that one
+    assert [h.indicator_id for h in b.search("≥0 项目U2")] == ["U2-0"]
+    # a unit code narrows an indicator search too
+    assert [h.indicator_id for h in b.search("u1 ≥1个")] == ["U1-1"]
+    assert [h.indicator_id for h in b.search("PU2")] == [None, "U2-0"]   # project id, then its row
+    assert b.search("≥1个 项目U2") == []
+
+
+def test_the_footer_shortens_labels_then_drops_keys_but_keeps_help_and_quit():
+    from tui.widgets.footer import FooterItem, choose
+    items = [FooterItem(id, id, id[0], full, short) for id, full, short in (
+        ("record", "记录进度", "记录"), ("date", "监控日期", "日期"), ("back", "返回", "返回"),
+        ("help", "帮助", "帮助"), ("quit", "退出", "退出"))]
+    plain = lambda chosen: " ".join(f"{i.display} {t}" for i, t in chosen)  # noqa: E731
+    kw = dict(keep={"help", "quit"}, drop_order=("back", "date", "record"), minor=1)
+    assert plain(choose(items, 42, **kw)) == "r 记录进度 d 监控日期 b 返回 h 帮助 q 退出"
+    assert plain(choose(items, 35, **kw)) == "r 记录进度 d 监控日期 h 帮助 q 退出"   # minor goes first
+    assert plain(choose(items, 34, **kw)) == "r 记录 d 日期 b 返回 h 帮助 q 退出"
+    assert plain(choose(items, 20, **kw)) == "r 记录 h 帮助 q 退出"
+    assert plain(choose(items, 5, **kw)) == "h 帮助 q 退出"                   # never dropped
+
+
+@pytest.mark.asyncio
+async def test_an_empty_list_wraps_its_message_instead_of_cutting_it():
+    message = "没有数据：请先导入目标表（jixiao import）"
+    app = ListApp([])
+    async with app.run_test(size=(24, 12)) as pilot:
+        vlist = app.query_one(VirtualList)
+        vlist.empty = message
+        vlist.refresh()
+        await pilot.pause()
+        lines = [vlist.render_line(y).text.strip() for y in range(vlist.size.height)]
+        assert "".join(lines[1:]) == message        # every character, over several lines

@@ -7,9 +7,9 @@ that polls ``Store.refresh`` about once a second.
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
-import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -30,6 +30,7 @@ from core.errors import JixiaoError
 from .i18n import label
 from .locking import ReadWriteLock
 from .screens.dates import DateScreen
+from .screens.error import ErrorScreen
 from .screens.export import ExportScreen
 from .screens.help import HelpScreen
 from .screens.record import RecordProgressScreen
@@ -42,7 +43,8 @@ from .widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitR
 from .widgets.vlist import VirtualList
 
 ACTIONS = (
-    # (key, action, label key, shown in footer)
+    # (key, action, label key, shown in footer); the short footer label is ``s_…`` for ``k_…``
+    # and the command palette's description ``h_…``.
     ("e", "record", "k_record", True),
     ("s", "spend", "k_spend", True),
     ("r", "triage", "k_triage", True),
@@ -58,6 +60,16 @@ ACTIONS = (
 )
 """Every app-level key. Footer and command palette are both built from this table."""
 
+FOOTER_KEEP = ("help", "quit")
+"""Keys the footer never drops, however narrow the terminal."""
+
+FOOTER_DROP_ORDER = ("command_palette", "back", "next_alert-prev", "sort", "next_alert", "export",
+                     "date", "spend", "search", "triage", "record")
+"""The order in which the footer drops keys when even short labels do not fit; the first
+``FOOTER_MINOR`` go before the labels are shortened."""
+
+FOOTER_MINOR = 2
+
 KEY_DISPLAY = {"slash": "/", "question_mark": "?", "escape": "Esc"}
 
 PANE_KEYS = (
@@ -69,6 +81,26 @@ PANE_KEYS = (
 def binding_id(action: str) -> str:
     """A stable id per action: ``next_alert(1)`` → ``next_alert``, ``(-1)`` → ``next_alert-prev``."""
     return action.replace("(-1)", "-prev").split("(")[0]
+
+
+def check_value(text: str, target, lang: str) -> str | None:
+    """``core.readings.check_actual`` with its message in the UI language (``None``: fits)."""
+    if _takes_lang(readings.check_actual):
+        return readings.check_actual(text, target, lang=lang)
+    # A core without localised messages yet: its English message beats none at all.
+    return readings.check_actual(text, target)
+
+
+def _takes_lang(function) -> bool:
+    try:
+        return "lang" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def short_label(text: str) -> str:
+    """The key of the short footer label of the label key ``text`` (``k_record`` → ``s_record``)."""
+    return "s_" + text.removeprefix("k_")
 
 
 def make_binding(key: str, action: str, text: str, show: bool, lang: str) -> Binding:
@@ -104,7 +136,12 @@ class JixiaoApp(App):
         self.mode = "browse"           # what the indicators pane lists: browse | triage | search
         self._editable: dict[str, bool] = {}
         self._stop = threading.Event()
-        self._quiet_until = 0.0
+        self.failure: JixiaoError | None = None
+        self._detail_shown: str | None = None
+        self._poll_problem: str | None = None
+        # Per unit, a fingerprint of what this process knows of it (its own writes included),
+        # so a reload can tell another process's change from the echo of one's own.
+        self._prints: dict[str, int] = {}
         self._localise_bindings()
 
     def _localise_bindings(self) -> None:
@@ -126,7 +163,10 @@ class JixiaoApp(App):
         yield VirtualList(self._indicator_rows, header=self._indicator_header,
                           empty=label("no_indicators", self.lang), id="indicators")
         yield DetailPane(id="detail")
-        yield KeyFooter(compact=True)
+        yield KeyFooter(short={binding_id(action): label(short_label(text), self.lang)
+                               for _, action, text, _ in ACTIONS},
+                        keep=FOOTER_KEEP, drop_order=FOOTER_DROP_ORDER, minor=FOOTER_MINOR,
+                        palette=(label("f_palette", self.lang), label("s_palette", self.lang)))
 
     # Formatters are resolved late: the Browser exists only once the data is loaded.
     def _unit_rows(self, row, width, vlist):
@@ -226,10 +266,10 @@ class JixiaoApp(App):
             dataset = self.store.load()
             user, role = self.store.user, self.store.role()
         except JixiaoError as exc:
-            self.call_from_thread(self._failed, exc.message)
+            self.call_from_thread(self._failed, exc)
             return
         except OSError as exc:
-            self.call_from_thread(self._failed, f"{exc.filename or ''}: {exc.strerror or exc}")
+            self.call_from_thread(self._failed, JixiaoError(f"{exc.filename or ''}: {exc.strerror or exc}"))
             return
         # Build the dataset's unit → project → indicator index here, not on the UI thread.
         dataset.indicators_of("")
@@ -238,13 +278,33 @@ class JixiaoApp(App):
         with self.lock.reading():
             evaluation = engine.evaluate(dataset, self.view_as_of or dataset.settings.as_of)
         self.call_from_thread(self._apply_evaluation, evaluation)
+        # Fingerprints last: they only matter once someone writes.
+        for code in list(dataset.units):
+            with self.lock.reading():
+                if code not in self._prints and code in dataset.units:
+                    self._prints[code] = self._fingerprint(code)
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#header", Static).update(Text(message))
-        self.notify(message, severity="error", timeout=10)
+    def _failed(self, error: JixiaoError) -> None:
+        # The panes have nothing to show: the message, in full, takes the whole screen until
+        # the user retries (after restoring the file) or quits with the error's exit status.
+        self.failure = error
+        self.push_screen(ErrorScreen(error.message, lang=self.lang, exit_code=error.exit_code),
+                         self._failure_handled)
+
+    def _failure_handled(self, choice: str | None) -> None:
+        if choice == "retry":
+            self.failure = None
+            self._load()
+        else:
+            self.exit(return_code=self.failure.exit_code if self.failure else 2)
+
+    async def action_quit(self) -> None:
+        """Quit (``q``, Ctrl+Q); after a failed load with that failure's exit status."""
+        self.exit(return_code=self.failure.exit_code if self.failure else 0)
 
     def _loaded(self, dataset, evaluation, user: str, role: str) -> None:
         self.dataset = dataset
+        self._prints.clear()
         self.browser = Browser(dataset, evaluation)
         self.user, self.user_role = user, role or "reader"
         self._editable.clear()
@@ -265,26 +325,64 @@ class JixiaoApp(App):
         while not self._stop.wait(self.poll_interval):
             try:
                 with self.lock.writing():
+                    units, settings = dict(self.dataset.units), self.dataset.settings
                     changed = self.store.refresh(self.dataset)
+                    foreign = changed and self._foreign(units, settings)
                 if changed:
                     with self.lock.reading():
                         evaluation = engine.evaluate(self.dataset, self.as_of)
-            except JixiaoError as exc:
-                self.call_from_thread(self.notify, exc.message, severity="error")
+            except (JixiaoError, OSError) as exc:
+                # A file damaged meanwhile (say so once, not every second) or caught
+                # mid-replace: the view keeps what it has and the next poll retries.
+                message = exc.message if isinstance(exc, JixiaoError) else str(exc)
+                if message != self._poll_problem:
+                    self._poll_problem = message
+                    severity = "error" if isinstance(exc, JixiaoError) else "warning"
+                    self.call_from_thread(self.notify, message, severity=severity, timeout=10)
                 continue
-            except OSError as exc:
-                # A file caught mid-replace or a share briefly away: the next poll retries.
-                self.call_from_thread(self.notify, str(exc), severity="warning")
-                continue
+            self._poll_problem = None
             if changed:
-                self.call_from_thread(self._refreshed, evaluation)
+                self.call_from_thread(self._refreshed, evaluation, foreign)
 
-    def _refreshed(self, evaluation) -> None:
+    def _fingerprint(self, unit_code: str) -> int:
+        """What this process knows of one unit, as a number: its name, projects, indicators
+        and the ids of its progress and spending entries (entries are never edited in place)."""
+        ds = self.dataset
+        h = hash(ds.units.get(unit_code))
+        for p in ds.projects_of(unit_code):
+            h ^= hash(p)
+            for e in ds.spending.get(p.id, ()):
+                h ^= hash(e.id)
+            for i in ds.indicators_of(p.id):
+                h ^= hash(i)
+                for e in ds.progress.get(i.id, ()):
+                    h ^= hash(e.id)
+        return h
+
+    def _foreign(self, units_before: dict, settings_before) -> bool:
+        """Whether the refresh that just ran brought anything this process did not already
+        have — another process's write rather than the echo of its own (which is in the
+        dataset and its fingerprint before the refresh sees the file). Call under the write lock.
+        """
+        ds = self.dataset
+        foreign = ds.settings != settings_before
+        for code in units_before.keys() | ds.units.keys():
+            # The store re-reads a changed partition into new objects: a unit whose object is
+            # the same was not touched, and costs nothing to check.
+            if units_before.get(code) is ds.units.get(code):
+                continue
+            old = self._prints.pop(code, None)
+            new = self._fingerprint(code) if code in ds.units else None
+            if new is not None:
+                self._prints[code] = new
+            foreign = foreign or old is None or old != new
+        return foreign
+
+    def _refreshed(self, evaluation, foreign: bool = True) -> None:
         self.browser.data_changed()
         self._editable.clear()
         self._apply_evaluation(evaluation, reshow=True)
-        # Our own saves also change the files; only announce what is likely someone else's.
-        if time.monotonic() > self._quiet_until:
+        if foreign:
             self.notify(label("refreshed", self.lang), timeout=2)
 
     def _apply_evaluation(self, evaluation, *, reshow: bool = False) -> None:
@@ -383,10 +481,13 @@ class JixiaoApp(App):
     def _show_detail(self) -> None:
         pane = self.query_one(DetailPane)
         ind = self.current_indicator()
+        # A new selection starts at the top; a redraw of the same one keeps the user's place.
+        key = ind.id if ind is not None else None
+        top, self._detail_shown = key != self._detail_shown, key
         if ind is None:
-            pane.show(None, self.lang)
+            pane.show(None, self.lang, top=top)
             return
-        pane.show(self.detail_data(ind), self.lang)
+        pane.show(self.detail_data(ind), self.lang, top=top)
 
     def detail_data(self, ind) -> DetailData:
         """Everything the detail pane shows about one indicator."""
@@ -502,17 +603,42 @@ class JixiaoApp(App):
 
         def check(text: str) -> str | None:
             # Without a parsed target the form cannot judge; the store still checks on save.
-            return readings.check_actual(text, target) if target is not None else None
+            return check_value(text, target, self.lang) if target is not None else None
 
         screen = RecordProgressScreen(
             indicator=ind, target=target, lang=self.lang, as_of=as_of, check=check,
             preview=lambda entry: engine.indicator_status(ind, entry, as_of, settings, year),
-            save=partial(self.store.record_progress, ind.id),
+            save=partial(self._write_progress, ind.id),
             previous=self.dataset.counting_progress(ind.id, as_of))
         self.push_screen(screen, self._recorded)
 
+    def _write_progress(self, indicator_id: str, **values):
+        """Record through the store (called from the form's worker) and take the entry into
+        the dataset at once, under the write lock, so the poll never mistakes the file change
+        for another user's."""
+        with self.lock.writing():
+            entry = self.store.record_progress(indicator_id, **values)
+            if all(e.id != entry.id for e in self.dataset.progress.get(indicator_id, ())):
+                self.dataset.add_progress(entry)
+            ind = self.dataset.indicators.get(indicator_id)
+            self._own_write(ind.project_id if ind else None)
+        return entry
+
+    def _write_spending(self, project_id: str, **values):
+        """Like ``_write_progress``, for a spending report."""
+        with self.lock.writing():
+            entry = self.store.record_spending(project_id, **values)
+            if all(e.id != entry.id for e in self.dataset.spending.get(project_id, ())):
+                self.dataset.add_spending(entry)
+            self._own_write(project_id)
+        return entry
+
+    def _own_write(self, project_id: str | None) -> None:
+        proj = self.dataset.projects.get(project_id) if project_id else None
+        if proj is not None:
+            self._prints[proj.unit_code] = self._fingerprint(proj.unit_code)
+
     def _saved(self) -> None:
-        self._quiet_until = time.monotonic() + 3 * self.poll_interval
         self.notify(label("saved", self.lang), timeout=2)
 
     def _recorded(self, entry) -> None:
@@ -541,10 +667,9 @@ class JixiaoApp(App):
         if self._explain("spend"):
             return
         proj = self.current_project()
-        entry = self.dataset.counting_spending(proj.id, self.as_of)
         screen = SpendingScreen(project=proj, lang=self.lang, as_of=self.as_of,
-                                spent=entry.spent if entry else None,
-                                save=partial(self.store.record_spending, proj.id))
+                                previous=self.dataset.counting_spending(proj.id, self.as_of),
+                                save=partial(self._write_spending, proj.id))
         self.push_screen(screen, self._spent)
 
     def _spent(self, entry) -> None:
@@ -674,8 +799,10 @@ class JixiaoApp(App):
         if self.user_role == "admin":
             try:
                 settings = replace(self.settings, as_of=new)
-                self.store.save_settings(settings)
+                # Stored and taken in under one write lock: the poll then sees nothing new and
+                # does not announce the admin's own change as another user's.
                 with self.lock.writing():
+                    self.store.save_settings(settings)
                     self.dataset.settings = settings
                 view = None
             except JixiaoError as exc:
@@ -753,4 +880,4 @@ class JixiaoApp(App):
             method = getattr(self, f"action_{name}")
             callback = partial(method, int(action[action.index("(") + 1:-1])) if "(" in action else method
             yield SystemCommand(f"{label(text, self.lang)} ({KEY_DISPLAY.get(key, key)})",
-                                label(text, "en" if self.lang == "zh" else "zh"), callback)
+                                label("h_" + text.removeprefix("k_"), self.lang), callback)

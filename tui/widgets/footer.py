@@ -31,30 +31,33 @@ class FooterItem:
 
 
 def choose(items: Sequence[FooterItem], width: int, *, keep: frozenset[str] | set[str] = frozenset(),
-           drop_order: Sequence[str] = ()) -> list[tuple[FooterItem, str]]:
+           drop_order: Sequence[str] = (), minor: int = 0) -> list[tuple[FooterItem, str]]:
     """Which items to draw with which label so the line fits in ``width`` cells.
 
-    Full labels if everything fits; else short labels; else items are dropped — those not named
-    in ``drop_order`` first, then in that order — never one whose id is in ``keep``. The drawn
-    items keep their original order.
+    In order of preference: full labels for everything; full labels without the first
+    ``minor`` ids of ``drop_order`` (keys that matter less than readable labels); short labels
+    for everything; short labels with items dropped — those not named in ``drop_order`` first,
+    then in its order — but never one whose id is in ``keep``. Drawn items keep their order.
     """
     def size(chosen: list[tuple[FooterItem, str]]) -> int:
         return sum(cell_len(f"{item.display} {text}") for item, text in chosen) + max(0, len(chosen) - 1)
 
-    for short in (False, True):
-        chosen = [(item, item.short if short else item.full) for item in items]
-        if size(chosen) <= width:
-            return chosen
+    def without(gone: set[str], short: bool) -> list[tuple[FooterItem, str]]:
+        return [(item, item.short if short else item.full) for item in items if item.id not in gone]
+
     rank = {id: n for n, id in enumerate(drop_order)}
-    # Dropped first: unknown ids (lowest rank), then drop_order from its start.
-    victims = sorted((item for item in items if item.id not in keep),
-                     key=lambda item: rank.get(item.id, -1))
-    gone: set[str] = set()
-    for victim in victims:
-        gone.add(victim.id)
-        chosen = [(item, item.short) for item in items if item.id not in gone]
-        if size(chosen) <= width:
-            return chosen
+    # Dropped first: ids drop_order does not know, then drop_order from its start.
+    victims = [item.id for item in sorted((item for item in items if item.id not in keep),
+                                          key=lambda item: rank.get(item.id, -1))]
+    minors = [id for id in victims if rank.get(id, -1) < minor]
+    for short, candidates in ((False, minors), (True, victims)):
+        gone: set[str] = set()
+        for victim in [None, *candidates]:
+            if victim is not None:
+                gone.add(victim)
+            chosen = without(gone, short)
+            if size(chosen) <= width:
+                return chosen
     return [(item, item.short) for item in items if item.id in keep]
 
 
@@ -74,13 +77,15 @@ class KeyFooter(Widget, can_focus=False):
     """
 
     def __init__(self, *, short: Mapping[str, str], keep: Sequence[str] = (),
-                 drop_order: Sequence[str] = (), palette: tuple[str, str] | None = None,
-                 id: str | None = None) -> None:
-        """``palette`` is ``(full, short)`` for the command palette key (``None``: not shown)."""
+                 drop_order: Sequence[str] = (), minor: int = 0,
+                 palette: tuple[str, str] | None = None, id: str | None = None) -> None:
+        """``palette`` is ``(full, short)`` for the command palette key (``None``: not shown);
+        ``keep``, ``drop_order`` and ``minor`` are passed on to ``choose``."""
         super().__init__(id=id)
         self.short = dict(short)
         self.keep = frozenset(keep)
         self.drop_order = tuple(drop_order)
+        self.minor = minor
         self.palette = palette
         self._spans: list[tuple[int, int, FooterItem]] = []
 
@@ -120,7 +125,8 @@ class KeyFooter(Widget, can_focus=False):
     def render(self) -> Text:
         """The fitted line; disabled keys dimmed (and still drawn with their key and label)."""
         width = self.size.width
-        chosen = choose(self.items(), width, keep=self.keep, drop_order=self.drop_order)
+        chosen = choose(self.items(), width, keep=self.keep, drop_order=self.drop_order,
+                        minor=self.minor)
         key_style = self.get_component_rich_style("keyfooter--key", partial=True)
         label_style = self.get_component_rich_style("keyfooter--label", partial=True)
         dim = self.get_component_rich_style("keyfooter--disabled", partial=True)
