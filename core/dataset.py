@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
+from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit, entry_order
 
 
 @dataclass
@@ -15,7 +15,8 @@ class Dataset:
     """Units, projects, indicators and their append-only history, plus the settings.
 
     Lists keep table order: units by code, projects and indicators in the order of their tables.
-    Progress and spending lists are kept sorted by ``(as_of, recorded_at)``.
+    Progress and spending lists are kept sorted by ``core.model.entry_order`` (date, then the
+    instant recorded).
     """
 
     settings: Settings
@@ -50,18 +51,9 @@ class Dataset:
         """Append a spending entry, keeping its project's history in date order."""
         _insort(self.spending.setdefault(entry.project_id, []), entry)
 
-    def drop_unit(self, code: str, year: int | None = None) -> None:
-        """Forget one unit's projects (of ``year``, or all) with their indicators and history.
-
-        Used when a partition is reloaded after another process changed it.
-        """
-        for pid in [p.id for p in self.projects.values()
-                    if p.unit_code == code and (year is None or p.year == year)]:
-            del self.projects[pid]
-            self.spending.pop(pid, None)
-            for iid in [i.id for i in self.indicators.values() if i.project_id == pid]:
-                del self.indicators[iid]
-                self.progress.pop(iid, None)
+    def invalidate(self) -> None:
+        """Forget the indexes derived from the dicts, for a caller (``store``) that changed
+        ``units``, ``projects`` or ``indicators`` directly; they are rebuilt when next needed."""
         self._children = None
 
     # --- reading --------------------------------------------------------------------------
@@ -98,15 +90,15 @@ class Dataset:
         return _latest(self.spending.get(project_id), as_of)
 
 
-def _key(entry) -> tuple[str, str]:
-    return (entry.as_of, entry.recorded_at)
-
-
 def _insort(entries: list, entry) -> None:
     entries.append(entry)
-    # Entries almost always arrive in date order; sort only when one does not.
-    if len(entries) > 1 and _key(entries[-2]) > _key(entry):
-        entries.sort(key=_key)
+    # Entries almost always arrive in date order; sort only when one does not. Different dates
+    # decide without reading the recorded instants (a load appends every entry of a store).
+    if len(entries) > 1:
+        before = entries[-2].as_of
+        if before > entry.as_of or (before == entry.as_of
+                                     and entry_order(entries[-2]) > entry_order(entry)):
+            entries.sort(key=entry_order)
 
 
 def _latest(entries: list | None, as_of: str):

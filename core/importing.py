@@ -30,6 +30,7 @@ from datetime import date
 from .dataset import Dataset
 from .model import Indicator, Project, Unit
 from .tables import ProjectTable, TargetTables, year_from_text
+from .targets import parse_target
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ def _project_warnings(table: ProjectTable, project: Project) -> list[str]:
         reviewed = _target_warnings(row, project.year)
         out.extend(f"{label}: {w}" for w in reviewed)
         if _is_cost(row.level1, row.category):
-            # The target parser flags this too once it is in place; say it once.
+            # The target parser may have flagged this already; say it once.
             if _AT_LEAST.match(row.target_text) and not reviewed:
                 out.append(f"{label}: cost indicator with a lower bound “{row.target_text}”; "
                            "a cost is usually a cap (≤)")
@@ -258,19 +259,16 @@ def _project_warnings(table: ProjectTable, project: Project) -> list[str]:
 
 
 def _target_warnings(row, year: int) -> list[str]:
-    """What the target-expression parser says a person should look at (nothing while it is a stub)."""
-    try:
-        from .targets import parse_target
-
-        target = parse_target(row.target_text, year=year, level1=row.level1, category=row.category)
-    except NotImplementedError:
-        return []
+    """What the target-expression parser says a person should look at."""
+    target = parse_target(row.target_text, year=year, level1=row.level1, category=row.category)
     out = []
     if not target.parsed:
         out.append(f"指标值 “{row.target_text}” could not be read; it will be judged by a grade "
                    "(达成/部分达成/未达成)")
-    if target.review:
-        out.append(f"指标值 “{row.target_text}”: {target.review}")
+    review = target.review_text("en")
+    if review:
+        # English like every other line of the import report, which has no language option.
+        out.append(f"指标值 “{row.target_text}”: {review}")
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 """The 一级指标 that appear in published tables (成本指标 in post-2021 tables)."""
@@ -288,5 +288,26 @@ class Settings:
 
 
 def now_iso() -> str:
-    """The current local time, to the second, as recorded in ``recorded_at``."""
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    """The current time in UTC to the microsecond (``2023-07-01T01:00:00.123456+00:00``), as
+    recorded in ``recorded_at``: several entries often share one second, and one zone keeps
+    stamps written on servers in different zones comparable."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def entry_order(entry) -> tuple:
+    """Sort key of a progress or spending entry: its ``as_of`` date, then the instant it was
+    recorded. The instant is compared as a time, not as text, so older second-precision stamps
+    with a local offset (``2023-07-01T09:00:00+08:00``) order correctly among UTC ones."""
+    return (entry.as_of, _instant(entry.recorded_at), entry.recorded_at)
+
+
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def _instant(stamp: str) -> datetime:
+    # A stamp without an offset was written in local time; one that is no time at all sorts
+    # last (then by its text), rather than stopping a whole history from loading.
+    try:
+        return datetime.fromisoformat(stamp).astimezone(timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return _NEVER

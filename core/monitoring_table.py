@@ -14,6 +14,7 @@ from .dataset import Dataset
 from .model import CAUSES
 from .report import safe_cell
 from .snapshot import check_as_of, snapshot_year
+from .status import execution_rate
 
 TICK = "√"
 """The mark put in a 偏差原因 column that applies, as on the paper form."""
@@ -61,9 +62,9 @@ def _funds(dataset: Dataset, project, as_of: str) -> list[str]:
     budget = project.budget
     entry = dataset.counting_spending(project.id, as_of)
     spent = entry.spent if entry else None
-    rate = f"{spent / budget.total * 100:.2f}%" if spent is not None and budget.total else ""
+    rate = execution_rate(spent, budget.total)
     return ["", _money(budget.total), _money(budget.fiscal), _money(budget.other),
-            _money(spent), rate]
+            _money(spent), "" if rate is None else f"{rate * 100:.2f}%"]
 
 
 def _money(value) -> str:

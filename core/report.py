@@ -12,14 +12,9 @@ import io
 import json
 
 from .errors import JixiaoError
+from .status import COLOUR_WORDS, COUNT_ORDER, colour_word, execution_rate
 from .textwidth import clip, fit, one_line, wrap
 from .textwidth import width as text_width
-
-COLOUR_LABELS = {
-    "zh": {"red": "红", "amber": "黄", "green": "绿", "blue": "蓝", "grey": "灰"},
-    "en": {"red": "red", "amber": "amber", "green": "green", "blue": "blue", "grey": "grey"},
-}
-"""The word shown for each colour: a status is never shown by colour alone."""
 
 CSV_COLUMNS = ("unit", "unit_name", "project", "project_name", "indicator", "level1", "category",
                "name", "target", "actual", "progress_as_of", "forecast", "likelihood", "colour",
@@ -27,12 +22,7 @@ CSV_COLUMNS = ("unit", "unit_name", "project", "project_name", "indicator", "lev
 """The columns of ``jixiao report --format csv``, in order; also the keys of a JSON row."""
 
 
-def colour_label(colour: str, lang: str = "zh") -> str:
-    """The word for ``colour`` in ``lang``."""
-    return COLOUR_LABELS["en" if lang == "en" else "zh"].get(colour, colour)
-
-
-_ALIASES = {label: colour for labels in COLOUR_LABELS.values() for colour, label in labels.items()}
+_ALIASES = {label: colour for labels in COLOUR_WORDS.values() for colour, label in labels.items()}
 _ALIASES.update({"yellow": "amber", "gray": "grey", "黄色": "amber", "红色": "red", "绿色": "green"})
 
 
@@ -83,7 +73,7 @@ def report_rows(doc: dict, *, only: tuple[str, ...] = (), units: tuple[str, ...]
 
 
 def _counts(rows: list[dict]) -> dict:
-    counts = dict.fromkeys(COLOUR_LABELS["en"], 0)
+    counts = dict.fromkeys(COUNT_ORDER, 0)
     for row in rows:
         counts[row["colour"]] = counts.get(row["colour"], 0) + 1
     return counts
@@ -147,10 +137,10 @@ def format_table(doc: dict, rows: list[dict], *, lang: str = "zh", width: int = 
     lang = "en" if lang == "en" else "zh"
     t = _TEXT[lang]
     counts = _counts(rows)
-    summary = "  ".join(f"{colour_label(c, lang)} {n}" for c, n in counts.items() if n)
+    summary = "  ".join(f"{colour_word(c, lang)} {n}" for c, n in counts.items() if n)
     head = f"{t['title']} · {t['as_of']} {doc['as_of']}"
     if only:
-        head += f" · {t['only']} " + ",".join(colour_label(c, lang) for c in only)
+        head += f" · {t['only']} " + ",".join(colour_word(c, lang) for c in only)
     out = [clip(head, width), clip(summary or t["none"], width)]
     projects = {p["id"]: (u, p) for u in doc["units"] for p in u["projects"]}
     last_unit = last_project = None
@@ -163,7 +153,7 @@ def format_table(doc: dict, rows: list[dict], *, lang: str = "zh", width: int = 
         if project["id"] != last_project:
             out.append(clip("  " + _project_line(project, lang), width))
             last_project = project["id"]
-        label = colour_label(row["colour"], lang)
+        label = colour_word(row["colour"], lang)
         actual = one_line(row["actual"]) if row["actual"] is not None else t["no_data"]
         right = f"{clip(one_line(row['target']), 14)} → {clip(actual, 14)}"
         name_cols = width - 4 - 6 - 1 - text_width(right)
@@ -180,9 +170,10 @@ def _project_line(project: dict, lang: str) -> str:
     parts = [one_line(project["name"])]
     if total is not None:
         parts.append(f"{t['budget']} {total:.2f}")
-    light = colour_label(project["budget_status"]["colour"], lang)
+    light = colour_word(project["budget_status"]["colour"], lang)
     if project["spent"] is not None:
-        rate = f" ({project['spent'] / total:.0%})" if total else ""
+        rate = execution_rate(project["spent"], total)
+        rate = f" ({rate:.0%})" if rate is not None else ""
         parts.append(f"{t['spent']} {project['spent']:.2f}{rate} {light}")
     else:
         parts.append(f"{t['spent']} {t['no_data']} {light}")

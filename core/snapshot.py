@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from importlib import metadata, resources
 from json.encoder import c_make_encoder, encode_basestring
-
-from dateutil.relativedelta import relativedelta
 
 from . import status as status_rules
 from .dataset import Dataset
 from .errors import JixiaoError
 from .model import Indicator, now_iso, parse_date
+from .periods import quarter_end as _quarter_end
+from .status import COUNT_ORDER
 
 SCHEMA_VERSION = 1
 """Version of the snapshot document layout; bumped when a key changes meaning or disappears."""
 
 GENERATOR = "jixiao"
 """The ``generator.name`` written into every snapshot."""
-
-COUNT_ORDER = ("red", "amber", "green", "blue", "grey")
-"""The colours of a ``counts`` object, in the order they are written."""
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
@@ -42,9 +38,7 @@ def quarter_end(text: str) -> str:
     m = _QUARTER.match(text or "")
     if not m:
         raise JixiaoError(f"not a quarter in the form YYYYQn (e.g. 2023Q2): {text!r}")
-    year, quarter = int(m.group(1)), int(m.group(2))
-    # relativedelta(day=31) clamps to the month's real last day.
-    return (date(year, 3 * quarter, 1) + relativedelta(day=31)).isoformat()
+    return _quarter_end(int(m.group(1)), int(m.group(2))).isoformat()
 
 
 def check_as_of(text: str) -> str:
@@ -149,8 +143,8 @@ _GREY = status_rules.Status("grey")
 
 
 def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> list[dict]:
-    # The hot loop of a 100k-indicator snapshot: one pass, locals only, no helper calls on
-    # the common path.
+    # The hot loop of a 100k-indicator snapshot: one pass, locals only. The status goes through
+    # ``_status`` like the budget light's, so the two can never be written differently.
     out = []
     histories, statuses, grey = dataset.progress, ev.indicators, _GREY
     for ind in dataset.indicators_of(project.id):
@@ -163,7 +157,6 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> lis
         if target is None:
             target = targets[key] = _target(ind, project.year)
         st = statuses.get(ind.id) or grey
-        expected, ratio = st.expected, st.ratio
         out.append({
             "id": ind.id,
             "level1": ind.level1,
@@ -184,14 +177,7 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> lis
                 "recorded_at": entry.recorded_at,
             },
             # Last on purpose: ``core.snapshot_diff`` finds it from the end of the line.
-            "status": {
-                "colour": st.colour,
-                "final": bool(st.final),
-                "expected": None if expected is None else _num(expected),
-                "ratio": None if ratio is None else _num(ratio),
-                "reason": st.reason_zh,
-                "reason_en": st.reason_en,
-            },
+            "status": _status(st),
         })
     return out
 
@@ -200,21 +186,11 @@ def _target(ind: Indicator, year: int) -> dict:
     # The verbatim text first; then the parsed reading without the empty fields, which would
     # only add bytes to 100k lines.
     out = {"text": ind.target_text}
-    for key, value in _reading(ind, year).items():
+    for key, value in status_rules.target_of(ind, year).to_dict().items():
         if key == "text" or value is None:
             continue
         out[key] = _num(value) if isinstance(value, float) else value
     return out
-
-
-def _reading(ind: Indicator, year: int) -> dict:
-    target_of = getattr(status_rules, "target_of", None)
-    if target_of is not None:
-        return target_of(ind, year).to_dict()
-    from .targets import parse_target
-
-    return parse_target(ind.target_text, year=year, level1=ind.level1, category=ind.category,
-                        measure=ind.measure).to_dict()
 
 
 def _status(st) -> dict:

@@ -12,8 +12,8 @@ import json
 import re
 
 from .errors import JixiaoError
-from .report import colour_label
-from .snapshot import COUNT_ORDER, dump_lines
+from .snapshot import dump_lines
+from .status import COUNT_ORDER, colour_word
 from .textwidth import clip, fit, one_line
 from .textwidth import width as text_width
 
@@ -337,16 +337,16 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
     sections: list[tuple[str, list[tuple[str, dict, str]]]] = []
     for direction in ("worsened", "recovered", "changed"):
         sections.append((t[direction], [
-            (f"{colour_label(e['old'], lang)}→{colour_label(e['new'], lang)}", e, e[reason_key])
+            (f"{colour_word(e['old'], lang)}→{colour_word(e['new'], lang)}", e, e[reason_key])
             for e in diff["colour_changes"] if e["direction"] == direction]))
     sections.append((t["newly_final"], [
-        (f"{colour_label(e['colour'], lang)} {t[e['outcome']]}", e, e[reason_key])
+        (f"{colour_word(e['colour'], lang)} {t[e['outcome']]}", e, e[reason_key])
         for e in diff["newly_final"]]))
     sections.append((t["target_changes"], [
         ("", e, f"{one_line(e['old_target'])} → {one_line(e['new_target'])}")
         for e in diff["target_changes"]]))
     for key in ("added", "removed"):
-        sections.append((t[key], [(colour_label(e["colour"], lang), e, e["target"])
+        sections.append((t[key], [(colour_word(e["colour"], lang), e, e["target"])
                                   for e in diff[key]]))
     labels = {label for _, rows in sections for label, _, _ in rows}
     indent = min(16, 4 + max(map(text_width, labels), default=0))
@@ -363,7 +363,7 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
                 out.append(" " * indent + clip(one_line(detail), room))
     if diff["unit_counts"]:
         out += ["", f"{t['unit_counts']} ({len(diff['unit_counts'])})"]
-        out.append(_counts_row("", "", {c: colour_label(c, lang) for c in COUNT_ORDER}))
+        out.append(_counts_row("", "", {c: colour_word(c, lang) for c in COUNT_ORDER}))
         for u in diff["unit_counts"]:
             out.append(_counts_row(u["code"], one_line(u["name"]), _cells(u)))
         out.append(_counts_row(t["total"], "", _cells(diff["total"])))

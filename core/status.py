@@ -22,6 +22,7 @@ from functools import lru_cache
 from . import units as _units
 from .dataset import Dataset
 from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Thresholds
+from .numbers import format_number
 from .periods import short_date, time_progress, year_end
 from .readings import Reading, read_actual, read_text
 from .targets import Target, parse_target
@@ -29,8 +30,28 @@ from .targets import Target, parse_target
 COLOURS = ("red", "amber", "grey", "blue", "green")
 """Every colour, worst first: a roll-up takes the first of these that occurs."""
 
-COLOUR_ZH = {"red": "红", "amber": "黄", "grey": "灰", "blue": "蓝", "green": "绿"}
-"""The Chinese word for each colour, as reasons and labels write it."""
+SEVERITY = {colour: rank for rank, colour in enumerate(COLOURS)}
+"""Each colour's rank in ``COLOURS`` (0 = worst), for sorting worst first."""
+
+COUNT_ORDER = ("red", "amber", "green", "blue", "grey")
+"""The colours of a ``counts`` object (snapshot, report, diff), in the order they are written."""
+
+COLOUR_WORDS = {
+    "zh": {"red": "红", "amber": "黄", "grey": "灰", "blue": "蓝", "green": "绿"},
+    "en": {"red": "red", "amber": "amber", "grey": "grey", "blue": "blue", "green": "green"},
+}
+"""The word for each colour per language: a status is never shown by colour alone."""
+
+COLOUR_ZH = COLOUR_WORDS["zh"]
+"""The Chinese word for each colour, as reasons write it."""
+
+COLOUR_GLYPHS = {"red": "✖", "amber": "▲", "grey": "○", "blue": "◆", "green": "●"}
+"""One glyph per colour, distinct in shape so monochrome terminals still tell them apart."""
+
+
+def colour_word(colour: str, lang: str = "zh") -> str:
+    """The word for ``colour`` in ``lang`` ('zh' or 'en'); an unknown colour as it is."""
+    return COLOUR_WORDS["en" if lang == "en" else "zh"].get(colour, colour)
 
 
 class Status:
@@ -134,18 +155,17 @@ class Evaluation:
 
 def _n(x: float) -> str:
     """A number as reasons print it: no trailing zeros, fewer decimals for big numbers."""
-    a = abs(x)
-    if a >= 1000:
-        return f"{x:.0f}"
-    s = f"{x:.1f}" if a >= 100 else f"{x:.2f}"
-    return s.rstrip("0").rstrip(".")
+    return format_number(x, 2, scaled=True)
 
 
-def _n1(x: float) -> str:
-    """An expected value: one decimal is as precise as a pro-rata figure deserves."""
-    if abs(x) >= 1000:
-        return f"{x:.0f}"
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+def format_expected(x: float) -> str:
+    """An expected value as reasons print it: one decimal is as precise as a pro-rata figure
+    deserves. Columns that show it next to a reason use this too, so the two agree."""
+    return format_number(x, 1, scaled=True)
+
+
+# The TUI imported the private name before there was a public one; keep it until it switches.
+_n1 = format_expected
 
 
 def _pct(x: float) -> str:
@@ -281,7 +301,7 @@ def _why_nothing_due(st, target, a, d, year):
 def _why_pace(st, target, a, d, year):
     zh_by, en_by = _span_words(d, year, target.deadline)
     sym = _at_least(target)
-    exp, v = _n1(st.expected), _pct(st.ratio)
+    exp, v = format_expected(st.expected), _pct(st.ratio)
     return _tail(st, f"{zh_by}应完成{sym}{exp}，实际{_n(a)} → {v}",
                  f"expected {sym}{exp} {en_by}, actual {_n(a)} → {v}")
 
@@ -347,7 +367,7 @@ def _why_within_today(st, target, a):
 
 def _why_burn(st, target, a, d, year):
     zh_by, en_by = _span_words(d, year, target.deadline)
-    exp, v = _n1(st.expected), _pct(st.ratio)
+    exp, v = format_expected(st.expected), _pct(st.ratio)
     fast = st.colour == "amber"
     return _tail(st, f"{zh_by}应不超过{exp}，实际{_n(a)} → {v}{'，支出过快' if fast else ''}",
                  f"expected ≤{exp} {en_by}, actual {_n(a)} → {v}"
@@ -644,7 +664,7 @@ def budget_status(project: Project, spending_entry: SpendingEntry | None, as_of,
     spent = float(spending_entry.spent)
     if not total or total <= 0:
         return Status("grey", why=(_why_no_budget, spent))
-    rate = spent / total
+    rate = execution_rate(spent, total)
     if spent > total:
         return Status("red", False, total, rate, why=(_why_budget, spent, total, None, year))
     t = time_progress(d, year)
@@ -668,8 +688,16 @@ def _why_no_budget(st, spent):
             f"no budget amount, {_n(spent)} 万元 spent → grey")
 
 
+def execution_rate(spent: float | None, total: float | None) -> float | None:
+    """预算执行率: ``spent`` ÷ ``total`` (1.0 = the whole budget spent); ``None`` when nothing
+    is reported or there is no budget amount to divide by."""
+    if spent is None or not total:
+        return None
+    return spent / total
+
+
 def _why_budget(st, spent, total, d, year):
-    rate = _pct(spent / total)
+    rate = _pct(execution_rate(spent, total))
     zh = f"已支出{_n(spent)}/{_n(total)}万元（执行率{rate}）"
     en = f"spent {_n(spent)} of {_n(total)} 万元 ({rate})"
     if d is None:

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from . import units as _units
+from .numbers import format_number
 from .periods import find_dates
 
 KINDS = ("quantity", "rate", "range", "deadline", "qualitative")
@@ -465,10 +466,6 @@ def _names(table: dict, lang: str) -> dict:
     return table["zh" if lang == "zh" else "en"]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4f}".rstrip("0").rstrip(".")
-
-
 def operator_text(target: Target, lang: str = "en") -> str | None:
     """The operator of a numeric target as written, and — when the symbol alone does not say it
     (none written, or ``=`` on a rate) — how it is read and why, e.g. ``none written — read as
@@ -497,9 +494,9 @@ def reading_fields(target: Target, lang: str = "en") -> list[tuple[str, str]]:
     shown = {
         "kind": _names(KIND_NAMES, lang).get(target.kind, target.kind),
         "op": operator_text(target, lang),
-        "value": None if target.value is None else _fmt(target.value),
-        "low": None if target.low is None else _fmt(target.low),
-        "high": None if target.high is None else _fmt(target.high),
+        "value": None if target.value is None else format_number(target.value),
+        "low": None if target.low is None else format_number(target.low),
+        "high": None if target.high is None else format_number(target.high),
         "unit": target.unit,
         "deadline": target.deadline.isoformat() if target.deadline else None,
         "direction": _names(DIRECTION_NAMES, lang).get(target.direction, target.direction),
@@ -516,12 +513,12 @@ def describe(target: Target, lang: str = "en") -> str:
     unit = target.unit or ""
     if target.kind in ("quantity", "rate"):
         words = _DIRECTION.get(target.direction or "", ("", ""))[_lang_index(lang)]
-        body = f"{words} {_fmt(target.value)}{(' ' if not zh else '') + unit if unit else ''}"
+        body = f"{words} {format_number(target.value)}{(' ' if not zh else '') + unit if unit else ''}"
         measure = _names(MEASURE_NAMES, lang).get(target.measure, "")
         line = f"{body}，{measure}" if zh else f"{body}, {measure}"
     elif target.kind == "range":
         sp = "" if zh else " "
-        line = f"{_fmt(target.low)}–{_fmt(target.high)}{sp}{unit}".rstrip()
+        line = f"{format_number(target.low)}–{format_number(target.high)}{sp}{unit}".rstrip()
     elif target.kind == "deadline":
         iso = target.deadline.isoformat()
         line = f"{iso}前完成" if zh else f"done by {iso}"

@@ -38,11 +38,6 @@ class AuditEntry:
                    units=tuple(str(u) for u in data.get("units") or ()))
 
 
-def now_precise() -> str:
-    """The current local time to the microsecond: several changes often share one second."""
-    return datetime.now().astimezone().isoformat(timespec="microseconds")
-
-
 def chronological(entry: AuditEntry):
     """Sort key: the real instant (times may differ in precision and offset)."""
     try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import uuid
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -26,12 +25,12 @@ from tinydb import TinyDB
 from core.dataset import Dataset
 from core.errors import JixiaoError
 from core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
-                        SpendingEntry, Unit, now_iso)
+                        SpendingEntry, Unit, entry_order, now_iso, parse_date)
 from core.readings import check_actual
 from core.status import indicator_status, missing_explanation, target_of
 
 from . import grants as rules
-from .audit import AuditEntry, chronological, matches, now_precise
+from .audit import AuditEntry, chronological, matches
 from .identity import current_user
 from .layout import Layout, PartitionKey, file_stem
 from .lock import locked, locked_all
@@ -136,7 +135,7 @@ class Store:
             new = change(current)
             tables["grants"] = {str(i): g.to_dict() for i, g in enumerate(new, 1)}
             audit = dict(tables.get("audit") or {})
-            audit[str(next_doc_id(audit))] = AuditEntry(now_precise(), self._user, action, what,
+            audit[str(next_doc_id(audit))] = AuditEntry(now_iso(), self._user, action, what,
                                                         units).to_dict()
             tables["audit"] = audit
             db.storage.write(tables)
@@ -176,7 +175,7 @@ class Store:
                 changes = _settings_diff(self.settings(), settings) or "no change"
             tables["settings"] = {"1": settings.to_dict()}
             audit = dict(tables.get("audit") or {})
-            audit[str(next_doc_id(audit))] = AuditEntry(now_precise(), self._user, "settings",
+            audit[str(next_doc_id(audit))] = AuditEntry(now_iso(), self._user, "settings",
                                                         changes).to_dict()
             tables["audit"] = audit
             AtomicStorage(path, "settings").write(tables)
@@ -259,12 +258,12 @@ class Store:
                 if owner in target:
                     history.extend(target[owner])
                 if len(history) > 1:
-                    history.sort(key=_entry_order)
+                    history.sort(key=entry_order)
                 target[owner] = history
         iids.update(progress)
         pids.update(spending)
-        # add_unit also drops the dataset's cached child index, which the direct updates need.
-        dataset.add_unit(part.unit)
+        dataset.units[part.unit.code] = part.unit
+        dataset.invalidate()  # the direct updates above bypass the dataset's own methods
         self._contents[key] = (pids, iids)
 
     def _forget(self, dataset: Dataset, key: PartitionKey) -> None:
@@ -279,10 +278,7 @@ class Store:
             self._indicator_at.pop(iid, None)
         if not any(k.unit_code == key.unit_code for k in self._contents):
             dataset.units.pop(key.unit_code, None)
-        # Re-adding the unit (or any unit) drops the dataset's cached child index.
-        if dataset.units:
-            first = next(iter(dataset.units.values()))
-            dataset.add_unit(first)
+        dataset.invalidate()  # projects and indicators were removed behind its back
 
     # --- finding one thing without loading everything ----------------------------------------
     def _locate(self, wanted: str, table: dict, what: str) -> tuple[PartitionKey, object]:
@@ -335,7 +331,7 @@ class Store:
         project's own file)."""
         key, _ = self._locate(project_id, self._project_at, "project")
         part, _ = read_partition(self.layout.partition(key))
-        return sorted((e for e in part.spending if e.project_id == project_id), key=_entry_order)
+        return sorted((e for e in part.spending if e.project_id == project_id), key=entry_order)
 
     # --- appending history -------------------------------------------------------------------
     def record_progress(self, indicator_id: str, *, as_of: str, actual: str,
@@ -374,7 +370,7 @@ class Store:
         if missing:
             raise JixiaoError(f"{missing}; nothing was recorded (status: {status.reason('en')})")
         self._append(PartitionKey(project.year, project.unit_code), "progress",
-                     compact(entry.to_dict()))
+                     compact(entry.to_dict()), "record progress")
         return entry
 
     def record_spending(self, project_id: str, *, as_of: str, spent: float,
@@ -393,12 +389,18 @@ class Store:
         entry = SpendingEntry(id=_new_id(), project_id=project_id, as_of=as_of, spent=spent,
                               author=self._user, recorded_at=now_iso(), note=note)
         self._append(PartitionKey(project.year, project.unit_code), "spending",
-                     compact(entry.to_dict()))
+                     compact(entry.to_dict()), "record spending")
         return entry
 
-    def _append(self, key: PartitionKey, table: str, doc: dict) -> None:
+    def _append(self, key: PartitionKey, table: str, doc: dict, doing: str) -> None:
         path = self.layout.partition(key)
         with locked(self.layout.lock_of(path)):
+            # The callers' early check saves validating for nothing, but a revoke may land
+            # between it and this lock: only a check inside the lock, on the grants file as it
+            # is now (no cache), keeps a revoked owner from writing.
+            tables = read_file(self.layout.grants, "grants") or {}
+            rules.require_unit(_grant_list(self.layout.grants, tables), self._user,
+                               key.unit_code, doing)
             if not path.exists():
                 raise JixiaoError(f"{path} disappeared; nothing was recorded")
             # A new TinyDB per write: its document-id counter and query cache start from the
@@ -443,7 +445,7 @@ class Store:
                     continue
                 audit = dict(tables.get("audit") or {})
                 audit[str(next_doc_id(audit))] = AuditEntry(
-                    now_precise(), self._user, "import", summary, (key.unit_code,)).to_dict()
+                    now_iso(), self._user, "import", summary, (key.unit_code,)).to_dict()
                 tables["audit"] = audit
                 from_tables(path, tables)  # never write what could not be read back
                 ready.append((key, path, tables, summary))
@@ -479,7 +481,7 @@ class Store:
                                   "fills an empty store")
         for key, tables in sorted(parts.items()):
             tables["unit"] = {"1": dataset.units[key.unit_code].to_dict()}
-            tables["audit"] = {"1": AuditEntry(now_precise(), self._user, "import",
+            tables["audit"] = {"1": AuditEntry(now_iso(), self._user, "import",
                                                f"loaded {len(tables['projects'])} project(s), "
                                                f"{len(tables['indicators'])} indicator(s)",
                                                (key.unit_code,)).to_dict()}
@@ -549,10 +551,6 @@ RECORD_CHECKS["grants"] = _grant_list
 RECORD_CHECKS["settings"] = _settings_from
 
 
-_entry_order = attrgetter("as_of", "recorded_at")
-"""History order, as ``Dataset`` keeps it: by date, then by time of recording."""
-
-
 def _only(tables: dict, name: str) -> dict | None:
     table = tables.get(name) or {}
     return next(iter(table.values()), None) if isinstance(table, dict) else None
@@ -563,8 +561,9 @@ def _new_id() -> str:
 
 
 def _iso_date(value, what: str) -> str:
+    """``value`` as an ISO date string, or a ``JixiaoError`` naming ``what``."""
     try:
-        return date.fromisoformat(str(value).strip()).isoformat()
+        return parse_date(value).isoformat()
     except ValueError:
         raise JixiaoError(f"{what} must be a date in the form YYYY-MM-DD, not {value!r}") from None
 

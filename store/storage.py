@@ -79,15 +79,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
     path = Path(path)
     make_dirs(path.parent)
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)  # the umask may have taken the group's write bit
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _write_all(tmp, payload)
     if path.exists():
         _keep_backup(path)
     os.replace(tmp, path)
@@ -109,14 +101,22 @@ def _keep_backup(path: Path) -> None:
         os.replace(link, bak)
     except OSError:
         # e.g. a filesystem without hard links: fall back to a copy.
-        atomic_copy = path.read_bytes()
-        fd = os.open(link, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            os.write(fd, atomic_copy)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_all(link, path.read_bytes())
         os.replace(link, bak)
+
+
+def _write_all(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to a fresh ``path`` and fsync it. ``os.write`` may write only part of
+    what it is given (signals, full disks, some filesystems), so it is called until all is out."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask may have taken the group's write bit
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def encode(kind: str, tables: dict) -> bytes:
@@ -124,7 +124,13 @@ def encode(kind: str, tables: dict) -> bytes:
     data = dict(tables)
     data["_meta"] = stamp(kind)
     # UTF-8 rather than \\uXXXX keeps Chinese text readable and files a third smaller.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # allow_nan=False: NaN and Infinity are not JSON, and other tools would refuse the file.
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:
+        raise JixiaoError(f"refusing to write a {kind} file holding a value JSON cannot "
+                          f"represent ({exc}); nothing was changed") from None
+    return text.encode("utf-8")
 
 
 class AtomicStorage(Storage):

@@ -569,3 +569,251 @@ async def test_control_characters_in_names_and_notes_are_shown_not_sent(tmp_path
         segments = [seg.text for strip in app.screen._compositor.render_full_update().strips
                     for seg in strip]
         assert not any("\x1b" in s for s in segments)
+
+
+# --- what a newcomer noticed -------------------------------------------------------------------
+def squeeze(text: str) -> str:
+    """Screen text without borders and white space, to find a message however it wrapped."""
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "│╭╮╰╯─▏▕")
+
+
+async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_with_2(tmp_path):
+    from core.errors import JixiaoError
+    from tui.screens.error import ErrorScreen
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    damaged = next(data.rglob("301205.json"))
+    good = damaged.read_bytes()
+    damaged.write_text("garbage", encoding="utf-8")
+    with pytest.raises(JixiaoError) as raised:
+        Store(data, user="admin1").load()
+    message = raised.value.message
+    assert "301205.json" in message
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await pilot.pause()
+        text = screen_text(app)
+        assert squeeze(message) in squeeze(text)            # every word of it, wrapped
+        assert "正在加载" not in text and "退出状态 2" in text
+        # r tries again: once the file is restored, the data opens
+        damaged.write_bytes(good)
+        await pilot.press("r")
+        await loaded(pilot)
+        assert not isinstance(app.screen, ErrorScreen)
+        assert "…综合服务中心" in screen_text(app)
+    damaged.write_text("garbage", encoding="utf-8")
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 2 and app.failure.message == message
+
+
+async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(store):
+    iid = ids(small_dataset())["等级保护测评合格率"]
+    app = JixiaoApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.jump_to(iid)
+        await pilot.pause()
+        pid = app.dataset.indicators[iid].project_id
+        assert f"项目 {pid} · 指标 {iid}" in screen_text(app)     # on screen even at 80×24
+    app = JixiaoApp(store, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.jump_to(iid)
+        await pilot.pause()
+        assert f"project {pid} · indicator {iid}" in detail(app)
+
+
+async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(tmp_path):
+    from tui.widgets.detail import DetailPane
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        pane = app.query_one(DetailPane)
+        pane.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert pane.scroll_y > 0
+        indicators_pane(app).focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert pane.scroll_y == 0
+
+
+async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(store):
+    from tui.widgets.toggles import StateRadioButton
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.jump_to(iid)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        form = app.screen
+        placeholder = form.query_one("#actual").placeholder
+        assert placeholder.startswith("例如") and "个" in placeholder   # a hint, not a value
+        assert "☐ 经费保障" in screen_text(app) and "☑" not in screen_text(app)
+        form.query_one("#cause-0").value = True
+        likely = form.query_one("#likelihood").query(StateRadioButton).first()
+        assert "○ 确定能" in screen_text(app)
+        likely.value = True
+        await pilot.pause()
+        text = screen_text(app)
+        assert "☑ 经费保障" in text and "☐ 制度保障" in text
+        assert "◉ 确定能" in text and "○ 有可能" in text
+
+
+async def test_only_another_process_s_write_is_announced_as_one(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    app = JixiaoApp(Store(data, user="admin1"), poll_interval=0.1)
+    announced = lambda: [n.message for n in app._notifications if "其他用户" in n.message]  # noqa: E731
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        reloads: list[bool] = []
+        original = app._refreshed
+        app._refreshed = lambda evaluation, foreign=True: (reloads.append(foreign),
+                                                           original(evaluation, foreign))
+        # the admin's own monitoring-date change
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        await pilot.press("down", "down", "down", "enter")
+        await until(pilot, lambda: reloads)
+        # the admin's own progress entry
+        app._write_progress(iid, as_of="2023-07-31", actual="9个")
+        await until(pilot, lambda: len(reloads) >= 2)
+        await pilot.pause()
+        assert reloads == [False, False] and announced() == []
+        # another process's entry is announced
+        proc = start_writer(data, iid)
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+        await until(pilot, lambda: announced())
+        assert reloads[-1] is True
+
+
+async def test_form_messages_come_in_the_ui_language(store, monkeypatch):
+    from core import readings
+    asked = []
+
+    def check_actual(text, target, *, lang="en"):
+        asked.append(lang)
+        return f"[{lang}] bad {text}"
+    monkeypatch.setattr(readings, "check_actual", check_actual)
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    for lang in ("zh", "en"):
+        app = JixiaoApp(store, lang=lang)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await loaded(pilot)
+            app.jump_to(iid)
+            await pilot.press("e")
+            await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+            await pilot.press(*"abc")
+            await pilot.pause()
+            assert str(app.screen.query_one("#actual-error").render()) == f"[{lang}] bad abc"
+    assert set(asked) == {"zh", "en"}
+
+
+async def test_palette_and_help_speak_the_ui_language_once(store):
+    import re
+    app = JixiaoApp(store, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        ours = [c for c in app.get_system_commands(app.screen) if c.title.endswith(")")]
+        assert len(ours) >= 10
+        assert not any(re.search(r"[\u4e00-\u9fff]", c.help) for c in ours)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert text.count("Ctrl+P") == 1 and "Command palette" in text
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert screen_text(app).count("Ctrl+P") == 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(tmp_path, size, lang):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"), lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        lines = screen_text(app).splitlines()
+        units = rows_text(app.query_one("#units", VirtualList))
+        # the four names all start 天津市人民政府…; what tells them apart is shown
+        for code, part in (("301101", "…办公厅"), ("301205", "…综合服务中"), ("301206", "…驻北京"),
+                           ("301303", "…政务信息")):
+            assert any(code in row and part in row for row in units), (code, units)
+        footer = lines[-1]
+        if lang == "zh":
+            assert "? 帮助" in footer and "q 退出" in footer
+        else:
+            assert "? Help" in footer and "q Quit" in footer and "palettee" not in footer
+        assert footer.rstrip().endswith(("退出", "Quit", "命令面板", "命令", "Commands", "Cmds"))
+
+
+async def test_an_empty_store_says_in_full_what_to_do(tmp_path):
+    app = JixiaoApp(Store(tmp_path / "nothing", user="me"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.browser is not None)
+        await pilot.pause()
+        units = rows_text(app.query_one("#units", VirtualList))
+        assert "没有数据：请先导入目标表（jixiaoimport）" == squeeze("".join(units))
+
+
+async def test_the_expected_column_rounds_like_the_reason(store):
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    store.record_progress(iid, as_of="2023-07-31", actual="5个")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        status = app.browser.status(iid)
+        assert round(status.expected, 2) != round(status.expected, 1)     # e.g. 4.64 → 4.6
+        shown = f"{status.expected:.1f}".rstrip("0").rstrip(".")
+        assert f"≥{shown}" in status.reason("zh")
+        assert f" {shown} " in row_of(app, iid) and f"{status.expected:.2f}" not in row_of(app, iid)
+
+
+async def test_enter_in_the_spending_form_saves_only_what_was_typed(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        project = app.current_project()
+        store.record_spending(project.id, as_of="2023-06-30", spent=44.5)
+        await until(pilot, lambda: app.dataset.counting_spending(project.id, "2023-07-31"))
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+        form = app.screen
+        assert form.query_one("#spent").value == ""                       # nothing pre-filled
+        assert "44.5" in str(form.query_one("#spent-hint").render())     # the last report, as a hint
+        assert project.id in screen_text(app)                            # the id `jixiao spend` takes
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SpendingScreen)                    # refused: nothing typed
+        assert len(store.load().spending[project.id]) == 1
+
+
+async def test_search_words_may_name_the_project_of_an_indicator(tmp_path):
+    from tui.view import Hit
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"满意度 中转")
+        await pilot.pause()
+        rows = indicators_pane(app).rows
+        assert rows and all(isinstance(h, Hit) and h.kind == "indicator" for h in rows)
+        for hit in rows:
+            assert app.dataset.projects[hit.project_id].name == "中转平台建设项目"
+            assert "满意度" in app.dataset.indicators[hit.indicator_id].name

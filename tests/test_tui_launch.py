@@ -35,3 +35,15 @@ def test_data_opens_the_given_directory_and_keeps_it(monkeypatch, tmp_path):
     app, = run(monkeypatch, "--data", str(tmp_path / "d"))
     assert app.seen[0] == tmp_path / "d" and app.seen[1] == 128
     assert (tmp_path / "d").exists() and app.lang == "zh"
+
+
+def test_quitting_after_a_failed_load_exits_with_its_status_and_repeats_the_message(
+        monkeypatch, tmp_path, capsys):
+    from core.errors import JixiaoError
+
+    def fake_run(self):
+        # The user saw the error screen and pressed q.
+        self.failure = JixiaoError("units/2023/301205.json is damaged; restore it from the .bak")
+    monkeypatch.setattr(JixiaoApp, "run", fake_run)
+    assert cli.main(["--data", str(tmp_path / "d")]) == 2
+    assert "301205.json is damaged; restore it from the .bak" in capsys.readouterr().err

@@ -230,3 +230,10 @@ async def test_an_empty_list_wraps_its_message_instead_of_cutting_it():
         await pilot.pause()
         lines = [vlist.render_line(y).text.strip() for y in range(vlist.size.height)]
         assert "".join(lines[1:]) == message        # every character, over several lines
+
+
+def test_form_checks_still_work_with_a_core_without_the_lang_parameter(monkeypatch):
+    from core import readings
+    from tui.app import check_value
+    monkeypatch.setattr(readings, "check_actual", lambda text, target: f"needs {text}")
+    assert check_value("x", object(), "zh") == "needs x"

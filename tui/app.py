@@ -560,7 +560,10 @@ class JixiaoApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys show as disabled (``None``) in the footer where the user may not edit;
-        with nothing selected they stay enabled, and pressing them says what to select."""
+        with nothing selected they stay enabled, and pressing them says what to select. While
+        the data cannot be opened only help and quit do anything."""
+        if self.failure is not None and action not in ("quit", "help", "command_palette"):
+            return False
         if action in ("record", "spend", "export") and self.dataset is not None:
             reason = self.refusal(action)
             if reason and reason not in (label("pick_indicator", self.lang),

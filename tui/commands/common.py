@@ -1,9 +1,12 @@
-"""What every sub-command shares: where the data directory is, and opening the store."""
+"""What every sub-command shares: where the data directory is, opening the store, reading a
+year argument and writing an output file."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,3 +84,51 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def parse_year(text: str) -> int:
+    """A budget year argument (``--year 2023``), as an argparse ``type``."""
+    if not text.strip().isdigit() or not 1990 <= int(text) <= 2200:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
+    return int(text)
+
+
+def write_output(content, output: str | None, *, encoding: str = "utf-8") -> None:
+    """Write ``content`` to the file ``output`` (see ``write_atomically``), or to standard
+    output when there is none."""
+    if output:
+        write_atomically(Path(output).expanduser(), content, encoding=encoding)
+        return
+    _produce(content)(sys.stdout)
+    sys.stdout.flush()
+
+
+def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
+    """Replace ``path`` with ``content`` — a string, or a function that writes to the text
+    stream it is given — all at once: a half-written export must never replace a good one,
+    nor be left behind. A ``JixiaoError`` names the file when it cannot be written."""
+    if path.is_dir():
+        raise JixiaoError(f"{path} is a directory; -o needs a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            _produce(content)(fh)
+            fh.flush()
+            # On disk before the rename: after a crash the old file or the new, never neither.
+            os.fsync(fh.fileno())
+        # mkstemp creates 0600; an export is meant to be read by others too.
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _produce(content):
+    return content if callable(content) else (lambda fh: fh.write(content))

@@ -3,16 +3,16 @@ command line, and how a 指标值 is read."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import unicodedata
 from datetime import date
 
 from core.errors import JixiaoError
-from core.model import CAUSES, LIKELIHOODS
+from core.model import CAUSES, LIKELIHOODS, parse_date
+from core.numbers import format_number
+from core.textwidth import width as text_width
 
-from .common import open_store
+from .common import open_store, parse_year
 
 _LABELS = {
     "en": {"recorded": "recorded", "spent": "recorded spending", "as_of": "as of",
@@ -78,7 +78,7 @@ def register(subparsers) -> None:
     e.add_argument("text", metavar="TARGET", help='the 指标值, e.g. "≥8个" or "2023年6月底前完成"')
     e.add_argument("--category", default="", metavar="二级指标", help="e.g. 数量指标, 成本指标")
     e.add_argument("--level1", default="", metavar="一级指标", help="e.g. 产出指标")
-    e.add_argument("--year", type=_year, default=None,
+    e.add_argument("--year", type=parse_year, default=None,
                    help="budget year for dates without one (default: the budget year of "
                         "the data directory's store, else the current year)")
     e.add_argument("--measure", choices=("cumulative", "level"),
@@ -92,17 +92,11 @@ def register(subparsers) -> None:
 # ``jixiao: …`` message (exit 2) as every other refusal.
 
 
-def _iso_date(text: str) -> str:
+def _as_of(text: str) -> str:
     try:
-        return date.fromisoformat(text.strip()).isoformat()
+        return parse_date(text).isoformat()
     except ValueError:
         raise JixiaoError(f"--as-of must be a date in the form YYYY-MM-DD, not {text!r}") from None
-
-
-def _year(text: str) -> int:
-    if not text.strip().isdigit() or not 1990 <= int(text) <= 2200:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
-    return int(text)
 
 
 def _amount(text: str) -> float:
@@ -121,11 +115,10 @@ def _amount(text: str) -> float:
 
 
 def _status_line(status, lang: str) -> str:
-    from core.status import COLOUR_ZH
+    from core.status import colour_word
 
     # The colour as a word first: a status is never shown by colour alone.
-    word = status.colour if lang == "en" else COLOUR_ZH[status.colour]
-    return f"{word}  {status.reason(lang)}"
+    return f"{colour_word(status.colour, lang)}  {status.reason(lang)}"
 
 
 def run_record(args) -> int:
@@ -134,7 +127,7 @@ def run_record(args) -> int:
 
     lang = _lang(args)
     labels = _LABELS[lang]
-    as_of = _iso_date(args.as_of)
+    as_of = _as_of(args.as_of)
     store = open_store(args, needs="tables")
     entry = store.record_progress(
         args.indicator, as_of=as_of, actual=args.actual, forecast=args.forecast,
@@ -159,7 +152,7 @@ def run_spend(args) -> int:
 
     lang = _lang(args)
     labels = _LABELS[lang]
-    as_of, spent = _iso_date(args.as_of), _amount(args.spent)
+    as_of, spent = _as_of(args.as_of), _amount(args.spent)
     store = open_store(args, needs="tables")
     history = store.spending_history(args.project)
     entry = store.record_spending(args.project, as_of=as_of, spent=spent, note=args.note)
@@ -167,7 +160,7 @@ def run_spend(args) -> int:
     settings = store.settings()
     status = budget_status(project, entry, entry.as_of, settings)
     print(f"{labels['spent']} {entry.id}: {project.name} {labels['as_of']} "
-          f"{entry.as_of}, {_fmt(entry.spent)} 万元")
+          f"{entry.as_of}, {format_number(entry.spent)} 万元")
     print(_status_line(status, lang))
     warning = _falling_spend(history, entry, labels)
     if warning:
@@ -183,11 +176,11 @@ def _falling_spend(history, entry, labels) -> str | None:
     before = [e for e in history if e.as_of <= entry.as_of]
     if before and before[-1].spent > entry.spent:
         p = before[-1]
-        return labels["lower"].format(s=_fmt(entry.spent), p=_fmt(p.spent), d=p.as_of)
+        return labels["lower"].format(s=format_number(entry.spent), p=format_number(p.spent), d=p.as_of)
     after = [e for e in history if e.as_of > entry.as_of and e.spent < entry.spent]
     if after:
         p = after[0]
-        return labels["higher"].format(s=_fmt(entry.spent), p=_fmt(p.spent), d=p.as_of)
+        return labels["higher"].format(s=format_number(entry.spent), p=format_number(p.spent), d=p.as_of)
     return None
 
 
@@ -266,10 +259,4 @@ def _lang(args) -> str:
 
 def _pad(label: str, width: int = 10) -> str:
     # CJK characters take two columns; pad by what the terminal shows, not by len().
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
-    return label + " " * max(0, width - shown)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}".rstrip("0").rstrip(".")
-
+    return label + " " * max(0, width - text_width(label))

@@ -5,13 +5,13 @@ Thin: each handler loads the data, asks ``core`` for the document and writes it 
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from core.errors import JixiaoError, PermissionDenied
+
+from .common import open_store, write_output
 
 
 def register(sub) -> None:
@@ -62,8 +62,6 @@ snapshot, report and export; owners record for their units)."""
 def load_dataset(args, doing: str):
     """The store's dataset to report on, after checking that the acting user may ``doing``
     (``PermissionDenied``, exit 3, otherwise)."""
-    from .common import open_store
-
     store = open_store(args, needs="tables")
     role = store.role()
     if role not in READER_ROLES:
@@ -86,36 +84,6 @@ def resolve_as_of(args, dataset) -> str:
     return dataset.settings.as_of
 
 
-def write_text(text, output: str | None, *, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``output`` atomically (never a half-written file), or to stdout.
-
-    ``text`` may also be a function that writes to the stream it is given.
-    """
-    produce = text if callable(text) else (lambda fh: fh.write(text))
-    if not output:
-        produce(sys.stdout)
-        sys.stdout.flush()
-        return
-    path = Path(output).expanduser()
-    if path.is_dir():
-        raise JixiaoError(f"{path} is a directory; -o needs a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    except OSError as exc:
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            produce(fh)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)   # never leave a half-written temporary behind
-        raise
-
-
 def cmd_snapshot(args) -> int:
     """``jixiao snapshot``."""
     from core.snapshot import build_snapshot, write_snapshot
@@ -128,7 +96,7 @@ def cmd_snapshot(args) -> int:
                               f"not {args.generated_at!r}") from None
     dataset = load_dataset(args, "take a snapshot")
     doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at=args.generated_at)
-    write_text(lambda fh: write_snapshot(doc, fh), args.output)
+    write_output(lambda fh: write_snapshot(doc, fh), args.output)
     if args.output:
         c = doc["counts"]
         print(f"wrote {args.output}: as of {doc['as_of']}, "
@@ -151,9 +119,9 @@ def cmd_diff(args) -> int:
     new = read_snapshot(_read(args.new), label=args.new)
     diff = diff_snapshots(old, new)
     if args.format == "json":
-        write_text(dump_diff(diff), None)
+        write_output(dump_diff(diff), None)
     else:
-        write_text(format_diff(diff, lang=args.lang), None)
+        write_output(format_diff(diff, lang=args.lang), None)
     return 0
 
 
@@ -173,7 +141,7 @@ def cmd_report(args) -> int:
         text = report.format_csv(rows)
     else:
         text = report.format_table(doc, rows, lang=args.lang, only=only)
-    write_text(text, args.output)
+    write_output(text, args.output)
     return 0
 
 
@@ -183,6 +151,6 @@ def cmd_export_monitoring(args) -> int:
 
     dataset = load_dataset(args, "export the monitoring table")
     as_of = resolve_as_of(args, dataset)
-    write_text(monitoring_csv(dataset, as_of), args.output, encoding="utf-8-sig")
+    write_output(monitoring_csv(dataset, as_of), args.output, encoding="utf-8-sig")
     print(f"wrote {args.output}: 项目支出绩效目标执行监控表 as of {as_of}", file=sys.stderr)
     return 0

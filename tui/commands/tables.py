@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from core.errors import JixiaoError
-
-from .common import open_store
+from .common import open_store, parse_year, write_atomically
 
 
 def register(subparsers) -> None:
@@ -21,7 +17,7 @@ def register(subparsers) -> None:
                     "or a flat CSV with one row per indicator. Re-importing is safe: unchanged rows "
                     "stay as they are and matched indicators keep their progress.")
     p.add_argument("file", metavar="FILE", help="a .txt Word text export or a .csv file")
-    p.add_argument("--year", type=_year, help="budget year of the tables (default: named in the tables, "
+    p.add_argument("--year", type=parse_year, help="budget year of the tables (default: named in the tables, "
                                               "else the current year)")
     p.add_argument("--dry-run", action="store_true",
                    help="show what would be added, changed and left alone; store nothing")
@@ -35,16 +31,8 @@ def register(subparsers) -> None:
     e.add_argument("--format", choices=("csv",), default="csv", help="output format (default: csv)")
     e.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE (UTF-8 with BOM, as Excel expects) instead of standard output")
-    e.add_argument("--year", type=_year, help="only the projects of this budget year")
+    e.add_argument("--year", type=parse_year, help="only the projects of this budget year")
     e.set_defaults(func=run_export)
-
-
-def _year(text: str) -> int:
-    import argparse
-
-    if not text.isdigit() or not 1990 <= int(text) <= 2200:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
-    return int(text)
 
 
 def run_import(args) -> int:
@@ -76,22 +64,6 @@ def run_export(args) -> int:
     buf = io.StringIO(newline="")
     rows = write_csv(dataset, buf, lang=lang, year=args.year)
     target = Path(args.output).expanduser()
-    _write_atomically(target, buf.getvalue().encode("utf-8-sig"))
+    write_atomically(target, buf.getvalue(), encoding="utf-8-sig")
     print(f"wrote {rows} indicator rows to {target}")
     return 0
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A half-written export must never replace a good one.
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None

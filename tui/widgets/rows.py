@@ -11,6 +11,7 @@ from rich.text import Text
 
 # The expected value is printed exactly as the reason prints it ("应完成≥1.2" and 1.2 in the
 # column, not 1.16): one formatter, the status engine's.
+from core.numbers import format_number
 from core.status import _n1 as format_expected
 
 from ..i18n import GLYPHS, label, status_word
@@ -21,13 +22,11 @@ COUNT_ORDER = ("red", "amber", "grey", "blue", "green")
 
 
 def fmt_num(value: float | None, digits: int = 2) -> str:
-    """A number for a narrow column: no trailing zeros, ``—`` for none."""
+    """A number for a narrow column (``98,544``, ``53.4``), ``—`` for none."""
     if value is None:
         return "—"
     # Big numbers need no decimals to be read at a glance (98,544 rather than 98,543.96).
-    digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else digits
-    text = f"{value:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(value, digits, scaled=True, grouped=True)
 
 
 def counts_text(counts: dict[str, int] | None, vlist, colours=COUNT_ORDER) -> Text:
