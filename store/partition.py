@@ -56,15 +56,20 @@ def read_partition(path: Path) -> tuple[Partition, Signature]:
 
     Raises ``JixiaoError`` naming the file when it is damaged, foreign, too new or malformed.
     """
+    raw, st = read_bytes(path)
+    tables = parse(path, KIND, raw)
+    return from_tables(path, tables), (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of the file at ``path`` and the ``fstat`` of exactly the file they came from
+    (``JixiaoError`` when it cannot be read)."""
     try:
         with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            raw = fh.read()
+            return fh.read(), os.fstat(fh.fileno())
     except OSError as exc:
         raise JixiaoError(f"cannot read {path}: {exc.strerror}; check that you are in the data "
                           "directory's group") from None
-    tables = parse(path, KIND, raw)
-    return from_tables(path, tables), (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _records(path: Path, tables: dict, name: str) -> list[tuple[str, dict]]:

@@ -34,9 +34,10 @@ from .audit import AuditEntry, chronological, matches
 from .identity import current_user
 from .layout import Layout, PartitionKey, file_stem
 from .lock import locked, locked_all
+from . import cache as read_cache
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
-                        read_partition, signature)
-from .storage import RECORD_CHECKS, AtomicStorage, read_file, restore_advice
+                        read_bytes, read_partition, signature)
+from .storage import RECORD_CHECKS, AtomicStorage, parse, read_file, restore_advice
 
 
 class Store:
@@ -57,6 +58,7 @@ class Store:
         self._indicator_at: dict[str, tuple[PartitionKey, Indicator]] = {}
         self._project_at: dict[str, tuple[PartitionKey, Project]] = {}
         self._grants_cache: tuple[Signature | None, list[rules.Grant]] | None = None
+        self._read_cache = read_cache.cache_dir(self.layout.root)
 
     @property
     def data_dir(self) -> Path:
@@ -200,8 +202,8 @@ class Store:
         gc.disable()
         try:
             for path in self.layout.partition_files():
-                part, sig = read_partition(path)
-                self._merge(dataset, part)
+                part, sig = self._read_grouped(path)
+                self._merge(dataset, path, part)
                 self._seen[path] = sig
         finally:
             if was_enabled:
@@ -221,9 +223,9 @@ class Store:
         present = self.layout.partition_files()
         for path in present:
             if self._seen.get(path) != signature(path):
-                part, sig = read_partition(path)
-                self._forget(dataset, part.key)
-                self._merge(dataset, part)
+                part, sig = self._read_grouped(path)
+                self._forget(dataset, _key_of(path, part))
+                self._merge(dataset, path, part)
                 self._seen[path] = sig
                 changed = True
         for path in set(self._seen) - set(present) - {self.layout.settings}:
@@ -234,8 +236,39 @@ class Store:
             changed = True
         return changed
 
-    def _merge(self, dataset: Dataset, part: Partition) -> None:
-        key = part.key
+    def _read_grouped(self, path: Path) -> tuple[read_cache.Grouped, Signature]:
+        """The partition at ``path`` as ``_merge`` takes it, with the signature of the bytes
+        read: from the per-user read cache when an entry matches those very bytes, else parsed
+        from the JSON file (and the cache entry renewed)."""
+        raw, st = read_bytes(path)
+        sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cache = self._read_cache
+        if cache is not None:
+            key = read_cache.file_key(st, raw)
+            grouped = read_cache.read(cache, path, key)
+            if grouped is not None:
+                return grouped, sig
+        part = from_tables(path, parse(path, KIND, raw))
+        # Histories grouped and sorted once here rather than per entry in ``Dataset``: this
+        # runs for every entry of the directory at start-up.
+        progress: dict[str, list[ProgressEntry]] = {}
+        for e in part.progress:
+            progress.setdefault(e.indicator_id, []).append(e)
+        spending: dict[str, list[SpendingEntry]] = {}
+        for e in part.spending:
+            spending.setdefault(e.project_id, []).append(e)
+        for grouped_history in (progress, spending):
+            for history in grouped_history.values():
+                if len(history) > 1:
+                    history.sort(key=entry_order)
+        grouped = read_cache.Grouped(part.unit, part.projects, part.indicators, progress,
+                                     spending)
+        if cache is not None:
+            read_cache.write(cache, path, key, grouped)
+        return grouped, sig
+
+    def _merge(self, dataset: Dataset, path: Path, part: read_cache.Grouped) -> None:
+        key = _key_of(path, part)
         pids, iids = set(), set()
         for p in part.projects:
             dataset.projects[p.id] = p
@@ -245,23 +278,17 @@ class Store:
             dataset.indicators[i.id] = i
             self._indicator_at[i.id] = (key, i)
             iids.add(i.id)
-        # Whole histories at once rather than add_progress per entry: this runs for every
-        # entry of the directory at start-up.
-        progress: dict[str, list[ProgressEntry]] = {}
-        for e in part.progress:
-            progress.setdefault(e.indicator_id, []).append(e)
-        spending: dict[str, list[SpendingEntry]] = {}
-        for e in part.spending:
-            spending.setdefault(e.project_id, []).append(e)
-        for target, grouped in ((dataset.progress, progress), (dataset.spending, spending)):
+        for target, grouped in ((dataset.progress, part.progress),
+                                (dataset.spending, part.spending)):
+            if target.keys().isdisjoint(grouped):
+                target.update(grouped)  # the usual case: each history lives in one file
+                continue
             for owner, history in grouped.items():
                 if owner in target:
-                    history.extend(target[owner])
-                if len(history) > 1:
-                    history.sort(key=entry_order)
+                    history = sorted(history + target[owner], key=entry_order)
                 target[owner] = history
-        iids.update(progress)
-        pids.update(spending)
+        iids.update(part.progress)
+        pids.update(part.spending)
         dataset.units[part.unit.code] = part.unit
         dataset.invalidate()  # the direct updates above bypass the dataset's own methods
         self._contents[key] = (pids, iids)
@@ -549,6 +576,15 @@ def _settings_from(path: Path, tables: dict) -> Settings:
 
 RECORD_CHECKS["grants"] = _grant_list
 RECORD_CHECKS["settings"] = _settings_from
+
+
+def _key_of(path: Path, part) -> PartitionKey:
+    # The year is the directory's name, as ``store.partition.from_tables`` reads it.
+    try:
+        year = int(path.parent.name)
+    except ValueError:
+        year = 0
+    return PartitionKey(year, part.unit.code)
 
 
 def _only(tables: dict, name: str) -> dict | None:

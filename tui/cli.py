@@ -19,8 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="jixiao",
-        description="预算绩效运行监控 — monitor budget performance targets in the terminal.",
+        description="预算绩效运行监控 — monitor budget performance targets in the terminal. "
+                    "Without a COMMAND, opens the monitoring screen.",
+        epilog="Try it on the sample data: jixiao --demo",
     )
+    parser.add_argument("--version", action="version", version=f"jixiao {_version()}")
     parser.add_argument("--data", metavar="DIR",
                         help="data directory (default: $JIXIAO_DATA, else ~/.local/share/jixiao)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh",
@@ -31,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name in MODULES:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jixiao")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,187 @@
+"""A per-user read cache of parsed partitions, so that start-up need not parse ~100 MB of JSON.
+
+The partition's JSON file stays the only source of truth. The cache is a private copy of what
+``Store.load`` builds from it (units, projects, indicators, and histories already grouped and
+sorted), in ``marshal`` form with every repeated string stored once: at 100k indicators and 400k
+progress entries that loads in well under half the time of parsing the JSON (README, section
+store). Files live in ``$XDG_CACHE_HOME/jixiao/partitions-vN/`` (``~/.cache`` by default), one
+per partition, under a directory named after a hash of the data directory's real path.
+
+An entry is used only when it was made by this exact program (version, Python and marshal
+version, field names of the stored classes) from exactly the bytes of the JSON file read now:
+it is keyed by the file's device, inode, size, mtime and ctime **and** by the CRC-32 of its bytes,
+and carries a CRC-32 of itself. Anything else — stale, torn, foreign, unreadable — is ignored
+and rebuilt from the JSON file. Writing the cache never fails a read. Deleting the directory is
+always safe; ``JIXIAO_CACHE=off`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import struct
+import sys
+import zlib
+from dataclasses import fields
+from itertools import repeat
+from pathlib import Path
+
+from core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
+
+from .schema import CURRENT
+
+CACHE_VERSION = 1
+"""The layout of a cache entry; bump it whenever ``_payload`` changes shape."""
+
+_MAGIC = b"jixiao-cache\n"
+_HEADER = struct.Struct("<II")  # length of the marshalled header, CRC-32 of the payload
+
+
+def _program_tag() -> str:
+    try:
+        from importlib.metadata import version
+
+        program = version("jixiao")
+    except Exception:  # not installed (a checkout on sys.path): the field names still count
+        program = "?"
+    shapes = ";".join(f"{cls.__name__}:{','.join(f.name for f in fields(cls))}"
+                      for cls in (Unit, Project, Indicator, ProgressEntry, SpendingEntry))
+    return (f"jixiao {program} schema {CURRENT} cache {CACHE_VERSION} python "
+            f"{sys.version_info[:3]} marshal {marshal.version} {shapes}")
+
+
+_TAG: str | None = None
+
+
+def _tag() -> str:
+    global _TAG
+    if _TAG is None:
+        _TAG = _program_tag()
+    return _TAG
+
+
+def cache_dir(data_dir: Path) -> Path | None:
+    """Where the cache of ``data_dir`` lives for this user; ``None`` when it is turned off
+    (``JIXIAO_CACHE=off``)."""
+    if os.environ.get("JIXIAO_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    base_path = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    real = os.path.realpath(data_dir)
+    digest = hashlib.sha1(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return base_path / "jixiao" / f"partitions-v{CACHE_VERSION}" / digest
+
+
+def entry_path(cache: Path, partition: Path) -> Path:
+    """The cache file of the partition file ``partition`` (``units/YEAR/STEM.json``)."""
+    return cache / f"{partition.parent.name}-{partition.stem}.bin"
+
+
+def file_key(st: os.stat_result, raw: bytes) -> tuple:
+    """What a cache entry must match: the file's identity and times, and its content's CRC."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+            zlib.crc32(raw))
+
+
+class Grouped:
+    """One partition as ``Store.load`` merges it: histories grouped by owner and sorted."""
+
+    __slots__ = ("unit", "projects", "indicators", "progress", "spending")
+
+    def __init__(self, unit: Unit, projects: list[Project], indicators: list[Indicator],
+                 progress: dict[str, list[ProgressEntry]],
+                 spending: dict[str, list[SpendingEntry]]):
+        """Hold the parts; ``progress`` and ``spending`` map owner ids to sorted histories."""
+        self.unit = unit
+        self.projects = projects
+        self.indicators = indicators
+        self.progress = progress
+        self.spending = spending
+
+
+def read(cache: Path, partition: Path, key: tuple) -> Grouped | None:
+    """The cached ``Grouped`` of ``partition`` when its entry matches ``key`` exactly, else
+    ``None`` (never raises: a bad entry is simply not used)."""
+    try:
+        blob = entry_path(cache, partition).read_bytes()
+        if not blob.startswith(_MAGIC):
+            return None
+        start = len(_MAGIC) + _HEADER.size
+        head_len, crc = _HEADER.unpack_from(blob, len(_MAGIC))
+        tag, stored_key = marshal.loads(blob[start:start + head_len])
+        if tag != _tag() or tuple(stored_key) != key:
+            return None
+        payload = memoryview(blob)[start + head_len:]
+        if zlib.crc32(payload) != crc:
+            return None  # torn or altered
+        return _from_payload(marshal.loads(payload))
+    except Exception:  # missing, unreadable, damaged: the JSON file is read instead
+        return None
+
+
+def write(cache: Path, partition: Path, key: tuple, grouped: Grouped) -> None:
+    """Store ``grouped`` as the entry of ``partition`` for ``key``; any failure (read-only home,
+    full disk) is ignored, since the cache only saves time."""
+    try:
+        payload = marshal.dumps(_payload(grouped))
+        head = marshal.dumps((_tag(), key))
+        os.makedirs(cache, mode=0o700, exist_ok=True)
+        target = entry_path(cache, partition)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        # No fsync: a torn entry fails its CRC and is rebuilt. The rename keeps readers from
+        # ever seeing a half-written one while this process is alive.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_MAGIC + _HEADER.pack(len(head), zlib.crc32(payload)) + head)
+            fh.write(payload)
+        os.replace(tmp, target)
+    except Exception:
+        try:
+            tmp.unlink()  # type: ignore[possibly-undefined]
+        except Exception:
+            pass
+
+
+def _payload(g: Grouped) -> dict:
+    # One object per distinct string: marshal then stores repeats (dates, authors, ids of
+    # owners, likelihoods, categories) as back-references, and loading builds each only once —
+    # most of the saving over JSON, which builds a new string for every value.
+    memo: dict = {}
+    intern = memo.setdefault
+
+    def doc(obj) -> dict:
+        return {intern(k, k): intern(v, v) if isinstance(v, str) else v
+                for k, v in obj.__dict__.items()}
+
+    return {
+        "unit": g.unit.to_dict(),
+        "projects": [p.to_dict() for p in g.projects],
+        "indicators": [doc(i) for i in g.indicators],
+        "progress": [(intern(k, k), [doc(e) for e in v]) for k, v in g.progress.items()],
+        "spending": [(intern(k, k), [doc(e) for e in v]) for k, v in g.spending.items()],
+    }
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _objects(cls, docs: list[dict]) -> list:
+    # The stored dicts become the instance dicts, in two C-level passes rather than a Python
+    # call per object (hundreds of thousands at start-up); they were checked when the entry was
+    # written, and fields left out fall back to the class defaults as in ``store.partition``.
+    out = list(map(_new, repeat(cls, len(docs))))
+    for _ in map(_set, out, repeat("__dict__"), docs):
+        pass
+    return out
+
+
+def _from_payload(c: dict) -> Grouped:
+    return Grouped(
+        unit=Unit.from_dict(c["unit"]),
+        projects=[Project.from_dict(d) for d in c["projects"]],
+        indicators=_objects(Indicator, c["indicators"]),
+        progress={k: _objects(ProgressEntry, docs) for k, docs in c["progress"]},
+        spending={k: _objects(SpendingEntry, docs) for k, docs in c["spending"]},
+    )
