@@ -104,8 +104,8 @@ def test_refresh_sees_another_process_write_and_rereads_only_that_file(tmp_path,
     proc = start_writer(tmp_path / "d", "admin1", iid, 1)
     assert proc.wait(timeout=60) == 0, proc.stderr.read()
     reads = []
-    real = partition.read_partition
-    monkeypatch.setattr("store.repository.read_partition",
+    real = partition.read_bytes
+    monkeypatch.setattr("store.repository.read_bytes",
                         lambda p: reads.append(p) or real(p))
     assert store.refresh(view) is True
     assert [p.stem for p in reads] == ["301205"]
