@@ -46,6 +46,8 @@ _MESSAGES = {
     "number": ("needs a number", "需要数字"),
     "percent_done_range": ("percent done must be between 0 and 100%",
                            "完成百分比须在 0 到 100% 之间"),
+    "amount": ("needs an amount ≥ 0 in 万元 such as 40.1 (or 401000元, 0.5亿元), not {text!r}",
+               "需要不小于 0 的金额（万元），如 40.1（或 401000元、0.5亿元），而不是 {text!r}"),
 }
 
 _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>\D*)")
@@ -94,6 +96,21 @@ def check_actual(text: str, target: Target, *, lang: str = "en") -> str | None:
     """``None`` when ``text`` fits ``target``; else what is expected in ``lang`` ('en' or 'zh'),
     e.g. ``needs a number in 万元`` / ``需要以万元为单位的数字``."""
     return read_actual(text, target).message(lang)
+
+
+def read_amount_wan(text: str, *, lang: str = "en") -> float:
+    """An amount of money as a person writes it (``40.1``, ``40.1万元``, ``401,000元``,
+    ``0.5亿元``) in 万元 — the one reading of 预算执行数 for every front end.
+
+    Raises ``ValueError`` saying in ``lang`` ('en' or 'zh') what is expected when ``text`` is
+    not a non-negative amount of money.
+    """
+    text = text if isinstance(text, str) else ("" if text is None else str(text))
+    reading = _read(text.strip(), "quantity", "万元", None)
+    if reading.kind != "number" or reading.value is None or not 0 <= reading.value < float("inf"):
+        en, zh = _MESSAGES["amount"]
+        raise ValueError((zh if lang == "zh" else en).format(text=text))
+    return reading.value
 
 
 def expected_input(target: Target, lang: str = "en") -> str:

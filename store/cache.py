@@ -7,8 +7,8 @@ progress entries that loads in well under half the time of parsing the JSON (REA
 store). Files live in ``$XDG_CACHE_HOME/jixiao/partitions-vN/`` (``~/.cache`` by default), one
 per partition, under a directory named after a hash of the data directory's real path.
 
-An entry is used only when it was made by this exact program (version, Python and marshal
-version, field names of the stored classes) from exactly the bytes of the JSON file read now:
+An entry is used only when it was made by this exact program (schema, Python and marshal
+version, the source files and field names of the stored classes) from exactly the bytes of the JSON file read now:
 it is keyed by the file's device, inode, size, mtime and ctime **and** by the CRC-32 of its bytes,
 and carries a CRC-32 of itself. Anything else — stale, torn, foreign, unreadable — is ignored
 and rebuilt from the JSON file. Writing the cache never fails a read. Deleting the directory is
@@ -27,11 +27,11 @@ from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
 
-from core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
+from core.model import Budget, Indicator, ProgressEntry, Project, SpendingEntry, Unit
 
 from .schema import CURRENT
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """The layout of a cache entry; bump it whenever ``_payload`` changes shape."""
 
 _MAGIC = b"jixiao-cache\n"
@@ -39,16 +39,22 @@ _HEADER = struct.Struct("<II")  # length of the marshalled header, CRC-32 of the
 
 
 def _program_tag() -> str:
-    try:
-        from importlib.metadata import version
+    # The code that gives an entry its shape, by size and mtime of its source files rather than
+    # by package version, so an edited checkout never reads entries written by its former self.
+    import core.model
+    import store.partition
 
-        program = version("jixiao")
-    except Exception:  # not installed (a checkout on sys.path): the field names still count
-        program = "?"
+    sources = []
+    for module in (core.model, store.partition, sys.modules[__name__]):
+        try:
+            st = os.stat(module.__file__)
+            sources.append(f"{Path(module.__file__).name}:{st.st_size}:{st.st_mtime_ns}")
+        except (OSError, TypeError):
+            sources.append("?")
     shapes = ";".join(f"{cls.__name__}:{','.join(f.name for f in fields(cls))}"
-                      for cls in (Unit, Project, Indicator, ProgressEntry, SpendingEntry))
-    return (f"jixiao {program} schema {CURRENT} cache {CACHE_VERSION} python "
-            f"{sys.version_info[:3]} marshal {marshal.version} {shapes}")
+                      for cls in (Unit, Budget, Project, Indicator, ProgressEntry, SpendingEntry))
+    return (f"jixiao schema {CURRENT} cache {CACHE_VERSION} python {sys.version_info[:3]} "
+            f"marshal {marshal.version} {' '.join(sources)} {shapes}")
 
 
 _TAG: str | None = None
@@ -103,6 +109,14 @@ class Grouped:
 def read(cache: Path, partition: Path, key: tuple) -> Grouped | None:
     """The cached ``Grouped`` of ``partition`` when its entry matches ``key`` exactly, else
     ``None`` (never raises: a bad entry is simply not used)."""
+    payload = fetch(cache, partition, key)
+    return None if payload is None else decode(payload)
+
+
+def fetch(cache: Path, partition: Path, key: tuple) -> memoryview | None:
+    """The checked payload of the entry of ``partition`` when it matches ``key`` and its CRC,
+    else ``None``. Only reading and CRC work, which release the GIL, so a helper thread can
+    fetch the next entries while the caller decodes this one."""
     try:
         blob = entry_path(cache, partition).read_bytes()
         if not blob.startswith(_MAGIC):
@@ -113,10 +127,16 @@ def read(cache: Path, partition: Path, key: tuple) -> Grouped | None:
         if tag != _tag() or tuple(stored_key) != key:
             return None
         payload = memoryview(blob)[start + head_len:]
-        if zlib.crc32(payload) != crc:
-            return None  # torn or altered
-        return _from_payload(marshal.loads(payload))
+        return payload if zlib.crc32(payload) == crc else None  # else torn or altered
     except Exception:  # missing, unreadable, damaged: the JSON file is read instead
+        return None
+
+
+def decode(payload: memoryview) -> Grouped | None:
+    """The ``Grouped`` held by a payload from ``fetch``; ``None`` if it does not decode."""
+    try:
+        return _from_payload(marshal.loads(payload))
+    except Exception:
         return None
 
 
@@ -154,12 +174,24 @@ def _payload(g: Grouped) -> dict:
         return {intern(k, k): intern(v, v) if isinstance(v, str) else v
                 for k, v in obj.__dict__.items()}
 
+    def grouped(histories: dict) -> tuple:
+        # Flat, with the length of each history: one pass builds every object on loading.
+        owners = [intern(k, k) for k in histories]
+        return owners, [len(v) for v in histories.values()], \
+            [doc(e) for v in histories.values() for e in v]
+
+    projects = []
+    for p in g.projects:
+        d = doc(p)
+        d["budget"] = p.budget.to_dict()
+        d["goals"] = tuple(p.goals)
+        projects.append(d)
     return {
         "unit": g.unit.to_dict(),
-        "projects": [p.to_dict() for p in g.projects],
+        "projects": projects,
         "indicators": [doc(i) for i in g.indicators],
-        "progress": [(intern(k, k), [doc(e) for e in v]) for k, v in g.progress.items()],
-        "spending": [(intern(k, k), [doc(e) for e in v]) for k, v in g.spending.items()],
+        "progress": grouped(g.progress),
+        "spending": grouped(g.spending),
     }
 
 
@@ -177,11 +209,24 @@ def _objects(cls, docs: list[dict]) -> list:
     return out
 
 
+def _histories(cls, stored) -> dict:
+    owners, sizes, docs = stored
+    objs = _objects(cls, docs)
+    out, at = {}, 0
+    for owner, n in zip(owners, sizes):
+        out[owner] = objs[at:at + n]
+        at += n
+    return out
+
+
 def _from_payload(c: dict) -> Grouped:
+    projects = c["projects"]
+    for d, budget in zip(projects, _objects(Budget, [d["budget"] for d in projects])):
+        d["budget"] = budget
     return Grouped(
         unit=Unit.from_dict(c["unit"]),
-        projects=[Project.from_dict(d) for d in c["projects"]],
+        projects=_objects(Project, projects),
         indicators=_objects(Indicator, c["indicators"]),
-        progress={k: _objects(ProgressEntry, docs) for k, docs in c["progress"]},
-        spending={k: _objects(SpendingEntry, docs) for k, docs in c["spending"]},
+        progress=_histories(ProgressEntry, c["progress"]),
+        spending=_histories(SpendingEntry, c["spending"]),
     )

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import gc
 import uuid
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from itertools import islice, repeat
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -201,10 +204,19 @@ class Store:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for path in self.layout.partition_files():
-                part, sig = self._read_grouped(path)
-                self._merge(dataset, path, part)
-                self._seen[path] = sig
+            files = iter(self.layout.partition_files())
+            # A helper thread reads (and CRC-checks) the next few files while this one decodes:
+            # file reads and zlib release the GIL. A few ahead only, to bound the memory held.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                ahead = deque(pool.submit(self._fetch, p) for p in islice(files, 3))
+                while ahead:
+                    fetched = ahead.popleft().result()
+                    following = next(files, None)
+                    if following is not None:
+                        ahead.append(pool.submit(self._fetch, following))
+                    part, sig = self._grouped(*fetched)
+                    self._merge(dataset, fetched[0], part)
+                    self._seen[fetched[0]] = sig
         finally:
             if was_enabled:
                 gc.enable()
@@ -240,12 +252,23 @@ class Store:
         """The partition at ``path`` as ``_merge`` takes it, with the signature of the bytes
         read: from the per-user read cache when an entry matches those very bytes, else parsed
         from the JSON file (and the cache entry renewed)."""
+        return self._grouped(*self._fetch(path))
+
+    def _fetch(self, path: Path) -> tuple:
+        # The I/O half of _read_grouped, safe to run in a helper thread.
         raw, st = read_bytes(path)
+        key = payload = None
+        if self._read_cache is not None:
+            key = read_cache.file_key(st, raw)
+            payload = read_cache.fetch(self._read_cache, path, key)
+        return path, raw, st, key, payload
+
+    def _grouped(self, path: Path, raw: bytes, st, key, payload
+                 ) -> tuple[read_cache.Grouped, Signature]:
         sig = (st.st_ino, st.st_size, st.st_mtime_ns)
         cache = self._read_cache
-        if cache is not None:
-            key = read_cache.file_key(st, raw)
-            grouped = read_cache.read(cache, path, key)
+        if payload is not None:
+            grouped = read_cache.decode(payload)
             if grouped is not None:
                 return grouped, sig
         part = from_tables(path, parse(path, KIND, raw))
@@ -259,7 +282,10 @@ class Store:
             spending.setdefault(e.project_id, []).append(e)
         for grouped_history in (progress, spending):
             for history in grouped_history.values():
-                if len(history) > 1:
+                # entry_order parses every stamp; a history whose dates strictly increase (one
+                # entry per date, the usual case) is in that order already.
+                if len(history) > 1 and not all(
+                        a.as_of < b.as_of for a, b in zip(history, history[1:])):
                     history.sort(key=entry_order)
         grouped = read_cache.Grouped(part.unit, part.projects, part.indicators, progress,
                                      spending)
@@ -269,15 +295,14 @@ class Store:
 
     def _merge(self, dataset: Dataset, path: Path, part: read_cache.Grouped) -> None:
         key = _key_of(path, part)
-        pids, iids = set(), set()
-        for p in part.projects:
-            dataset.projects[p.id] = p
-            self._project_at[p.id] = (key, p)
-            pids.add(p.id)
-        for i in part.indicators:
-            dataset.indicators[i.id] = i
-            self._indicator_at[i.id] = (key, i)
-            iids.add(i.id)
+        # C-level bulk updates: this runs for every indicator of the directory at start-up.
+        pids = [p.id for p in part.projects]
+        dataset.projects.update(zip(pids, part.projects))
+        self._project_at.update(zip(pids, zip(repeat(key), part.projects)))
+        iids = [i.id for i in part.indicators]
+        dataset.indicators.update(zip(iids, part.indicators))
+        self._indicator_at.update(zip(iids, zip(repeat(key), part.indicators)))
+        pids, iids = set(pids), set(iids)
         for target, grouped in ((dataset.progress, part.progress),
                                 (dataset.spending, part.spending)):
             if target.keys().isdisjoint(grouped):

@@ -207,3 +207,37 @@ def test_markup_and_control_characters_are_stored_as_typed_and_printed_inert(tmp
     # Markup stays as typed; control characters show as their control pictures (␛, ␇).
     assert "[red]红[/red] [/x] ␛[31mESC␛[0m ␇" in log
     assert "[bold]x␛]0;pwn␇" in run_cli(tmp_path / "d", "grants").stdout
+
+
+def test_a_revoke_that_lands_while_a_write_is_under_way_stops_it(shared, monkeypatch):
+    # The owner passed the early grant check; the admin revokes before the partition lock is
+    # taken. The check inside the lock, on a fresh read of the grants file, must refuse.
+    from contextlib import contextmanager
+
+    import store.repository as repository
+
+    data, ds = shared
+    iid = first_indicator(ds, OWN)
+    project = ds.projects_of(OWN)[0]
+    owner = Store(data, user="own")
+    assert owner.can_edit_unit(OWN)
+    real_locked = repository.locked
+    armed = []
+
+    @contextmanager
+    def revoke_meanwhile(path):
+        if armed:
+            armed.clear()
+            Store(data, user="admin1").revoke("own", [OWN])
+        with real_locked(path) as handle:
+            yield handle
+
+    monkeypatch.setattr(repository, "locked", revoke_meanwhile)
+    for write in (lambda: owner.record_progress(iid, as_of="2023-07-31", actual="6个"),
+                  lambda: owner.record_spending(project.id, as_of="2023-07-31", spent=1)):
+        armed.append(True)
+        with pytest.raises(PermissionDenied):
+            write()
+        Store(data, user="admin1").grant("own", "owner", [OWN])
+    after = Store(data, user="admin1").load()
+    assert not after.progress.get(iid) and not after.spending.get(project.id)

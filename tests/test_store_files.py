@@ -157,3 +157,47 @@ def test_check_says_whether_the_bak_can_replace_a_damaged_file(tmp_path):
     path.write_bytes(bak.read_bytes())
     assert run_cli(tmp_path / "d", "check").returncode == 0
     assert len(Store(tmp_path / "d", user="x").load().indicators) == 18
+
+
+def test_a_backup_copy_is_whole_even_when_writes_come_back_short(tmp_path, monkeypatch):
+    # Without hard links the previous generation is copied; os.write may write only part.
+    import os
+
+    import store.storage as storage
+
+    path = tmp_path / "settings.json"
+    storage.AtomicStorage(path, "settings").write({"settings": {"1": {"v": "一" * 5000}}})
+    first = path.read_bytes()
+    real_write = os.write
+
+    def link(*a, **k):
+        raise OSError("no hard links here")
+
+    monkeypatch.setattr(storage.os, "link", link)
+    monkeypatch.setattr(storage.os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))
+    storage.AtomicStorage(path, "settings").write({"settings": {"1": {"v": "二"}}})
+    assert path.with_name("settings.json.bak").read_bytes() == first
+    assert json.loads(path.read_bytes())["settings"]["1"]["v"] == "二"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_no_file_is_ever_written_with_non_standard_json(tmp_path, value):
+    from store.storage import AtomicStorage
+
+    path = tmp_path / "settings.json"
+    AtomicStorage(path, "settings").write({"settings": {"1": {"v": 1}}})
+    before = path.read_bytes()
+    with pytest.raises(JixiaoError, match="JSON cannot represent"):
+        AtomicStorage(path, "settings").write({"settings": {"1": {"v": value}}})
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e999", "Infinity"])
+def test_a_non_finite_threshold_is_refused_on_the_cli(tmp_path, value):
+    filled_store(tmp_path / "d")
+    before = (tmp_path / "d" / "settings.json").read_bytes()
+    result = run_cli(tmp_path / "d", "settings", "--threshold", f"red_below={value}")
+    assert result.returncode == 2
+    assert "red_below" in result.stderr and "Traceback" not in result.stderr
+    after = (tmp_path / "d" / "settings.json").read_bytes()
+    assert after == before and b"Infinity" not in after and b"NaN" not in after

@@ -3,6 +3,8 @@ monitoring date, literal user text, 80×24, English labels, live refresh and ref
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from pathlib import Path
 
@@ -350,9 +352,7 @@ async def test_another_users_write_appears_within_three_seconds(tmp_path):
         assert "9个" not in row_of(app, iid)
         proc = start_writer(data, iid)
         assert proc.wait(timeout=30) == 0, proc.stderr.read()
-        written = time.monotonic()
         await until(pilot, lambda: "9个" in row_of(app, iid), timeout=3.0)
-        assert time.monotonic() - written <= 3.0
         assert "writer" in detail(app)
 
 
@@ -679,15 +679,14 @@ async def test_only_another_process_s_write_is_announced_as_one(tmp_path):
         await loaded(pilot)
         reloads: list[bool] = []
         original = app._refreshed
-        app._refreshed = lambda evaluation, foreign=True: (reloads.append(foreign),
-                                                           original(evaluation, foreign))
+        app._refreshed = lambda *args: (reloads.append(args[-1]), original(*args))
         # the admin's own monitoring-date change
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
         await pilot.press("down", "down", "down", "enter")
         await until(pilot, lambda: reloads)
-        # the admin's own progress entry
-        app._write_progress(iid, as_of="2023-07-31", actual="9个")
+        # the admin's own progress entry (written from a worker thread, as the form does)
+        await asyncio.to_thread(app._write_progress, iid, as_of="2023-07-31", actual="9个")
         await until(pilot, lambda: len(reloads) >= 2)
         await pilot.pause()
         assert reloads == [False, False] and announced() == []
@@ -817,3 +816,158 @@ async def test_search_words_may_name_the_project_of_an_indicator(tmp_path):
         for hit in rows:
             assert app.dataset.projects[hit.project_id].name == "中转平台建设项目"
             assert "满意度" in app.dataset.indicators[hit.indicator_id].name
+
+
+# --- what a review found -------------------------------------------------------------------------
+async def test_messages_with_markup_like_user_text_show_literally(store, tmp_path):
+    from textual.widgets._toast import Toast
+
+    def toasts() -> str:
+        return "\n".join(str(t.render()) for t in app.screen.query(Toast))
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(pilot)
+        # an export path the user typed, into a directory that does not exist: the error
+        # message quotes it
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(tmp_path / "[red]x[/]" / "[/x]" / "snap.json")
+        await pilot.press("enter")
+        await until(pilot, lambda: "[red]x[/]/[/x]/" in toasts())
+        # any message: a store's message quoting a unit code, say
+        app.notify("单位 [red]x[/] 与 [/x] 无权限", severity="warning")
+        await until(pilot, lambda: "单位 [red]x[/] 与 [/x] 无权限" in screen_text(app))
+
+
+class HalfwayStore(Store):
+    """A store whose next refresh, once armed, stops half-way — the unit's projects removed,
+    the re-read ones not yet in — until released, as a slow re-read of a big file would."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.armed = False
+        self.halfway, self.release = threading.Event(), threading.Event()
+        self.given: list = []
+
+    def refresh(self, dataset):
+        if not self.armed:
+            return super().refresh(dataset)
+        self.armed = False
+        self.given.append(dataset)
+        projects = [p for p in dataset.projects.values() if p.unit_code == "301101"]
+        for p in projects:
+            del dataset.projects[p.id]
+        dataset.invalidate()
+        self.halfway.set()
+        self.release.wait(timeout=30)
+        from dataclasses import replace
+        for p in projects:
+            dataset.projects[p.id] = replace(p, name="改名后的测评项目")
+        dataset.invalidate()
+        return True
+
+
+async def test_the_screen_never_shows_a_dataset_while_a_refresh_changes_it(tmp_path):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    store = HalfwayStore(data, user="admin1")
+    app = JixiaoApp(store, poll_interval=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        shown = app.dataset
+        store.armed = True
+        try:
+            assert await asyncio.to_thread(store.halfway.wait, 30)
+            assert store.given[0] is not shown      # the refresh changes a copy
+            units = app.query_one("#units", VirtualList)
+            units.focus()
+            await pilot.press("down", "up")         # the screen reads the data again
+            await pilot.pause()
+            assert app.dataset is shown
+            assert "系统等级保护测评项目" in screen_text(app)
+            assert "开展等保测评的系统数量" in screen_text(app)
+        finally:
+            store.release.set()
+        # the finished version replaces the old one whole
+        await until(pilot, lambda: "改名后的测评项目" in screen_text(app))
+        assert "系统等级保护测评项目" not in screen_text(app)
+        assert shown.projects[next(iter(shown.projects))].name in ("系统等级保护测评项目", "[/x] 项目")
+
+
+async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(store):
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        # only the colour computed on saving counts here: the full re-evaluation is held back
+        app._reevaluate = lambda: None
+        await pilot.press("r")                      # triage and n/N cached: nothing is red yet
+        await until(pilot, lambda: app.mode == "triage")
+        assert list(indicators_pane(app).rows) == [] and app.browser.next_alert(None) is None
+        await pilot.press("r")
+        app.jump_to(iid)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        form = app.screen
+        form.query_one("#actual").value = "2个"
+        form.query_one("#cause-0").value = True
+        form.query_one("#measures").value = "加快测评进度"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        assert "✖ 红" in row_of(app, iid)
+        assert app.browser.next_alert(None) == iid
+        await pilot.press("r")
+        await until(pilot, lambda: app.mode == "triage")
+        assert list(indicators_pane(app).rows) == [iid]
+
+
+async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tmp_path):
+    from core.model import Indicator as Ind
+    ds = small_dataset()
+    pid = next(p.id for p in ds.projects.values() if p.unit_code == "301101")
+    money = Ind(Ind.make_id(pid, "成本指标", "经济成本指标", "测评费用"), pid, 9, "成本指标",
+                "经济成本指标", "测评费用", "", "≤80000万元")
+    due = Ind(Ind.make_id(pid, "产出指标", "时效指标", "完成测评"), pid, 10, "产出指标",
+              "时效指标", "完成测评", "", "2023年12月底前完成")
+    ds.add_indicator(money)
+    ds.add_indicator(due)
+    data = tmp_path / "data"
+    store = Store(data, user="admin1")
+    store.bulk_load(ds)
+    # 0.5亿元 is 5000万元: the bar must stand far above the 40万元 one, not at 0.5
+    store.record_progress(money.id, as_of="2023-03-31", actual="40")
+    store.record_progress(money.id, as_of="2023-06-30", actual="0.5亿元")
+    store.record_progress(due.id, as_of="2023-03-31", actual="50%")
+    store.record_progress(due.id, as_of="2023-06-30", actual="2023-06-20")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        data_money = app.detail_data(app.dataset.indicators[money.id])
+        assert data_money.actual_by_entry == [40.0, 5000.0]
+        data_due = app.detail_data(app.dataset.indicators[due.id])
+        assert data_due.actual_by_entry == [50.0, None]        # a date is not plotted as 2023
+        app.jump_to(money.id)
+        await pilot.pause()
+        line = next(line for line in detail(app).splitlines() if line.startswith("完成值/序时应完成"))
+        bars = line.split(":", 1)[1].split("/")[0].strip()
+        from tui.widgets.detail import BARS
+        assert BARS.index(bars[1]) > BARS.index(bars[0])         # 5000 stands above 40
+
+
+async def test_the_spending_form_reads_yuan_and_yi_yuan_like_the_cli(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.query_one("#projects", VirtualList).focus()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+        form = app.screen
+        form.query_one("#spent").value = "12个"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "万元" in str(form.query_one("#spent-error").render())
+        form.query_one("#spent").value = "401,000元"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
+        pid = next(p.id for p in small_dataset().projects.values() if p.unit_code == "301101")
+        assert [e.spent for e in store.load().spending[pid]] == [40.1]

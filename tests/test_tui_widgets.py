@@ -153,30 +153,32 @@ def test_sort_by_status_puts_the_worst_first_and_keeps_table_order_otherwise():
     assert [i.id for i in b.indicators("PU1", by_status=True)] == ["U1-2", "U1-1", "U1-3", "U1-0"]
 
 
-def test_readers_share_the_lock_and_a_writer_waits_for_them():
-    import threading
-    import time as _time
-
-    from tui.locking import ReadWriteLock
-    lock = ReadWriteLock()
-    events: list[str] = []
-    inside = threading.Event()
-
-    def writer():
-        inside.wait()
-        with lock.writing():
-            events.append("write")
-
-    t = threading.Thread(target=writer)
-    t.start()
-    with lock.reading():
-        inside.set()
-        with lock.reading():           # a second reader (here: the same thread) is not blocked
-            events.append("read-2")
-        _time.sleep(0.05)
-        events.append("read-1 done")
-    t.join(timeout=5)
-    assert events == ["read-2", "read-1 done", "write"]
+def test_a_published_dataset_never_changes_and_a_newer_version_keeps_the_caches():
+    from core.model import ProgressEntry
+    from tui.locking import Versions, copy_dataset, with_progress
+    b = browser_with({"U1": ["green", "red"], "U2": ["amber"]})
+    ds = b.dataset
+    versions = Versions()
+    with versions.writing():
+        first = versions.publish(ds)
+    before = {k: list(v) for k, v in ds.progress.items()}
+    b.triage(), b.search("U1")
+    entry = ProgressEntry(id="e1", indicator_id="U1-0", as_of="2023-06-30", actual="1",
+                          author="a", recorded_at="2023-07-01T00:00:00")
+    newer = with_progress(ds, entry)
+    assert newer is not ds and [e.id for e in newer.progress["U1-0"]] == ["e1"]
+    assert {k: list(v) for k, v in ds.progress.items()} == before       # the old one is as it was
+    with versions.writing():
+        assert versions.publish(newer) > first and versions.latest is newer
+    # a new entry keeps the structure: every cache carries over to the newer version's browser
+    b2 = b.for_dataset(newer)
+    assert b2.dataset is newer and b2._ordering is b._ordering and b2._triage is b._triage
+    # a refresh's copy may be changed freely; the browser of a changed structure starts afresh
+    copy = copy_dataset(newer)
+    del copy.indicators["U2-0"]
+    copy.invalidate()
+    assert "U2-0" in newer.indicators and [i.id for i in newer.indicators_of("PU2")] == ["U2-0"]
+    assert b2.for_dataset(copy)._ordering is None
 
 
 # --- what a newcomer noticed -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from rich.text import Text
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -28,7 +29,7 @@ from core import status as engine
 from core.errors import JixiaoError
 
 from .i18n import label
-from .locking import ReadWriteLock
+from .locking import Versions, copy_dataset, with_progress, with_settings, with_spending
 from .screens.dates import DateScreen
 from .screens.error import ErrorScreen
 from .screens.export import ExportScreen
@@ -69,13 +70,16 @@ FOOTER_DROP_ORDER = ("command_palette", "back", "next_alert-prev", "sort", "next
 ``FOOTER_MINOR`` go before the labels are shortened."""
 
 FOOTER_MINOR = 2
+"""How many keys of ``FOOTER_DROP_ORDER`` the footer drops before it shortens the labels."""
 
 KEY_DISPLAY = {"slash": "/", "question_mark": "?", "escape": "Esc"}
+"""How the footer, help screen and palette write keys whose Textual names are words."""
 
 PANE_KEYS = (
     ("↑ ↓ / j k", "k_up"), ("PgUp PgDn", "k_page"), ("Home End", "k_home_end"),
     ("Enter", "k_open"), ("Tab / Shift+Tab", "k_focus_next"), ("Ctrl+P", "k_palette"),
 )
+"""``(keys, label key)`` of the keys every pane understands, for the help screen."""
 
 
 def binding_id(action: str) -> str:
@@ -96,6 +100,42 @@ def _takes_lang(function) -> bool:
         return "lang" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
+
+
+def plotted_value(text: str, target) -> float | None:
+    """What the sparkline plots for one recorded actual: the number ``core.readings`` reads in
+    the target's unit (``0.5亿元`` against 万元 is 5000, a percent done is its percent), or
+    ``None`` for what is not a number (a completion date, a grade, an unreadable value)."""
+    if target is None:
+        return None
+    try:
+        reading = readings.read_actual(text, target)
+    except Exception:  # a hint only: an unreadable value leaves a gap, never an error
+        return None
+    return reading.value if reading.kind in ("number", "percent") else None
+
+
+def fingerprint(dataset, unit_code: str) -> int:
+    """What ``dataset`` holds of one unit, as a number: its name, projects, indicators and the
+    ids of its progress and spending entries (entries are never edited in place)."""
+    ds = dataset
+    h = hash(ds.units.get(unit_code))
+    for p in ds.projects_of(unit_code):
+        h ^= hash(p)
+        for e in ds.spending.get(p.id, ()):
+            h ^= hash(e.id)
+        for i in ds.indicators_of(p.id):
+            h ^= hash(i)
+            for e in ds.progress.get(i.id, ()):
+                h ^= hash(e.id)
+    return h
+
+
+def _touched(old, new) -> bool:
+    # Whether a refresh that stopped half-way changed ``new``: the store replaces the settings
+    # and the unit of every partition it re-reads with new objects, and drops vanished units.
+    return (new.settings is not old.settings or old.units.keys() != new.units.keys()
+            or any(new.units.get(code) is not unit for code, unit in old.units.items()))
 
 
 def short_label(text: str) -> str:
@@ -123,7 +163,9 @@ class JixiaoApp(App):
         self.store = store
         self.lang = lang
         self.poll_interval = poll_interval
-        self.lock = ReadWriteLock()
+        # The versions workers publish; ``dataset`` is the one on screen (UI thread only).
+        self.versions = Versions()
+        self._shown_serial = 0
         self.dataset = None
         self.browser: Browser | None = None
         self.user = "?"
@@ -168,7 +210,8 @@ class JixiaoApp(App):
                         keep=FOOTER_KEEP, drop_order=FOOTER_DROP_ORDER, minor=FOOTER_MINOR,
                         palette=(label("f_palette", self.lang), label("s_palette", self.lang)))
 
-    # Formatters are resolved late: the Browser exists only once the data is loaded.
+    # Formatters are resolved late: the Browser exists only once the data is loaded, and a
+    # new version of the data comes with a new one.
     def _unit_rows(self, row, width, vlist):
         return UnitRows(self.browser, self.lang)(row, width, vlist)
 
@@ -183,6 +226,15 @@ class JixiaoApp(App):
 
     def _indicator_header(self, width):
         return IndicatorRows(self.browser, self.lang, lambda: self.as_of).header(width)
+
+    def _triage_rows(self, row, width, vlist):
+        return TriageRows(self.browser, self.lang)(row, width, vlist)
+
+    def _triage_header(self, width):
+        return TriageRows(self.browser, self.lang).header(width)
+
+    def _hit_rows(self, row, width, vlist):
+        return HitRows(self.browser, self.lang)(row, width, vlist)
 
     def on_mount(self) -> None:
         """Titles, focus, and the first load (in a worker)."""
@@ -205,6 +257,13 @@ class JixiaoApp(App):
     def on_unmount(self) -> None:
         """Stop the polling worker promptly."""
         self._stop.set()
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast, shown literally by default: messages carry user text (unit codes, paths
+        the user typed, the store's messages quoting them), and Textual would read ``[red]``
+        in them as markup — or fail on ``[/x]``."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # --- state ------------------------------------------------------------------------------
     @property
@@ -260,6 +319,9 @@ class JixiaoApp(App):
         self.query_one("#header", Static).update(t)
 
     # --- loading and refreshing -------------------------------------------------------------
+    # Workers never change the dataset the screen shows: they publish a new version (see
+    # tui/locking.py) and hand it over with ``call_from_thread``; ``_take`` swaps it in here,
+    # on the UI thread, which is the only thread that reads ``self.dataset`` and ``self.browser``.
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         try:
@@ -271,18 +333,19 @@ class JixiaoApp(App):
         except OSError as exc:
             self.call_from_thread(self._failed, JixiaoError(f"{exc.filename or ''}: {exc.strerror or exc}"))
             return
-        # Build the dataset's unit → project → indicator index here, not on the UI thread.
-        dataset.indicators_of("")
+        with self.versions.writing():
+            self._prints.clear()
+            serial = self.versions.publish(dataset)     # builds the index here, not on the UI thread
         # The panes are usable as soon as the data is in; the colours follow a moment later.
-        self.call_from_thread(self._loaded, dataset, None, user, role)
-        with self.lock.reading():
-            evaluation = engine.evaluate(dataset, self.view_as_of or dataset.settings.as_of)
-        self.call_from_thread(self._apply_evaluation, evaluation)
+        self.call_from_thread(self._loaded, serial, dataset, user, role)
+        as_of = self.view_as_of or dataset.settings.as_of
+        self.call_from_thread(self._evaluated, dataset, engine.evaluate(dataset, as_of), as_of)
         # Fingerprints last: they only matter once someone writes.
         for code in list(dataset.units):
-            with self.lock.reading():
-                if code not in self._prints and code in dataset.units:
-                    self._prints[code] = self._fingerprint(code)
+            with self.versions.writing():
+                latest = self.versions.latest
+                if code not in self._prints and code in latest.units:
+                    self._prints[code] = fingerprint(latest, code)
 
     def _failed(self, error: JixiaoError) -> None:
         # The panes have nothing to show: the message, in full, takes the whole screen until
@@ -302,10 +365,21 @@ class JixiaoApp(App):
         """Quit (``q``, Ctrl+Q); after a failed load with that failure's exit status."""
         self.exit(return_code=self.failure.exit_code if self.failure else 0)
 
-    def _loaded(self, dataset, evaluation, user: str, role: str) -> None:
+    def _take(self, serial: int, dataset) -> bool:
+        """Show the published ``dataset`` if it is newer than the one shown (versions handed
+        over from different threads may arrive out of order); whether it was taken."""
+        if serial <= self._shown_serial:
+            return False
+        self._shown_serial = serial
         self.dataset = dataset
-        self._prints.clear()
-        self.browser = Browser(dataset, evaluation)
+        self.browser = (self.browser.for_dataset(dataset) if self.browser is not None
+                        else Browser(dataset, None))
+        return True
+
+    def _loaded(self, serial: int, dataset, user: str, role: str) -> None:
+        self._shown_serial = 0            # a retried load starts the count again
+        self.browser = None
+        self._take(serial, dataset)
         self.user, self.user_role = user, role or "reader"
         self._editable.clear()
         units = self.query_one("#units", VirtualList)
@@ -316,74 +390,76 @@ class JixiaoApp(App):
         self._poll()
 
     @work(thread=True, exclusive=True, group="warm")
-    def _warm(self) -> None:
-        with self.lock.reading():
-            self.browser.warm()
+    def _warm(self, browser: Browser) -> None:
+        browser.warm()
 
     @work(thread=True, exclusive=True, group="poll")
     def _poll(self) -> None:
-        while not self._stop.wait(self.poll_interval):
+        worker = get_current_worker()
+        while not self._stop.wait(self.poll_interval) and not worker.is_cancelled:
+            self.poll_once()
+
+    def poll_once(self) -> None:
+        """Take in other processes' writes (from the poll worker): the store refreshes a copy
+        of the latest dataset, and a copy that changed is published and handed to the UI thread
+        with its evaluation."""
+        problem = None
+        with self.versions.writing():
+            old = self.versions.latest
+            new = copy_dataset(old)
             try:
-                with self.lock.writing():
-                    units, settings = dict(self.dataset.units), self.dataset.settings
-                    changed = self.store.refresh(self.dataset)
-                    foreign = changed and self._foreign(units, settings)
-                if changed:
-                    with self.lock.reading():
-                        evaluation = engine.evaluate(self.dataset, self.as_of)
+                changed = self.store.refresh(new)
             except (JixiaoError, OSError) as exc:
                 # A file damaged meanwhile (say so once, not every second) or caught
-                # mid-replace: the view keeps what it has and the next poll retries.
-                message = exc.message if isinstance(exc, JixiaoError) else str(exc)
-                if message != self._poll_problem:
-                    self._poll_problem = message
-                    severity = "error" if isinstance(exc, JixiaoError) else "warning"
-                    self.call_from_thread(self.notify, message, severity=severity, timeout=10)
-                continue
-            self._poll_problem = None
+                # mid-replace: the next poll retries. What the refresh took in before it is
+                # the store's view now, so it is kept.
+                problem = exc
+                changed = _touched(old, new)
             if changed:
-                self.call_from_thread(self._refreshed, evaluation, foreign)
+                foreign = self._foreign(old, new)
+                serial = self.versions.publish(new)
+        if changed:
+            as_of = self.view_as_of or new.settings.as_of
+            evaluation = engine.evaluate(new, as_of)
+            self.call_from_thread(self._refreshed, serial, new, evaluation, as_of, foreign)
+        if problem is None:
+            self._poll_problem = None
+            return
+        message = problem.message if isinstance(problem, JixiaoError) else str(problem)
+        if message != self._poll_problem:
+            self._poll_problem = message
+            severity = "error" if isinstance(problem, JixiaoError) else "warning"
+            self.call_from_thread(self.notify, message, severity=severity, timeout=10)
 
-    def _fingerprint(self, unit_code: str) -> int:
-        """What this process knows of one unit, as a number: its name, projects, indicators
-        and the ids of its progress and spending entries (entries are never edited in place)."""
-        ds = self.dataset
-        h = hash(ds.units.get(unit_code))
-        for p in ds.projects_of(unit_code):
-            h ^= hash(p)
-            for e in ds.spending.get(p.id, ()):
-                h ^= hash(e.id)
-            for i in ds.indicators_of(p.id):
-                h ^= hash(i)
-                for e in ds.progress.get(i.id, ()):
-                    h ^= hash(e.id)
-        return h
-
-    def _foreign(self, units_before: dict, settings_before) -> bool:
-        """Whether the refresh that just ran brought anything this process did not already
-        have — another process's write rather than the echo of its own (which is in the
-        dataset and its fingerprint before the refresh sees the file). Call under the write lock.
+    def _foreign(self, old, new) -> bool:
+        """Whether going from ``old`` to ``new`` (a refresh) brought anything this process did
+        not already have — another process's write rather than the echo of its own (which is
+        in ``old`` and its fingerprint before the refresh sees the file). Call while writing.
         """
-        ds = self.dataset
-        foreign = ds.settings != settings_before
-        for code in units_before.keys() | ds.units.keys():
+        foreign = new.settings != old.settings
+        for code in old.units.keys() | new.units.keys():
             # The store re-reads a changed partition into new objects: a unit whose object is
             # the same was not touched, and costs nothing to check.
-            if units_before.get(code) is ds.units.get(code):
+            if old.units.get(code) is new.units.get(code):
                 continue
-            old = self._prints.pop(code, None)
-            new = self._fingerprint(code) if code in ds.units else None
-            if new is not None:
-                self._prints[code] = new
-            foreign = foreign or old is None or old != new
+            before = self._prints.pop(code, None)
+            after = fingerprint(new, code) if code in new.units else None
+            if after is not None:
+                self._prints[code] = after
+            foreign = foreign or before is None or before != after
         return foreign
 
-    def _refreshed(self, evaluation, foreign: bool = True) -> None:
-        self.browser.data_changed()
-        self._editable.clear()
-        self._apply_evaluation(evaluation, reshow=True)
+    def _refreshed(self, serial: int, dataset, evaluation, as_of: str, foreign: bool = True) -> None:
         if foreign:
             self.notify(label("refreshed", self.lang), timeout=2)
+        if not self._take(serial, dataset):
+            return
+        self._editable.clear()            # grants may have changed too
+        if as_of == self.as_of:
+            self._apply_evaluation(evaluation, reshow=True)
+        else:                             # the user changed the date meanwhile
+            self._apply_evaluation(self.browser.evaluation, reshow=True)
+            self._reevaluate()
 
     def _apply_evaluation(self, evaluation, *, reshow: bool = False) -> None:
         self.browser.set_evaluation(evaluation)
@@ -394,14 +470,13 @@ class JixiaoApp(App):
         self._show_detail()
         self._update_header()
         self._sync_bindings()
-        self._warm()
+        self._warm(self.browser)
 
     def _reshow(self) -> None:
         # Rebuild the lists from changed data or statuses, keeping every cursor on its row.
         units = self.query_one("#units", VirtualList)
-        with self.lock.reading():
-            rows = self.browser.units()
-            index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
+        rows = self.browser.units()
+        index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
         units.set_rows(rows, index or 0, announce=False)
         code = units.current.code if units.current else None
         if self.mode == "browse":
@@ -411,20 +486,22 @@ class JixiaoApp(App):
         pane = self.query_one("#indicators", VirtualList)
         if self.mode == "triage":
             current = pane.current
-            with self.lock.reading():
-                ids = self.browser.triage()
+            ids = self.browser.triage()
             pane.border_title = f"{label('triage_title', self.lang)} · {len(ids)}"
             pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
 
-    @work(thread=True, exclusive=True, group="evaluate")
     def _reevaluate(self) -> None:
-        as_of = self.as_of
-        with self.lock.reading():
-            evaluation = engine.evaluate(self.dataset, as_of)
-        self.call_from_thread(self._evaluated, evaluation, as_of)
+        """Every colour again, in a worker, for the dataset and date shown now."""
+        self._evaluate(self.dataset, self.as_of)
 
-    def _evaluated(self, evaluation, as_of: str) -> None:
-        if as_of == self.as_of:
+    @work(thread=True, exclusive=True, group="evaluate")
+    def _evaluate(self, dataset, as_of: str) -> None:
+        self.call_from_thread(self._evaluated, dataset, engine.evaluate(dataset, as_of), as_of)
+
+    def _evaluated(self, dataset, evaluation, as_of: str) -> None:
+        # An evaluation of a version or a date no longer shown is dropped: the newer one
+        # brings (or asks for) its own.
+        if dataset is self.dataset and as_of == self.as_of:
             self._apply_evaluation(evaluation, reshow=self.by_status)
 
     # --- moving between panes ---------------------------------------------------------------
@@ -460,8 +537,7 @@ class JixiaoApp(App):
                    indicator_id: str | None = None) -> None:
         self.unit_code = code
         projects = self.query_one("#projects", VirtualList)
-        with self.lock.reading():
-            rows = self.browser.projects(code, by_status=self.by_status) if code else []
+        rows = self.browser.projects(code, by_status=self.by_status) if code else []
         index = next((n for n, p in enumerate(rows) if p.id == project_id), 0)
         projects.set_rows(rows, index, announce=False)
         self._show_project(projects.current.id if projects.current else None, indicator_id=indicator_id)
@@ -470,8 +546,7 @@ class JixiaoApp(App):
         self.project_id = project_id
         self._set_mode("browse")
         indicators = self.query_one("#indicators", VirtualList)
-        with self.lock.reading():
-            rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
+        rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
         index = next((n for n, i in enumerate(rows) if i.id == indicator_id), 0)
         indicators.set_rows(rows, index, announce=False)
         self.indicator_id = indicators.current.id if indicators.current else None
@@ -496,18 +571,19 @@ class JixiaoApp(App):
         unit = ds.units.get(proj.unit_code) if proj else None
         history = list(ds.progress.get(ind.id, ()))
         target = self._target(ind)
-        expected = []
+        expected, actual = [], []
         for entry in history:
             try:
                 expected.append(engine.indicator_status(ind, entry, entry.as_of, self.settings, year).expected)
             except Exception:  # the sparkline is a hint; a rule failure must not hide the history
                 expected.append(None)
+            actual.append(plotted_value(entry.actual, target))
         return DetailData(
             unit_name=unit.name if unit else "", project_name=proj.name if proj else "",
             indicator=ind, status=self.browser.status(ind.id),
             kind=getattr(target, "kind", None), unit=getattr(target, "unit", None),
             history=history, counting=ds.counting_progress(ind.id, self.as_of),
-            expected_by_entry=expected)
+            expected_by_entry=expected, actual_by_entry=actual)
 
     def _target(self, ind):
         try:
@@ -616,30 +692,32 @@ class JixiaoApp(App):
         self.push_screen(screen, self._recorded)
 
     def _write_progress(self, indicator_id: str, **values):
-        """Record through the store (called from the form's worker) and take the entry into
-        the dataset at once, under the write lock, so the poll never mistakes the file change
-        for another user's."""
-        with self.lock.writing():
+        """Record through the store (called from the form's worker, never the UI thread) and
+        publish a version of the dataset with the entry in the same turn, so the poll never
+        mistakes the file change for another user's; the screen has it before the form closes."""
+        with self.versions.writing():
             entry = self.store.record_progress(indicator_id, **values)
-            if all(e.id != entry.id for e in self.dataset.progress.get(indicator_id, ())):
-                self.dataset.add_progress(entry)
-            ind = self.dataset.indicators.get(indicator_id)
-            self._own_write(ind.project_id if ind else None)
+            dataset = with_progress(self.versions.latest, entry)
+            ind = dataset.indicators.get(indicator_id)
+            self._own_write(dataset, ind.project_id if ind else None)
+            serial = self.versions.publish(dataset)
+        self.call_from_thread(self._take, serial, dataset)
         return entry
 
     def _write_spending(self, project_id: str, **values):
         """Like ``_write_progress``, for a spending report."""
-        with self.lock.writing():
+        with self.versions.writing():
             entry = self.store.record_spending(project_id, **values)
-            if all(e.id != entry.id for e in self.dataset.spending.get(project_id, ())):
-                self.dataset.add_spending(entry)
-            self._own_write(project_id)
+            dataset = with_spending(self.versions.latest, entry)
+            self._own_write(dataset, project_id)
+            serial = self.versions.publish(dataset)
+        self.call_from_thread(self._take, serial, dataset)
         return entry
 
-    def _own_write(self, project_id: str | None) -> None:
-        proj = self.dataset.projects.get(project_id) if project_id else None
+    def _own_write(self, dataset, project_id: str | None) -> None:
+        proj = dataset.projects.get(project_id) if project_id else None
         if proj is not None:
-            self._prints[proj.unit_code] = self._fingerprint(proj.unit_code)
+            self._prints[proj.unit_code] = fingerprint(dataset, proj.unit_code)
 
     def _saved(self) -> None:
         self.notify(label("saved", self.lang), timeout=2)
@@ -647,21 +725,26 @@ class JixiaoApp(App):
     def _recorded(self, entry) -> None:
         if entry is None:
             return
+        # ``_write_progress`` has already put the entry on screen. The new colour shows at
+        # once; roll-ups follow from the full re-evaluation.
         ind = self.dataset.indicators.get(entry.indicator_id)
-        with self.lock.writing():
-            if all(e.id != entry.id for e in self.dataset.progress.get(entry.indicator_id, ())):
-                self.dataset.add_progress(entry)
-        with self.lock.reading():
-            # The new colour shows at once; roll-ups follow from the full re-evaluation.
-            counting = self.dataset.counting_progress(entry.indicator_id, self.as_of)
+        evaluation = self.browser.evaluation
+        status = None
+        if ind is not None and evaluation is not None:
+            counting = self.dataset.counting_progress(ind.id, self.as_of)
             try:
-                self.browser.evaluation.indicators[entry.indicator_id] = engine.indicator_status(
-                    ind, counting, self.as_of, self.settings, self.settings.year)
-            except Exception:
-                pass
-        self.browser.set_evaluation(self.browser.evaluation)
-        self.query_one("#indicators", VirtualList).redraw()
-        self._show_detail()
+                status = engine.indicator_status(ind, counting, self.as_of, self.settings,
+                                                 self.settings.year)
+            except Exception:  # the full re-evaluation below still colours it
+                status = None
+        if status is not None:
+            # A new Evaluation, never a changed one: the triage list and n/N are cached per
+            # evaluation object, and must see the new colour.
+            evaluation = replace(evaluation, indicators={**evaluation.indicators, ind.id: status})
+        if evaluation is not None:
+            self._apply_evaluation(evaluation)
+        else:
+            self._show_detail()
         self._saved()
         self._reevaluate()
 
@@ -678,9 +761,7 @@ class JixiaoApp(App):
     def _spent(self, entry) -> None:
         if entry is None:
             return
-        with self.lock.writing():
-            if all(e.id != entry.id for e in self.dataset.spending.get(entry.project_id, ())):
-                self.dataset.add_spending(entry)
+        # ``_write_spending`` has already put the entry on screen.
         self.query_one("#projects", VirtualList).redraw()
         self._saved()
         self._reevaluate()
@@ -698,9 +779,10 @@ class JixiaoApp(App):
             self.mode = mode
             return
         self.mode = mode
-        fmt = TriageRows(self.browser, self.lang) if mode == "triage" else HitRows(self.browser, self.lang)
-        pane.formatter = fmt
-        pane.header = getattr(fmt, "header", None)
+        if mode == "triage":
+            pane.formatter, pane.header = self._triage_rows, self._triage_header
+        else:
+            pane.formatter, pane.header = self._hit_rows, None
         pane.empty = label("triage_empty" if mode == "triage" else "search_none", self.lang)
         title = label("triage_title" if mode == "triage" else "search_title", self.lang)
         pane.border_title = f"{title} · {len(rows or [])}"
@@ -722,18 +804,15 @@ class JixiaoApp(App):
         if self.mode == "triage":
             self._leave_mode()
             return
-        with self.lock.reading():
-            ids = self.browser.triage()
-        self._set_mode("triage", ids)
+        self._set_mode("triage", self.browser.triage())
         self.query_one("#indicators", VirtualList).focus()
 
     def action_next_alert(self, step: int) -> None:
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
         if self.browser is None:
             return
-        with self.lock.reading():
-            current = self.current_indicator()
-            iid = self.browser.next_alert(current.id if current else None, step)
+        current = self.current_indicator()
+        iid = self.browser.next_alert(current.id if current else None, step)
         if iid is None:
             self.notify(label("no_alert", self.lang), timeout=2)
         else:
@@ -756,8 +835,7 @@ class JixiaoApp(App):
             pane.focus()
 
     def _search(self, query: str) -> list:
-        with self.lock.reading():
-            return self.browser.search(query)
+        return self.browser.search(query)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Search again on every keystroke."""
@@ -795,31 +873,36 @@ class JixiaoApp(App):
     def _date_chosen(self, new: str | None) -> None:
         if not new or new == self.as_of:
             return
-        self._change_date(new)
+        self._change_date(new, self.dataset, self.user_role == "admin")
 
     @work(thread=True, exclusive=True, group="evaluate")
-    def _change_date(self, new: str) -> None:
-        if self.user_role == "admin":
+    def _change_date(self, new: str, dataset, store_it: bool) -> None:
+        view, serial = new, 0
+        if store_it:
             try:
-                settings = replace(self.settings, as_of=new)
-                # Stored and taken in under one write lock: the poll then sees nothing new and
-                # does not announce the admin's own change as another user's.
-                with self.lock.writing():
+                # Stored and published in one writer's turn: the poll then sees nothing new
+                # and does not announce the admin's own change as another user's.
+                with self.versions.writing():
+                    latest = self.versions.latest
+                    settings = replace(latest.settings, as_of=new)
                     self.store.save_settings(settings)
-                    self.dataset.settings = settings
+                    dataset = with_settings(latest, settings)
+                    serial = self.versions.publish(dataset)
                 view = None
             except JixiaoError as exc:
                 self.call_from_thread(self.notify, exc.message, severity="warning")
-                view = new
-        else:
-            view = new
-        with self.lock.reading():
-            evaluation = engine.evaluate(self.dataset, new)
-        self.call_from_thread(self._date_changed, view, evaluation)
+        evaluation = engine.evaluate(dataset, new)
+        self.call_from_thread(self._date_changed, view, serial, dataset, evaluation)
 
-    def _date_changed(self, view: str | None, evaluation) -> None:
+    def _date_changed(self, view: str | None, serial: int, dataset, evaluation) -> None:
+        if serial:
+            self._take(serial, dataset)
         self.view_as_of = view
-        self._apply_evaluation(evaluation, reshow=True)
+        if dataset is self.dataset:
+            self._apply_evaluation(evaluation, reshow=True)
+        else:                             # a newer version arrived meanwhile: colour that one
+            self._apply_evaluation(self.browser.evaluation, reshow=True)
+            self._reevaluate()
 
     def action_export(self) -> None:
         """Write the quarterly snapshot at the monitoring date to a file."""
@@ -831,15 +914,14 @@ class JixiaoApp(App):
     def _export_to(self, path: str | None) -> None:
         if path:
             self.notify(label("exporting", self.lang), timeout=2)
-            self._export(path)
+            self._export(path, self.dataset, self.as_of)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, path: str) -> None:
+    def _export(self, path: str, dataset, as_of: str) -> None:
         try:
             from core import snapshot
 
-            with self.lock.reading():
-                doc = snapshot.build_snapshot(self.dataset, self.as_of)
+            doc = snapshot.build_snapshot(dataset, as_of)
             text = snapshot.dump_snapshot(doc)
             target = Path(path).expanduser()
             tmp = target.with_name(f".{target.name}.tmp")

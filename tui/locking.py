@@ -1,51 +1,93 @@
-"""A readers–writer lock for the in-memory dataset the app shares with its workers.
+"""How the app shares its dataset with its workers: published versions that never change.
 
-Reading (drawing, searching, evaluating) may happen in several threads at once; only applying
-another process's changes or a new entry must be alone. A plain lock would make a cursor move
-wait for a half-second evaluation at 100k indicators; this one makes it wait only for writes,
-which touch one partition and take milliseconds.
+The UI thread draws from a ``Dataset`` while workers take in other users' writes (the store's
+``refresh`` changes the dataset it is given) and the user's own. Locking every read on the UI
+thread would make a repaint wait for a file to be re-read. Instead a worker changes a *copy*:
+it derives the next version from the latest one under ``Versions.writing()``, publishes it, and
+hands it to the UI thread, which swaps it in whole. A published dataset is never changed again,
+so the UI thread, the evaluations and the warm-ups read it without any lock, and caches keyed
+by object identity are invalidated by the new object rather than by mutation.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+from core.dataset import Dataset
 
-class ReadWriteLock:
-    """Many readers or one writer. Not reentrant for writers; a writer must not read inside."""
+
+def copy_dataset(dataset: Dataset) -> Dataset:
+    """A copy whose dicts may be changed without touching ``dataset``: the units, projects,
+    indicators and entries themselves are shared (they are immutable), and so are the history
+    lists — replace a list, never append to it (``with_progress`` / ``with_spending`` do).
+    The unit → project → indicator index is shared until the copy's own change drops it."""
+    new = copy.copy(dataset)
+    new.units, new.projects, new.indicators = dict(dataset.units), dict(dataset.projects), dict(
+        dataset.indicators)
+    new.progress, new.spending = dict(dataset.progress), dict(dataset.spending)
+    return new
+
+
+def with_progress(dataset: Dataset, entry) -> Dataset:
+    """A copy of ``dataset`` that has the progress ``entry`` too (as it is if it already has it).
+    Units, projects and indicators stay the same dicts: ``Browser.for_dataset`` keeps its
+    caches when they are."""
+    history = dataset.progress.get(entry.indicator_id, ())
+    if any(e.id == entry.id for e in history):
+        return dataset
+    new = copy.copy(dataset)
+    new.progress = dict(dataset.progress)
+    new.progress[entry.indicator_id] = list(history)
+    new.add_progress(entry)
+    return new
+
+
+def with_spending(dataset: Dataset, entry) -> Dataset:
+    """A copy of ``dataset`` that has the spending ``entry`` too (as it is if it already has it);
+    units, projects and indicators stay the same dicts."""
+    history = dataset.spending.get(entry.project_id, ())
+    if any(e.id == entry.id for e in history):
+        return dataset
+    new = copy.copy(dataset)
+    new.spending = dict(dataset.spending)
+    new.spending[entry.project_id] = list(history)
+    new.add_spending(entry)
+    return new
+
+
+def with_settings(dataset: Dataset, settings) -> Dataset:
+    """A copy of ``dataset`` with other settings; everything else stays the same objects."""
+    new = copy.copy(dataset)
+    new.settings = settings
+    return new
+
+
+class Versions:
+    """The latest published dataset and its serial number; writers take turns.
+
+    A writer derives the next version from ``latest`` inside ``writing()`` and calls
+    ``publish``; the serial tells the UI thread which of two versions handed over from
+    different threads is the newer, whatever order they arrive in.
+    """
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writer = False
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        """Hold the lock shared: waits only while a writer holds it."""
-        with self._cond:
-            while self._writer:
-                self._cond.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                if not self._readers:
-                    self._cond.notify_all()
+        self._lock = threading.Lock()
+        self.latest: Dataset | None = None
+        self.serial = 0
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the lock alone: waits for every reader and writer to leave."""
-        with self._cond:
-            while self._writer or self._readers:
-                self._cond.wait()
-            self._writer = True
-        try:
+        """Be the only writer: store writes, refreshes and new versions happen one at a time."""
+        with self._lock:
             yield
-        finally:
-            with self._cond:
-                self._writer = False
-                self._cond.notify_all()
+
+    def publish(self, dataset: Dataset) -> int:
+        """Make ``dataset`` the latest version (call inside ``writing()``); its serial number.
+        Its index is built here, in the writer's thread, so the UI thread never sorts."""
+        dataset.indicators_of("")
+        self.latest = dataset
+        self.serial += 1
+        return self.serial

@@ -36,23 +36,34 @@ class Browser:
     def __init__(self, dataset: Dataset, evaluation) -> None:
         self.dataset = dataset
         self.evaluation = evaluation
+        # Every cache is built lazily, on the UI thread or by ``warm`` in a worker at the same
+        # time: each is assigned in one step from values computed first, so a reader sees it
+        # whole or not at all (the dataset and evaluations themselves never change).
         self._units: list[Unit] | None = None
-        self._order: list[str] | None = None
-        self._pos: dict[str, int] | None = None
+        self._ordering: tuple[list[str], dict[str, int]] | None = None
         self._alerts: tuple[object, list[int]] | None = None
         self._triage: tuple[object, list[str]] | None = None
         self._hay: tuple[list[str], list[Hit]] | None = None
         self._unit_pos: dict[str, int] | None = None
         self._short: dict[str, str] | None = None
 
-    # --- invalidation -----------------------------------------------------------------------
-    def data_changed(self) -> None:
-        """Forget everything derived from the dataset (after a reload)."""
-        self._units = self._order = self._pos = self._hay = self._unit_pos = self._short = None
-        self._alerts = self._triage = None
+    # --- new data ---------------------------------------------------------------------------
+    def for_dataset(self, dataset: Dataset) -> "Browser":
+        """A browser over ``dataset`` — a newer version of this one's — at this evaluation.
+        It keeps every cache when the units, projects and indicators are the very same dicts
+        (a new entry or settings only); otherwise it starts afresh."""
+        new = Browser(dataset, self.evaluation)
+        old = self.dataset
+        if (dataset.units is old.units and dataset.projects is old.projects
+                and dataset.indicators is old.indicators):
+            new._units, new._ordering, new._hay = self._units, self._ordering, self._hay
+            new._unit_pos, new._short = self._unit_pos, self._short
+            new._alerts, new._triage = self._alerts, self._triage
+        return new
 
     def set_evaluation(self, evaluation) -> None:
-        """Use new statuses (after a save or a monitoring-date change)."""
+        """Use new statuses (after a save or a monitoring-date change): a new ``Evaluation``
+        object, never a changed one."""
         self.evaluation = evaluation
         # Caches that depend on statuses are keyed by the evaluation they were built from, so
         # a warm-up finishing late in a worker can never install stale ones.
@@ -117,34 +128,36 @@ class Browser:
         return self._unit_pos.get(unit_code)
 
     # --- anywhere ---------------------------------------------------------------------------
-    def order(self) -> list[str]:
-        """Every indicator id in reading order: unit code, project order, table order."""
-        if self._order is None:
+    def _order_and_positions(self) -> tuple[list[str], dict[str, int]]:
+        ordering = self._ordering
+        if ordering is None:
             ds = self.dataset
             order = [i.id for u in self.units() for p in ds.projects_of(u.code)
                      for i in ds.indicators_of(p.id)]
-            self._order = order
-            self._pos = {iid: n for n, iid in enumerate(order)}
-        return self._order
+            ordering = self._ordering = (order, {iid: n for n, iid in enumerate(order)})
+        return ordering
+
+    def order(self) -> list[str]:
+        """Every indicator id in reading order: unit code, project order, table order."""
+        return self._order_and_positions()[0]
 
     def position(self, indicator_id: str | None) -> int | None:
         """Where an indicator stands in ``order()``."""
-        self.order()
-        return self._pos.get(indicator_id) if indicator_id else None
+        return self._order_and_positions()[1].get(indicator_id) if indicator_id else None
 
-    def _alert_positions(self) -> list[int]:
-        ev = self.evaluation
-        if self._alerts is None or self._alerts[0] is not ev:
+    def _alert_positions(self, ev) -> list[int]:
+        alerts = self._alerts
+        if alerts is None or alerts[0] is not ev:
             statuses = ev.indicators if ev else {}
-            alerts = [n for n, iid in enumerate(self.order())
-                      if (s := statuses.get(iid)) is not None and s.colour in ALERTS]
-            self._alerts = (ev, alerts)
-        return self._alerts[1]
+            alerts = self._alerts = (ev, [n for n, iid in enumerate(self.order())
+                                          if (s := statuses.get(iid)) is not None
+                                          and s.colour in ALERTS])
+        return alerts[1]
 
     def next_alert(self, indicator_id: str | None, step: int = 1) -> str | None:
         """The next (``step=1``) or previous (``-1``) red/amber indicator after ``indicator_id``,
         wrapping around; ``None`` when there is none."""
-        alerts = self._alert_positions()
+        alerts = self._alert_positions(self.evaluation)
         if not alerts:
             return None
         pos = self.position(indicator_id)
@@ -160,7 +173,8 @@ class Browser:
         """Every red and amber indicator, worst first: red before amber, then the furthest
         behind (lowest ratio of actual to expected), then reading order."""
         ev = self.evaluation
-        if self._triage is None or self._triage[0] is not ev:
+        triage = self._triage
+        if triage is None or triage[0] is not ev:
             order = self.order()
             statuses = ev.indicators if ev else {}
 
@@ -168,8 +182,8 @@ class Browser:
                 s = statuses[order[n]]
                 ratio = s.ratio if s.ratio is not None else -1.0
                 return (SEVERITY[s.colour], ratio, n)
-            self._triage = (ev, [order[n] for n in sorted(self._alert_positions(), key=key)])
-        return self._triage[1]
+            triage = self._triage = (ev, [order[n] for n in sorted(self._alert_positions(ev), key=key)])
+        return triage[1]
 
     def warm(self) -> None:
         """Build every cache now (from a worker), so the first keystroke that needs one is fast."""

@@ -10,63 +10,31 @@ from __future__ import annotations
 from typing import Callable
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
-from core.errors import JixiaoError
 from core.model import CAUSES, LIKELIHOODS, ProgressEntry
 
 from ..i18n import label, status_word
 from ..widgets.literal import literal
 from ..widgets.toggles import StateCheckbox, StateRadioButton
+from .form import FORM_CSS, FormScreen, show_error
 
-FORM_CSS = """
-{name} {{ align: center middle; }}
-{name} > VerticalScroll {{ width: 100%; max-width: 100; height: auto; max-height: 100%;
-    border: round $accent; background: $panel; padding: 0 1; }}
-{name} .field-label {{ text-style: bold; color: $text-muted; }}
-{name} .hint {{ color: $text-muted; }}
-{name} .error {{ color: $error; height: auto; display: none; }}
-{name} .error.-shown {{ display: block; }}
-{name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
-{name} Input:focus {{ background: $primary 30%; border: none; }}
-{name} Input.-invalid, {name} Input.-invalid:focus {{ background: $error 30%; border: none; }}
-{name} RadioSet {{ width: auto; height: auto; layout: horizontal; border: none; padding: 0; }}
-{name} RadioSet:focus {{ background: $primary 30%; }}
-{name} RadioButton {{ margin-right: 2; }}
-{name} #causes {{ height: auto; }}
-{name} #causes Checkbox {{ width: auto; border: none; padding: 0; margin-right: 2; }}
-{name} #causes Checkbox:focus {{ background: $primary 30%; }}
-{name} #buttons {{ height: auto; }}
-{name} #buttons Button {{ margin-right: 2; height: 1; min-width: 10; border: none; }}
-{name} #form-error {{ color: $error; text-style: bold; }}
-"""
+__all__ = ["FORM_CSS", "RecordProgressScreen", "show_error"]
 
-
-def show_error(widget: Static, message: str | None) -> None:
-    """Show ``message`` in an inline error line, or hide the line when there is none."""
-    widget.update(Text(message or ""))
-    widget.set_class(bool(message), "-shown")
-
-
-class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
+class RecordProgressScreen(FormScreen[ProgressEntry | None]):
     """Fields: actual (number with unit / date or percent / grade), forecast, likelihood, the five
     causes, measures, note. Dismisses with the saved entry, or ``None`` on Esc."""
 
     DEFAULT_CSS = FORM_CSS.format(name="RecordProgressScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
-                Binding("ctrl+s", "save", "Save", show=False)]
 
     def __init__(self, *, indicator, target, lang: str, as_of: str,
                  check: Callable[[str], str | None], preview: Callable[[ProgressEntry], object],
                  save: Callable[..., ProgressEntry], previous: ProgressEntry | None = None) -> None:
-        super().__init__()
-        self.indicator, self.target, self.lang, self.as_of = indicator, target, lang, as_of
-        self.check, self.preview, self.save = check, preview, save
+        super().__init__(lang=lang, save=save)
+        self.indicator, self.target, self.as_of = indicator, target, as_of
+        self.check, self.preview = check, preview
         self.previous = previous
         self.kind = getattr(target, "kind", "qualitative")
         self._attempted = False
@@ -230,42 +198,8 @@ class RecordProgressScreen(ModalScreen[ProgressEntry | None]):
             self.validate()
         self._refresh_preview()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field saves (when valid)."""
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or Cancel."""
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        """Leave without saving anything."""
-        self.dismiss(None)
-
     def action_save(self) -> None:
-        """Validate, then write in a worker; stay open with the store's message if it refuses."""
+        """Validate, then write in a worker; stay open with the store's message if it refuses.
+        After a first try every change re-checks the whole form."""
         self._attempted = True
-        values = self.validate()
-        if values is None:
-            return
-        self.query_one("#form-error", Static).update(Text(label("saving", self.lang)))
-        self.query_one("#save", Button).disabled = True
-        self._save(values)
-
-    @work(thread=True, exclusive=True, group="save")
-    def _save(self, values: dict) -> None:
-        try:
-            entry = self.save(**values)
-        except JixiaoError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
-            return
-        self.app.call_from_thread(self.dismiss, entry)
-
-    def _refused(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(Text(message))
-        self.query_one("#save", Button).disabled = False
+        super().action_save()

@@ -5,32 +5,20 @@ from __future__ import annotations
 from typing import Callable
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from core.errors import JixiaoError
 from core.model import SpendingEntry
+from core.readings import read_amount_wan
 
 from ..i18n import label
 from ..widgets.literal import literal
 from .dates import read_date
-from .record import FORM_CSS, show_error
+from .form import FORM_CSS, FormScreen, show_error
 
 
-def read_spent(text: str) -> float | None:
-    """``text`` as a non-negative amount in 万元, or ``None``."""
-    try:
-        value = float(text.strip().replace(",", "").removesuffix("万元"))
-    except ValueError:
-        return None
-    return value if value >= 0 and value == value and value != float("inf") else None
-
-
-class SpendingScreen(ModalScreen[SpendingEntry | None]):
+class SpendingScreen(FormScreen[SpendingEntry | None]):
     """Fields: spent (万元), as-of date, note. Dismisses with the saved entry or ``None``.
 
     The amount starts empty — the last report is shown beside it as a hint — so Enter on an
@@ -39,13 +27,11 @@ class SpendingScreen(ModalScreen[SpendingEntry | None]):
     """
 
     DEFAULT_CSS = FORM_CSS.format(name="SpendingScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
-                Binding("ctrl+s", "save", "Save", show=False)]
 
     def __init__(self, *, project, lang: str, as_of: str, previous: SpendingEntry | None,
                  save: Callable[..., SpendingEntry]) -> None:
-        super().__init__()
-        self.project, self.lang, self.as_of, self.previous, self.save = project, lang, as_of, previous, save
+        super().__init__(lang=lang, save=save)
+        self.project, self.as_of, self.previous = project, as_of, previous
 
     def compose(self) -> ComposeResult:
         """Title with budget, then the fields."""
@@ -79,11 +65,13 @@ class SpendingScreen(ModalScreen[SpendingEntry | None]):
 
     def validate(self) -> dict | None:
         """Mark invalid fields inline; the ``record_spending`` keywords when all are valid."""
-        spent = read_spent(self.query_one("#spent", Input).value)
         as_of = self.query_one("#as_of", Input).value.strip()
         errors = {}
-        if spent is None:
-            errors["spent"] = label("not_number", self.lang)
+        try:
+            # 元 and 亿元 are read too, exactly as `jixiao spend` reads them.
+            spent = read_amount_wan(self.query_one("#spent", Input).value, lang=self.lang)
+        except ValueError as exc:
+            errors["spent"] = str(exc)
         as_of, problem = read_date(as_of, self.lang)
         if problem:
             errors["as_of"] = problem
@@ -94,37 +82,3 @@ class SpendingScreen(ModalScreen[SpendingEntry | None]):
             return None
         note = self.query_one("#note", Input).value.strip() or None
         return {"as_of": as_of, "spent": spent, "note": note}
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter saves."""
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Save or Cancel."""
-        event.stop()
-        self.action_save() if event.button.id == "save" else self.action_cancel()
-
-    def action_cancel(self) -> None:
-        """Leave without saving."""
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        """Validate, then write in a worker."""
-        values = self.validate()
-        if values is not None:
-            self.query_one("#save", Button).disabled = True
-            self._save(values)
-
-    @work(thread=True, exclusive=True, group="save")
-    def _save(self, values: dict) -> None:
-        try:
-            entry = self.save(**values)
-        except JixiaoError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
-            return
-        self.app.call_from_thread(self.dismiss, entry)
-
-    def _refused(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(Text(message))
-        self.query_one("#save", Button).disabled = False

@@ -4,8 +4,7 @@ progress history (who, when, what)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
@@ -14,15 +13,10 @@ from textual.widgets import Static
 
 from ..i18n import label, status_word
 from .literal import literal
+from .vlist import STATUS_CLASSES, STATUS_CSS
 
 BARS = "▁▂▃▄▅▆▇█"
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-
-
-def leading_number(text: str | None) -> float | None:
-    """The first number in what an owner wrote (``3个`` → 3, ``60%`` → 60), else ``None``."""
-    m = _NUMBER.search(text or "")
-    return float(m.group()) if m else None
+"""The sparkline's bars, lowest first."""
 
 
 def sparkline(values: list[float | None], top: float) -> str:
@@ -51,6 +45,9 @@ class DetailData:
     history: list              # every ProgressEntry, oldest first
     counting: object | None    # the entry that counts at the monitoring date
     expected_by_entry: list    # expected value at each history entry's date (or None)
+    # Each history entry's actual as a number in the target's unit (``None``: not a number,
+    # e.g. a completion date), as ``core.readings`` reads it — 0.5亿元 against 万元 is 5000.
+    actual_by_entry: list = field(default_factory=list)
 
 
 def detail_text(d: DetailData, lang: str, styles) -> Text:
@@ -85,7 +82,7 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
             if value:
                 t.append(f"{L(key)}: ", style=bold)
                 t.append(f"{value}\n")
-    actuals = [leading_number(h.actual) for h in d.history]
+    actuals = list(d.actual_by_entry) or [None] * len(d.history)
     if any(v is not None for v in actuals) and d.kind in ("quantity", "rate", "range", "deadline"):
         top = max([v for v in actuals + d.expected_by_entry if v is not None] or [1.0])
         t.append(f"{L('sparkline')}: ", style=bold)
@@ -122,6 +119,7 @@ class _LiteralText(Text):
     """A ``Text`` whose ``append`` draws control characters as symbols (user text throughout)."""
 
     def append(self, text, style=None):
+        """Append ``text``; a ``str`` is made literal first."""
         if isinstance(text, str):
             text = literal(text, keep_newlines=True)
         return super().append(text, style)
@@ -130,14 +128,9 @@ class _LiteralText(Text):
 class DetailPane(VerticalScroll):
     """A scrollable pane holding one indicator's detail (or a hint when none is selected)."""
 
-    COMPONENT_CLASSES = {"status--red", "status--amber", "status--grey", "status--blue", "status--green"}
+    COMPONENT_CLASSES = set(STATUS_CLASSES)
 
-    DEFAULT_CSS = """
-    DetailPane > .status--red { color: $error; text-style: bold; }
-    DetailPane > .status--amber { color: $warning; text-style: bold; }
-    DetailPane > .status--grey { color: $text-muted; }
-    DetailPane > .status--blue { color: $accent; }
-    DetailPane > .status--green { color: $success; }
+    DEFAULT_CSS = STATUS_CSS.format(name="DetailPane") + """
     DetailPane > Static { width: 1fr; }
     """
 

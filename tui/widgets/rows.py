@@ -12,13 +12,14 @@ from rich.text import Text
 # The expected value is printed exactly as the reason prints it ("应完成≥1.2" and 1.2 in the
 # column, not 1.16): one formatter, the status engine's.
 from core.numbers import format_number
-from core.status import _n1 as format_expected
+from core.status import format_expected
 
 from ..i18n import GLYPHS, label, status_word
 from ..view import Browser, Hit
 from .vlist import fit
 
 COUNT_ORDER = ("red", "amber", "grey", "blue", "green")
+"""The order of per-colour counts in a row: what needs attention first, green last."""
 
 
 def fmt_num(value: float | None, digits: int = 2) -> str:
@@ -231,6 +232,7 @@ class TriageRows:
 
 
 KIND_GLYPH = {"unit": "▣", "project": "▤", "indicator": " "}
+"""The mark before a search result telling a unit, a project and an indicator apart."""
 
 
 class HitRows:

@@ -26,6 +26,20 @@ from .literal import literal
 Formatter = Callable[[Any, int, "VirtualList"], Text]
 """``(row, width, list) -> Text``: one row as it should appear in ``width`` cells."""
 
+STATUS_CLASSES = frozenset(("status--red", "status--amber", "status--grey", "status--blue",
+                            "status--green"))
+"""The component classes through which a widget takes its status colours from the theme."""
+
+STATUS_CSS = """
+{name} > .status--red {{ color: $error; text-style: bold; }}
+{name} > .status--amber {{ color: $warning; text-style: bold; }}
+{name} > .status--grey {{ color: $text-muted; }}
+{name} > .status--blue {{ color: $accent; }}
+{name} > .status--green {{ color: $success; }}
+"""
+"""The theme's colour for each status (``{name}``: the widget's class name) — one table for
+every widget that draws statuses, so they cannot drift apart."""
+
 
 def fit(text: str | Text, width: int, *, right: bool = False, style: Style | str = "") -> Text:
     """``text`` cut or padded to exactly ``width`` terminal cells (CJK counts two).
@@ -67,10 +81,7 @@ class VirtualList(ScrollView, can_focus=True):
     moves and ``Selected`` on Enter or a click on the current row.
     """
 
-    COMPONENT_CLASSES = {
-        "vlist--header", "vlist--cursor", "vlist--empty",
-        "status--red", "status--amber", "status--grey", "status--blue", "status--green",
-    }
+    COMPONENT_CLASSES = {"vlist--header", "vlist--cursor", "vlist--empty"} | STATUS_CLASSES
 
     DEFAULT_CSS = """
     VirtualList { height: 1fr; background: $surface; overflow-x: hidden; }
@@ -78,12 +89,7 @@ class VirtualList(ScrollView, can_focus=True):
     VirtualList > .vlist--cursor { background: $boost; text-style: bold; }
     VirtualList:focus > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     VirtualList > .vlist--empty { color: $text-muted; text-style: italic; }
-    VirtualList > .status--red { color: $error; text-style: bold; }
-    VirtualList > .status--amber { color: $warning; text-style: bold; }
-    VirtualList > .status--grey { color: $text-muted; }
-    VirtualList > .status--blue { color: $accent; }
-    VirtualList > .status--green { color: $success; }
-    """
+    """ + STATUS_CSS.format(name="VirtualList")
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),

@@ -1,0 +1,110 @@
+"""What the record and spending forms share: their look, inline error lines, and saving in a
+worker that either closes the form with the saved entry or keeps it open with the refusal."""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from core.errors import JixiaoError
+
+from ..i18n import label
+
+FORM_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{ width: 100%; max-width: 100; height: auto; max-height: 100%;
+    border: round $accent; background: $panel; padding: 0 1; }}
+{name} .field-label {{ text-style: bold; color: $text-muted; }}
+{name} .hint {{ color: $text-muted; }}
+{name} .error {{ color: $error; height: auto; display: none; }}
+{name} .error.-shown {{ display: block; }}
+{name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
+{name} Input:focus {{ background: $primary 30%; border: none; }}
+{name} Input.-invalid, {name} Input.-invalid:focus {{ background: $error 30%; border: none; }}
+{name} RadioSet {{ width: auto; height: auto; layout: horizontal; border: none; padding: 0; }}
+{name} RadioSet:focus {{ background: $primary 30%; }}
+{name} RadioButton {{ margin-right: 2; }}
+{name} #causes {{ height: auto; }}
+{name} #causes Checkbox {{ width: auto; border: none; padding: 0; margin-right: 2; }}
+{name} #causes Checkbox:focus {{ background: $primary 30%; }}
+{name} #buttons {{ height: auto; }}
+{name} #buttons Button {{ margin-right: 2; height: 1; min-width: 10; border: none; }}
+{name} #form-error {{ color: $error; text-style: bold; }}
+"""
+"""The look shared by the record and spending forms; ``{name}`` is the screen's class name."""
+
+Saved = TypeVar("Saved")
+"""What a form dismisses with: the entry its ``save`` returned (or ``None`` on Esc)."""
+
+
+def show_error(widget: Static, message: str | None) -> None:
+    """Show ``message`` in an inline error line, or hide the line when there is none."""
+    widget.update(Text(message or ""))
+    widget.set_class(bool(message), "-shown")
+
+
+class FormScreen(ModalScreen[Saved]):
+    """A modal form with Save and Cancel buttons, a ``#form-error`` line, Ctrl+S and Esc.
+
+    A subclass composes the fields and implements ``validate`` (the ``save`` keywords, or
+    ``None`` after marking what is wrong); ``save`` runs in a worker and the form dismisses with
+    what it returns, or stays open with the store's message when it refuses.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
+                Binding("ctrl+s", "save", "Save", show=False)]
+
+    def __init__(self, *, lang: str, save: Callable[..., Saved]) -> None:
+        super().__init__()
+        self.lang, self.save = lang, save
+
+    def validate(self) -> dict | None:
+        """The ``save`` keywords when every field is valid; else ``None`` (errors shown)."""
+        raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field saves (when valid)."""
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Save or Cancel."""
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Leave without saving anything."""
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        """Validate, then write in a worker."""
+        values = self.validate()
+        if values is None:
+            return
+        self.query_one("#form-error", Static).update(Text(label("saving", self.lang)))
+        self.query_one("#save", Button).disabled = True
+        self._save(values)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, values: dict) -> None:
+        try:
+            entry = self.save(**values)
+        except JixiaoError as exc:
+            self.app.call_from_thread(self._refused, exc.message)
+            return
+        except OSError as exc:   # a disk full or a vanished directory: say so, keep the input
+            self.app.call_from_thread(self._refused, f"{exc.filename or ''}: {exc.strerror or exc}")
+            return
+        self.app.call_from_thread(self.dismiss, entry)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(message))
+        self.query_one("#save", Button).disabled = False
