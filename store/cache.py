@@ -8,9 +8,9 @@ store). Files live in ``$XDG_CACHE_HOME/jixiao/partitions-vN/`` (``~/.cache`` by
 per partition, under a directory named after a hash of the data directory's real path.
 
 An entry is used only when it was made by this exact program (schema, Python and marshal
-version, the source files and field names of the stored classes) from exactly the bytes of the JSON file read now:
-it is keyed by the file's device, inode, size, mtime and ctime **and** by the CRC-32 of its bytes,
-and carries a CRC-32 of itself. Anything else — stale, torn, foreign, unreadable — is ignored
+version, the source files and field names of the stored classes) from exactly the bytes of the
+JSON file read now: it is keyed by the file's device, inode, size, mtime and ctime **and** by the
+CRC-32 of its bytes, and carries a CRC-32 of itself. Anything else — stale, torn, foreign, unreadable — is ignored
 and rebuilt from the JSON file. Writing the cache never fails a read. Deleting the directory is
 always safe; ``JIXIAO_CACHE=off`` turns the cache off.
 """
@@ -23,7 +23,7 @@ import os
 import struct
 import sys
 import zlib
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from itertools import repeat
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from core.model import Budget, Indicator, ProgressEntry, Project, SpendingEntry,
 
 from .schema import CURRENT
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """The layout of a cache entry; bump it whenever ``_payload`` changes shape."""
 
 _MAGIC = b"jixiao-cache\n"
@@ -171,8 +171,13 @@ def _payload(g: Grouped) -> dict:
     intern = memo.setdefault
 
     def doc(obj) -> dict:
+        # Values equal to the class default are left out (files written before
+        # ``store.partition.compact`` spell out every null); the class supplies them again.
+        default = _DEFAULTS[type(obj)]
         return {intern(k, k): intern(v, v) if isinstance(v, str) else v
-                for k, v in obj.__dict__.items()}
+                for k, v in obj.__dict__.items()
+                if not (k in default and v is not True and v is not False
+                        and type(v) is type(default[k]) and v == default[k])}
 
     def grouped(histories: dict) -> tuple:
         # Flat, with the length of each history: one pass builds every object on loading.
@@ -194,6 +199,9 @@ def _payload(g: Grouped) -> dict:
         "spending": grouped(g.spending),
     }
 
+
+_DEFAULTS = {cls: {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+             for cls in (Project, Indicator, ProgressEntry, SpendingEntry)}
 
 _new = object.__new__
 _set = object.__setattr__
