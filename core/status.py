@@ -164,10 +164,6 @@ def format_expected(x: float) -> str:
     return format_number(x, 1, scaled=True)
 
 
-# The TUI imported the private name before there was a public one; keep it until it switches.
-_n1 = format_expected
-
-
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 

@@ -10,7 +10,10 @@ How the guarantees are kept:
   written;
 - data is partitioned per unit and budget year (``store.layout``), so a write costs one small
   file and ``refresh`` re-reads only the files whose signature changed;
-- every write checks the acting user's grants (``store.grants``) and records who did it.
+- every write checks the acting user's grants (``store.grants``) inside the file's lock, on a
+  fresh read of the grants file, and records who did it;
+- ``load`` and ``refresh`` may take a partition from the per-user read cache (``store.cache``),
+  but only for exactly the bytes of its JSON file as read now; nothing else ever reads it.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def test_an_entry_after_the_monitoring_date_says_when_it_counts(data, capsys):
      "needs a number in 个"),
     (["spend", "PXXXX", "--spent", "10", "--as-of", "2023-07-31"], "no project with id 'PXXXX'"),
     (["spend", "@project", "--spent", "abc", "--as-of", "2023-07-31"],
-     "--spent must be an amount in 万元"),
+     "--spent: needs an amount ≥ 0 in 万元"),
     (["spend", "@project", "--spent", "10", "--as-of", "yesterday"],
      "--as-of must be a date in the form YYYY-MM-DD"),
     # Dated outside the budget year 2023 and the year after (final results): a typo, refused.

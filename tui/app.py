@@ -8,7 +8,6 @@ that polls ``Store.refresh`` about once a second.
 from __future__ import annotations
 
 import inspect
-import os
 import threading
 from dataclasses import replace
 from functools import partial
@@ -28,6 +27,7 @@ from core import readings
 from core import status as engine
 from core.errors import JixiaoError
 
+from .commands.common import write_atomically
 from .i18n import label
 from .locking import Versions, copy_dataset, with_progress, with_settings, with_spending
 from .screens.dates import DateScreen
@@ -924,9 +924,7 @@ class JixiaoApp(App):
             doc = snapshot.build_snapshot(dataset, as_of)
             text = snapshot.dump_snapshot(doc)
             target = Path(path).expanduser()
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
+            write_atomically(target, text)
         except (JixiaoError, OSError) as exc:
             message = exc.message if isinstance(exc, JixiaoError) else str(exc)
             self.call_from_thread(self.notify, message, severity="error")

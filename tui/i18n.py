@@ -6,15 +6,10 @@ with ``NO_COLOR=1`` or over a 16-colour SSH link still says what it means.
 
 from __future__ import annotations
 
-GLYPHS = {"red": "✖", "amber": "▲", "grey": "○", "blue": "◆", "green": "●"}
-"""One glyph per status colour, distinct in shape so monochrome terminals still tell them apart."""
+from core.status import COLOUR_GLYPHS as GLYPHS, COLOUR_WORDS
 
 _ZH = {
-    "red": "红",
-    "amber": "黄",
-    "grey": "灰",
-    "blue": "蓝",
-    "green": "绿",
+    **COLOUR_WORDS["zh"],
     "app_title": "绩效运行监控",
     "as_of": "监控日期",
     "year": "年度",
@@ -161,11 +156,7 @@ _ZH = {
 }
 
 _EN = {
-    "red": "red",
-    "amber": "amber",
-    "grey": "grey",
-    "blue": "blue",
-    "green": "green",
+    **COLOUR_WORDS["en"],
     "app_title": "performance monitoring",
     "as_of": "as of",
     "year": "year",

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 from core.dataset import Dataset
 from core.model import Indicator, Project, Unit
-
-SEVERITY = {"red": 0, "amber": 1, "grey": 2, "blue": 3, "green": 4}
-"""Rank of each colour, worst first (blue sorts after grey: ahead of plan is not a worry)."""
+from core.status import SEVERITY
 
 ALERTS = ("red", "amber")
 """The colours the triage view and ``n``/``N`` visit."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -109,8 +110,11 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
     nor be left behind. A ``JixiaoError`` names the file when it cannot be written."""
     if path.is_dir():
         raise JixiaoError(f"{path} is a directory; -o needs a file name")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        # 0o666 less the umask, like any file the user writes: a shared server's umask 007
+        # keeps exports within the group.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
     try:
@@ -119,8 +123,6 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
             fh.flush()
             # On disk before the rename: after a crash the old file or the new, never neither.
             os.fsync(fh.fileno())
-        # mkstemp creates 0600; an export is meant to be read by others too.
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

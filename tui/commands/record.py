@@ -100,15 +100,13 @@ def _as_of(text: str) -> str:
 
 
 def _amount(text: str) -> float:
-    from core.readings import read_actual
-    from core.targets import Target
+    from core.readings import read_amount_wan
 
-    # Read like an actual against a 万元 target, so 400000元 and 0.5亿元 work too.
-    reading = read_actual(text, Target(text="", kind="quantity", unit="万元"))
-    if reading.error or reading.value is None:
-        raise JixiaoError(f"--spent must be an amount in 万元 such as 40.1 (or 401000元), "
-                          f"not {text!r}")
-    return reading.value
+    # English, like every other refusal the store and the commands give.
+    try:
+        return read_amount_wan(text)
+    except ValueError as exc:
+        raise JixiaoError(f"--spent: {exc}") from None
 
 
 # --- handlers ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import calendar
 import re
 from datetime import date
 
+from core.periods import quarter_end
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,7 +49,7 @@ def read_date(text: str, lang: str) -> tuple[str | None, str | None]:
 
 def quarter_ends(year: int) -> list[str]:
     """The four quarter-end dates of ``year``, ISO formatted."""
-    return [date(year, m, d).isoformat() for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
+    return [quarter_end(year, q).isoformat() for q in (1, 2, 3, 4)]
 
 
 class DateScreen(ModalScreen[str | None]):

@@ -12,13 +12,13 @@ from rich.text import Text
 # The expected value is printed exactly as the reason prints it ("应完成≥1.2" and 1.2 in the
 # column, not 1.16): one formatter, the status engine's.
 from core.numbers import format_number
-from core.status import format_expected
+from core.status import COLOURS, execution_rate, format_expected
 
 from ..i18n import GLYPHS, label, status_word
 from ..view import Browser, Hit
 from .vlist import fit
 
-COUNT_ORDER = ("red", "amber", "grey", "blue", "green")
+COUNT_ORDER = COLOURS
 """The order of per-colour counts in a row: what needs attention first, green last."""
 
 
@@ -129,7 +129,8 @@ class ProjectRows:
         if "spent" in w:
             parts.append(fit(fmt_num(spent), w["spent"], right=True))
         if "rate" in w:
-            rate = f"{spent / total:.0%}" if spent is not None and total else "—"
+            ratio = execution_rate(spent, total)
+            rate = "—" if ratio is None else f"{ratio:.0%}"
             parts.append(fit(rate, w["rate"], right=True))
         parts.append(fit(Text(glyph, style=vlist.status_style(light)), w["light"]))
         parts.append(fit(counts_text(r.counts if r else None, vlist), w["counts"]))
