@@ -353,8 +353,8 @@ def generate(n: int, seed: int = 1) -> Dataset:
             occ = seen.get((level1, category, iname), 0)
             seen[(level1, category, iname)] = occ + 1
             iid = Indicator.make_id(project.id, level1, category, iname, occ)
-            # Indicator ids are 32 bits: about one pair collides per 100k indicators (3 in the
-            # seed-1 100k set). Skip to the next occurrence number so the set keeps exactly n.
+            # Ids are hashes; should two ever collide, skip to the next occurrence number so the
+            # set keeps exactly n (an import refuses a collision instead).
             while iid in ds.indicators:
                 occ += 1
                 iid = Indicator.make_id(project.id, level1, category, iname, occ)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .dataset import Dataset
+from .errors import JixiaoError
 from .model import Indicator, Project, Unit
 from .tables import ProjectTable, TargetTables, year_from_text
 from .targets import parse_target
@@ -74,6 +75,7 @@ class ImportPlan:
     removed: list[PlanItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # 'text' or 'csv': the format the tables were read from
+    indicator_ids: set[str] = field(default_factory=set, repr=False)  # ids of ``indicators``
 
     @property
     def is_noop(self) -> bool:
@@ -166,6 +168,16 @@ def _plan_units(plan: ImportPlan, tables: TargetTables, dataset: Dataset) -> Non
         _note(plan, "unit", code, f"{code} {name}", dataset.units.get(code), unit, ("name",))
 
 
+def _refuse_id_collision(plan: ImportPlan, dataset: Dataset, iid: str, project_id: str) -> None:
+    # Ids are hashes: two different rows sharing one would silently share a history. The odds are
+    # tiny (48 bits), so refusing the whole import is better than guessing.
+    other = dataset.indicators.get(iid)
+    if (other is not None and other.project_id != project_id) or iid in plan.indicator_ids:
+        raise JixiaoError(f"indicator id {iid} would be shared by two different rows of project "
+                          f"{project_id}; rename one of them slightly and import again. "
+                          "Nothing was stored.")
+
+
 def _plan_indicators(plan: ImportPlan, table: ProjectTable, project: Project, dataset: Dataset) -> None:
     old_list = dataset.indicators_of(project.id)
     old = {i.id: i for i in old_list}
@@ -175,6 +187,8 @@ def _plan_indicators(plan: ImportPlan, table: ProjectTable, project: Project, da
         key = (row.level1, row.category, row.name)
         iid = Indicator.make_id(project.id, *key, occurrences[key])
         occurrences[key] += 1
+        _refuse_id_collision(plan, dataset, iid, project.id)
+        plan.indicator_ids.add(iid)
         before = old.get(iid)
         ind = Indicator(id=iid, project_id=project.id, order=order, level1=row.level1,
                         category=row.category, name=row.name, description=row.description,

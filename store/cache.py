@@ -23,7 +23,7 @@ import os
 import struct
 import sys
 import zlib
-from dataclasses import MISSING, fields
+from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from core.model import Budget, Indicator, ProgressEntry, Project, SpendingEntry,
 
 from .schema import CURRENT
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """The layout of a cache entry; bump it whenever ``_payload`` changes shape."""
 
 _MAGIC = b"jixiao-cache\n"
@@ -171,13 +171,10 @@ def _payload(g: Grouped) -> dict:
     intern = memo.setdefault
 
     def doc(obj) -> dict:
-        # Values equal to the class default are left out (files written before
-        # ``store.partition.compact`` spell out every null); the class supplies them again.
-        default = _DEFAULTS[type(obj)]
-        return {intern(k, k): intern(v, v) if isinstance(v, str) else v
-                for k, v in obj.__dict__.items()
-                if not (k in default and v is not True and v is not False
-                        and type(v) is type(default[k]) and v == default[k])}
+        # Keys need no interning: the JSON parser already shares them within a file. Only
+        # strings go through the memo (1, 1.0 and True are equal keys of a dict).
+        d = obj.__dict__
+        return dict(zip(d, [intern(v, v) if v.__class__ is str else v for v in d.values()]))
 
     def grouped(histories: dict) -> tuple:
         # Flat, with the length of each history: one pass builds every object on loading.
@@ -199,9 +196,6 @@ def _payload(g: Grouped) -> dict:
         "spending": grouped(g.spending),
     }
 
-
-_DEFAULTS = {cls: {f.name: f.default for f in fields(cls) if f.default is not MISSING}
-             for cls in (Project, Indicator, ProgressEntry, SpendingEntry)}
 
 _new = object.__new__
 _set = object.__setattr__

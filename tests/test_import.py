@@ -240,3 +240,18 @@ def test_warnings_are_listed_in_line_order(tmp_path, capsys):
     out = capsys.readouterr().out
     lines = [int(m) for m in re.findall(r"^  ! line (\d+):", out, flags=re.M)]
     assert len(lines) >= 3 and lines == sorted(lines), lines
+
+
+def test_an_indicator_id_collision_is_refused_not_merged(monkeypatch):
+    from core.dataset import Dataset
+    from core.errors import JixiaoError
+    from core.importing import plan_import
+    from core.model import Indicator, Settings
+    from core.tables import read_tables
+    import pytest
+
+    # Every row hashing to one id stands for the astronomically rare real collision.
+    monkeypatch.setattr(Indicator, "make_id", staticmethod(lambda *parts: "000000000000"))
+    tables = read_tables("sample_data/tianjin_2023_targets.txt")
+    with pytest.raises(JixiaoError, match="would be shared by two different rows"):
+        plan_import(tables, Dataset(settings=Settings(year=2023, as_of="2023-07-31")))
