@@ -7,8 +7,9 @@ piece of jixiao that has not landed yet, or that failed). It never prints a made
 Kinds:
 
 * ``bare`` — a minimal Textual app that shows one static line, headless, exits when interactive.
-* ``startup DIR`` — ``jixiao --data DIR`` through the real console-script entry point, headless,
-  exits when its first screen is interactive (ready, loading workers finished, screen idle).
+* ``startup DIR`` — ``jixiao --data DIR`` through the real console-script entry point, headless:
+  ``startup_s`` when its first screen is interactive with the first unit's data and colours,
+  ``full_ready_s`` when every unit's counts are known; exits once every loading worker is done.
 * ``tui DIR`` — the jixiao app under ``App.run_test``: key-press floor, cursor moves, the triage
   view and a search.
 * ``core DIR`` — load the store, recompute every status at other monitoring dates, build and dump
@@ -106,8 +107,12 @@ async def _until_interactive(pilot) -> None:
     * ``ready`` — first screen painted and taking keys (the auto-pilot starts after ``on_ready``;
       jixiao still says "loading" here);
     * ``panes`` — the data is in the panes (jixiao's ``browser`` is set);
-    * ``colours`` — every status computed and shown (``browser.evaluation`` is set): the first
-      screen a person came for, and the ``startup_s`` figure;
+    * ``colours`` — the first screen a person came for, and the ``startup_s`` figure: the unit
+      the cursor starts on shown with its projects, indicators and colours, and taking keys
+      (``browser.evaluation`` is set; jixiao loads that unit's partition first and the others
+      after it, listing them with counts "…");
+    * ``full`` — every unit's data in and coloured, so counts, triage, search and n/N answer
+      for all of it (``browser.complete``; the ``full_ready_s`` figure);
     * ``settled`` — every start-up worker done (jixiao also warms its triage/search caches).
 
     An app without those attributes (the bare app) reaches every stage at once."""
@@ -120,14 +125,31 @@ async def _until_interactive(pilot) -> None:
         if browser is not None and "panes" not in marks:
             await _drain(pilot, workers=False)  # the worker goes on computing the colours
             marks["panes"] = time.time()
-        if browser is not None and getattr(browser, "evaluation", True) is not None:
+        if (browser is not None and getattr(browser, "evaluation", True) is not None
+                and "colours" not in marks):
             await _drain(pilot, workers=False)
             marks["colours"] = time.time()
+        if "colours" in marks and _complete(browser):
+            await _drain(pilot, workers=False)
+            marks["full"] = time.time()
             break
+        if "colours" in marks and not _busy(app) and not _complete(getattr(app, "browser", True)):
+            break  # nothing is loading any more, and it is not complete: it never will be
         await asyncio.sleep(0.002)
     await _workers_done(app)
     await _drain(pilot)
     marks["settled"] = time.time()
+
+
+def _complete(browser) -> bool:
+    """Every unit's data loaded and every unit's counts known (an app without the notion, like
+    the bare one, is complete when it shows anything)."""
+    if browser is True:
+        return True
+    if browser is None or not getattr(browser, "complete", True):
+        return False
+    ev = getattr(browser, "evaluation", None)
+    return ev is not None and ev.units.keys() >= browser.dataset.units.keys()
 
 
 STATE: dict = {}
@@ -176,6 +198,10 @@ def _report_marks(key: str) -> None:
     RESULT["startup_ready_s"] = marks["ready"] - spawned
     RESULT["startup_panes_s"] = marks["panes"] - spawned
     RESULT["startup_s"] = marks["colours"] - spawned
+    if "full" in marks:
+        RESULT["full_ready_s"] = marks["full"] - spawned
+    else:
+        _missing("full_ready", "the app exited before every unit's counts were known")
     RESULT["startup_settled_s"] = marks["settled"] - spawned
 
 

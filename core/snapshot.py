@@ -12,8 +12,10 @@ bulk of the work — a fully indented 100k-indicator document costs ~9 s to writ
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from importlib import metadata, resources
 from json.encoder import c_make_encoder, encode_basestring
 
@@ -82,13 +84,36 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     """
     as_of = check_as_of(as_of)
     ev = evaluation if evaluation is not None else status_rules.evaluate(dataset, as_of)
+    with _collector_paused():
+        return _build(dataset, as_of, ev, generated_at)
+
+
+@contextmanager
+def _collector_paused():
+    # A 100k-indicator snapshot allocates ~300k dicts, none in a cycle; left on, the cyclic
+    # collector would walk the whole dataset (millions of objects) several times meanwhile —
+    # more than half the time of a build. Re-enabled only if it was on: ``status.evaluate``
+    # and the store pause it the same way, possibly in another thread.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(dataset: Dataset, as_of: str, ev, generated_at: str | None) -> dict:
     year = snapshot_year(dataset, as_of)
     thresholds = dataset.settings.thresholds
     units = []
     total = dict.fromkeys(COUNT_ORDER, 0)
-    targets: dict = {}
+    # Target dicts by (text, level1, category, measure), status dicts by the id of their
+    # ``Status`` (``evaluate`` shares one verdict between indicators with the same target and
+    # value): each is built once and shared, so ``dump_snapshot`` also encodes it once.
+    shared = ({}, {})
     for unit in dataset.unit_list():
-        projects = [_project(dataset, p, as_of, ev, targets) for p in dataset.projects_of(unit.code)
+        projects = [_project(dataset, p, as_of, ev, shared) for p in dataset.projects_of(unit.code)
                     if p.year == year]
         if not projects:
             continue
@@ -114,9 +139,9 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     }
 
 
-def _project(dataset: Dataset, project, as_of: str, ev, targets: dict) -> dict:
+def _project(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> dict:
     spending = dataset.counting_spending(project.id, as_of)
-    indicators = _indicators(dataset, project, as_of, ev, targets)
+    indicators = _indicators(dataset, project, as_of, ev, shared)
     rollup = ev.projects.get(project.id)
     counts = dict.fromkeys(COUNT_ORDER, 0)
     for ind in indicators:
@@ -142,11 +167,14 @@ def _project(dataset: Dataset, project, as_of: str, ev, targets: dict) -> dict:
 _GREY = status_rules.Status("grey")
 
 
-def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> list[dict]:
+def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> list[dict]:
     # The hot loop of a 100k-indicator snapshot: one pass, locals only. The status goes through
     # ``_status`` like the budget light's, so the two can never be written differently.
     out = []
     histories, statuses, grey = dataset.progress, ev.indicators, _GREY
+    # ``status_dicts`` is keyed by ``id``: safe, as ``ev`` (or the module, for ``_GREY``)
+    # keeps every Status alive while the snapshot is built.
+    targets, status_dicts = shared
     for ind in dataset.indicators_of(project.id):
         history = histories.get(ind.id)
         # Histories are kept in date order, so the usual case is the last entry.
@@ -157,6 +185,9 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> lis
         if target is None:
             target = targets[key] = _target(ind, project.year)
         st = statuses.get(ind.id) or grey
+        status = status_dicts.get(id(st))
+        if status is None:
+            status = status_dicts[id(st)] = _status(st)
         out.append({
             "id": ind.id,
             "level1": ind.level1,
@@ -176,8 +207,9 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, targets: dict) -> lis
                 "author": entry.author,
                 "recorded_at": entry.recorded_at,
             },
-            # Last on purpose: ``core.snapshot_diff`` finds it from the end of the line.
-            "status": _status(st),
+            # Last on purpose: ``core.snapshot_diff`` finds it from the end of the line. Shared
+            # between indicators with the same verdict: treat as read-only, like the target.
+            "status": status,
         })
     return out
 
@@ -251,6 +283,87 @@ def _compact_encoder():
 _COMPACT = _compact_encoder()
 
 
+def _scalar(value) -> str:
+    """``_COMPACT(value)`` for a string, number, bool or None, without the encoder's set-up
+    (most of its cost on so small a value); anything else goes to ``_COMPACT``."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value - value == 0.0:      # finite; NaN and infinity are refused
+        return float.__repr__(value)
+    return _COMPACT(value)
+
+
+# An indicator and its progress entry as ``build_snapshot`` makes them: these keys in this order
+# (the status last, for ``core.snapshot_diff``). ``_line_encoder`` fills these templates.
+_INDICATOR_KEYS = ("id", "level1", "category", "name", "description", "target", "progress",
+                   "status")
+_INDICATOR_LINE = ('{"id": %s, "level1": %s, "category": %s, "name": %s, "description": %s, '
+                   '"target": %s, "progress": %s, "status": %s}')
+_PROGRESS_KEYS = ("id", "as_of", "actual", "forecast", "likelihood", "causes", "measures", "note",
+                  "author", "recorded_at")
+_PROGRESS = ('{"id": %s, "as_of": %s, "actual": %s, "forecast": %s, "likelihood": %s, '
+             '"causes": %s, "measures": %s, "note": %s, "author": %s, "recorded_at": %s}')
+
+
+def _line_encoder():
+    """A function writing one item of a line list exactly as ``_COMPACT`` would, faster.
+
+    An indicator is filled into a template: its strings escaped one by one, its progress entry
+    likewise, and its target and status dicts — which ``build_snapshot`` shares between
+    indicators — encoded once per distinct dict. Any other item, or an indicator with a key or
+    a value of an unexpected type, goes through ``_COMPACT`` whole. Make one per dump: the cache
+    is keyed by ``id`` and keeps each dict, so no id is reused while it lives, but a later dump
+    may meet a dict that was changed since.
+    """
+    compact, esc = _COMPACT, encode_basestring
+    seen: dict[int, tuple] = {}
+
+    def shared(d) -> str:
+        hit = seen.get(id(d))
+        if hit is None or hit[0] is not d:
+            hit = seen[id(d)] = (d, compact(d))
+        return hit[1]
+
+    def line(item) -> str:
+        if type(item) is not dict or tuple(item) != _INDICATOR_KEYS:
+            return compact(item)
+        iid, level1, category, name, description, target, p, status = item.values()
+        try:
+            if p is None:
+                progress = "null"
+            elif type(p) is dict and tuple(p) == _PROGRESS_KEYS:
+                pid, as_of, actual, forecast, likelihood, causes, measures, note, author, at = \
+                    p.values()
+                if type(causes) is not list:
+                    raise TypeError("causes")
+                progress = _PROGRESS % (
+                    esc(pid), esc(as_of), esc(actual),
+                    "null" if forecast is None else esc(forecast),
+                    "null" if likelihood is None else esc(likelihood),
+                    "[" + ", ".join(map(esc, causes)) + "]",
+                    "null" if measures is None else esc(measures),
+                    "null" if note is None else esc(note), esc(author), esc(at))
+            else:
+                progress = compact(p)
+            return _INDICATOR_LINE % (esc(iid), esc(level1), esc(category), esc(name),
+                                      esc(description), shared(target), progress, shared(status))
+        except TypeError:
+            # Not a string where the template wants one (``esc`` refuses anything else): the
+            # general encoder writes it, or says what cannot be written.
+            return compact(item)
+
+    return line
+
+
 def dump_snapshot(doc: dict) -> str:
     """The text of a snapshot document: deterministic, UTF-8-ready, one indicator per line."""
     return dump_lines(doc, ("indicators",))
@@ -259,7 +372,8 @@ def dump_snapshot(doc: dict) -> str:
 def write_snapshot(doc: dict, fh) -> None:
     """Write ``dump_snapshot(doc)`` to the text stream ``fh`` piece by piece, so a 100k-indicator
     snapshot never exists as one big string in memory."""
-    _emit(doc, 0, fh.write, None, frozenset(("indicators",)))
+    with _collector_paused():
+        _emit(doc, 0, fh.write, frozenset(("indicators",)), _line_encoder())
     fh.write("\n")
 
 
@@ -267,32 +381,42 @@ def dump_lines(doc, line_keys=()) -> str:
     """``doc`` as JSON indented like ``json.dumps(indent=2, ensure_ascii=False)``, except that
     the items of lists under a key in ``line_keys`` are written one compact object per line."""
     out: list[str] = []
-    _emit(doc, 0, out.append, None, frozenset(line_keys))
+    with _collector_paused():
+        _emit(doc, 0, out.append, frozenset(line_keys), _line_encoder())
     out.append("\n")
     return "".join(out)
 
 
-def _emit(value, level: int, write, key: str | None, line_keys) -> None:
+def _emit(value, level: int, write, line_keys, line) -> None:
+    # Scalars are written in the loops rather than by a call per value: a 100k-indicator
+    # skeleton has ~130k of them (5,000 projects × budget, status, counts …).
     pad = "  " * (level + 1)
-    if isinstance(value, dict) and value:
-        write("{")
-        first = True
+    if type(value) is dict or isinstance(value, dict):
+        if not value:
+            write("{}")
+            return
+        sep = "{\n" + pad
         for k, v in value.items():
-            write("\n" + pad if first else ",\n" + pad)
-            first = False
-            write(_COMPACT(k) + ": ")
-            _emit(v, level + 1, write, k, line_keys)
+            head = sep + (encode_basestring(k) if type(k) is str else _COMPACT(k)) + ": "
+            sep = ",\n" + pad
+            if isinstance(v, list) and v and k in line_keys:
+                write(head + "[\n" + pad + "  " + (",\n  " + pad).join(map(line, v))
+                      + "\n" + pad + "]")
+            elif isinstance(v, (dict, list)) and v:
+                write(head)
+                _emit(v, level + 1, write, line_keys, line)
+            else:
+                write(head + _scalar(v))
         write("\n" + "  " * level + "}")
     elif isinstance(value, list) and value:
-        if key in line_keys:
-            write("[\n" + pad + (",\n" + pad).join(map(_COMPACT, value)))
-        else:
-            write("[")
-            first = True
-            for item in value:
-                write("\n" + pad if first else ",\n" + pad)
-                first = False
-                _emit(item, level + 1, write, None, line_keys)
+        sep = "[\n" + pad
+        for item in value:
+            if isinstance(item, (dict, list)) and item:
+                write(sep)
+                _emit(item, level + 1, write, line_keys, line)
+            else:
+                write(sep + _scalar(item))
+            sep = ",\n" + pad
         write("\n" + "  " * level + "]")
     else:
-        write(_COMPACT(value))
+        write(_scalar(value))

@@ -5,16 +5,19 @@ Every number the rules use comes from ``Settings.thresholds``. Reasons are built
 English at once from the same figures, so the two never disagree.
 
 Speed matters here: changing the monitoring date recomputes every colour (≤ 0.5 s for 100k
-indicators). ``evaluate`` keeps a plan per distinct target text: the parsed target, its rule, its
-readings of recorded texts and its verdicts per recorded value at the current date and
-thresholds — so a target is parsed once, a recorded text read once, and indicators that share a
-target and a value (及时/达成, 100%/100%) share one verdict. Reasons are written only when read.
+indicators). ``evaluate`` keeps a plan per distinct target text (the parsed target, its rule,
+its readings) and, between calls, each indicator's prepared history: the dates at which its
+entries start to count and the *case* each one makes — one per target and distinct recorded
+values, read once, shared by every indicator that records the same (及时/达成, 100%/100%). A
+change of date then costs a ``bisect`` per indicator and one verdict per case in use; verdicts
+that cannot depend on the date are kept. Reasons are written only when read.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -551,25 +554,24 @@ def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Th
 
 
 class _Plan:
-    """What ``evaluate`` keeps per distinct target: its readings of recorded texts, its
-    verdicts per recorded value at one date and set of thresholds (``stamp``), and the verdicts
-    that do not depend on the date at all (``timeless``, valid for one set of thresholds)."""
+    """What ``evaluate`` keeps per distinct target (and budget year): its readings of recorded
+    texts, its cases (one per distinct recorded value), and what one date and set of
+    thresholds (``stamp``) make of it: time progress and the status of no data."""
 
-    __slots__ = ("target", "rule", "readings", "deadline_year", "dated", "stamp", "verdicts",
-                 "grey", "t", "thresholds", "timeless")
+    __slots__ = ("target", "rule", "year", "readings", "deadline_year", "dated", "stamp",
+                 "grey", "t", "cases")
 
-    def __init__(self, target: Target):
+    def __init__(self, target: Target, year: int):
         self.target = target
         self.rule = _rule_for(target)
+        self.year = year
         self.t = 0.0
         self.readings: dict[str, Reading] = {}
         self.deadline_year = target.deadline.year if target.deadline else None
         self.dated = target.kind == "deadline"   # 100% done counts on the entry's own date
         self.stamp = None
-        self.verdicts: dict = {}
         self.grey: Status | None = None
-        self.thresholds: Thresholds | None = None
-        self.timeless: dict = {}
+        self.cases: dict = {}
 
     def read(self, text: str) -> Reading:
         """The reading of ``text`` against this target, cached."""
@@ -578,18 +580,67 @@ class _Plan:
             if len(self.readings) >= _MAX_READINGS:
                 self.readings.clear()
             t = self.target
-            reading = self.readings[text] = read_text(text, t.kind, t.unit, self.deadline_year)
+            # A reading depends on these four values only: targets that share a kind and unit
+            # (thousands of 项, 个, % targets) share it, so each distinct value is read once.
+            k = (text, t.kind, t.unit, self.deadline_year)
+            reading = _READINGS.get(k)
+            if reading is None:
+                if len(_READINGS) >= _MAX_SHARED_READINGS:
+                    _READINGS.clear()
+                reading = _READINGS[k] = read_text(text, t.kind, t.unit, self.deadline_year)
+            self.readings[text] = reading
         return reading
+
+    def case(self, entry: ProgressEntry) -> _Case:
+        """The case ``entry`` makes of this target, shared by every entry that records the same
+        values: same target, same values, same date → same status."""
+        if entry.forecast is None and entry.likelihood is None and not self.dated:
+            mk = entry.actual
+        else:
+            mk = (entry.actual, entry.forecast, entry.likelihood,
+                  entry.as_of if self.dated else None)
+        case = self.cases.get(mk)
+        if case is None:
+            if len(self.cases) >= _MAX_READINGS:
+                self.cases.clear()   # cases already handed out stay valid, just unshared
+            case = self.cases[mk] = _Case(self, entry)
+        return case
+
+
+class _Case:
+    """One target with one set of recorded values (``entry`` stands for all entries that
+    record them): its status at the plan's current stamp, and the status that holds at any
+    date (``timeless``, valid for the thresholds ``th``) once one was found."""
+
+    __slots__ = ("plan", "entry", "stamp", "status", "th", "timeless", "reading", "outlook")
+
+    def __init__(self, plan: _Plan, entry: ProgressEntry):
+        self.plan = plan
+        self.entry = entry
+        # What does not depend on the date, worked out once: the reading of the recorded
+        # value, and whether the forecast or likelihood can change a colour (the same test as
+        # _with_outlook, which then builds the changed status).
+        self.reading = plan.read(entry.actual)
+        self.outlook = bool((entry.forecast and _forecast_misses(plan.target,
+                                                                 plan.read(entry.forecast)))
+                            or entry.likelihood == "完全不可能")
+        self.stamp = None
+        self.status: Status | None = None
+        self.th: Thresholds | None = None
+        self.timeless: Status | None = None
 
 
 _MAX_READINGS = 1 << 14
+
+_READINGS: dict[tuple, Reading] = {}
+_MAX_SHARED_READINGS = 1 << 18
 
 
 @lru_cache(maxsize=1 << 17)
 def _plan_for(text: str, year: int, level1: str, category: str, measure: str | None) -> _Plan:
     # One cache for both the parsed target and its plan: evaluate looks each up once.
     return _Plan(parse_target(text, year=year, level1=level1, category=category,
-                              measure=measure))
+                              measure=measure), year)
 
 
 def _verdict(target: Target, rule, entry: ProgressEntry, d: date, thresholds: Thresholds,
@@ -751,64 +802,59 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
     th = settings.thresholds
     ev = Evaluation(as_of=key)
     statuses = ev.indicators
-    progress = dataset.progress
-    stamp = _stamp(key, th)   # verdicts cached under another date or thresholds are stale
-    plan_for, progress_get = _plan_for, progress.get
+    budgets, project_rollups = ev.budgets, ev.projects
+    progress_get, spending_get = dataset.progress.get, dataset.spending.get
+    stamp = _stamp(key, th)   # statuses cached under another date or thresholds are stale
+    prepared = _PREPARED
+    colours = COLOURS
 
     codes = list(dataset.units)
     codes += sorted({p.unit_code for p in dataset.projects.values()} - set(dataset.units))
-    total = dict.fromkeys(COLOURS, 0)
+    total = dict.fromkeys(colours, 0)
     unit_colours: set[str] = set()
     for code in codes:
-        unit_counts = dict.fromkeys(COLOURS, 0)
+        unit_counts = dict.fromkeys(colours, 0)
         project_colours: set[str] = set()
         for project in dataset.projects_of(code):
-            year = project.year
-            counts = dict.fromkeys(COLOURS, 0)
-            for ind in dataset.indicators_of(project.id):
-                plan = plan_for(ind.target_text, year, ind.level1, ind.category, ind.measure)
-                if plan.stamp is not stamp:
-                    plan.stamp, plan.verdicts, plan.grey = stamp, {}, None
-                    plan.t = time_progress(d, year, plan.target.deadline)
-                    if plan.thresholds is not th or len(plan.timeless) > _MAX_READINGS:
-                        plan.thresholds, plan.timeless = th, {}
-                entries = progress_get(ind.id)
-                entry = None
-                if entries:
-                    # Dataset.counting_progress, inlined: the latest entry on or before the date.
-                    for e in reversed(entries):
-                        if e.as_of <= key:
-                            entry = e
-                            break
-                if entry is None:
-                    st = plan.grey
-                    if st is None:
-                        st = plan.grey = _grey(plan.target.deadline, year, d)
+            pid = project.id
+            inds = dataset.indicators_of(pid)
+            pp = prepared.get(pid)
+            if pp is None or pp[0] is not project or pp[1] is not inds:
+                pp = prepared[pid] = _prepare_project(project, inds, pp, progress_get)
+            counts = dict.fromkeys(colours, 0)
+            for prep in pp[2]:
+                iid, plan, known, n, last, dates, cases = prep
+                entries = progress_get(iid)
+                # The history changed since it was prepared (histories only grow or are
+                # replaced by a new list): prepare it again.
+                if entries is not known or (n and (len(entries) != n or entries[-1] is not last)):
+                    prep[:] = _prepare_history(iid, plan, entries)
+                    dates, cases = prep[5], prep[6]
+                i = bisect_right(dates, key)
+                if i:
+                    case = cases[i - 1]
+                    st = case.status if case.stamp is stamp else _judge(case, stamp, d, th)
                 else:
-                    # Same target, same recorded values, same date → same status. Tables repeat
-                    # 及时/100%/≥95% endlessly, so most indicators are a dictionary hit.
-                    if entry.forecast is None and entry.likelihood is None and not plan.dated:
-                        mk = entry.actual
-                    else:
-                        mk = (entry.actual, entry.forecast, entry.likelihood,
-                              entry.as_of if plan.dated else None)
-                    st = plan.verdicts.get(mk)
-                    if st is None:
-                        # Levels, grades, reached targets…: the same at any date (see _TIMELESS).
-                        st = plan.timeless.get(mk)
-                        if st is None:
-                            st = _verdict(plan.target, plan.rule, entry, d, th, year, plan.t,
-                                          plan.read)
-                            if _is_timeless(st):
-                                plan.timeless[mk] = st
-                        plan.verdicts[mk] = st
-                statuses[ind.id] = st
+                    if plan.stamp is not stamp:
+                        _refresh(plan, stamp, d)
+                    st = plan.grey
+                statuses[iid] = st
                 counts[st.colour] += 1
-            budget = budget_status(project, dataset.counting_spending(project.id, key), d,
-                                   settings)
-            ev.budgets[project.id] = budget
+            # The budget light: the same while the counting spending report and the stamp are.
+            # (Dataset.counting_spending, inlined: the latest report on or before the date.)
+            spent = None
+            for e in reversed(spending_get(pid) or ()):
+                if e.as_of <= key:
+                    spent = e
+                    break
+            if pp[3] is spent and pp[4] is stamp:
+                budget = pp[5]
+            else:
+                budget = budget_status(project, spent, d, settings)
+                pp[3], pp[4], pp[5] = spent, stamp, budget
+            budgets[pid] = budget
             colour = _worst(counts, (budget.colour,))
-            ev.projects[project.id] = Rollup(colour, counts)
+            project_rollups[pid] = Rollup(colour, counts)
             project_colours.add(colour)
             for c, n in counts.items():
                 unit_counts[c] += n
@@ -824,7 +870,94 @@ def _evaluate(dataset: Dataset, as_of) -> Evaluation:
             if ind.id not in statuses:
                 statuses[ind.id] = indicator_status(
                     ind, dataset.counting_progress(ind.id, key), d, settings, settings.year)
+    # Projects of other (older) datasets: keep what is prepared from growing without bound.
+    if len(prepared) > 2 * len(dataset.projects) + 256:
+        for pid in [pid for pid in prepared if pid not in dataset.projects]:
+            del prepared[pid]
     return ev
+
+
+_PREPARED: dict[str, list] = {}
+"""Per project id: ``[project, its indicator list, one prepared history per indicator,
+spending entry, stamp, budget status]`` — what ``evaluate`` keeps between calls so a change of
+date only looks up each indicator's counting case. Valid while the project (immutable) and
+the list are the very same objects: a ``Dataset`` builds new lists on any change."""
+
+
+def _prepare_project(project: Project, inds: list, old: list | None, progress_get) -> list:
+    # A dataset rebuilds its lists on any change (a store refresh, another user's write): keep
+    # each indicator's prepared history while its target plan is still the same.
+    kept = {prep[0]: prep for prep in old[2]} if old is not None else {}
+    year = project.year
+    preps = []
+    for ind in inds:
+        plan = _plan_for(ind.target_text, year, ind.level1, ind.category, ind.measure)
+        prep = kept.get(ind.id)
+        if prep is None or prep[1] is not plan:
+            prep = _prepare_history(ind.id, plan, progress_get(ind.id))
+        preps.append(prep)
+    return [project, inds, preps, None, None, None]
+
+
+_UNTRUSTED = object()
+
+
+def _prepare_history(iid: str, plan: _Plan, entries: list | None) -> list:
+    """``[iid, plan, entries, len, last entry, dates, cases]``: the entry that counts at a date
+    is the last one of the history dated on or before it, so only entries dated before every
+    later one can ever count; their dates strictly increase and ``bisect`` finds the one.
+
+    Every case is made (and its values read) here, once, rather than at the first date it
+    counts: a change of date then judges cases and reads nothing."""
+    if not entries:
+        # An empty list could grow in place without a last entry to tell: never trust it.
+        return [iid, plan, None if entries is None else _UNTRUSTED, 0, None, (), ()]
+    case = plan.case
+    dates = [e.as_of for e in entries]
+    if sorted(set(dates)) == dates:           # one entry per date, in order: the usual case
+        cases = [case(e) for e in entries]
+    else:
+        dates, cases, floor = [], [], None
+        for e in reversed(entries):
+            if floor is None or e.as_of < floor:
+                floor = e.as_of
+                dates.append(floor)
+                cases.append(case(e))
+        dates.reverse()
+        cases.reverse()
+    return [iid, plan, entries, len(entries), entries[-1], tuple(dates), tuple(cases)]
+
+
+def _refresh(plan: _Plan, stamp: object, d: date) -> None:
+    # What the plan's date makes of it: time progress and the status of no data.
+    plan.stamp = stamp
+    plan.t = time_progress(d, plan.year, plan.target.deadline)
+    plan.grey = _grey(plan.target.deadline, plan.year, d)
+
+
+def _judge(case: _Case, stamp: object, d: date, th: Thresholds) -> Status:
+    """The status of ``case`` at the date and thresholds of ``stamp``, kept on the case:
+    ``_verdict`` with what does not depend on the date worked out once per case."""
+    plan = case.plan
+    if plan.stamp is not stamp:
+        _refresh(plan, stamp, d)
+    if case.th is not th:
+        case.th, case.timeless = th, None
+    # Levels, grades, reached targets…: the same at any date (see _TIMELESS).
+    st = case.timeless
+    if st is None:
+        reading = case.reading
+        target = plan.target
+        if reading.error is not None:
+            st = Status("grey", why=(_why_unreadable, reading, target, plan.year))
+        else:
+            st = plan.rule(target, reading, case.entry.as_of, d, th, plan.year, plan.t)
+            if case.outlook and not st.final:
+                st = _with_outlook(st, target, case.entry, plan.read)
+        if _is_timeless(st):
+            case.timeless = st
+    case.stamp, case.status = stamp, st
+    return st
 
 
 _EVALUATING = threading.Lock()

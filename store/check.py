@@ -10,6 +10,7 @@ from pathlib import Path
 from core.errors import JixiaoError
 
 from .grants import ROLES
+from .index import check_index
 from .layout import Layout, file_stem
 from .partition import read_partition
 
@@ -32,6 +33,7 @@ def check_directory(layout: Layout) -> list[str]:
     seen_ids: dict[str, Path] = {}
     for path in layout.partition_files():
         problems += _check_partition(path, seen_ids)
+    problems += check_index(layout)
     problems += _check_modes(layout)
     return problems
 
@@ -97,7 +99,7 @@ def _check_partition(path: Path, seen_ids: dict[str, Path]) -> list[str]:
 
 def _check_modes(layout: Layout) -> list[str]:
     out = []
-    files = [layout.settings, layout.grants] + layout.partition_files()
+    files = [layout.settings, layout.grants, layout.index] + layout.partition_files()
     for path in files:
         try:
             mode = os.stat(path).st_mode

@@ -4,6 +4,8 @@
 
     DATA/settings.json            year, monitoring date, thresholds, and their audit
     DATA/grants.json              who may do what, and its audit
+    DATA/index.json               year, code and name of every unit file: a start-up hint that
+                                  lists the units before their files are read (``store.index``)
     DATA/units/2023/301205.json   one unit in one budget year: the unit, its projects and
                                   indicators, their progress and spending, its import audit
 
@@ -56,6 +58,11 @@ class Layout:
     def grants(self) -> Path:
         """The grants file."""
         return self.root / "grants.json"
+
+    @property
+    def index(self) -> Path:
+        """The unit index (``store.index``): which unit each partition file holds."""
+        return self.root / "index.json"
 
     @property
     def units_dir(self) -> Path:

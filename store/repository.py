@@ -13,7 +13,10 @@ How the guarantees are kept:
 - every write checks the acting user's grants (``store.grants``) inside the file's lock, on a
   fresh read of the grants file, and records who did it;
 - ``load`` and ``refresh`` may take a partition from the per-user read cache (``store.cache``),
-  but only for exactly the bytes of its JSON file as read now; nothing else ever reads it.
+  but only for exactly the bytes of its JSON file as read now; nothing else ever reads it;
+- ``load(keys)`` reads a subset of partitions, and ``unit_listing`` / ``partition_keys`` list
+  every partition without parsing them, from the unit index (``store.index``) that imports keep
+  beside the partitions — a hint only: the partition files have the final say.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice, repeat
 from pathlib import Path
+from typing import Iterable
 
 from tinydb import TinyDB
 
@@ -41,6 +45,7 @@ from .identity import current_user
 from .layout import Layout, PartitionKey, file_stem
 from .lock import locked, locked_all
 from . import cache as read_cache
+from . import index as unit_index
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
                         read_bytes, read_partition, signature)
 from .storage import RECORD_CHECKS, AtomicStorage, parse, read_file, restore_advice
@@ -197,17 +202,37 @@ class Store:
             codes.add(part.unit.code)
         return codes
 
-    def load(self) -> Dataset:
-        """Everything in the directory, as one ``Dataset`` (remembered for ``refresh``)."""
+    def partition_keys(self) -> list[PartitionKey]:
+        """The key of every partition file present, by year then unit code (the order the
+        units pane lists them), read from the unit index and file names: no partition is
+        parsed unless its file name is a hash and the index does not name it."""
+        return sorted(unit_index.listing(self.layout))
+
+    def unit_listing(self) -> dict[PartitionKey, Unit]:
+        """Every partition's key and unit, as cheaply as ``partition_keys``: the names come
+        from the unit index (``store.index``), which may lag behind the files; a unit the
+        index does not know is named by its code. ``load`` always has the files' own names."""
+        return dict(sorted(unit_index.listing(self.layout).items()))
+
+    def load(self, keys: Iterable[PartitionKey] | None = None) -> Dataset:
+        """Everything in the directory, as one ``Dataset`` (remembered for ``refresh``) — or,
+        with ``keys``, only those partitions (keys of absent files are skipped): a start-up
+        shows the first unit before the rest is read. A later ``refresh`` of a subset takes in
+        every other partition too, as files it had not seen."""
         dataset = Dataset(settings=self.settings())
         self._seen = {self.layout.settings: signature(self.layout.settings)}
         self._contents.clear()
+        wanted = None
+        if keys is not None:
+            wanted = {self.layout.partition(PartitionKey(int(k.year), k.unit_code))
+                      for k in keys}
         # Hundreds of thousands of small objects: the cyclic collector would rescan them
         # again and again while they are built, and none of them forms a cycle.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            files = iter(self.layout.partition_files())
+            files = iter(self.layout.partition_files() if wanted is None else
+                         [p for p in self.layout.partition_files() if p in wanted])
             # A helper thread reads (and CRC-checks) the next few files while this one decodes:
             # file reads and zlib release the GIL. A few ahead only, to bound the memory held.
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -507,6 +532,8 @@ class Store:
             for key, path, tables, summary in ready:
                 AtomicStorage(path, KIND).write(tables)
                 written[key] = summary
+            # After the partitions, so the index never names a unit before its file exists.
+            unit_index.note_units(self.layout, {key: units[key.unit_code] for key in written})
         if written and not self.layout.settings.exists():
             year = int(getattr(plan, "year", None) or min(k.year for k in written))
             self.save_settings(_default_for(year))
@@ -543,6 +570,7 @@ class Store:
             path = self.layout.partition(key)
             with locked(self.layout.lock_of(path)):
                 AtomicStorage(path, KIND).write(tables)
+        unit_index.note_units(self.layout, {key: dataset.units[key.unit_code] for key in parts})
         if not self.layout.settings.exists():
             self.save_settings(dataset.settings)
 

@@ -19,8 +19,9 @@ FORMAT = "jixiao"
 CURRENT = 1
 """The schema version this program writes."""
 
-KINDS = ("settings", "grants", "partition")
-"""The kinds of data file: settings, grants, and one partition per unit and budget year."""
+KINDS = ("settings", "grants", "partition", "index")
+"""The kinds of data file: settings, grants, one partition per unit and budget year, and the
+unit index (``store.index``)."""
 
 META = "_meta"
 """The TinyDB table holding the stamp."""

@@ -70,8 +70,10 @@ async def until(pilot, predicate, timeout: float = 5.0) -> None:
 
 
 async def loaded(pilot) -> JixiaoApp:
+    """The app with its complete state on screen (both start-up stages done, colours shown)."""
     app = pilot.app
-    await until(pilot, lambda: app.browser is not None and app.browser.evaluation is not None)
+    await until(pilot, lambda: app.browser is not None and app.browser.evaluation is not None
+                and app.browser.complete)
     await pilot.pause()
     return app
 

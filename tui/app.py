@@ -3,6 +3,11 @@
 The app coordinates; ``core`` decides every colour and ``store`` does every read and write, always
 in thread workers so the screen never freezes. Another process's writes are picked up by a worker
 that polls ``Store.refresh`` about once a second.
+
+Start-up comes in two stages (``JixiaoApp._load``): the unit the cursor starts on is loaded and
+coloured first, every other unit listed from the store's unit index with its counts "…"; then
+the whole directory is loaded and evaluated in the same worker and swapped in whole. Until then
+triage, search and n/N say "loading…" rather than answer for part of the data.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from core.errors import JixiaoError
 
 from .commands.common import write_atomically
 from .i18n import label
-from .locking import Versions, copy_dataset, with_progress, with_settings, with_spending
+from .locking import (Versions, copy_dataset, mark_partial, with_progress, with_settings,
+                      with_spending)
 from .screens.dates import DateScreen
 from .screens.error import ErrorScreen
 from .screens.export import ExportScreen
@@ -324,28 +330,78 @@ class JixiaoApp(App):
     # on the UI thread, which is the only thread that reads ``self.dataset`` and ``self.browser``.
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
+        # Two stages when the store can list its units cheaply: the unit the cursor starts on
+        # is loaded, evaluated and shown first (every unit listed, its counts "…"), then
+        # everything — so the first screen never waits for the whole directory.
         try:
-            dataset = self.store.load()
             user, role = self.store.user, self.store.role()
+            first = self._first_stage()
         except JixiaoError as exc:
             self.call_from_thread(self._failed, exc)
             return
         except OSError as exc:
             self.call_from_thread(self._failed, JixiaoError(f"{exc.filename or ''}: {exc.strerror or exc}"))
             return
-        with self.versions.writing():
-            self._prints.clear()
-            serial = self.versions.publish(dataset)     # builds the index here, not on the UI thread
-        # The panes are usable as soon as the data is in; the colours follow a moment later.
-        self.call_from_thread(self._loaded, serial, dataset, user, role)
+        if first is not None:
+            with self.versions.writing():
+                self._prints.clear()
+                serial = self.versions.publish(first)
+            as_of = self.view_as_of or first.settings.as_of
+            # One unit evaluates in milliseconds: its colours come with the data.
+            evaluation = engine.evaluate(first, as_of)
+            self.call_from_thread(self._loaded, serial, first, user, role, evaluation, as_of)
+        try:
+            dataset = self.store.load()
+            if first is not None:
+                with self.versions.writing():
+                    # Writes made (by anyone, this app included) while the files were read:
+                    # ``refresh`` re-reads just the files that changed since, before the
+                    # complete version supersedes the versions that hold them.
+                    self.store.refresh(dataset)
+                    serial = self.versions.publish(dataset)
+        except JixiaoError as exc:
+            self.call_from_thread(self._failed, exc)
+            return
+        except OSError as exc:
+            self.call_from_thread(self._failed, JixiaoError(f"{exc.filename or ''}: {exc.strerror or exc}"))
+            return
         as_of = self.view_as_of or dataset.settings.as_of
-        self.call_from_thread(self._evaluated, dataset, engine.evaluate(dataset, as_of), as_of)
+        if first is not None:
+            # The complete state arrives whole with its colours: counts, triage and search are
+            # never shown half-known.
+            evaluation = engine.evaluate(dataset, as_of)
+            self.call_from_thread(self._completed, serial, dataset, evaluation, as_of)
+        else:
+            with self.versions.writing():
+                self._prints.clear()
+                serial = self.versions.publish(dataset)  # builds the index here, not on the UI thread
+            # The panes are usable as soon as the data is in; the colours follow a moment later.
+            self.call_from_thread(self._loaded, serial, dataset, user, role)
+            self.call_from_thread(self._evaluated, dataset, engine.evaluate(dataset, as_of), as_of)
         # Fingerprints last: they only matter once someone writes.
         for code in list(dataset.units):
             with self.versions.writing():
                 latest = self.versions.latest
                 if code not in self._prints and code in latest.units:
                     self._prints[code] = fingerprint(latest, code)
+
+    def _first_stage(self):
+        """The first stage of a start-up (from the load worker): the partitions of the first
+        unit by code, every other unit listed but marked pending (``tui.locking``); ``None``
+        when the store cannot list its units cheaply or there is only one unit to load."""
+        listing = getattr(self.store, "unit_listing", None)
+        if listing is None:
+            return None
+        units = listing()
+        codes = sorted({key.unit_code for key in units})
+        if len(codes) < 2:
+            return None
+        first = self.store.load(keys=[key for key in units if key.unit_code == codes[0]])
+        for unit in units.values():
+            # Names from the index; the unit's own file has the final say once loaded.
+            first.units.setdefault(unit.code, unit)
+        first.invalidate()
+        return mark_partial(first, frozenset(codes[1:]))
 
     def _failed(self, error: JixiaoError) -> None:
         # The panes have nothing to show: the message, in full, takes the whole screen until
@@ -376,7 +432,8 @@ class JixiaoApp(App):
                         else Browser(dataset, None))
         return True
 
-    def _loaded(self, serial: int, dataset, user: str, role: str) -> None:
+    def _loaded(self, serial: int, dataset, user: str, role: str, evaluation=None,
+                as_of: str | None = None) -> None:
         self._shown_serial = 0            # a retried load starts the count again
         self.browser = None
         self._take(serial, dataset)
@@ -387,6 +444,27 @@ class JixiaoApp(App):
         units.set_rows(self.browser.units(), announce=False)
         self._show_unit(units.current.code if units.current else None)
         self._update_header()
+        if evaluation is not None:
+            self._evaluated(dataset, evaluation, as_of)
+        if self.browser.complete:
+            self._poll()
+        # else: the poll starts with the complete state (``_completed``); a refresh of the
+        # first stage would read every other file in the poll worker meanwhile.
+
+    def _completed(self, serial: int, dataset, evaluation, as_of: str) -> None:
+        """The second stage of a start-up: the complete dataset and its colours replace the
+        first unit's; cursors stay where the user put them. Then the poll starts."""
+        if self._take(serial, dataset):
+            self._editable.clear()
+            if as_of == self.as_of:
+                self._apply_evaluation(evaluation, reshow=True)
+            else:                         # the user changed the date meanwhile
+                self._apply_evaluation(self.browser.evaluation, reshow=True)
+                self._reevaluate()
+        else:
+            # A newer version (the user's write, derived from this one) is shown already,
+            # with the first stage's colours: colour it whole.
+            self._reevaluate()
         self._poll()
 
     @work(thread=True, exclusive=True, group="warm")
@@ -537,6 +615,9 @@ class JixiaoApp(App):
                    indicator_id: str | None = None) -> None:
         self.unit_code = code
         projects = self.query_one("#projects", VirtualList)
+        # A unit whose file is not read yet has no projects *yet*: say so, not "no projects".
+        projects.empty = label("loading" if code in self.browser.pending else "no_projects",
+                               self.lang)
         rows = self.browser.projects(code, by_status=self.by_status) if code else []
         index = next((n for n, p in enumerate(rows) if p.id == project_id), 0)
         projects.set_rows(rows, index, announce=False)
@@ -796,10 +877,18 @@ class JixiaoApp(App):
         self._show_project(self.project_id, indicator_id=self.indicator_id)
         self.query_one("#indicators", VirtualList).focus()
 
+    def _still_loading(self) -> bool:
+        """Say "loading…" and refuse when only the first unit is loaded: triage, search and
+        n/N over part of the data would pass for answers about all of it."""
+        if self.browser is not None and not self.browser.complete:
+            self.notify(label("loading", self.lang), timeout=2)
+            return True
+        return False
+
     def action_triage(self) -> None:
         """Every red and amber indicator of every unit, worst first, in the indicators pane;
         Enter jumps to one in context, ``r`` or Esc goes back."""
-        if self.browser is None:
+        if self.browser is None or self._still_loading():
             return
         if self.mode == "triage":
             self._leave_mode()
@@ -809,7 +898,7 @@ class JixiaoApp(App):
 
     def action_next_alert(self, step: int) -> None:
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
-        if self.browser is None:
+        if self.browser is None or self._still_loading():
             return
         current = self.current_indicator()
         iid = self.browser.next_alert(current.id if current else None, step)
@@ -821,7 +910,7 @@ class JixiaoApp(App):
     def action_search(self) -> None:
         """Search units, projects and indicators (names and targets) as you type; the matches
         fill the indicators pane, ↓ moves into them, Enter jumps, Esc goes back."""
-        if self.browser is None:
+        if self.browser is None or self._still_loading():
             return
         search = self.query_one("#search", Input)
         if self.mode != "search":

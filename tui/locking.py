@@ -19,6 +19,21 @@ from typing import Iterator
 from core.dataset import Dataset
 
 
+def mark_partial(dataset: Dataset, pending: frozenset[str]) -> Dataset:
+    """Mark ``dataset`` as a start-up's first stage: the units whose codes are in ``pending``
+    are listed but their partitions are not loaded yet. Versions derived from it by the
+    functions below (``copy.copy``) carry the mark; the complete dataset that replaces it is a
+    new object without one."""
+    dataset._jixiao_pending = frozenset(pending)
+    return dataset
+
+
+def pending_units(dataset: Dataset | None) -> frozenset[str]:
+    """The codes of the units listed in ``dataset`` whose data is not loaded yet (see
+    ``mark_partial``); empty for a complete dataset."""
+    return getattr(dataset, "_jixiao_pending", frozenset())
+
+
 def copy_dataset(dataset: Dataset) -> Dataset:
     """A copy whose dicts may be changed without touching ``dataset``: the units, projects,
     indicators and entries themselves are shared (they are immutable), and so are the history

@@ -14,6 +14,8 @@ from core.dataset import Dataset
 from core.model import Indicator, Project, Unit
 from core.status import SEVERITY
 
+from .locking import pending_units
+
 ALERTS = ("red", "amber")
 """The colours the triage view and ``n``/``N`` visit."""
 
@@ -44,6 +46,9 @@ class Browser:
         self._hay: tuple[list[str], list[Hit]] | None = None
         self._unit_pos: dict[str, int] | None = None
         self._short: dict[str, str] | None = None
+        # Units listed but not loaded yet (a start-up's first stage): their counts are unknown,
+        # and triage, search and n/N would miss them, so the app refuses those until complete.
+        self.pending = pending_units(dataset)
 
     # --- new data ---------------------------------------------------------------------------
     def for_dataset(self, dataset: Dataset) -> "Browser":
@@ -77,8 +82,16 @@ class Browser:
         return s.colour if s else "grey"
 
     def rollup(self, kind: str, key: str):
-        """The ``Rollup`` of a project (``kind='projects'``) or unit (``'units'``), or ``None``."""
+        """The ``Rollup`` of a project (``kind='projects'``) or unit (``'units'``), or ``None``
+        (not evaluated yet, or a unit whose data is still loading)."""
+        if kind == "units" and key in self.pending:
+            return None
         return getattr(self.evaluation, kind, {}).get(key) if self.evaluation else None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every unit's data is loaded (not a start-up's first stage)."""
+        return not self.pending
 
     # --- panes ------------------------------------------------------------------------------
     def units(self) -> list[Unit]:

@@ -79,7 +79,10 @@ class UnitRows:
         want = min(name.cell_len, len(unit.code) + 1 + self.NAME_ROOM)
         text, room = None, 0
         for colours in self.COUNT_SETS:
-            shown = counts_text(counts, vlist, colours)
+            # Counts not known yet (not evaluated, or the unit still loading) read "…", never
+            # as a unit with nothing in it.
+            shown = (counts_text(counts, vlist, colours) if r is not None
+                     else Text("…", style=vlist.status_style("grey")))
             if text is not None and not shown:
                 break            # never drop every count: an all-green unit still shows ●n
             text, room = shown, max(0, width - shown.cell_len - 1)

@@ -1,0 +1,122 @@
+"""Progressive start-up: the first unit is on screen, coloured and usable before the rest of the
+data directory is read; the complete state replaces it whole (DESIGN.md §8, §11; issue 5)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from store.repository import Store
+from test_tui_app import indicators_pane, loaded, rows_text, small_dataset, until
+from tui.app import JixiaoApp
+from tui.i18n import label, status_word
+from tui.widgets.vlist import VirtualList
+
+pytestmark = pytest.mark.asyncio
+
+
+class HeldStore(Store):
+    """A store whose complete ``load`` waits for ``release`` — before reading the files, or
+    (``read_first``) after reading them, so writes made meanwhile are not in what it read.
+    A subset ``load(keys=…)`` (the first stage) is never held."""
+
+    def __init__(self, *args, read_first: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.release = threading.Event()
+        self.held = threading.Event()
+        self.read_first = read_first
+
+    def load(self, keys=None):
+        """As ``Store.load``; the complete load is held until ``release`` is set."""
+        if keys is not None:
+            return super().load(keys)
+        dataset = super().load() if self.read_first else None
+        self.held.set()
+        # A bound on the wait only so a broken test cannot hang the suite; the tests release
+        # it themselves, and never depend on the timeout.
+        self.release.wait(30)
+        return dataset if dataset is not None else super().load()
+
+
+@pytest.fixture
+def held(tmp_path) -> HeldStore:
+    """An admin's held store over ``small_dataset()`` (units 301101 and 301205)."""
+    Store(tmp_path / "data", user="alice").bulk_load(small_dataset())
+    return HeldStore(tmp_path / "data", user="alice")
+
+
+async def first_stage(pilot) -> JixiaoApp:
+    app = pilot.app
+    await until(pilot, lambda: app.browser is not None and app.browser.evaluation is not None)
+    await pilot.pause()
+    return app
+
+
+async def test_first_unit_shows_with_colours_before_the_rest_is_read(held):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await first_stage(pilot)
+        assert held.held.is_set() and not app.browser.complete
+        # every unit is listed; the one not read yet has its counts as "…", never as none
+        units = rows_text(app.query_one("#units", VirtualList))
+        assert any("301101" in line for line in units)
+        line = next(line for line in units if "301205" in line)
+        assert line.rstrip().endswith("…")
+        # the first unit's projects and indicators, each with its status word
+        shown = "\n".join(rows_text(indicators_pane(app)))
+        for ind in app.dataset.indicators_of(app.project_id):
+            status = app.browser.status(ind.id)
+            assert status is not None
+            assert ind.name[:4] in shown or ind.name.startswith("[")
+            assert status_word(status.colour, "zh") in shown
+        assert app.browser.rollup("units", "301101") is not None
+        # interactive: moving to the unit still loading says so in the projects pane
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.unit_code == "301205"
+        assert label("loading", "zh") in "\n".join(rows_text(app.query_one("#projects",
+                                                                          VirtualList)))
+        held.release.set()
+        await loaded(pilot)
+        # the complete state: counts known, the cursor still on the unit the user chose
+        assert app.unit_code == "301205"
+        assert app.browser.rollup("units", "301205") is not None
+        assert "服务[次数]" in "\n".join(rows_text(indicators_pane(app)))
+
+
+@pytest.mark.parametrize("key", ["r", "slash", "n"])
+async def test_triage_search_and_alerts_say_loading_until_complete(held, key):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await first_stage(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.mode == "browse"                     # no partial list passed off as all
+        assert any(n.message == label("loading", "zh") for n in app._notifications)
+        held.release.set()
+        await loaded(pilot)
+        if key == "r":
+            await pilot.press("r")
+            await pilot.pause()
+            assert app.mode == "triage"
+            assert indicators_pane(app).rows == app.browser.triage()
+
+
+async def test_a_write_during_the_second_stage_is_kept(held):
+    held.read_first = True                              # the files are read before the write
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await first_stage(pilot)
+        await until(pilot, lambda: held.held.is_set())
+        iid = {i.name: i.id for i in app.dataset.indicators.values()}["开展等保测评的系统数量"]
+        entry = await asyncio.to_thread(app._write_progress, iid, as_of="2023-07-31",
+                                        actual="8个")
+        await until(pilot, lambda: any(e.id == entry.id
+                                       for e in app.dataset.progress.get(iid, ())))
+        held.release.set()
+        await loaded(pilot)
+        # the complete state came from files read before the write; it must still hold it
+        assert any(e.id == entry.id for e in app.dataset.progress.get(iid, ()))
+        assert app.browser.status(iid) is not None
