@@ -460,16 +460,27 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
     labels = {label for _, rows in sections for label, _, _ in rows}
     indent = min(16, 4 + max(map(text_width, labels), default=0))
     room = width - indent
+    # Tens of thousands of rows share a few labels, ~100 names, a project each per ~10 rows
+    # and a reason each per ~4 (measured on the 100k bench): measure and clip each text once.
+    heads = _memo(lambda label: fit("  " + label, indent))
+    places = _memo(lambda place: one_line(place) + " · ")
+    names = _memo(one_line)
+    details = _memo(lambda detail: " " * indent + clip(one_line(detail), room))
+    widths = _memo(text_width)
     out = [f"{t['title']} {diff['old']['as_of']} → {diff['new']['as_of']}"]
     for name, rows in sections:
         if not rows:
             continue
         out += ["", f"{name} ({len(rows)})"]
         for label, e, detail in rows:
-            where = f"{e['unit']} {one_line(e['project_name'])} · {one_line(e['name'])}"
-            out.append(fit("  " + label, indent) + clip(where, room))
+            # = clip(f"{unit} {project name} · {name}", room), with the widths of the parts
+            place, what = places(f"{e['unit']} {e['project_name']}"), names(e["name"])
+            where = place + what
+            if 2 * len(where) > room and widths(place) + widths(what) > room:
+                where = clip(where, room)
+            out.append(heads(label) + where)
             if detail:
-                out.append(" " * indent + clip(one_line(detail), room))
+                out.append(details(detail))
     if diff["unit_counts"]:
         out += ["", f"{t['unit_counts']} ({len(diff['unit_counts'])})"]
         out.append(_counts_row("", "", {c: colour_word(c, lang) for c in COUNT_ORDER}))
@@ -479,6 +490,21 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
     if len(out) == 1:
         out += ["", t["none"]]
     return "\n".join(out) + "\n"
+
+
+def _memo(fn):
+    # ``fn`` remembered per distinct string argument (anything else is just passed through).
+    seen: dict = {}
+
+    def call(arg):
+        if type(arg) is not str:
+            return fn(arg)
+        out = seen.get(arg)
+        if out is None:
+            out = seen[arg] = fn(arg)
+        return out
+
+    return call
 
 
 def _cells(d: dict) -> dict:
