@@ -141,15 +141,15 @@ def _build(dataset: Dataset, as_of: str, ev, generated_at: str | None) -> dict:
 
 def _project(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> dict:
     spending = dataset.counting_spending(project.id, as_of)
-    indicators = _indicators(dataset, project, as_of, ev, shared)
+    colours: list[str] = []
+    indicators = _indicators(dataset, project, as_of, ev, shared, colours)
     rollup = ev.projects.get(project.id)
-    counts = dict.fromkeys(COUNT_ORDER, 0)
-    for ind in indicators:
-        colour = ind["status"]["colour"]
-        counts[colour] = counts.get(colour, 0) + 1
+    counts = {colour: colours.count(colour) for colour in COUNT_ORDER}
+    if sum(counts.values()) != len(colours):    # a colour of its own: counted after the rest
+        for colour in colours:
+            counts.setdefault(colour, colours.count(colour))
     budget_status = ev.budgets.get(project.id) or _GREY
-    colour = rollup.colour if rollup is not None else _worst(
-        [budget_status.colour] + [i["status"]["colour"] for i in indicators])
+    colour = rollup.colour if rollup is not None else _worst([budget_status.colour] + colours)
     return {
         "id": project.id,
         "name": project.name,
@@ -167,19 +167,25 @@ def _project(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> dict:
 _GREY = status_rules.Status("grey")
 
 
-def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> list[dict]:
+def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple,
+                colours: list) -> list[dict]:
     # The hot loop of a 100k-indicator snapshot: one pass, locals only. The status goes through
-    # ``_status`` like the budget light's, so the two can never be written differently.
+    # ``_status`` like the budget light's, so the two can never be written differently. Each
+    # indicator's colour is appended to ``colours``, for the project's counts.
     out = []
+    colour = colours.append
     histories, statuses, grey = dataset.progress, ev.indicators, _GREY
     # ``status_dicts`` is keyed by ``id``: safe, as ``ev`` (or the module, for ``_GREY``)
     # keeps every Status alive while the snapshot is built.
     targets, status_dicts = shared
     for ind in dataset.indicators_of(project.id):
-        history = histories.get(ind.id)
-        # Histories are kept in date order, so the usual case is the last entry.
-        entry = (history[-1] if history and history[-1].as_of <= as_of
-                 else dataset.counting_progress(ind.id, as_of))
+        # ``dataset.counting_progress`` written out (two calls per indicator saved): histories
+        # are kept in date order, and the latest entry on or before ``as_of`` counts.
+        entry = None
+        for e in reversed(histories.get(ind.id) or ()):
+            if e.as_of <= as_of:
+                entry = e
+                break
         key = (ind.target_text, ind.level1, ind.category, ind.measure)
         target = targets.get(key)
         if target is None:
@@ -188,6 +194,7 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> lis
         status = status_dicts.get(id(st))
         if status is None:
             status = status_dicts[id(st)] = _status(st)
+        colour(status["colour"])
         out.append({
             "id": ind.id,
             "level1": ind.level1,

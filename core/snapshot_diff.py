@@ -463,8 +463,7 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
     # Tens of thousands of rows share a few labels, ~100 names, a project each per ~10 rows
     # and a reason each per ~4 (measured on the 100k bench): measure and clip each text once.
     heads = _memo(lambda label: fit("  " + label, indent))
-    places = _memo(lambda place: one_line(place) + " · ")
-    names = _memo(one_line)
+    names = _memo(one_line)     # of indicators and projects
     details = _memo(lambda detail: " " * indent + clip(one_line(detail), room))
     widths = _memo(text_width)
     out = [f"{t['title']} {diff['old']['as_of']} → {diff['new']['as_of']}"]
@@ -474,7 +473,7 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
         out += ["", f"{name} ({len(rows)})"]
         for label, e, detail in rows:
             # = clip(f"{unit} {project name} · {name}", room), with the widths of the parts
-            place, what = places(f"{e['unit']} {e['project_name']}"), names(e["name"])
+            place, what = f"{e['unit']} {names(e['project_name'])} · ", names(e["name"])
             where = place + what
             if 2 * len(where) > room and widths(place) + widths(what) > room:
                 where = clip(where, room)

@@ -592,18 +592,22 @@ class _Plan:
         return reading
 
     def case(self, entry: ProgressEntry) -> _Case:
-        """The case ``entry`` makes of this target, shared by every entry that records the same
-        values: same target, same values, same date → same status."""
-        if entry.forecast is None and entry.likelihood is None and not self.dated:
-            mk = entry.actual
+        """The case ``entry`` makes of this target, shared by every entry whose values give the
+        same status: same target, same values, same date → same status."""
+        forecast, hopeless = entry.forecast, entry.likelihood == "完全不可能"
+        # A forecast or likelihood matters only when it can change the colour (the test of
+        # _with_outlook); otherwise the recorded value alone decides, and the key is the text.
+        if forecast and not _forecast_misses(self.target, self.read(forecast)):
+            forecast = None
+        if forecast or hopeless or self.dated:
+            mk = (entry.actual, forecast or None, hopeless, entry.as_of if self.dated else None)
         else:
-            mk = (entry.actual, entry.forecast, entry.likelihood,
-                  entry.as_of if self.dated else None)
+            mk = entry.actual
         case = self.cases.get(mk)
         if case is None:
             if len(self.cases) >= _MAX_READINGS:
                 self.cases.clear()   # cases already handed out stay valid, just unshared
-            case = self.cases[mk] = _Case(self, entry)
+            case = self.cases[mk] = _Case(self, entry, bool(forecast or hopeless))
         return case
 
 
@@ -614,16 +618,13 @@ class _Case:
 
     __slots__ = ("plan", "entry", "stamp", "status", "th", "timeless", "reading", "outlook")
 
-    def __init__(self, plan: _Plan, entry: ProgressEntry):
+    def __init__(self, plan: _Plan, entry: ProgressEntry, outlook: bool):
         self.plan = plan
         self.entry = entry
         # What does not depend on the date, worked out once: the reading of the recorded
-        # value, and whether the forecast or likelihood can change a colour (the same test as
-        # _with_outlook, which then builds the changed status).
+        # value, and whether the forecast or likelihood can change a colour.
         self.reading = plan.read(entry.actual)
-        self.outlook = bool((entry.forecast and _forecast_misses(plan.target,
-                                                                 plan.read(entry.forecast)))
-                            or entry.likelihood == "完全不可能")
+        self.outlook = outlook
         self.stamp = None
         self.status: Status | None = None
         self.th: Thresholds | None = None
