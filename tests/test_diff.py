@@ -194,3 +194,9 @@ def test_fast_reading_agrees_with_full_parsing_for_any_user_text(name, old_targe
     assert fast == diff_snapshots(json.loads(old), json.loads(new))
     assert [e["new_target"] for e in fast["target_changes"]] == (
         [new_target] if new_target != old_target else [])
+
+
+def test_crlf_and_reordered_snapshots_give_the_same_diff(pair):
+    old, new = pair
+    crlf = diff_snapshots(old.replace("\n", "\r\n"), new.replace("\n", "\r\n"))
+    assert crlf == diff_snapshots(old, new) == diff_snapshots(json.loads(old), json.loads(new))

@@ -252,3 +252,17 @@ def test_cli_snapshot_bad_input_is_a_clear_message(argv, message, capsys, tmp_pa
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_unusual_values_are_written_like_the_general_encoder():
+    # The fast indicator writer must fall back, not guess, when a field is not what
+    # build_snapshot puts there.
+    doc = build_snapshot(with_history(small_dataset()), "2023-06-30", generated_at=PINNED)
+    inds = doc["units"][0]["projects"][0]["indicators"]
+    inds[0]["name"] = 42
+    inds[1]["progress"] = {"id": "x", "causes": ("a", "b")}
+    inds[2]["status"] = dict(inds[2]["status"], extra=[1, 2.5, None])
+    text = dump_snapshot(doc)
+    assert json.loads(text) == json.loads(json.dumps(doc))
+    for ind in inds[:3]:
+        assert json.dumps(ind, ensure_ascii=False) in text
