@@ -44,18 +44,10 @@ RESULT: dict = {"missing": {}}
 
 
 def _missing(keys, exc: BaseException | str) -> None:
-    """Record why ``keys`` could not be measured (a stub, an import error, a crash)."""
+    """Record why ``keys`` could not be measured (an import error, a crash)."""
     if isinstance(exc, BaseException):
-        chain, e = [], exc
-        while e is not None and len(chain) < 10:  # WorkerFailed wraps the worker's exception
-            chain.append(e)
-            e = getattr(e, "error", None) or e.__cause__ or e.__context__
-        if any(isinstance(e, NotImplementedError) for e in chain):
-            exc = next(e for e in chain if isinstance(e, NotImplementedError))
-        if isinstance(exc, NotImplementedError):
-            why = "not implemented yet (stub)"
-        elif isinstance(exc, ImportError):
-            why = f"not landed yet ({exc})"
+        if isinstance(exc, ImportError):
+            why = f"cannot import: {exc}"
         else:
             tb = traceback.extract_tb(exc.__traceback__)
             where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
