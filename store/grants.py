@@ -52,6 +52,23 @@ def may_edit_unit(grants: list[Grant], user: str, unit_code: str) -> bool:
     return role == "owner" and any(g.user == user and unit_code in g.units for g in grants)
 
 
+REPORTER_ROLES = ("admin", "manager")
+"""Who may take snapshots, reports and exports of a shared store (issue 7: managers read all,
+snapshot, report and export; owners record for their units)."""
+
+
+def may_report(grants: list[Grant], user: str) -> bool:
+    """Whether ``user`` may take snapshots, reports and exports."""
+    return role_of(grants, user) in REPORTER_ROLES
+
+
+def require_reporter(grants: list[Grant], user: str, doing: str) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may report; ``doing`` names what was asked."""
+    if not may_report(grants, user):
+        raise PermissionDenied(f"{user} may not {doing}: that needs the manager or admin role; "
+                               f"{user} is {_describe(grants, user)}.")
+
+
 def require_admin(grants: list[Grant], user: str, doing: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` is an admin; ``doing`` names the change."""
     role = role_of(grants, user)

@@ -105,6 +105,15 @@ class Store:
         """Whether the acting user may record progress and spending for ``unit_code``."""
         return rules.may_edit_unit(self.grants(), self._user, unit_code)
 
+    def can_report(self) -> bool:
+        """Whether the acting user may take snapshots, reports and exports."""
+        return rules.may_report(self.grants(), self._user)
+
+    def require_reporter(self, doing: str) -> None:
+        """Raise ``PermissionDenied`` (exit 3) unless the acting user may report; ``doing``
+        names what was asked, e.g. ``"take a snapshot"``."""
+        rules.require_reporter(self.grants(), self._user, doing)
+
     def grants(self) -> list[rules.Grant]:
         """Every grant, in the order they were given (re-read when the file changed)."""
         sig = signature(self.layout.grants)

@@ -31,6 +31,7 @@ from textual.widgets import Input, Static
 from core import readings
 from core import status as engine
 from core.errors import JixiaoError
+from store.grants import REPORTER_ROLES
 
 from .commands.common import write_atomically
 from .i18n import label
@@ -176,6 +177,7 @@ class JixiaoApp(App):
         self.browser: Browser | None = None
         self.user = "?"
         self.user_role = "?"
+        self.may_report = False
         self.view_as_of: str | None = None
         self.by_status = False
         self.unit_code: str | None = None
@@ -438,6 +440,7 @@ class JixiaoApp(App):
         self.browser = None
         self._take(serial, dataset)
         self.user, self.user_role = user, role or "reader"
+        self.may_report = role in REPORTER_ROLES
         self._editable.clear()
         units = self.query_one("#units", VirtualList)
         units.empty = label("no_units", self.lang)
@@ -711,7 +714,7 @@ class JixiaoApp(App):
             if not self.can_edit(project.unit_code):
                 return label("refuse_edit", self.lang).format(user=self.user, role=self.user_role,
                                                               unit=project.unit_code)
-        if action == "export" and self.user_role not in ("admin", "manager"):
+        if action == "export" and not self.may_report:
             return label("refuse_export", self.lang).format(user=self.user, role=self.user_role)
         return None
 

@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import JixiaoError, PermissionDenied
+from core.errors import JixiaoError
 
 from .common import open_store, write_output
 
@@ -54,20 +54,11 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_export_monitoring)
 
 
-READER_ROLES = ("admin", "manager")
-"""Who may take snapshots, reports and exports of a shared store (issue 7: managers read all,
-snapshot, report and export; owners record for their units)."""
-
-
 def load_dataset(args, doing: str):
     """The store's dataset to report on, after checking that the acting user may ``doing``
     (``PermissionDenied``, exit 3, otherwise)."""
     store = open_store(args, needs="tables")
-    role = store.role()
-    if role not in READER_ROLES:
-        held = {None: "not granted any role", "owner": "an owner"}.get(role, role)
-        raise PermissionDenied(f"{store.user} may not {doing}: that needs the manager or admin "
-                               f"role; {store.user} is {held}.")
+    store.require_reporter(doing)
     return store.load()
 
 
