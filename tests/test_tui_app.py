@@ -973,3 +973,20 @@ async def test_the_spending_form_reads_yuan_and_yi_yuan_like_the_cli(store):
         await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
         pid = next(p.id for p in small_dataset().projects.values() if p.unit_code == "301101")
         assert [e.spent for e in store.load().spending[pid]] == [40.1]
+
+
+async def test_the_mouse_picks_a_unit_like_the_keyboard(store):
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        units = app.query_one("#units", VirtualList)
+        assert units.current.code == "301101"
+        # Row 0 of the body is the first unit; the header sits above it.
+        second = next(y for y in range(units.size.height)
+                      if "301205" in "".join(s.text for s in units.render_line(y)))
+        inset = units.content_region.offset - units.region.offset   # border and padding
+        await pilot.click("#units", offset=(inset.x + 4, inset.y + second))
+        await pilot.pause()
+        assert units.current.code == "301205"
+        projects = app.query_one("#projects", VirtualList)
+        assert all(p.unit_code == "301205" for p in projects.rows)
