@@ -160,15 +160,9 @@ def test_dry_run_reports_changes_and_stores_nothing(tmp_path, capsys):
     assert _files(data) == before
 
 
-def test_matched_indicators_keep_ids_and_measure_overrides():
-    ds = Dataset(Settings(2023, "2023-07-31"))
-    plan = plan_import(read_tables(SEED), ds)
-    for u in plan.units:
-        ds.add_unit(u)
-    for p in plan.projects:
-        ds.add_project(p)
-    for i in plan.indicators:
-        ds.add_indicator(replace(i, measure="level") if i.name == "服务保障援甘、驻村干部人数" else i)
+def test_matched_indicators_keep_ids_and_measure_overrides(seed_dataset):
+    ds = seed_dataset(lambda i: replace(i, measure="level")
+                      if i.name == "服务保障援甘、驻村干部人数" else i)
     again = plan_import(read_tables(SEED), ds)
     assert again.is_noop and not again.removed_indicator_ids
     project = next(p for p in again.projects if p.name == "重点项目工作经费")

@@ -229,22 +229,10 @@ def test_a_binary_file_is_refused(tmp_path):
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def _seed_dataset():
-    ds = Dataset(Settings(2023, "2023-07-31"))
-    plan = plan_import(read_tables(SEED), ds)
-    for u in plan.units:
-        ds.add_unit(u)
-    for p in plan.projects:
-        ds.add_project(p)
-    for i in plan.indicators:
-        ds.add_indicator(i)
-    return ds
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("bom", [True, False])
-def test_csv_round_trip_changes_nothing(lang, bom):
-    ds = _seed_dataset()
+def test_csv_round_trip_changes_nothing(lang, bom, seed_dataset):
+    ds = seed_dataset()
     buf = io.StringIO()
     assert write_csv(ds, buf, lang=lang) == 128
     text = buf.getvalue()
