@@ -22,25 +22,23 @@ import argparse
 import json
 import random
 import shutil
+import os
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make core/store importable without install
-    sys.path.insert(0, str(ROOT))
-
-from core.dataset import Dataset  # noqa: E402
-from core.model import (  # noqa: E402
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import (
     Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit, stable_id,
 )
 
 GENERATOR_VERSION = 1
 """Bump when the generated content changes, so cached data sets are rebuilt."""
 
-OUT = ROOT / "bench" / "out"
-"""Where generated data sets are cached (git-ignored)."""
+OUT = Path(os.environ.get("JIXIAO_BENCH_OUT") or Path.cwd() / "bench" / "out").resolve()
+"""Where generated data sets are cached: ``$JIXIAO_BENCH_OUT``, else ``bench/out`` under the
+current directory (the repository, where ``python bench/run.py`` is run; git-ignored)."""
 
 YEAR = 2023
 AS_OF = "2023-07-31"
@@ -407,7 +405,7 @@ def ensure(n: int, seed: int = 1, *, log=None) -> tuple[Path, Path]:
     marker = store_dir.parent / ".complete"
     if marker.exists():
         return store_dir, naive
-    from store.repository import Store
+    from jixiao.store.repository import Store
 
     if store_dir.parent.exists():
         shutil.rmtree(store_dir.parent)
@@ -431,8 +429,8 @@ def ensure(n: int, seed: int = 1, *, log=None) -> tuple[Path, Path]:
 def ensure_sample() -> Path:
     """A store holding the 128-indicator sample data (``sample_data.load_sample``), rebuilt on
     every call (it takes well under a second) so it always matches the sample."""
-    from sample_data import load_sample
-    from store.repository import Store
+    from jixiao.sample_data import load_sample
+    from jixiao.store.repository import Store
 
     store_dir = OUT / "sample" / "store"
     if store_dir.exists():

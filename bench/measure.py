@@ -35,9 +35,6 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 # --- helpers -----------------------------------------------------------------------------------
 RESULT: dict = {"missing": {}}
@@ -216,7 +213,7 @@ def bare() -> None:
 def startup(data_dir: str) -> None:
     """``jixiao --data DIR`` as a user starts it, but headless and exiting when interactive."""
     _headless_autopilot()
-    from tui.cli import main
+    from jixiao.cli.main import main
 
     code = main(["--data", data_dir])
     _report_marks("startup")
@@ -418,7 +415,7 @@ def tui(data_dir: str, reps: str = "7") -> None:
         captured["app"] = self
 
     App.run = capture  # let the real launch path build the app, then take it over
-    from tui.cli import main
+    from jixiao.cli.main import main
 
     main(["--data", data_dir])
     if "app" not in captured:
@@ -429,7 +426,7 @@ def tui(data_dir: str, reps: str = "7") -> None:
 # --- core: recompute, snapshot, diff -----------------------------------------------------------
 def core(data_dir: str) -> None:
     """Recompute, snapshot and diff figures on the data set loaded through the store."""
-    from store.repository import Store
+    from jixiao.store.repository import Store
 
     t = time.perf_counter()
     ds = Store(Path(data_dir), user="bench").load()
@@ -437,7 +434,7 @@ def core(data_dir: str) -> None:
     RESULT["n_indicators"] = len(ds.indicators)
     n = len(ds.indicators)
     try:
-        from core.status import evaluate
+        from jixiao.core.status import evaluate
 
         t = time.perf_counter()
         evaluate(ds)  # the app's first evaluation at the stored monitoring date
@@ -449,7 +446,7 @@ def core(data_dir: str) -> None:
         _missing(["recompute_s"], exc)
     q2 = q3 = None
     try:
-        from core.snapshot import build_snapshot, dump_snapshot
+        from jixiao.core.snapshot import build_snapshot, dump_snapshot
 
         def snap(as_of: str) -> str:
             return dump_snapshot(build_snapshot(ds, as_of, generated_at="2023-07-31T00:00:00+08:00"))
@@ -464,7 +461,7 @@ def core(data_dir: str) -> None:
         _missing(["snapshot_s", "diff_s"], exc)
     if q2 is not None:
         try:
-            import core.snapshot_diff as sd
+            import jixiao.core.snapshot_diff as sd
 
             diff_fn = _diff_function()
             fmt = getattr(sd, "format_diff", None)
@@ -497,7 +494,7 @@ def _diff_function():
     """The public two-snapshot diff function of ``core.snapshot_diff``."""
     import inspect
 
-    import core.snapshot_diff as sd
+    import jixiao.core.snapshot_diff as sd
 
     for name in ("diff_snapshots", "diff", "compare_snapshots", "compare"):
         fn = getattr(sd, name, None)
@@ -527,7 +524,7 @@ def record(data_dir: str, naive_file: str) -> None:
 
 def _record_store(data_dir: Path, tmp: Path) -> None:
     try:
-        from store.repository import Store
+        from jixiao.store.repository import Store
 
         copy = tmp / "store"
         shutil.copytree(data_dir, copy)  # keep the cached data set pristine

@@ -50,15 +50,11 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from jixiao.bench.generate import OUT, ensure, ensure_sample
 
-from bench.generate import ensure, ensure_sample  # noqa: E402
+MEASURE = Path(__file__).resolve().with_name("measure.py")
 
-MEASURE = ROOT / "bench" / "measure.py"
-
-CACHE_HOME = ROOT / "bench" / "out" / "xdg-cache"
+CACHE_HOME = OUT / "xdg-cache"
 """``XDG_CACHE_HOME`` of every child: the store's per-user read cache of parsed partitions goes
 here, never into the user's own ``~/.cache``, and can be emptied to measure a cold start."""
 
@@ -86,7 +82,7 @@ def log(msg: str) -> None:
 def spawn(args: list[str], timeout: float) -> dict:
     """Run ``python bench/measure.py ARGS`` and return its wall time (spawn → exit), its own
     peak RSS (``os.wait4``, so no other child's peak leaks in), exit status and output."""
-    out_path = ROOT / "bench" / "out" / f".child-{os.getpid()}.out"
+    out_path = OUT / f".child-{os.getpid()}.out"
     err_path = out_path.with_suffix(".err")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -94,7 +90,7 @@ def spawn(args: list[str], timeout: float) -> dict:
         env = dict(os.environ, XDG_CACHE_HOME=str(CACHE_HOME),
                    JIXIAO_BENCH_SPAWNED=repr(time.time()))
         p = subprocess.Popen([sys.executable, str(MEASURE), *args], stdout=out, stderr=err,
-                             stdin=subprocess.DEVNULL, cwd=ROOT, env=env)
+                             stdin=subprocess.DEVNULL, env=env)
         timer = threading.Timer(timeout, p.kill)
         timer.start()
         _, status, usage = os.wait4(p.pid, 0)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from core.dataset import Dataset
-from core.model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
 
 TABLES_FILE = "tianjin_2023.json"
 PROGRESS_FILE = "progress_2023-07-31.json"

@@ -16,10 +16,10 @@ import json
 import sys
 from pathlib import Path
 
-from core.dataset import Dataset
-from core.importing import plan_import
-from core.model import ProgressEntry, Settings, SpendingEntry, stable_id
-from core.tables import read_tables
+from jixiao.core.dataset import Dataset
+from jixiao.core.importing import plan_import
+from jixiao.core.model import ProgressEntry, Settings, SpendingEntry, stable_id
+from jixiao.core.tables import read_tables
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE / "tianjin_2023_targets.txt"

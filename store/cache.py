@@ -27,7 +27,7 @@ from dataclasses import fields
 from itertools import repeat
 from pathlib import Path
 
-from core.model import Budget, Indicator, ProgressEntry, Project, SpendingEntry, Unit
+from jixiao.core.model import Budget, Indicator, ProgressEntry, Project, SpendingEntry, Unit
 
 from .schema import CURRENT
 
@@ -41,11 +41,11 @@ _HEADER = struct.Struct("<II")  # length of the marshalled header, CRC-32 of the
 def _program_tag() -> str:
     # The code that gives an entry its shape, by size and mtime of its source files rather than
     # by package version, so an edited checkout never reads entries written by its former self.
-    import core.model
-    import store.partition
+    from jixiao.core import model
+    from jixiao.store import partition
 
     sources = []
-    for module in (core.model, store.partition, sys.modules[__name__]):
+    for module in (model, partition, sys.modules[__name__]):
         try:
             st = os.stat(module.__file__)
             sources.append(f"{Path(module.__file__).name}:{st.st_size}:{st.st_mtime_ns}")

@@ -7,7 +7,7 @@ import stat
 from datetime import date
 from pathlib import Path
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 from .grants import ROLES
 from .index import check_index

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import JixiaoError, PermissionDenied
+from jixiao.core.errors import JixiaoError, PermissionDenied
 
 ROLES = ("admin", "manager", "owner")
 """``admin``: imports, settings, grants, everything; ``manager``: reads all, exports;

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core.errors import JixiaoError
-from core.model import Unit
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import Unit
 
 from .layout import Layout, PartitionKey, file_stem
 from .lock import locked

@@ -13,7 +13,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 FILE_MODE = 0o660
 """Mode of every file the store creates: the group reads and writes, others nothing."""

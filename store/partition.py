@@ -12,8 +12,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from operator import itemgetter
 from pathlib import Path
 
-from core.errors import JixiaoError
-from core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
 
 from .audit import AuditEntry
 from .layout import PartitionKey

@@ -32,12 +32,12 @@ from typing import Iterable
 
 from tinydb import TinyDB
 
-from core.dataset import Dataset
-from core.errors import JixiaoError
-from core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
+from jixiao.core.dataset import Dataset
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
                         SpendingEntry, Unit, entry_order, now_iso, parse_date)
-from core.readings import check_actual
-from core.status import indicator_status, missing_explanation, target_of
+from jixiao.core.readings import check_actual
+from jixiao.core.status import indicator_status, missing_explanation, target_of
 
 from . import grants as rules
 from .audit import AuditEntry, chronological, matches

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 FORMAT = "jixiao"
 """The marker that tells a jixiao data file from any other JSON file."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tinydb.storages import Storage
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 from .lock import FILE_MODE, make_dirs
 from .schema import stamp, upgrade

@@ -18,10 +18,10 @@ SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_ta
 def seed_dataset():
     """Build an in-memory ``Dataset`` holding the seed tables as imported; ``adjust`` may change
     each indicator on its way in (e.g. a user's ``measure`` override)."""
-    from core.dataset import Dataset
-    from core.importing import plan_import
-    from core.model import Settings
-    from core.tables import read_tables
+    from jixiao.core.dataset import Dataset
+    from jixiao.core.importing import plan_import
+    from jixiao.core.model import Settings
+    from jixiao.core.tables import read_tables
 
     def build(adjust=lambda indicator: indicator):
         ds = Dataset(Settings(2023, "2023-07-31"))

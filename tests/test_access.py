@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from core.errors import JixiaoError, PermissionDenied
-from core.importing import ImportPlan
-from core.model import Unit
-from store.repository import Store
+from jixiao.core.errors import JixiaoError, PermissionDenied
+from jixiao.core.importing import ImportPlan
+from jixiao.core.model import Unit
+from jixiao.store.repository import Store
 from test_store_support import filled_store, first_indicator, make_dataset, run_cli
 
 OWN, OTHER = "301205", "301101"
@@ -214,7 +214,7 @@ def test_a_revoke_that_lands_while_a_write_is_under_way_stops_it(shared, monkeyp
     # taken. The check inside the lock, on a fresh read of the grants file, must refuse.
     from contextlib import contextmanager
 
-    import store.repository as repository
+    import jixiao.store.repository as repository
 
     data, ds = shared
     iid = first_indicator(ds, OWN)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from store.repository import Store
+from jixiao.store.repository import Store
 from test_store_support import filled_store, first_indicator
 
 ACCOUNT = "jixiaotest"
@@ -38,12 +38,25 @@ def _ensure_account() -> str | None:
     return None
 
 
-def _python_for_account() -> tuple[list[str], dict] | None:
+def _jixiao_tree() -> Path:
+    """A directory holding ``jixiao/`` laid out as installed (the package-dir mapping as
+    symlinks into the checkout), so a python without this venv's import hooks finds it."""
+    top = Path(tempfile.mkdtemp(prefix="jixiao-path-", dir="/tmp"))
+    os.chmod(top, 0o755)
+    pkg = top / "jixiao"
+    shutil.copytree(ROOT / "package", pkg)
+    for name in ("core", "store", "tui", "cli", "sample_data", "bench"):
+        (pkg / name).symlink_to(ROOT / name)
+    subprocess.run(["chmod", "-R", "a+rX", str(top)], check=True)
+    return top
+
+
+def _python_for_account(tree: Path) -> tuple[list[str], dict] | None:
     """A python the account can execute, with the project and its dependencies importable."""
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
     site = sysconfig.get_paths()["purelib"]
-    env_with_path = dict(env, PYTHONPATH=f"{ROOT}{os.pathsep}{site}")
-    probe = "import tinydb, core, store, tui.cli"
+    env_with_path = dict(env, PYTHONPATH=f"{tree}{os.pathsep}{site}")
+    probe = "import tinydb, jixiao.core, jixiao.store, jixiao.cli.main"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     # /root (where a pyenv interpreter may live) is closed to other accounts; a system python
     # of the same version with the project and its pure-Python dependencies on the path works.
@@ -64,11 +77,14 @@ def account():
     why = _ensure_account()
     if why:
         pytest.skip(why)
-    found = _python_for_account()
+    tree = _jixiao_tree()
+    found = _python_for_account(tree)
     if found is None:
+        shutil.rmtree(tree, ignore_errors=True)
         pytest.skip(f"account {ACCOUNT} can execute neither {sys.executable} nor a system "
                     f"python of the same version with the project on PYTHONPATH")
-    return found
+    yield found
+    shutil.rmtree(tree, ignore_errors=True)
 
 
 @pytest.fixture
@@ -83,7 +99,7 @@ def shared_dir():
 
 def _as_account(account, data: Path, *args: str) -> subprocess.CompletedProcess:
     exe, env = account
-    return subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-m", "tui.cli", "--data",
+    return subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-m", "jixiao", "--data",
                            str(data), *args], env=env, capture_output=True, text=True,
                           cwd=ROOT, timeout=60)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import JixiaoError
-from store.grants import ROLES, may_edit_unit, role_of, with_grant, without_grant
+from jixiao.core.errors import JixiaoError
+from jixiao.store.grants import ROLES, may_edit_unit, role_of, with_grant, without_grant
 
 USERS = st.sampled_from(["ann", "bob", "cai", "dai"])
 UNITS = st.lists(st.sampled_from(["301101", "301205", "301206"]), max_size=2)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import generate, naive_tinydb_doc  # noqa: E402
+from jixiao.bench.generate import generate, naive_tinydb_doc
 
 
 def _as_json(ds) -> str:
@@ -66,7 +65,7 @@ def test_every_target_kind_in_realistic_proportions(ds):
 
 
 def test_parser_reads_every_kind(ds):
-    from core.targets import parse_target
+    from jixiao.core.targets import parse_target
 
     kinds = Counter(parse_target(i.target_text, year=2023, level1=i.level1,
                                  category=i.category).kind
@@ -87,7 +86,7 @@ def test_naive_file_is_a_tinydb_database(tmp_path):
 
 
 def test_written_through_the_store_loads_back(tmp_path):
-    from store.repository import Store
+    from jixiao.store.repository import Store
 
     small = generate(400, seed=3)
     Store(tmp_path, user="bench").bulk_load(small)

@@ -2,7 +2,7 @@
 
 import json
 
-from tui.cli import main
+from jixiao.cli.main import main
 
 
 def test_demo_commands_never_touch_the_users_store(tmp_path, monkeypatch, capsys):

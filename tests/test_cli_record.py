@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from store.repository import Store
-from tui.cli import main
+from jixiao.store.repository import Store
+from jixiao.cli.main import main
 
 SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.dataset import Dataset
-from core.errors import JixiaoError
-from core.model import Budget, Indicator, Project, Settings, Unit
-from core.snapshot import build_snapshot, dump_snapshot
-from core.snapshot_diff import diff_snapshots, format_diff
-from core.status import Evaluation, Status
-from core.textwidth import width
-from tui.cli import main
+from jixiao.core.dataset import Dataset
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
+from jixiao.core.snapshot import build_snapshot, dump_snapshot
+from jixiao.core.snapshot_diff import diff_snapshots, format_diff
+from jixiao.core.status import Evaluation, Status
+from jixiao.core.textwidth import width
+from jixiao.cli.main import main
 
 NAMES = ["系统数量", "合格率", "测评完成", "满意度", "会议次数", "培训人次", "证书发放", "网站维护"]
 

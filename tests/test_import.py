@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import Dataset
-from core.importing import plan_import, report_lines
-from core.model import Indicator, Project, Settings
-from core.tables import parse_text_layout, read_tables
-from store.repository import Store
-from tui.cli import main
+from jixiao.core.dataset import Dataset
+from jixiao.core.importing import plan_import, report_lines
+from jixiao.core.model import Indicator, Project, Settings
+from jixiao.core.tables import parse_text_layout, read_tables
+from jixiao.store.repository import Store
+from jixiao.cli.main import main
 
 SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -237,11 +237,11 @@ def test_warnings_are_listed_in_line_order(tmp_path, capsys):
 
 
 def test_an_indicator_id_collision_is_refused_not_merged(monkeypatch):
-    from core.dataset import Dataset
-    from core.errors import JixiaoError
-    from core.importing import plan_import
-    from core.model import Indicator, Settings
-    from core.tables import read_tables
+    from jixiao.core.dataset import Dataset
+    from jixiao.core.errors import JixiaoError
+    from jixiao.core.importing import plan_import
+    from jixiao.core.model import Indicator, Settings
+    from jixiao.core.tables import read_tables
     import pytest
 
     # Every row hashing to one id stands for the astronomically rare real collision.

@@ -1,7 +1,12 @@
-"""The layering promise of DESIGN.md §3: core is pure, store has no UI."""
+"""The layering promise of DESIGN.md §3: core is pure, store has no UI, arrows point down only;
+and the packaging promise: one import name, ``jixiao``, and nothing else in site-packages."""
 
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _loaded_after_import(module: str) -> set[str]:
@@ -15,13 +20,51 @@ def _loaded_after_import(module: str) -> set[str]:
     return set(out.stdout.split())
 
 
-def test_core_imports_neither_textual_nor_tinydb():
-    loaded = _loaded_after_import("core")
-    assert "core.model" in loaded and "core.status" in loaded
-    assert not {m for m in loaded if m.split(".")[0] in ("textual", "tinydb", "rich")}
+def _roots(loaded: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in loaded}
 
 
-def test_store_imports_no_textual():
-    loaded = _loaded_after_import("store")
-    assert "store.repository" in loaded
-    assert not {m for m in loaded if m.split(".")[0] in ("textual", "rich")}
+def test_core_imports_neither_ui_nor_storage_nor_upper_layers():
+    loaded = _loaded_after_import("jixiao.core")
+    assert "jixiao.core.model" in loaded and "jixiao.core.status" in loaded
+    assert not _roots(loaded) & {"textual", "tinydb", "rich", "psycopg"}
+    assert not {m for m in loaded if m.startswith(("jixiao.store", "jixiao.tui", "jixiao.cli"))}
+
+
+def test_store_imports_no_ui_and_no_upper_layers():
+    loaded = _loaded_after_import("jixiao.store")
+    assert "jixiao.store.repository" in loaded
+    assert not _roots(loaded) & {"textual", "rich"}
+    assert not {m for m in loaded if m.startswith(("jixiao.tui", "jixiao.cli"))}
+
+
+def test_cli_commands_do_not_load_textual():
+    """A command-line call stays quick: only the launcher imports the TUI, and only when used."""
+    loaded = _loaded_after_import("jixiao.cli.commands")
+    assert "jixiao.cli.commands.record" in loaded
+    assert "textual" not in _roots(loaded)
+
+
+def test_python_dash_m_jixiao_is_the_command():
+    out = subprocess.run([sys.executable, "-m", "jixiao", "--version"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("jixiao ")
+
+
+def test_wheel_installs_exactly_one_top_level_package(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "-w", str(tmp_path), str(ROOT)], check=True,
+                   capture_output=True)
+    (wheel,) = tmp_path.glob("jixiao-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"jixiao"}
+    for package in ("core", "store", "tui", "cli", "sample_data", "bench"):
+        assert f"jixiao/{package}/__init__.py" in names
+    assert "jixiao/tui/jixiao.tcss" in names and "jixiao/core/snapshot.schema.json" in names
+
+
+def test_no_binary_package_is_committed():
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True,
+                             text=True).stdout.split()
+    assert not [n for n in tracked if n.endswith((".whl", ".egg", ".tar.gz", ".pyc"))]

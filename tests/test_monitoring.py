@@ -6,12 +6,12 @@ import csv
 import io
 from dataclasses import replace
 
-from core.dataset import Dataset
-from core.model import (CAUSES, Budget, Indicator, ProgressEntry, Project, Settings,
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import (CAUSES, Budget, Indicator, ProgressEntry, Project, Settings,
                         SpendingEntry, Unit)
-from core.monitoring_table import columns, monitoring_csv, monitoring_rows
-from sample_data import load_sample
-from tui.cli import main
+from jixiao.core.monitoring_table import columns, monitoring_csv, monitoring_rows
+from jixiao.sample_data import load_sample
+from jixiao.cli.main import main
 
 STANDARD = ["一级指标", "二级指标", "三级指标", "年度指标值", "当前完成值（1-7月执行情况）",
             "全年预计完成情况", "经费保障", "制度保障", "人员保障", "硬件条件保障", "其他",

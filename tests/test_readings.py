@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from core.readings import GRADE_SYNONYMS, check_actual, expected_input, read_actual
-from core.targets import parse_target
-from core.units import convert, family
+from jixiao.core.readings import GRADE_SYNONYMS, check_actual, expected_input, read_actual
+from jixiao.core.targets import parse_target
+from jixiao.core.units import convert, family
 
 
 def target(text, category=""):

@@ -1,8 +1,8 @@
 """A recorded value that no longer fits its target (the table was revised after it was recorded)
 greys the indicator with the reason in the reader's language (issue 3)."""
 
-from core.model import Indicator, ProgressEntry, Settings
-from core.status import indicator_status
+from jixiao.core.model import Indicator, ProgressEntry, Settings
+from jixiao.core.status import indicator_status
 
 
 def status_with(target_text: str, actual: str, category: str = "数量指标"):

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from core.errors import JixiaoError
-from core.report import CSV_COLUMNS, format_table, parse_only, report_rows
-from core.snapshot import build_snapshot
-from core.textwidth import clip, fit, width, wrap
-from sample_data import load_sample
-from tui.cli import main
+from jixiao.core.errors import JixiaoError
+from jixiao.core.report import CSV_COLUMNS, format_table, parse_only, report_rows
+from jixiao.core.snapshot import build_snapshot
+from jixiao.core.textwidth import clip, fit, width, wrap
+from jixiao.sample_data import load_sample
+from jixiao.cli.main import main
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +126,10 @@ def test_width_helpers_count_chinese_as_two_columns():
 
 
 def test_owners_may_not_snapshot_report_or_export_a_shared_store(tmp_path, capsys):
-    from store.identity import current_user
-    from store.repository import Store
+    from jixiao.store.identity import current_user
+    from jixiao.store.repository import Store
 
-    from sample_data import load_sample
+    from jixiao.sample_data import load_sample
 
     me = current_user()
     admin = Store(tmp_path, user="perf.officer")

@@ -2,13 +2,13 @@
 
 from collections import Counter
 
-from core import readings
-from core.importing import plan_import
-from core.status import COLOURS, evaluate
-from core.targets import KINDS, parse_target
-from core.tables import read_tables
-from sample_data import build, load_sample, seed_path
-from store.repository import Store
+from jixiao.core import readings
+from jixiao.core.importing import plan_import
+from jixiao.core.status import COLOURS, evaluate
+from jixiao.core.targets import KINDS, parse_target
+from jixiao.core.tables import read_tables
+from jixiao.sample_data import build, load_sample, seed_path
+from jixiao.store.repository import Store
 
 
 def test_load_sample_is_the_complete_2023_demo():

@@ -9,12 +9,13 @@ from datetime import datetime
 
 import pytest
 
-from core.dataset import Dataset
-from core.errors import JixiaoError
-from core.model import ProgressEntry, Settings, entry_order, now_iso
-from core.numbers import format_number
-from core.status import COLOURS, COUNT_ORDER, SEVERITY, colour_word, execution_rate
-from tui.commands.common import parse_year, write_atomically, write_output
+from jixiao.core.dataset import Dataset
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import ProgressEntry, Settings, entry_order, now_iso
+from jixiao.core.numbers import format_number
+from jixiao.core.status import COLOURS, COUNT_ORDER, SEVERITY, colour_word, execution_rate
+from jixiao.cli.commands.common import parse_year, write_output
+from jixiao.store.exports import write_atomically
 
 
 @pytest.mark.parametrize("x,kw,shown", [

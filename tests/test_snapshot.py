@@ -9,14 +9,14 @@ from dataclasses import replace
 import jsonschema
 import pytest
 
-from core.dataset import Dataset
-from core.errors import JixiaoError
-from core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry,
+from jixiao.core.dataset import Dataset
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry,
                         Unit)
-from core.snapshot import (build_snapshot, dump_snapshot, load_schema, quarter_end,
+from jixiao.core.snapshot import (build_snapshot, dump_snapshot, load_schema, quarter_end,
                            write_snapshot)
-from sample_data import load_sample
-from tui.cli import main
+from jixiao.sample_data import load_sample
+from jixiao.cli.main import main
 
 PINNED = "2023-07-01T09:00:00+08:00"
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry,
+from jixiao.core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry,
                         Thresholds)
-from core.status import COLOUR_ZH, COLOURS, Status, budget_status, indicator_status, status_of, target_of
-from core.targets import parse_target
+from jixiao.core.status import COLOUR_ZH, COLOURS, Status, budget_status, indicator_status, status_of, target_of
+from jixiao.core.targets import parse_target
 
 HALF = "2023-07-02"
 TH = Thresholds()

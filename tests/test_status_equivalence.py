@@ -10,9 +10,9 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
-from core.dataset import Dataset
-from core.model import Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
-from core.status import COLOURS, budget_status, evaluate, indicator_status
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
+from jixiao.core.status import COLOURS, budget_status, evaluate, indicator_status
 
 TARGETS = [
     ("≥10个", "数量指标"), (">10个", "数量指标"), ("10个", "数量指标"), ("≥0个", "数量指标"),

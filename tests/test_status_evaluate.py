@@ -1,8 +1,8 @@
 """``evaluate``: the counting entry, replaying an earlier date, roll-ups with per-colour counts."""
 
-from core.dataset import Dataset
-from core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit)
-from core.status import COLOURS, evaluate
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit)
+from jixiao.core.status import COLOURS, evaluate
 
 
 def build() -> Dataset:

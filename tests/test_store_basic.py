@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import JixiaoError
-from core.importing import plan_import
-from core.tables import read_tables
-from store import partition
-from store.layout import PartitionKey
-from store.repository import Store
+from jixiao.core.errors import JixiaoError
+from jixiao.core.importing import plan_import
+from jixiao.core.tables import read_tables
+from jixiao.store import partition
+from jixiao.store.layout import PartitionKey
+from jixiao.store.repository import Store
 from test_store_support import UNITS, filled_store, first_indicator, start_writer
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
@@ -105,7 +105,7 @@ def test_refresh_sees_another_process_write_and_rereads_only_that_file(tmp_path,
     assert proc.wait(timeout=60) == 0, proc.stderr.read()
     reads = []
     real = partition.read_bytes
-    monkeypatch.setattr("store.repository.read_bytes",
+    monkeypatch.setattr("jixiao.store.repository.read_bytes",
                         lambda p: reads.append(p) or real(p))
     assert store.refresh(view) is True
     assert [p.stem for p in reads] == ["301205"]
@@ -226,7 +226,7 @@ def test_an_entry_on_track_needs_no_explanation(tmp_path):
 
 
 def test_the_rule_is_one_core_function():
-    from core.status import explanation_gaps, missing_explanation
+    from jixiao.core.status import explanation_gaps, missing_explanation
 
     assert explanation_gaps("red", (), None) == ("causes", "measures")
     assert explanation_gaps("amber", ("其他",), "") == ("measures",)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import JixiaoError
-from store import cache
-from store.repository import Store
+from jixiao.core.errors import JixiaoError
+from jixiao.store import cache
+from jixiao.store.repository import Store
 from test_store_support import filled_store, first_indicator
 
 
@@ -55,7 +55,7 @@ def test_a_cached_load_gives_exactly_what_the_json_files_hold(tmp_path, cache_ho
     first = Store(data, user="admin1").load()  # parses, writes the entries
     assert len(_entries(cache_home)) == 3
     # The second load must not parse any JSON: every partition comes from the cache.
-    monkeypatch.setattr("store.repository.parse", lambda *a: pytest.fail("parsed JSON"))
+    monkeypatch.setattr("jixiao.store.repository.parse", lambda *a: pytest.fail("parsed JSON"))
     second = Store(data, user="admin1").load()
     _same(plain, first)
     _same(plain, second)
@@ -115,7 +115,7 @@ def test_refresh_updates_the_cache_for_the_next_start(tmp_path, cache_home, monk
     Store(data, user="admin1").record_progress(iid, as_of="2023-07-31", actual="9个")
     assert store.refresh(view) is True
     assert [e.actual for e in view.progress[iid]] == ["2个", "3个", "9个"]
-    monkeypatch.setattr("store.repository.parse", lambda *a: pytest.fail("parsed JSON"))
+    monkeypatch.setattr("jixiao.store.repository.parse", lambda *a: pytest.fail("parsed JSON"))
     assert [e.actual for e in Store(data, user="admin1").load().progress[iid]] == \
         ["2个", "3个", "9个"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from store.layout import PartitionKey
-from store.repository import Store
+from jixiao.store.layout import PartitionKey
+from jixiao.store.repository import Store
 from test_store_support import filled_store, run_cli
-from tui.cli import main
+from jixiao.cli.main import main
 
 
 def test_settings_show_change_and_log(tmp_path):

@@ -8,8 +8,8 @@ import random
 import signal
 import time
 
-from store.layout import PartitionKey
-from store.repository import Store
+from jixiao.store.layout import PartitionKey
+from jixiao.store.repository import Store
 from test_store_support import UNITS, filled_store, first_indicator, start_writer
 
 PER_WRITER = 15

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from core.errors import JixiaoError
-from store import schema
-from store.layout import PartitionKey
-from store.repository import Store
+from jixiao.core.errors import JixiaoError
+from jixiao.store import schema
+from jixiao.store.layout import PartitionKey
+from jixiao.store.repository import Store
 from test_store_support import filled_store, first_indicator, run_cli
 
 NEWER = {"_meta": {"1": {"format": "jixiao", "kind": "partition", "schema": 99}}, "unit": {}}
@@ -163,7 +163,7 @@ def test_a_backup_copy_is_whole_even_when_writes_come_back_short(tmp_path, monke
     # Without hard links the previous generation is copied; os.write may write only part.
     import os
 
-    import store.storage as storage
+    import jixiao.store.storage as storage
 
     path = tmp_path / "settings.json"
     storage.AtomicStorage(path, "settings").write({"settings": {"1": {"v": "一" * 5000}}})
@@ -182,7 +182,7 @@ def test_a_backup_copy_is_whole_even_when_writes_come_back_short(tmp_path, monke
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
 def test_no_file_is_ever_written_with_non_standard_json(tmp_path, value):
-    from store.storage import AtomicStorage
+    from jixiao.store.storage import AtomicStorage
 
     path = tmp_path / "settings.json"
     AtomicStorage(path, "settings").write({"settings": {"1": {"v": 1}}})

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from core.importing import plan_import
-from core.tables import read_tables
-from store.index import KIND, read_index
-from store.layout import PartitionKey
-from store.repository import Store
-from store.storage import read_file
+from jixiao.core.importing import plan_import
+from jixiao.core.tables import read_tables
+from jixiao.store.index import KIND, read_index
+from jixiao.store.layout import PartitionKey
+from jixiao.store.repository import Store
+from jixiao.store.storage import read_file
 from test_store_basic import SAMPLE
 from test_store_support import UNITS, filled_store, first_indicator
 

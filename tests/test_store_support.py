@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.dataset import Dataset
-from core.model import Budget, Indicator, Project, Settings, Unit
-from store.repository import Store
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
+from jixiao.store.repository import Store
 
 UNITS = ("301101", "301205", "301206")
 
@@ -48,7 +48,7 @@ def first_indicator(ds: Dataset, unit: str) -> str:
 
 WRITER = r"""
 import sys
-from store.repository import Store
+from jixiao.store.repository import Store
 data, user, indicator, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 store = Store(data, user=user)
 for n in range(count):
@@ -66,8 +66,8 @@ def start_writer(data: Path, user: str, indicator: str, count: int) -> subproces
 
 
 def run_cli(data: Path, *args: str, user_cmd: list[str] | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m tui.cli --data DATA ARGS`` (prefixed by ``user_cmd``, e.g. runuser)."""
-    cmd = (user_cmd or []) + [sys.executable, "-m", "tui.cli", "--data", str(data), *args]
+    """Run ``python -m jixiao --data DATA ARGS`` (prefixed by ``user_cmd``, e.g. runuser)."""
+    cmd = (user_cmd or []) + [sys.executable, "-m", "jixiao", "--data", str(data), *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from core.dataset import Dataset
-from core.errors import JixiaoError
-from core.importing import plan_import
-from core.model import LEVEL1, Budget, Indicator, Project, Settings, Unit
-from core.tables import (CSV_COLUMNS, parse_csv, parse_text_layout, read_tables, write_csv,
+from jixiao.core.dataset import Dataset
+from jixiao.core.errors import JixiaoError
+from jixiao.core.importing import plan_import
+from jixiao.core.model import LEVEL1, Budget, Indicator, Project, Settings, Unit
+from jixiao.core.tables import (CSV_COLUMNS, parse_csv, parse_text_layout, read_tables, write_csv,
                          year_from_text)
 
 SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"

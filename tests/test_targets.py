@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from core.targets import (KINDS, Target, describe, infer_measure, operator_text, parse_target,
+from jixiao.core.targets import (KINDS, Target, describe, infer_measure, operator_text, parse_target,
                           reading_fields)
 
 SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
@@ -241,7 +241,7 @@ SEED_KINDS = {
 
 
 def _seed_rows():
-    from core.tables import read_tables
+    from jixiao.core.tables import read_tables
 
     return [row for table in read_tables(SEED).tables for row in table.rows]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from jixiao.cli.main import main
 
 SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
 

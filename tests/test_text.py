@@ -1,6 +1,6 @@
-"""core.text.visible: user text shown as typed, but never able to drive the terminal."""
+"""jixiao.core.text.visible: user text shown as typed, but never able to drive the terminal."""
 
-from core.text import visible
+from jixiao.core.text import visible
 
 
 def test_controls_become_visible_symbols_and_markup_stays_as_typed():

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import Dataset
-from core.model import Budget, Indicator, Project, Settings, Unit
-from sample_data import load_sample
-from store.repository import Store
-from tui.app import JixiaoApp
-from tui.screens.dates import DateScreen
-from tui.screens.record import RecordProgressScreen
-from tui.screens.spending import SpendingScreen
-from tui.widgets.vlist import VirtualList
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
+from jixiao.sample_data import load_sample
+from jixiao.store.repository import Store
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.screens.dates import DateScreen
+from jixiao.tui.screens.record import RecordProgressScreen
+from jixiao.tui.screens.spending import SpendingScreen
+from jixiao.tui.widgets.vlist import VirtualList
 
 pytestmark = pytest.mark.asyncio
 YEAR = 2023
@@ -362,7 +362,7 @@ def start_writer(data: Path, indicator_id: str):
     """Another process (another user) recording progress on the same data directory."""
     import subprocess
     import sys
-    code = ("import sys; from store.repository import Store; "
+    code = ("import sys; from jixiao.store.repository import Store; "
             "Store(sys.argv[1], user='writer').record_progress(sys.argv[2], as_of='2023-07-31', actual='9个')")
     return subprocess.Popen([sys.executable, "-c", code, str(data), indicator_id],
                             stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
@@ -466,8 +466,8 @@ async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(store):
 
 
 async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
-    from tui.app import ACTIONS, KEY_DISPLAY
-    from tui.i18n import label
+    from jixiao.tui.app import ACTIONS, KEY_DISPLAY
+    from jixiao.tui.i18n import label
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
@@ -580,8 +580,8 @@ def squeeze(text: str) -> str:
 
 
 async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_with_2(tmp_path):
-    from core.errors import JixiaoError
-    from tui.screens.error import ErrorScreen
+    from jixiao.core.errors import JixiaoError
+    from jixiao.tui.screens.error import ErrorScreen
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     damaged = next(data.rglob("301205.json"))
@@ -631,7 +631,7 @@ async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(store):
 
 
 async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(tmp_path):
-    from tui.widgets.detail import DetailPane
+    from jixiao.tui.widgets.detail import DetailPane
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     app = JixiaoApp(Store(data, user="admin1"))
@@ -649,7 +649,7 @@ async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(tmp_pat
 
 
 async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(store):
-    from tui.widgets.toggles import StateRadioButton
+    from jixiao.tui.widgets.toggles import StateRadioButton
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -700,7 +700,7 @@ async def test_only_another_process_s_write_is_announced_as_one(tmp_path):
 
 
 async def test_form_messages_come_in_the_ui_language(store, monkeypatch):
-    from core import readings
+    from jixiao.core import readings
     asked = []
 
     def check_actual(text, target, *, lang="en"):
@@ -805,7 +805,7 @@ async def test_enter_in_the_spending_form_saves_only_what_was_typed(store):
 
 
 async def test_search_words_may_name_the_project_of_an_indicator(tmp_path):
-    from tui.view import Hit
+    from jixiao.tui.view import Hit
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     app = JixiaoApp(Store(data, user="admin1"))
@@ -924,7 +924,7 @@ async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(store):
 
 
 async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tmp_path):
-    from core.model import Indicator as Ind
+    from jixiao.core.model import Indicator as Ind
     ds = small_dataset()
     pid = next(p.id for p in ds.projects.values() if p.unit_code == "301101")
     money = Ind(Ind.make_id(pid, "成本指标", "经济成本指标", "测评费用"), pid, 9, "成本指标",
@@ -952,7 +952,7 @@ async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tm
         await pilot.pause()
         line = next(line for line in detail(app).splitlines() if line.startswith("完成值/序时应完成"))
         bars = line.split(":", 1)[1].split("/")[0].strip()
-        from tui.widgets.detail import BARS
+        from jixiao.tui.widgets.detail import BARS
         assert BARS.index(bars[1]) > BARS.index(bars[0])         # 5000 stands above 40
 
 

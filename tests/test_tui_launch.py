@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from store.repository import Store
-from tui import cli
-from tui.app import JixiaoApp
+from jixiao.store.repository import Store
+from jixiao.cli import main as cli
+from jixiao.tui.app import JixiaoApp
 
 
 def run(monkeypatch, *argv: str) -> list[JixiaoApp]:
@@ -30,7 +30,7 @@ def test_demo_opens_the_sample_in_a_temporary_directory_and_removes_it(monkeypat
 
 
 def test_data_opens_the_given_directory_and_keeps_it(monkeypatch, tmp_path):
-    from sample_data import load_sample
+    from jixiao.sample_data import load_sample
     Store(tmp_path / "d", user="me").bulk_load(load_sample())
     app, = run(monkeypatch, "--data", str(tmp_path / "d"))
     assert app.seen[0] == tmp_path / "d" and app.seen[1] == 128
@@ -39,7 +39,7 @@ def test_data_opens_the_given_directory_and_keeps_it(monkeypatch, tmp_path):
 
 def test_quitting_after_a_failed_load_exits_with_its_status_and_repeats_the_message(
         monkeypatch, tmp_path, capsys):
-    from core.errors import JixiaoError
+    from jixiao.core.errors import JixiaoError
 
     def fake_run(self):
         # The user saw the error screen and pressed q.

@@ -8,11 +8,11 @@ import threading
 
 import pytest
 
-from store.repository import Store
+from jixiao.store.repository import Store
 from test_tui_app import indicators_pane, loaded, rows_text, small_dataset, until
-from tui.app import JixiaoApp
-from tui.i18n import label, status_word
-from tui.widgets.vlist import VirtualList
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.i18n import label, status_word
+from jixiao.tui.widgets.vlist import VirtualList
 
 pytestmark = pytest.mark.asyncio
 

@@ -8,11 +8,11 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from core.dataset import Dataset
-from core.model import Budget, Indicator, Project, Settings, Unit
-from core.status import Evaluation, Status
-from tui.view import Browser
-from tui.widgets.vlist import VirtualList, fit
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
+from jixiao.core.status import Evaluation, Status
+from jixiao.tui.view import Browser
+from jixiao.tui.widgets.vlist import VirtualList, fit
 
 
 class CountingFormatter:
@@ -154,8 +154,8 @@ def test_sort_by_status_puts_the_worst_first_and_keeps_table_order_otherwise():
 
 
 def test_a_published_dataset_never_changes_and_a_newer_version_keeps_the_caches():
-    from core.model import ProgressEntry
-    from tui.locking import Versions, copy_dataset, with_progress
+    from jixiao.core.model import ProgressEntry
+    from jixiao.tui.locking import Versions, copy_dataset, with_progress
     b = browser_with({"U1": ["green", "red"], "U2": ["amber"]})
     ds = b.dataset
     versions = Versions()
@@ -187,7 +187,7 @@ TIANJIN = {"301101": "天津市人民政府办公厅", "301205": "天津市人�
 
 
 def test_unit_names_lose_the_prefix_they_share_so_they_can_be_told_apart():
-    from tui.view import elide_shared_prefixes
+    from jixiao.tui.view import elide_shared_prefixes
     short = elide_shared_prefixes(TIANJIN)
     assert short == {"301101": "…办公厅", "301205": "…综合服务中心",
                      "301206": "…驻北京办事处招待所", "301303": "…政务信息发布中心"}
@@ -208,7 +208,7 @@ def test_search_words_may_name_the_indicator_its_project_or_its_unit():
 
 
 def test_the_footer_shortens_labels_then_drops_keys_but_keeps_help_and_quit():
-    from tui.widgets.footer import FooterItem, choose
+    from jixiao.tui.widgets.footer import FooterItem, choose
     items = [FooterItem(id, id, id[0], full, short) for id, full, short in (
         ("record", "记录进度", "记录"), ("date", "监控日期", "日期"), ("back", "返回", "返回"),
         ("help", "帮助", "帮助"), ("quit", "退出", "退出"))]
@@ -235,7 +235,7 @@ async def test_an_empty_list_wraps_its_message_instead_of_cutting_it():
 
 
 def test_form_checks_still_work_with_a_core_without_the_lang_parameter(monkeypatch):
-    from core import readings
-    from tui.app import check_value
+    from jixiao.core import readings
+    from jixiao.tui.app import check_value
     monkeypatch.setattr(readings, "check_actual", lambda text, target: f"needs {text}")
     assert check_value("x", object(), "zh") == "needs x"

@@ -28,12 +28,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from core import readings
-from core import status as engine
-from core.errors import JixiaoError
-from store.grants import REPORTER_ROLES
+from jixiao.core import readings
+from jixiao.core import status as engine
+from jixiao.core.errors import JixiaoError
+from jixiao.store.grants import REPORTER_ROLES
 
-from .commands.common import write_atomically
+from jixiao.store.exports import write_atomically
 from .i18n import label
 from .locking import (Versions, copy_dataset, mark_partial, with_progress, with_settings,
                       with_spending)
@@ -1011,7 +1011,7 @@ class JixiaoApp(App):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, path: str, dataset, as_of: str) -> None:
         try:
-            from core import snapshot
+            from jixiao.core import snapshot
 
             doc = snapshot.build_snapshot(dataset, as_of)
             text = snapshot.dump_snapshot(doc)

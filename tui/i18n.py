@@ -6,7 +6,7 @@ with ``NO_COLOR=1`` or over a 16-colour SSH link still says what it means.
 
 from __future__ import annotations
 
-from core.status import COLOUR_GLYPHS as GLYPHS, COLOUR_WORDS
+from jixiao.core.status import COLOUR_GLYPHS as GLYPHS, COLOUR_WORDS
 
 _ZH = {
     **COLOUR_WORDS["zh"],

@@ -16,7 +16,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from core.dataset import Dataset
+from jixiao.core.dataset import Dataset
 
 
 def mark_partial(dataset: Dataset, pending: frozenset[str]) -> Dataset:

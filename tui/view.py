@@ -10,9 +10,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from core.dataset import Dataset
-from core.model import Indicator, Project, Unit
-from core.status import SEVERITY
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Indicator, Project, Unit
+from jixiao.core.status import SEVERITY
 
 from .locking import pending_units
 

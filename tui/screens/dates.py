@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date
 
-from core.periods import quarter_end
+from jixiao.core.periods import quarter_end
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from core.model import parse_date
+from jixiao.core.model import parse_date
 
 from ..i18n import label
 from .record import FORM_CSS, show_error

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 from ..i18n import label
 

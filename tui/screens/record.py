@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
-from core.model import CAUSES, LIKELIHOODS, ProgressEntry
+from jixiao.core.model import CAUSES, LIKELIHOODS, ProgressEntry
 
 from ..i18n import label, status_word
 from ..widgets.literal import literal

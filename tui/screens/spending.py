@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from core.model import SpendingEntry
-from core.readings import read_amount_wan
+from jixiao.core.model import SpendingEntry
+from jixiao.core.readings import read_amount_wan
 
 from ..i18n import label
 from ..widgets.literal import literal

@@ -1,5 +1,5 @@
 """User text made safe to draw; see ``core.text`` (shared with the command line)."""
 
-from core.text import visible as literal
+from jixiao.core.text import visible as literal
 
 __all__ = ["literal"]

@@ -8,8 +8,8 @@ import io
 import sys
 from contextlib import contextmanager
 
-from core.errors import JixiaoError
-from core.text import visible
+from jixiao.core.errors import JixiaoError
+from jixiao.core.text import visible
 
 from .commands import MODULES
 from .commands.common import demo_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import fields, replace
 
-from core.model import Thresholds
+from jixiao.core.model import Thresholds
 
 from .common import data_dir, open_store
 
@@ -49,7 +49,7 @@ def _threshold(text: str) -> tuple[str, float]:
 
 def run_check(args) -> int:
     """Print the problems of the data directory; exit 2 if there are any."""
-    from store.repository import Store
+    from jixiao.store.repository import Store
 
     path = data_dir(args)
     problems = Store(path).check()

@@ -6,7 +6,9 @@ import io
 import sys
 from pathlib import Path
 
-from .common import open_store, parse_year, write_atomically
+from jixiao.store.exports import write_atomically
+
+from .common import open_store, parse_year
 
 
 def register(subparsers) -> None:
@@ -37,8 +39,8 @@ def register(subparsers) -> None:
 
 def run_import(args) -> int:
     """Read FILE, plan the import against the store, store it unless ``--dry-run``, report."""
-    from core.importing import plan_import, report_lines
-    from core.tables import read_tables
+    from jixiao.core.importing import plan_import, report_lines
+    from jixiao.core.tables import read_tables
 
     # Read the whole file first: a malformed table fails before the store is even opened.
     tables = read_tables(args.file)
@@ -54,7 +56,7 @@ def run_import(args) -> int:
 
 def run_export(args) -> int:
     """Write the stored target tables as CSV to ``-o FILE`` or standard output."""
-    from core.tables import write_csv
+    from jixiao.core.tables import write_csv
 
     dataset = open_store(args, needs="tables").load()
     lang = getattr(args, "lang", "zh")

@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 from .common import open_store, write_output
 
@@ -64,7 +64,7 @@ def load_dataset(args, doing: str):
 
 def resolve_as_of(args, dataset) -> str:
     """The as-of date chosen by ``--quarter`` or ``--as-of``, else the monitoring date."""
-    from core.snapshot import check_as_of, quarter_end
+    from jixiao.core.snapshot import check_as_of, quarter_end
 
     if getattr(args, "quarter", None) and getattr(args, "as_of", None):
         raise JixiaoError("give either --quarter or --as-of, not both")
@@ -77,7 +77,7 @@ def resolve_as_of(args, dataset) -> str:
 
 def cmd_snapshot(args) -> int:
     """``jixiao snapshot``."""
-    from core.snapshot import build_snapshot, write_snapshot
+    from jixiao.core.snapshot import build_snapshot, write_snapshot
 
     if args.generated_at is not None:
         try:
@@ -104,7 +104,7 @@ def _read(path: str) -> bytes:
 
 def cmd_diff(args) -> int:
     """``jixiao diff OLD.json NEW.json``."""
-    from core.snapshot_diff import diff_snapshots, dump_diff, format_diff, read_snapshot
+    from jixiao.core.snapshot_diff import diff_snapshots, dump_diff, format_diff, read_snapshot
 
     old = read_snapshot(_read(args.old), label=args.old)
     new = read_snapshot(_read(args.new), label=args.new)
@@ -118,8 +118,8 @@ def cmd_diff(args) -> int:
 
 def cmd_report(args) -> int:
     """``jixiao report``."""
-    from core import report
-    from core.snapshot import build_snapshot
+    from jixiao.core import report
+    from jixiao.core.snapshot import build_snapshot
 
     only = report.parse_only(args.only)
     units = tuple(u.strip() for u in (args.unit or "").split(",") if u.strip())
@@ -138,7 +138,7 @@ def cmd_report(args) -> int:
 
 def cmd_export_monitoring(args) -> int:
     """``jixiao export-monitoring``."""
-    from core.monitoring_table import monitoring_csv
+    from jixiao.core.monitoring_table import monitoring_csv
 
     dataset = load_dataset(args, "export the monitoring table")
     as_of = resolve_as_of(args, dataset)

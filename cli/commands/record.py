@@ -7,10 +7,10 @@ import json
 import sys
 from datetime import date
 
-from core.errors import JixiaoError
-from core.model import CAUSES, LIKELIHOODS, parse_date
-from core.numbers import format_number
-from core.textwidth import width as text_width
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import CAUSES, LIKELIHOODS, parse_date
+from jixiao.core.numbers import format_number
+from jixiao.core.textwidth import width as text_width
 
 from .common import open_store, parse_year
 
@@ -100,7 +100,7 @@ def _as_of(text: str) -> str:
 
 
 def _amount(text: str) -> float:
-    from core.readings import read_amount_wan
+    from jixiao.core.readings import read_amount_wan
 
     # English, like every other refusal the store and the commands give.
     try:
@@ -113,7 +113,7 @@ def _amount(text: str) -> float:
 
 
 def _status_line(status, lang: str) -> str:
-    from core.status import colour_word
+    from jixiao.core.status import colour_word
 
     # The colour as a word first: a status is never shown by colour alone.
     return f"{colour_word(status.colour, lang)}  {status.reason(lang)}"
@@ -121,7 +121,7 @@ def _status_line(status, lang: str) -> str:
 
 def run_record(args) -> int:
     """Append a progress entry and print the status it gives as of its date."""
-    from core.status import indicator_status
+    from jixiao.core.status import indicator_status
 
     lang = _lang(args)
     labels = _LABELS[lang]
@@ -146,7 +146,7 @@ def run_record(args) -> int:
 
 def run_spend(args) -> int:
     """Append a spending entry and print the project's budget light as of its date."""
-    from core.status import budget_status
+    from jixiao.core.status import budget_status
 
     lang = _lang(args)
     labels = _LABELS[lang]
@@ -184,8 +184,8 @@ def _falling_spend(history, entry, labels) -> str | None:
 
 def run_explain(args) -> int:
     """Print how ``args.text`` is read as a target, in the language of ``--lang``."""
-    from core.readings import expected_input
-    from core.targets import describe, parse_target, reading_fields
+    from jixiao.core.readings import expected_input
+    from jixiao.core.targets import describe, parse_target, reading_fields
 
     lang = _lang(args)
     labels = _LABELS[lang]
@@ -229,7 +229,7 @@ _EXPLAIN_YEAR_FROM = {
 def _explain_year(args, lang: str) -> tuple[int, str]:
     """The budget year that dates without a year take, and why: ``--year``, else the data
     directory's budget year when a store is there (read only), else the current year."""
-    from store.repository import Store
+    from jixiao.store.repository import Store
 
     from .common import data_dir
 

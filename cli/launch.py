@@ -6,12 +6,12 @@ from __future__ import annotations
 def run_app(args) -> int:
     """Run the monitoring app for ``args`` (``--data``, ``--lang``); exit status.
 
-    ``--demo`` is handled before this by ``tui.cli``, which points ``--data`` at a throw-away
+    ``--demo`` is handled before this by ``jixiao.cli.main``, which points ``--data`` at a throw-away
     copy of the sample data. When the data could not be opened the app showed the store's
-    message and the user quit: the error is raised again so ``tui.cli`` prints it once more
+    message and the user quit: the error is raised again so ``jixiao.cli.main`` prints it once more
     where it stays readable (the terminal after the app) and exits with its status (2 or 3).
     """
-    from .app import JixiaoApp
+    from jixiao.tui.app import JixiaoApp
     from .commands.common import open_store
 
     app = JixiaoApp(open_store(args), lang=getattr(args, "lang", "zh") or "zh")

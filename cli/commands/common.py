@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
+from jixiao.store.exports import _produce, write_atomically
 
 
 def default_data_dir() -> Path:
@@ -36,7 +36,7 @@ def open_store(args, *, needs: str = "nothing"):
     (settings, grants or tables) or ``"nothing"`` (it creates the directory — import, grant,
     settings when setting — or, like the TUI, shows its own "import first" screen). A directory without what is needed is refused with a message naming
     it, so a mistyped ``--data`` never reads as an empty "all clear" report."""
-    from store.repository import Store
+    from jixiao.store.repository import Store
 
     path = data_dir(args)
     if path.exists() and not path.is_dir():
@@ -55,8 +55,8 @@ def demo_session(args):
     if not getattr(args, "demo", False):
         yield
         return
-    from sample_data import load_sample
-    from store.repository import Store
+    from jixiao.sample_data import load_sample
+    from jixiao.store.repository import Store
 
     _remove_abandoned_demos()
     tmp = Path(tempfile.mkdtemp(prefix=f"jixiao-demo-{os.getpid()}-"))
@@ -102,35 +102,3 @@ def write_output(content, output: str | None, *, encoding: str = "utf-8") -> Non
         return
     _produce(content)(sys.stdout)
     sys.stdout.flush()
-
-
-def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
-    """Replace ``path`` with ``content`` — a string, or a function that writes to the text
-    stream it is given — all at once: a half-written export must never replace a good one,
-    nor be left behind. A ``JixiaoError`` names the file when it cannot be written."""
-    if path.is_dir():
-        raise JixiaoError(f"{path} is a directory; -o needs a file name")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 less the umask, like any file the user writes: a shared server's umask 007
-        # keeps exports within the group.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            _produce(content)(fh)
-            fh.flush()
-            # On disk before the rename: after a crash the old file or the new, never neither.
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _produce(content):
-    return content if callable(content) else (lambda fh: fh.write(content))

@@ -1,7 +1,7 @@
 """``jixiao grant``, ``revoke``, ``grants`` and ``log``: who may do what, and who did what.
 
 Only an admin changes grants; the store enforces it (``store.grants``), these commands only
-parse and print. Everything printed passes through the console script's output filter (``tui.cli``), so a
+parse and print. Everything printed passes through the console script's output filter (``jixiao.cli.main``), so a
 name or note can never send escape sequences to the terminal.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError
 
 from .common import open_store
 
@@ -51,7 +51,7 @@ def register(subparsers) -> None:
 
 def run_grant(args) -> int:
     """Store the grant and print the user's rights afterwards."""
-    from store.identity import is_known_account
+    from jixiao.store.identity import is_known_account
 
     store = open_store(args, needs="nothing")
     result = store.grant(args.user, args.role, tuple(args.unit))

@@ -1,0 +1,1 @@
+"""The ``jixiao`` command: argument parsing, one module per command group, and the TUI launcher."""

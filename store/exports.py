@@ -1,0 +1,41 @@
+"""Files a user asked for (exports, reports, snapshots): written all at once or not at all."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from jixiao.core.errors import JixiaoError
+
+
+def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
+    """Replace ``path`` with ``content`` — a string, or a function that writes to the text
+    stream it is given — all at once: a half-written export must never replace a good one,
+    nor be left behind. A ``JixiaoError`` names the file when it cannot be written."""
+    if path.is_dir():
+        raise JixiaoError(f"{path} is a directory; -o needs a file name")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 less the umask, like any file the user writes: a shared server's umask 007
+        # keeps exports within the group.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            _produce(content)(fh)
+            fh.flush()
+            # On disk before the rename: after a crash the old file or the new, never neither.
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _produce(content):
+    return content if callable(content) else (lambda fh: fh.write(content))
