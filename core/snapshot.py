@@ -1,30 +1,26 @@
 """Quarterly snapshots (DESIGN.md §10, issue 6): where every indicator stood at one date.
 
-``build_snapshot`` turns a ``Dataset`` and an as-of date into one JSON-ready document;
-``dump_snapshot`` writes it as text. The same data and date always give the same bytes (only
+``build_snapshot`` turns a ``Dataset`` and an as-of date into one JSON-ready document: what a
+snapshot says. How it is laid out as bytes is ``core.snapshot_codec``'s (``dump_snapshot`` and
+``write_snapshot``, re-exported here). The same data and date always give the same bytes (only
 ``generated_at`` differs, and it can be pinned), so two snapshots diff cleanly with any tool.
-
-Layout of the text: the skeleton (top level, units, projects) is indented by two spaces exactly as
-``json.dumps(indent=2)`` would write it, and every indicator is one compact JSON object on its own
-line. That keeps a line diff to one line per changed indicator and lets the C JSON encoder do the
-bulk of the work — a fully indented 100k-indicator document costs ~9 s to write, this ~1 s.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from contextlib import contextmanager
 from importlib import metadata, resources
-from json.encoder import c_make_encoder, encode_basestring
 
 from . import status as status_rules
 from .dataset import Dataset
 from .errors import JixiaoError
 from .model import Indicator, now_iso, parse_date
 from .periods import quarter_end as _quarter_end
+# The writers are re-exported: callers take a snapshot's text from where they take the document.
+from .snapshot_codec import collector_paused, dump_lines, dump_snapshot, write_snapshot  # noqa: F401
 from .status import COUNT_ORDER
+
 
 SCHEMA_VERSION = 1
 """Version of the snapshot document layout; bumped when a key changes meaning or disappears."""
@@ -84,23 +80,8 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     """
     as_of = check_as_of(as_of)
     ev = evaluation if evaluation is not None else status_rules.evaluate(dataset, as_of)
-    with _collector_paused():
+    with collector_paused():
         return _build(dataset, as_of, ev, generated_at)
-
-
-@contextmanager
-def _collector_paused():
-    # A 100k-indicator snapshot allocates ~300k dicts, none in a cycle; left on, the cyclic
-    # collector would walk the whole dataset (millions of objects) several times meanwhile —
-    # more than half the time of a build. Re-enabled only if it was on: ``status.evaluate``
-    # and the store pause it the same way, possibly in another thread.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build(dataset: Dataset, as_of: str, ev, generated_at: str | None) -> dict:
@@ -214,7 +195,8 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple,
                 "author": entry.author,
                 "recorded_at": entry.recorded_at,
             },
-            # Last on purpose: ``core.snapshot_diff`` finds it from the end of the line. Shared
+            # Keys in ``snapshot_codec``'s order (its fast path; any other still writes and
+            # reads, slower), the status last. Shared
             # between indicators with the same verdict: treat as read-only, like the target.
             "status": status,
         })
@@ -271,158 +253,3 @@ def _worst(colours) -> str:
         if colour in seen:
             return colour
     return "grey"
-
-
-# --- writing ------------------------------------------------------------------------------
-
-def _compact_encoder():
-    # The C encoder made once; ``JSONEncoder.encode`` would rebuild it for every indicator.
-    if c_make_encoder is None:
-        return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
-
-    def refuse(obj):
-        raise TypeError(f"not JSON serializable in a snapshot: {type(obj).__name__}")
-
-    encode = c_make_encoder(None, refuse, encode_basestring, None, ": ", ", ", False, False, False)
-    return lambda value: "".join(encode(value, 0))
-
-
-_COMPACT = _compact_encoder()
-
-
-def _scalar(value) -> str:
-    """``_COMPACT(value)`` for a string, number, bool or None, without the encoder's set-up
-    (most of its cost on so small a value); anything else goes to ``_COMPACT``."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float and value - value == 0.0:      # finite; NaN and infinity are refused
-        return float.__repr__(value)
-    return _COMPACT(value)
-
-
-# An indicator and its progress entry as ``build_snapshot`` makes them: these keys in this order
-# (the status last, for ``core.snapshot_diff``). ``_line_encoder`` writes them out by hand.
-_INDICATOR_KEYS = ("id", "level1", "category", "name", "description", "target", "progress",
-                   "status")
-_PROGRESS_KEYS = ("id", "as_of", "actual", "forecast", "likelihood", "causes", "measures", "note",
-                  "author", "recorded_at")
-
-
-def _line_encoder():
-    """A function writing one item of a line list exactly as ``_COMPACT`` would, faster.
-
-    An indicator is written by f-strings (measured ~20 % faster than ``%`` here): its strings
-    escaped one by one, its progress entry likewise, and its target and status dicts — which
-    ``build_snapshot`` shares between indicators — encoded once per distinct dict. Any other
-    item, or an indicator with a key or a value of an unexpected type, goes through
-    ``_COMPACT`` whole. Make one per dump: the cache is keyed by ``id`` and keeps each dict, so
-    no id is reused while it lives, but a later dump may meet a dict that was changed since.
-    """
-    compact, esc = _COMPACT, encode_basestring
-    seen: dict[int, tuple] = {}
-
-    def shared(d) -> str:
-        hit = seen.get(id(d))
-        if hit is None or hit[0] is not d:
-            hit = seen[id(d)] = (d, compact(d))
-        return hit[1]
-
-    def line(item) -> str:
-        if type(item) is not dict or tuple(item) != _INDICATOR_KEYS:
-            return compact(item)
-        iid, level1, category, name, description, target, p, status = item.values()
-        try:
-            if p is None:
-                progress = "null"
-            elif type(p) is dict and tuple(p) == _PROGRESS_KEYS:
-                pid, as_of, actual, forecast, likelihood, causes, measures, note, author, at = \
-                    p.values()
-                if type(causes) is not list:
-                    raise TypeError("causes")
-                progress = (
-                    f'{{"id": {esc(pid)}, "as_of": {esc(as_of)}, "actual": {esc(actual)}, '
-                    f'"forecast": {"null" if forecast is None else esc(forecast)}, '
-                    f'"likelihood": {"null" if likelihood is None else esc(likelihood)}, '
-                    f'"causes": [{", ".join(map(esc, causes))}], '
-                    f'"measures": {"null" if measures is None else esc(measures)}, '
-                    f'"note": {"null" if note is None else esc(note)}, '
-                    f'"author": {esc(author)}, "recorded_at": {esc(at)}}}')
-            else:
-                progress = compact(p)
-            return (f'{{"id": {esc(iid)}, "level1": {esc(level1)}, '
-                    f'"category": {esc(category)}, "name": {esc(name)}, '
-                    f'"description": {esc(description)}, "target": {shared(target)}, '
-                    f'"progress": {progress}, "status": {shared(status)}}}')
-        except TypeError:
-            # Not a string where one belongs (``esc`` takes nothing else): the general
-            # encoder writes the item, or says what cannot be written.
-            return compact(item)
-
-    return line
-
-
-def dump_snapshot(doc: dict) -> str:
-    """The text of a snapshot document: deterministic, UTF-8-ready, one indicator per line."""
-    return dump_lines(doc, ("indicators",))
-
-
-def write_snapshot(doc: dict, fh) -> None:
-    """Write ``dump_snapshot(doc)`` to the text stream ``fh`` piece by piece, so a 100k-indicator
-    snapshot never exists as one big string in memory."""
-    with _collector_paused():
-        _emit(doc, 0, fh.write, frozenset(("indicators",)), _line_encoder())
-    fh.write("\n")
-
-
-def dump_lines(doc, line_keys=()) -> str:
-    """``doc`` as JSON indented like ``json.dumps(indent=2, ensure_ascii=False)``, except that
-    the items of lists under a key in ``line_keys`` are written one compact object per line."""
-    out: list[str] = []
-    with _collector_paused():
-        _emit(doc, 0, out.append, frozenset(line_keys), _line_encoder())
-    out.append("\n")
-    return "".join(out)
-
-
-def _emit(value, level: int, write, line_keys, line) -> None:
-    # Scalars are written in the loops rather than by a call per value: a 100k-indicator
-    # skeleton has ~130k of them (5,000 projects × budget, status, counts …).
-    pad = "  " * (level + 1)
-    if type(value) is dict or isinstance(value, dict):
-        if not value:
-            write("{}")
-            return
-        sep = "{\n" + pad
-        for k, v in value.items():
-            head = sep + (encode_basestring(k) if type(k) is str else _COMPACT(k)) + ": "
-            sep = ",\n" + pad
-            if isinstance(v, list) and v and k in line_keys:
-                write(head + "[\n" + pad + "  " + (",\n  " + pad).join(map(line, v))
-                      + "\n" + pad + "]")
-            elif isinstance(v, (dict, list)) and v:
-                write(head)
-                _emit(v, level + 1, write, line_keys, line)
-            else:
-                write(head + _scalar(v))
-        write("\n" + "  " * level + "}")
-    elif isinstance(value, list) and value:
-        sep = "[\n" + pad
-        for item in value:
-            if isinstance(item, (dict, list)) and item:
-                write(sep)
-                _emit(item, level + 1, write, line_keys, line)
-            else:
-                write(sep + _scalar(item))
-            sep = ",\n" + pad
-        write("\n" + "  " * level + "]")
-    else:
-        write(_scalar(value))

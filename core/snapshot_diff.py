@@ -3,17 +3,15 @@ target texts, added and removed indicators, and the per-unit counts.
 
 ``diff_snapshots`` takes the two documents as JSON text (the fast way, straight from the files) or
 as dicts from ``core.snapshot.build_snapshot``, and returns a JSON-ready dict; ``format_diff``
-renders that dict as a table that fits 80 columns.
+renders that dict as a table that fits 80 columns. Reading the files — by byte layout, without
+parsing unchanged indicators — is ``core.snapshot_codec``'s (``read_snapshot``, re-exported here).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from bisect import bisect_right
-
-from .errors import JixiaoError
-from .snapshot import _collector_paused, dump_lines
+# ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
+from .snapshot_codec import (SnapshotIndex, collector_paused, compare_lines, dump_lines, fields,
+                             read_snapshot, same_target, signature, target_text)  # noqa: F401
 from .status import COUNT_ORDER, colour_word
 from .textwidth import clip, fit, one_line
 from .textwidth import width as text_width
@@ -21,281 +19,11 @@ from .textwidth import width as text_width
 SEVERITY = {"red": 2, "amber": 1}
 """How bad a colour is for the diff; every other colour (green, blue, grey) is 0."""
 
-_LINES_KEY = "__jixiao_lines__"
-# Where ``dump_snapshot`` puts an indicator: alone on a line, 12 spaces deep. Lines stay where
-# they are in the file's bytes (no copy per line, no decoding of a 100k-indicator file): an
-# index keeps each one's offsets, and a line is cut out only to be compared.
-_LEAD = b" " * 12 + b'{"id": "'
-_MARK = b"\n" + _LEAD
-_S = rb'([^"\\]*(?:\\.[^"\\]*)*)'   # the inside of a JSON string (unrolled: fast in re)
-_HEAD = re.compile(rb'\{"id": "%s", "level1": "%s", "category": "%s", "name": "%s", ' % (_S, _S, _S, _S))
-_TARGET = re.compile(rb'"target": \{"text": "%s"' % _S)
-_TARGET_KEY = b'"target": {"text": "'
-_TARGET_END = b'}, "progress": '
-_STATUS = b'"status": {"colour": "'
-_FINALS = (b'"final": true', b'"final": false')
-_EXPECTED = b', "expected": '
-# The status is the last key of the line; user text cannot contain this sequence unescaped.
-_TAIL = re.compile(rb'"status": \{"colour": "(\w+)", "final": (true|false), "expected": [-+.\deEnul]+, '
-                   rb'"ratio": [-+.\deEnul]+, "reason": "%s", "reason_en": "%s"\}\}$' % (_S, _S))
-_BOM = b"\xef\xbb\xbf"
 
-
-def _unescape(inner: bytes) -> str:
-    text = inner.decode("utf-8", "replace")
-    return json.loads('"' + text + '"') if "\\" in text else text
-
-
-class SnapshotIndex:
-    """A snapshot read for comparison: the skeleton (header, units, projects) parsed, and its
-    indicators in document order — first those written one per line, kept as offsets into the
-    file's bytes and read only if they changed, then any written as ordinary JSON objects.
-
-    ``ids[k]`` is the id of indicator ``k`` and ``pos`` maps it back to ``k``; ``where(k)`` is
-    its ``(unit, project)``; ``raw(k)`` its line, or None for a parsed one (``items[k]``).
-    """
-
-    def __init__(self, doc: dict, data: bytes | None = None, starts=(), ends=(), ids=(),
-                 runs=()):
-        self.doc = doc
-        self.data = data
-        self.starts = list(starts)   # where each line begins, after the indent
-        self.ends = list(ends)       # where it ends: at the newline, so after any comma
-        self.ids = list(ids)
-        self.runs = list(runs)       # the number of the first line of each run of lines
-        self.items: dict[int, dict] = {}
-        self.pos: dict = {}
-        self.wheres: list = []       # per run, then per parsed indicator: (unit, project)
-        self.places: dict[int, int] = {}   # parsed indicator -> its index in ``wheres``
-
-    @property
-    def header(self) -> dict:
-        """``as_of``, ``generated_at`` and the total ``counts``."""
-        return {"as_of": self.doc.get("as_of"), "generated_at": self.doc.get("generated_at"),
-                "counts": _counts(self.doc.get("counts"))}
-
-    def raw(self, k: int) -> bytes | None:
-        """The line of indicator ``k`` without indent and comma, or None if it was parsed."""
-        if k < len(self.starts):
-            return _bare(self.data[self.starts[k]:self.ends[k]])
-        return None
-
-    def where(self, k: int) -> tuple:
-        """``(unit, project)`` of indicator ``k``, as parsed from the skeleton."""
-        if k < len(self.starts):
-            return self.wheres[bisect_right(self.runs, k) - 1]
-        return self.wheres[self.places[k]]
-
-
-def _bare(line: bytes) -> bytes:
-    return line[:-1] if line.endswith(b",") else line
-
-
-def read_snapshot(source, *, label: str = "snapshot") -> SnapshotIndex:
-    """Index a snapshot given as JSON bytes or text, or an already-parsed dict.
-
-    Text in ``dump_snapshot`` layout (one indicator per line) is read without parsing the
-    indicators that turn out not to have changed; any other valid JSON works too, only slower.
-    """
-    if isinstance(source, SnapshotIndex):
-        return source
-    if isinstance(source, str):
-        source = source.encode("utf-8")
-    if isinstance(source, bytes):
-        try:
-            index = _read_lines(source)
-        except ValueError:
-            try:
-                doc = json.loads(source.removeprefix(_BOM).decode("utf-8"))
-            except UnicodeDecodeError:
-                raise JixiaoError(f"{label} is not UTF-8 text, so not a jixiao snapshot") from None
-            except ValueError as exc:
-                raise JixiaoError(f"{label} is not valid JSON ({exc})") from None
-            index = SnapshotIndex(doc)
-    else:
-        index = SnapshotIndex(source)
-    doc = index.doc
-    if not isinstance(doc, dict) or "schema_version" not in doc or not isinstance(doc.get("units"), list):
-        raise JixiaoError(f"{label} is not a jixiao snapshot (no schema_version/units)")
-    try:
-        _place(index)
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
-        raise JixiaoError(f"{label} is not a well-formed jixiao snapshot ({exc!r})") from None
-    return index
-
-
-def _read_lines(data: bytes) -> SnapshotIndex:
-    # Find the one-line indicators and cut them out, leaving a small skeleton with one
-    # placeholder per run of them; only the skeleton goes through json.loads. ``_place`` later
-    # ties each run to its project. A ValueError sends the caller the sure, slow way (an id
-    # with escapes, line ends this reader does not expect, not UTF-8).
-    if data.startswith(_BOM):
-        data = data[len(_BOM):]
-    if b"\r" in data:
-        raise ValueError("carriage returns: not as dump_snapshot writes")
-    find, startswith, size, lead = data.find, data.startswith, len(data), len(_LEAD)
-    starts: list[int] = []
-    ends: list[int] = []
-    ids: list[bytes] = []
-    runs: list[int] = []
-    skeleton: list[bytes] = []
-    cut = 0                 # the skeleton text before this offset is taken
-    i = find(_MARK)         # the newline before the first line of a run
-    # The hot loop, once per line, so only bytes.find and list.append: they skip 69 MB at
-    # memory speed, where a regex would step through it.
-    while i >= 0:
-        s = i + 1
-        runs.append(len(starts))
-        skeleton.append(data[cut:s])
-        while True:         # the lines of one run, each right after the last
-            q = find(b'"', s + lead)
-            if q < 0:
-                raise ValueError("an id without its end")
-            e = find(b"\n", q)
-            if e < 0:
-                e = size
-            starts.append(s + 12)
-            ends.append(e)
-            ids.append(data[s + lead:q])
-            if not startswith(_LEAD, e + 1):
-                break
-            s = e + 1
-        comma = b"," if data[e - 1] == 44 else b""   # before a parsed item of the same list
-        skeleton.append(b'{"%s": %d}%s' % (_LINES_KEY.encode(), len(runs) - 1, comma))
-        cut = e
-        i = find(_MARK, cut)
-    skeleton.append(data[cut:])
-    joined = b"".join(ids)
-    if b"\\" in joined or b"\n" in joined:
-        raise ValueError("an id this reader does not take apart")
-    doc = json.loads(b"".join(skeleton).decode("utf-8"))
-    return SnapshotIndex(doc, data, starts, ends, [i.decode("utf-8") for i in ids], runs)
-
-
-def _place(index: SnapshotIndex) -> None:
-    # Runs of lines are numbered 0..n-1 in document order, so wheres[run] is their project;
-    # indicators written as ordinary JSON objects get places after those.
-    doc = index.doc
-    runs = sum(1 for _ in _placeholders(doc))
-    if runs != len(index.runs):
-        raise ValueError("runs of lines and placeholders do not match")
-    wheres: list = [None] * runs
-    ids, places, items = index.ids, index.places, index.items
-    pos = dict(zip(ids, range(len(ids))))
-    if len(pos) != len(ids):
-        raise ValueError("the same id twice")
-    for unit in doc["units"]:
-        for project in unit["projects"]:
-            where = (unit, project)
-            for item in project["indicators"]:
-                if len(item) == 1 and _LINES_KEY in item:
-                    wheres[item[_LINES_KEY]] = where
-                else:
-                    item["status"]["colour"], item["target"]["text"]   # present, or not a snapshot
-                    wheres.append(where)
-                    iid = item["id"]
-                    k = pos.get(iid)
-                    if k is None:
-                        k = pos[iid] = len(ids)
-                        ids.append(iid)
-                    # else the same id again: the later one counts, as it would in a dict
-                    places[k] = len(wheres) - 1
-                    items[k] = item
-    index.wheres = wheres
-    index.pos = pos
-
-
-def _placeholders(doc: dict):
-    for unit in doc["units"]:
-        for project in unit["projects"]:
-            for item in project["indicators"]:
-                if len(item) == 1 and _LINES_KEY in item:
-                    yield item
-
-
-def _sig(raw: bytes | None, item: dict | None) -> tuple:
-    """``(colour, final, target text as stored, item)`` of one indicator, from its line or its
-    parsed dict: the target is escaped bytes when it comes from a line, text when from a parsed
-    object; ``item`` is the parsed dict, or None for a line read without parsing."""
-    if raw is not None:
-        k = raw.rfind(_STATUS)
-        target = _target_inner(raw)
-        if k > 0 and target is not None:
-            start = k + len(_STATUS)
-            end = raw.find(b'"', start)
-            final = raw.startswith(b', "final": true', end + 1)
-            if end > 0 and (final or raw.startswith(b', "final": false', end + 1)):
-                return raw[start:end].decode("ascii", "replace"), final, target, None
-        item = json.loads(raw)   # an unusual line: read it the slow, sure way
-    st = item["status"]
-    return st["colour"], bool(st["final"]), item["target"]["text"], item
-
-
-def _target_inner(raw: bytes) -> bytes | None:
-    # The inside of the first target's text string, still escaped. Without a backslash in the
-    # line every quote ends a string, so bytes.find does what the regex does, several times
-    # faster.
-    if b"\\" in raw:
-        t = _TARGET.search(raw)
-        return t.group(1) if t else None
-    start = raw.find(_TARGET_KEY) + len(_TARGET_KEY)
-    end = raw.find(b'"', start)
-    return raw[start:end] if start >= len(_TARGET_KEY) and end > 0 else None
-
-
-def _flags(piece: bytes) -> tuple | None:
-    """``(colour, final)`` from ``"status": {"colour": "red", "final": true`` as
-    ``dump_snapshot`` writes it, or None for anything else."""
-    end = piece.find(b'"', len(_STATUS))
-    rest = piece[end:]
-    if end > 0 and (rest == b'", "final": true' or rest == b'", "final": false'):
-        return piece[len(_STATUS):end].decode("ascii", "replace"), len(rest) == 16
-    return None
-
-
-def _text(target) -> str:
-    # A target from a line is still escaped bytes; one from a parsed dict is already text.
-    return _unescape(target) if isinstance(target, bytes) else target
-
-
-def _same(a, b) -> bool:
-    return a == b if type(a) is type(b) else _text(a) == _text(b)
-
-
-def _fields(raw: bytes | None, item: dict | None) -> tuple:
-    """``(category, name, target, reason, reason_en)`` of one indicator."""
-    if item is None and raw is not None:
-        if b"\\" not in raw:
-            found = _plain_fields(raw)
-            if found is not None:
-                return found
-        head = _HEAD.match(raw)
-        tail = _TAIL.match(raw, raw.rfind(_STATUS))
-        t = _TARGET.search(raw)
-        if head and tail and t:
-            return (_unescape(head.group(3)), _unescape(head.group(4)), _unescape(t.group(1)),
-                    _unescape(tail.group(3)), _unescape(tail.group(4)))
-        item = json.loads(raw)
-    st = item["status"]
-    return (item.get("category", ""), item.get("name", ""), item["target"]["text"],
-            st.get("reason", ""), st.get("reason_en", ""))
-
-
-# ``_fields`` of a line without a backslash: every quote ends a string, so a string is simply
-# ``[^"]*`` (several times faster in re than the escape-aware ``_S``).
-_PLAIN_HEAD = re.compile(rb'\{"id": "[^"]*", "level1": "[^"]*", "category": "([^"]*)", '
-                         rb'"name": "([^"]*)", "description": "[^"]*", "target": \{"text": "([^"]*)"')
-_PLAIN_TAIL = re.compile(rb'"reason": "([^"]*)", "reason_en": "([^"]*)"\}\}$')
-
-
-def _plain_fields(raw: bytes) -> tuple | None:
-    head = _PLAIN_HEAD.match(raw)
-    tail = _PLAIN_TAIL.search(raw, raw.rfind(_STATUS))
-    if head is None or tail is None:
-        return None
-    return (head.group(1).decode("utf-8", "replace"), head.group(2).decode("utf-8", "replace"),
-            head.group(3).decode("utf-8", "replace"), tail.group(1).decode("utf-8", "replace"),
-            tail.group(2).decode("utf-8", "replace"))
+def _header(doc: dict) -> dict:
+    # ``as_of``, ``generated_at`` and the total ``counts`` of one side.
+    return {"as_of": doc.get("as_of"), "generated_at": doc.get("generated_at"),
+            "counts": _counts(doc.get("counts"))}
 
 
 def _counts(counts) -> dict:
@@ -304,9 +32,9 @@ def _counts(counts) -> dict:
 
 
 def _entry(side: SnapshotIndex, k: int, raw: bytes | None, sig=None) -> dict:
-    sig = sig or _sig(raw, side.items.get(k))
+    sig = sig or signature(raw, side.items.get(k))
     unit, project = side.where(k)
-    category, name, target, reason, reason_en = _fields(raw, sig[3])
+    category, name, target, reason, reason_en = fields(raw, sig[3])
     return {
         "id": side.ids[k],
         "unit": unit["code"],
@@ -332,7 +60,7 @@ def diff_snapshots(old, new) -> dict:
     """
     # The collector would walk everything else the process holds (a loaded dataset: millions
     # of objects) again and again while this allocates its ~100k small objects.
-    with _collector_paused():
+    with collector_paused():
         a = read_snapshot(old, label="the old snapshot")
         b = read_snapshot(new, label="the new snapshot")
         return _diff(a, b)
@@ -343,67 +71,43 @@ def _diff(a: SnapshotIndex, b: SnapshotIndex) -> dict:
     old_pos = a.pos
     a_data, a_starts, a_ends, a_lines = a.data, a.starts, a.ends, len(a.starts)
     b_data, b_starts, b_ends, b_lines = b.data, b.starts, b.ends, len(b.starts)
-    status, expected, target, target_end = _STATUS, _EXPECTED, _TARGET_KEY, _TARGET_END
     for k, iid in enumerate(b.ids):
         j = old_pos.get(iid)
         if j is None:
             added.append(_entry(b, k, b.raw(k)))
             continue
-        os_ = None
         if k < b_lines and j < a_lines:
-            new_raw = b_data[b_starts[k]:b_ends[k]]
-            old_raw = a_data[a_starts[j]:a_ends[j]]
-            if old_raw == new_raw:
-                continue    # the same line: nothing about this indicator changed
-            # Most lines differ between quarters only in progress and reason, so compare the
-            # parts that matter as bytes: the status from its key to the expected value (the
-            # colour and the final flag), and the target object. A quote inside user text is
-            # escaped, so user text cannot fake these keys.
-            ks, ko = new_raw.rfind(status), old_raw.rfind(status)
-            es, eo = new_raw.find(expected, ks), old_raw.find(expected, ko)
-            ts, to = new_raw.find(target), old_raw.find(target)
-            te, tf = new_raw.find(target_end, ts), old_raw.find(target_end, to)
-            if ks > 0 and ko > 0 and es > 0 and eo > 0 and ts > 0 and to > 0 and te > 0 and tf > 0:
-                old_flags = _flags(old_raw[ko:eo])
-                if old_flags is not None:
-                    if new_raw[ks:es] == old_raw[ko:eo] and new_raw[ts:te] == old_raw[to:tf]:
-                        continue
-                    # Only the old side's colour, flag and target are needed: no full read.
-                    old_target = _TARGET.match(old_raw, to)
-                    if old_target is not None:
-                        os_ = (*old_flags, old_target.group(1), None)
-            if new_raw[-1] == 44:       # the comma between items
-                new_raw = new_raw[:-1]
-            if old_raw[-1] == 44:
-                old_raw = old_raw[:-1]
+            found = compare_lines(a_data[a_starts[j]:a_ends[j]], b_data[b_starts[k]:b_ends[k]])
+            if found is None:
+                continue    # nothing the diff reports changed
+            os_, ns, old_raw, new_raw = found
         else:
             new_raw, old_raw = b.raw(k), a.raw(j)
-        if os_ is None:
-            os_ = _sig(old_raw, a.items.get(j))
-        ns = _sig(new_raw, b.items.get(k))
-        same_target = _same(os_[2], ns[2])
-        if os_[0] == ns[0] and os_[1] == ns[1] and same_target:
+            os_ = signature(old_raw, a.items.get(j))
+            ns = signature(new_raw, b.items.get(k))
+        same = same_target(os_[2], ns[2])
+        if os_[0] == ns[0] and os_[1] == ns[1] and same:
             continue
         e = _entry(b, k, new_raw, ns)
         if ns[1] and not os_[1]:
             finals.append({**e, "outcome": "missed" if ns[0] in SEVERITY else "achieved"})
-        if not same_target:
-            targets.append({**e, "old_target": _text(os_[2]), "new_target": e["target"]})
+        if not same:
+            targets.append({**e, "old_target": target_text(os_[2]), "new_target": e["target"]})
         if os_[0] != ns[0]:     # last: takes ``e`` itself rather than a copy
             e.update(old=os_[0], new=ns[0], direction=_direction(os_[0], ns[0]))
             changes.append(e)
     changes.sort(key=_change_order)
     new_pos = b.pos
     return {
-        "old": a.header,
-        "new": b.header,
+        "old": _header(a.doc),
+        "new": _header(b.doc),
         "colour_changes": changes,
         "newly_final": finals,
         "target_changes": targets,
         "added": added,
         "removed": [_entry(a, j, a.raw(j)) for j, iid in enumerate(a.ids) if iid not in new_pos],
         "unit_counts": _unit_counts(a.doc, b.doc),
-        "total": _delta(a.header["counts"], b.header["counts"]),
+        "total": _delta(_counts(a.doc.get("counts")), _counts(b.doc.get("counts"))),
     }
 
 
