@@ -1,61 +1,75 @@
-"""Terminal column widths of text that mixes Chinese and Latin script.
+"""Terminal column widths of text that mixes Chinese and Latin script: measured one way everywhere.
 
 The headless reports (``jixiao report``, ``jixiao diff``) must line up at 80 columns, and a CJK
-character takes two columns. ``core`` may not import rich, so this is the small part of
-``rich.cells`` those reports need, built on ``unicodedata.east_asian_width``.
+character takes two columns. The TUI draws with rich, which measures with ``rich.cells``; so does
+this module, so a report and a screen always agree on how wide a name is (a width table of our own
+disagreed with rich on 896 code points). ``rich.cells`` is a small pure module over rich's Unicode
+tables (it loads no console, no markup, no Textual), so ``core`` stays free of UI code.
+
+Text is cut only between graphemes (a character with its combining marks, an emoji sequence
+joined by U+200D), never inside one, and zero-width characters (U+200B, U+FEFF, U+200D) count 0.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from functools import lru_cache
-
-
-@lru_cache(maxsize=65536)
-def _char_width(ch: str) -> int:
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-class _Widths(dict):
-    """Character → columns, filled on first sight of each character."""
-
-    def __missing__(self, ch: str) -> int:
-        w = self[ch] = _char_width(ch)
-        return w
-
-
-_WIDTHS = _Widths()
+from rich.cells import cell_len, split_graphemes
 
 
 def width(text: str) -> int:
     """The number of terminal columns ``text`` occupies (wide CJK characters count two)."""
-    if text.isascii():
+    return cell_len(text)
+
+
+def fitting_length(text: str, columns: int) -> int:
+    """How many characters from the start of ``text`` fit in ``columns`` columns, cutting only
+    between graphemes (so a wide character or an emoji sequence is never split)."""
+    if width(text) <= columns:
         return len(text)
-    return sum(map(_WIDTHS.__getitem__, text))
+    spans, _ = split_graphemes(text)
+    used = 0
+    for start, _end, cells in spans:
+        if used + cells > columns:
+            return start
+        used += cells
+    return len(text)
 
 
-def clip(text: str, columns: int, ellipsis: str = "…") -> str:
-    """``text`` cut to at most ``columns`` columns, ending in ``ellipsis`` when it was cut."""
+ELLIPSIS = "…"
+"""What ends a text that was cut to fit (one column wide)."""
+
+
+def fit_plan(text: str, columns: int) -> tuple[int, str, int]:
+    """How ``text`` is made exactly ``columns`` columns wide: keep its first ``keep`` characters,
+    then ``tail`` (the ellipsis when it was cut, else ""), then ``pad`` spaces.
+
+    The one rule behind ``clip`` and ``fit`` here and the TUI's styled ``fit``, so a report and
+    the screen cut a name at the same place.
+    """
+    if columns <= 0:
+        return 0, "", 0
     # No character is wider than two columns, so short text needs no measuring.
     if 2 * len(text) <= columns or width(text) <= columns:
-        return text
-    room = columns - width(ellipsis)
-    out, used = [], 0
-    for ch in text:
-        w = _char_width(ch)
-        if used + w > room:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + ellipsis if columns > 0 else ""
+        keep, tail = len(text), ""
+    else:
+        keep, tail = fitting_length(text, max(0, columns - width(ELLIPSIS))), ELLIPSIS
+    # rich joins a U+200D with whatever follows it, the ellipsis or the padding included, and
+    # then counts that as no column. At the end it joins nothing and draws nothing: left out.
+    while keep and text[keep - 1] == "\u200d":
+        keep -= 1
+    return keep, tail, columns - width(text[:keep]) - width(tail)
+
+
+def clip(text: str, columns: int) -> str:
+    """``text`` cut to at most ``columns`` columns, ending in ``ELLIPSIS`` when it was cut."""
+    keep, tail, _ = fit_plan(text, columns)
+    return text if keep == len(text) else text[:keep] + tail
 
 
 def fit(text: str, columns: int, *, align: str = "left") -> str:
     """``text`` clipped and padded with spaces to exactly ``columns`` columns."""
-    text = clip(text, columns)
-    gap = " " * (columns - width(text))
+    keep, tail, pad = fit_plan(text, columns)
+    gap = " " * pad
+    text = text[:keep] + tail
     return gap + text if align == "right" else text + gap
 
 
@@ -79,14 +93,9 @@ def wrap(text: str, columns: int) -> list[str]:
     text = one_line(text)
     lines: list[str] = []
     while width(text) > columns:
-        cut, used = 0, 0
-        for k, ch in enumerate(text):
-            w = _char_width(ch)
-            if used + w > columns:
-                break
-            used += w
-            cut = k + 1
-        cut = max(cut, 1)   # a column too narrow for one wide character still makes progress
+        # A column too narrow for one wide character still makes progress, by one grapheme
+        # (no grapheme is wider than two columns).
+        cut = fitting_length(text, columns) or fitting_length(text, 2)
         space = text.rfind(" ", 0, cut + 1)
         if space > cut // 2 and text[cut:cut + 1] != " ":
             cut = space

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +19,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from jixiao.core.textwidth import fit_plan
 
 from .literal import literal
 
@@ -42,7 +43,8 @@ every widget that draws statuses, so they cannot drift apart."""
 
 
 def fit(text: str | Text, width: int, *, right: bool = False, style: Style | str = "") -> Text:
-    """``text`` cut or padded to exactly ``width`` terminal cells (CJK counts two).
+    """``text`` cut or padded to exactly ``width`` terminal cells: ``core.textwidth.fit`` for a
+    styled ``Text`` (the same measure, the same cut, the same ellipsis).
 
     User text arrives as ``str`` and becomes a literal ``Text``: never parsed as markup, and
     control characters are drawn as symbols, never sent to the terminal.
@@ -51,20 +53,10 @@ def fit(text: str | Text, width: int, *, right: bool = False, style: Style | str
     # Same length in and out, so the spans (status colours) stay where they were.
     t.plain = literal(t.plain)
     t.no_wrap = True
-    if width <= 0:
-        return Text("")
-    if t.cell_len > width:
-        # Cut on a character boundary so a wide (CJK) character is never split into a blank.
-        cells, cut = 0, 0
-        for ch in t.plain:
-            w = cell_len(ch)
-            if cells + w > width - 1:
-                break
-            cells += w
-            cut += 1
-        t = t[:cut]
-        t.append("…")
-    pad = width - t.cell_len
+    keep, tail, pad = fit_plan(t.plain, width)
+    if keep < len(t):
+        t = t[:keep]
+        t.append(tail)
     if pad > 0:
         if right:
             t = Text(" " * pad) + t
