@@ -155,7 +155,7 @@ def test_sort_by_status_puts_the_worst_first_and_keeps_table_order_otherwise():
 
 def test_a_published_dataset_never_changes_and_a_newer_version_keeps_the_caches():
     from jixiao.core.model import ProgressEntry
-    from jixiao.tui.locking import Versions, copy_dataset, with_progress
+    from jixiao.tui.versions import Versions, copy_dataset, with_progress
     b = browser_with({"U1": ["green", "red"], "U2": ["amber"]})
     ds = b.dataset
     versions = Versions()
@@ -232,10 +232,3 @@ async def test_an_empty_list_wraps_its_message_instead_of_cutting_it():
         await pilot.pause()
         lines = [vlist.render_line(y).text.strip() for y in range(vlist.size.height)]
         assert "".join(lines[1:]) == message        # every character, over several lines
-
-
-def test_form_checks_still_work_with_a_core_without_the_lang_parameter(monkeypatch):
-    from jixiao.core import readings
-    from jixiao.tui.app import check_value
-    monkeypatch.setattr(readings, "check_actual", lambda text, target: f"needs {text}")
-    assert check_value("x", object(), "zh") == "needs x"

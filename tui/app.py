@@ -35,7 +35,7 @@ from jixiao.store.grants import REPORTER_ROLES
 
 from jixiao.store.exports import write_atomically
 from .i18n import label
-from .locking import (Versions, copy_dataset, mark_partial, with_progress, with_settings,
+from .versions import (Versions, copy_dataset, mark_partial, with_progress, with_settings,
                       with_spending)
 from .screens.dates import DateScreen
 from .screens.error import ErrorScreen

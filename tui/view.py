@@ -14,7 +14,7 @@ from jixiao.core.dataset import Dataset
 from jixiao.core.model import Indicator, Project, Unit
 from jixiao.core.status import SEVERITY
 
-from .locking import pending_units
+from .versions import pending_units
 
 ALERTS = ("red", "amber")
 """The colours the triage view and ``n``/``N`` visit."""

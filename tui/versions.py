@@ -1,4 +1,4 @@
-"""How the app shares its dataset with its workers: published versions that never change.
+"""Published dataset versions: how the screen shares its dataset with the sync workers.
 
 The UI thread draws from a ``Dataset`` while workers take in other users' writes (the store's
 ``refresh`` changes the dataset it is given) and the user's own. Locking every read on the UI
@@ -98,6 +98,11 @@ class Versions:
         """Be the only writer: store writes, refreshes and new versions happen one at a time."""
         with self._lock:
             yield
+
+    def current(self) -> tuple[int, Dataset | None]:
+        """``(serial, latest)`` as one pair, for a reader outside the writers' turns."""
+        with self._lock:
+            return self.serial, self.latest
 
     def publish(self, dataset: Dataset) -> int:
         """Make ``dataset`` the latest version (call inside ``writing()``); its serial number.
