@@ -110,7 +110,7 @@ async def _until_interactive(pilot) -> None:
     marks["ready"] = time.time()
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and getattr(app, "_exception", None) is None:
-        browser = getattr(app, "browser", True)
+        browser = _browser(app)
         if browser is not None and "panes" not in marks:
             await _drain(pilot, workers=False)  # the worker goes on computing the colours
             marks["panes"] = time.time()
@@ -122,12 +122,18 @@ async def _until_interactive(pilot) -> None:
             await _drain(pilot, workers=False)
             marks["full"] = time.time()
             break
-        if "colours" in marks and not _busy(app) and not _complete(getattr(app, "browser", True)):
+        if "colours" in marks and not _busy(app) and not _complete(_browser(app)):
             break  # nothing is loading any more, and it is not complete: it never will be
         await asyncio.sleep(0.002)
     await _workers_done(app)
     await _drain(pilot)
     marks["settled"] = time.time()
+
+
+def _browser(app):
+    """jixiao's ``Browser`` (on its monitor screen; ``None`` before the data is in), or ``True``
+    for an app without one (the bare app)."""
+    return getattr(getattr(app, "monitor", app), "browser", True)
 
 
 def _complete(browser) -> bool:
@@ -171,7 +177,7 @@ def _report_marks(key: str) -> None:
     if app is None:
         _missing(key, "no Textual app was started")
         return
-    if key == "startup" and not hasattr(app, "browser"):
+    if key == "startup" and _browser(app) is True:
         # Without jixiao's `browser` the stages cannot be told apart: never report first paint
         # as the start-up figure.
         _missing(key, f"{type(app).__name__} has no `browser`: cannot tell when data is shown")
@@ -384,7 +390,7 @@ async def _tui_session(app, reps: int) -> None:
 
 def _view(app) -> tuple:
     """What the app is showing, coarsely: the screen on top and jixiao's pane mode, if any."""
-    return (id(app.screen), getattr(app, "mode", None))
+    return (id(app.screen), getattr(app.screen, "mode", None))
 
 
 def _clear_search(app) -> None:

@@ -15,6 +15,8 @@ from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
 from jixiao.sample_data import load_sample
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
+from jixiao.tui.commands import palette_commands
+from jixiao.tui.messages import Refreshed
 from jixiao.tui.screens.dates import DateScreen
 from jixiao.tui.screens.record import RecordProgressScreen
 from jixiao.tui.screens.spending import SpendingScreen
@@ -72,8 +74,8 @@ async def until(pilot, predicate, timeout: float = 5.0) -> None:
 async def loaded(pilot) -> JixiaoApp:
     """The app with its complete state on screen (both start-up stages done, colours shown)."""
     app = pilot.app
-    await until(pilot, lambda: app.browser is not None and app.browser.evaluation is not None
-                and app.browser.complete)
+    await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None
+                and app.monitor.browser.complete)
     await pilot.pause()
     return app
 
@@ -144,7 +146,7 @@ async def test_owner_finds_project_records_progress_and_sees_the_colour_change(t
         await pilot.press("slash")
         await pilot.press(*"等保测评的系统")
         await pilot.press("enter")
-        await until(pilot, lambda: app.current_indicator() and app.current_indicator().id == iid)
+        await until(pilot, lambda: app.monitor.current_indicator() and app.monitor.current_indicator().id == iid)
         assert "○ 灰" in row_of(app, iid)          # no progress yet: grey
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
@@ -175,30 +177,30 @@ async def test_manager_triages_jumps_and_reads_reason_and_history(tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("r")
-        await until(pilot, lambda: app.mode == "triage")
+        await until(pilot, lambda: app.monitor.mode == "triage")
         pane = indicators_pane(app)
         shown = list(pane.rows)
-        colours = [app.browser.colour(i) for i in shown]
+        colours = [app.monitor.browser.colour(i) for i in shown]
         assert shown and set(colours) <= {"red", "amber"}
         assert colours == sorted(colours, key=["red", "amber"].index)      # worst first
-        everything = app.browser.evaluation.indicators
+        everything = app.monitor.browser.evaluation.indicators
         assert len(shown) == sum(s.colour in ("red", "amber") for s in everything.values())
         first_line = pane.render_line(1).text
-        ds = app.dataset
+        ds = app.monitor.dataset
         target = ds.indicators[shown[1]]
         project = ds.projects[target.project_id]
         # the triage list shows unit and project of every row
         assert ds.projects[ds.indicators[shown[0]].project_id].name[:4] in first_line
         await pilot.press("down")
         await pilot.pause()
-        assert app.browser.status(shown[1]).reason("zh")[:6] in detail(app)   # reason right there
+        assert app.monitor.browser.status(shown[1]).reason("zh")[:6] in detail(app)   # reason right there
         await pilot.press("enter")
-        await until(pilot, lambda: app.mode == "browse")
-        assert app.current_indicator().id == target.id
-        assert app.current_project().id == project.id
+        await until(pilot, lambda: app.monitor.mode == "browse")
+        assert app.monitor.current_indicator().id == target.id
+        assert app.monitor.current_project().id == project.id
         assert app.query_one("#units", VirtualList).current.code == project.unit_code
         assert app.focused is indicators_pane(app)
-        status = app.browser.status(target.id)
+        status = app.monitor.browser.status(target.id)
         text = detail(app)
         assert status.reason("zh") in text
         for entry in ds.progress.get(target.id, []):
@@ -211,7 +213,7 @@ async def test_invalid_input_is_marked_inline_and_esc_leaves_no_trace(store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
         form = app.screen
@@ -235,16 +237,16 @@ async def test_changing_the_monitoring_date_recomputes_every_colour(store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.pause()
-        before = app.browser.colour(iid)
+        before = app.monitor.browser.colour(iid)
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
         await pilot.press("down", "down", "down", "enter")        # 2023-12-31
-        await until(pilot, lambda: app.as_of == "2023-12-31" and app.browser.evaluation.as_of == "2023-12-31")
+        await until(pilot, lambda: app.monitor.as_of == "2023-12-31" and app.monitor.browser.evaluation.as_of == "2023-12-31")
         assert "2023-12-31" in screen_text(app)
         # 4 of ≥8 is on track in July but far behind at the end of the year
-        assert before in ("green", "blue") and app.browser.colour(iid) == "red"
+        assert before in ("green", "blue") and app.monitor.browser.colour(iid) == "red"
         assert "✖ 红" in row_of(app, iid)
         assert store.settings().as_of == "2023-12-31"           # the admin's change is stored
 
@@ -263,7 +265,7 @@ async def test_date_change_by_a_non_admin_is_for_this_view_only(tmp_path):
         app.screen.query_one("#date").value = "2023-09-15"
         app.screen.query_one("#date").focus()
         await pilot.press("enter")
-        await until(pilot, lambda: app.browser.evaluation.as_of == "2023-09-15")
+        await until(pilot, lambda: app.monitor.browser.evaluation.as_of == "2023-09-15")
         assert "2023-09-15" in screen_text(app) and "只读视图" in screen_text(app)
         assert store.settings().as_of == "2023-07-31"
 
@@ -304,7 +306,7 @@ async def test_markup_like_user_text_is_shown_as_typed(store):
         assert "服务[次数]" in text
         await pilot.press("up")
         await pilot.pause()
-        app.jump_to(ids(small_dataset())["[bold]按时[/bold]完成"])
+        app.monitor.jump_to(ids(small_dataset())["[bold]按时[/bold]完成"])
         await pilot.pause()
         assert "[bold]按时[/bold]完成" in screen_text(app)
         assert "[bold]按时[/bold]完成" in detail(app)
@@ -376,8 +378,8 @@ async def test_edit_keys_are_disabled_and_explained_for_a_user_without_the_grant
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         indicators_pane(app).focus()
-        assert app.check_action("record", ()) is None           # shown disabled in the footer
-        assert app.check_action("spend", ()) is None
+        assert app.monitor.check_action("record", ()) is None           # shown disabled in the footer
+        assert app.monitor.check_action("spend", ()) is None
         await pilot.press("e")
         await pilot.pause()
         assert not isinstance(app.screen, RecordProgressScreen)
@@ -393,11 +395,11 @@ async def test_owner_may_edit_only_their_own_unit(tmp_path):
     app = JixiaoApp(Store(data, user="alice"))
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        assert app.check_action("record", ()) is True           # 301101 is alice's
-        assert app.check_action("export", ()) is None           # owners do not export
+        assert app.monitor.check_action("record", ()) is True           # 301101 is alice's
+        assert app.monitor.check_action("export", ()) is None           # owners do not export
         await pilot.press("down")                               # 301205 is not
         await pilot.pause()
-        assert app.check_action("record", ()) is None
+        assert app.monitor.check_action("record", ()) is None
         await pilot.press("s")
         await pilot.pause()
         assert not isinstance(app.screen, SpendingScreen)
@@ -419,16 +421,16 @@ async def test_next_and_previous_alert_jump_anywhere_and_scroll_into_view(tmp_pa
         for _ in range(4):
             await pilot.press("n")
             await pilot.pause()
-            ind = app.current_indicator()
-            assert app.browser.colour(ind.id) in ("red", "amber")
+            ind = app.monitor.current_indicator()
+            assert app.monitor.browser.colour(ind.id) in ("red", "amber")
             assert ind.name[:4] in cursor_line(indicators_pane(app))
             seen.append(ind.id)
         assert len(set(seen)) == 4
-        positions = [app.browser.position(i) for i in seen]
+        positions = [app.monitor.browser.position(i) for i in seen]
         assert positions == sorted(positions)                # reading order
         await pilot.press("N")
         await pilot.pause()
-        assert app.current_indicator().id == seen[-2]
+        assert app.monitor.current_indicator().id == seen[-2]
 
 
 async def test_search_jump_scrolls_the_found_indicator_into_view_at_80x24(tmp_path):
@@ -440,7 +442,7 @@ async def test_search_jump_scrolls_the_found_indicator_into_view_at_80x24(tmp_pa
         await pilot.press("slash", *"机关工作人员满意度")
         await pilot.pause()
         await pilot.press("enter")
-        await until(pilot, lambda: app.current_indicator() and app.current_indicator().name == "机关工作人员满意度")
+        await until(pilot, lambda: app.monitor.current_indicator() and app.monitor.current_indicator().name == "机关工作人员满意度")
         await pilot.pause()
         assert "机关工作人员满意度" in cursor_line(indicators_pane(app))
 
@@ -449,7 +451,7 @@ async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        project = app.current_project()
+        project = app.monitor.current_project()
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
         await pilot.press(*"-5", "enter")
@@ -466,7 +468,7 @@ async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(store):
 
 
 async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
-    from jixiao.tui.app import ACTIONS, KEY_DISPLAY
+    from jixiao.tui.keys import ACTIONS, KEY_DISPLAY
     from jixiao.tui.i18n import label
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -478,11 +480,11 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
             assert f"{KEY_DISPLAY.get(key, key)}" in text and label(what) in text
         await pilot.press("escape")
         await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [c.title for c in palette_commands(app.monitor, app.lang)]
         for key, action, what, _ in ACTIONS:
-            if action not in ("quit", "back"):
+            if action not in ("app.quit", "back"):
                 assert any(label(what) in t for t in titles)
-        footer_keys = {b.key for b in app.BINDINGS if b.show}
+        footer_keys = {b.key for b in app.monitor.BINDINGS if b.show}
         assert {"e", "s", "r", "n", "slash", "d", "x", "question_mark", "q"} <= footer_keys
 
 
@@ -495,11 +497,11 @@ async def test_sort_by_status_puts_red_first(store):
         await loaded(pilot)
         first = lambda: indicators_pane(app).rows[0].name  # noqa: E731
         assert first() == "开展等保测评的系统数量"
-        app.jump_to(names["等级保护测评合格率"])
+        app.monitor.jump_to(names["等级保护测评合格率"])
         await pilot.press("o")
         await pilot.pause()
-        assert app.browser.colour(indicators_pane(app).rows[0].id) == "red"
-        assert app.current_indicator().name == "等级保护测评合格率"   # the cursor stays on its row
+        assert app.monitor.browser.colour(indicators_pane(app).rows[0].id) == "red"
+        assert app.monitor.current_indicator().name == "等级保护测评合格率"   # the cursor stays on its row
 
 
 async def test_export_writes_the_snapshot_at_the_monitoring_date(store, tmp_path):
@@ -541,14 +543,14 @@ async def test_search_then_esc_goes_back_to_where_the_user_was(store):
         await loaded(pilot)
         indicators_pane(app).focus()
         await pilot.press("down")
-        before = app.current_indicator().id
+        before = app.monitor.current_indicator().id
         await pilot.press("slash", *"服务")
         await pilot.pause()
-        assert app.mode == "search"
+        assert app.monitor.mode == "search"
         assert "服务[次数]" in "\n".join(rows_text(indicators_pane(app)))
         await pilot.press("escape")
         await pilot.pause()
-        assert app.mode == "browse" and app.current_indicator().id == before
+        assert app.monitor.mode == "browse" and app.monitor.current_indicator().id == before
 
 
 async def test_control_characters_in_names_and_notes_are_shown_not_sent(tmp_path):
@@ -563,7 +565,7 @@ async def test_control_characters_in_names_and_notes_are_shown_not_sent(tmp_path
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.pause()
         text = screen_text(app) + detail(app)
         assert "系统␛[31m数量" in text and "备注␛]0;title" in text
@@ -618,14 +620,14 @@ async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(store):
     app = JixiaoApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.pause()
-        pid = app.dataset.indicators[iid].project_id
+        pid = app.monitor.dataset.indicators[iid].project_id
         assert f"项目 {pid} · 指标 {iid}" in screen_text(app)     # on screen even at 80×24
     app = JixiaoApp(store, lang="en")
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.pause()
         assert f"project {pid} · indicator {iid}" in detail(app)
 
@@ -654,7 +656,7 @@ async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(s
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
         form = app.screen
@@ -677,18 +679,23 @@ async def test_only_another_process_s_write_is_announced_as_one(tmp_path):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     app = JixiaoApp(Store(data, user="admin1"), poll_interval=0.1)
     announced = lambda: [n.message for n in app._notifications if "其他用户" in n.message]  # noqa: E731
-    async with app.run_test(size=(120, 36)) as pilot:
+    reloads: list[bool] = []
+    seen: list[Refreshed] = []
+
+    def hook(message) -> None:
+        # A message is seen by every node it bubbles through: count each once.
+        if isinstance(message, Refreshed) and not any(m is message for m in seen):
+            seen.append(message)
+            reloads.append(message.foreign)
+    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
         await loaded(pilot)
-        reloads: list[bool] = []
-        original = app._refreshed
-        app._refreshed = lambda *args: (reloads.append(args[-1]), original(*args))
         # the admin's own monitoring-date change
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
         await pilot.press("down", "down", "down", "enter")
         await until(pilot, lambda: reloads)
         # the admin's own progress entry (written from a worker thread, as the form does)
-        await asyncio.to_thread(app._write_progress, iid, as_of="2023-07-31", actual="9个")
+        await asyncio.to_thread(app.monitor.sync.write_progress, iid, as_of="2023-07-31", actual="9个")
         await until(pilot, lambda: len(reloads) >= 2)
         await pilot.pause()
         assert reloads == [False, False] and announced() == []
@@ -712,7 +719,7 @@ async def test_form_messages_come_in_the_ui_language(store, monkeypatch):
         app = JixiaoApp(store, lang=lang)
         async with app.run_test(size=(120, 36)) as pilot:
             await loaded(pilot)
-            app.jump_to(iid)
+            app.monitor.jump_to(iid)
             await pilot.press("e")
             await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
             await pilot.press(*"abc")
@@ -726,7 +733,7 @@ async def test_palette_and_help_speak_the_ui_language_once(store):
     app = JixiaoApp(store, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        ours = [c for c in app.get_system_commands(app.screen) if c.title.endswith(")")]
+        ours = [c for c in palette_commands(app.monitor, app.lang) if c.title.endswith(")")]
         assert len(ours) >= 10
         assert not any(re.search(r"[\u4e00-\u9fff]", c.help) for c in ours)
         await pilot.press("question_mark")
@@ -766,7 +773,7 @@ async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(tmp_pa
 async def test_an_empty_store_says_in_full_what_to_do(tmp_path):
     app = JixiaoApp(Store(tmp_path / "nothing", user="me"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.browser is not None)
+        await until(pilot, lambda: app.monitor.browser is not None)
         await pilot.pause()
         units = rows_text(app.query_one("#units", VirtualList))
         assert "没有数据：请先导入目标表（jixiaoimport）" == squeeze("".join(units))
@@ -778,7 +785,7 @@ async def test_the_expected_column_rounds_like_the_reason(store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        status = app.browser.status(iid)
+        status = app.monitor.browser.status(iid)
         assert round(status.expected, 2) != round(status.expected, 1)     # e.g. 4.64 → 4.6
         shown = f"{status.expected:.1f}".rstrip("0").rstrip(".")
         assert f"≥{shown}" in status.reason("zh")
@@ -789,9 +796,9 @@ async def test_enter_in_the_spending_form_saves_only_what_was_typed(store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        project = app.current_project()
+        project = app.monitor.current_project()
         store.record_spending(project.id, as_of="2023-06-30", spent=44.5)
-        await until(pilot, lambda: app.dataset.counting_spending(project.id, "2023-07-31"))
+        await until(pilot, lambda: app.monitor.dataset.counting_spending(project.id, "2023-07-31"))
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
         form = app.screen
@@ -816,8 +823,8 @@ async def test_search_words_may_name_the_project_of_an_indicator(tmp_path):
         rows = indicators_pane(app).rows
         assert rows and all(isinstance(h, Hit) and h.kind == "indicator" for h in rows)
         for hit in rows:
-            assert app.dataset.projects[hit.project_id].name == "中转平台建设项目"
-            assert "满意度" in app.dataset.indicators[hit.indicator_id].name
+            assert app.monitor.dataset.projects[hit.project_id].name == "中转平台建设项目"
+            assert "满意度" in app.monitor.dataset.indicators[hit.indicator_id].name
 
 
 # --- what a review found -------------------------------------------------------------------------
@@ -876,7 +883,7 @@ async def test_the_screen_never_shows_a_dataset_while_a_refresh_changes_it(tmp_p
     app = JixiaoApp(store, poll_interval=0.05)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        shown = app.dataset
+        shown = app.monitor.dataset
         store.armed = True
         try:
             assert await asyncio.to_thread(store.halfway.wait, 30)
@@ -885,7 +892,7 @@ async def test_the_screen_never_shows_a_dataset_while_a_refresh_changes_it(tmp_p
             units.focus()
             await pilot.press("down", "up")         # the screen reads the data again
             await pilot.pause()
-            assert app.dataset is shown
+            assert app.monitor.dataset is shown
             assert "系统等级保护测评项目" in screen_text(app)
             assert "开展等保测评的系统数量" in screen_text(app)
         finally:
@@ -902,12 +909,12 @@ async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(store):
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         # only the colour computed on saving counts here: the full re-evaluation is held back
-        app._reevaluate = lambda: None
+        app.monitor.reevaluate = lambda: None
         await pilot.press("r")                      # triage and n/N cached: nothing is red yet
-        await until(pilot, lambda: app.mode == "triage")
-        assert list(indicators_pane(app).rows) == [] and app.browser.next_alert(None) is None
+        await until(pilot, lambda: app.monitor.mode == "triage")
+        assert list(indicators_pane(app).rows) == [] and app.monitor.browser.next_alert(None) is None
         await pilot.press("r")
-        app.jump_to(iid)
+        app.monitor.jump_to(iid)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
         form = app.screen
@@ -917,9 +924,9 @@ async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(store):
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
         assert "✖ 红" in row_of(app, iid)
-        assert app.browser.next_alert(None) == iid
+        assert app.monitor.browser.next_alert(None) == iid
         await pilot.press("r")
-        await until(pilot, lambda: app.mode == "triage")
+        await until(pilot, lambda: app.monitor.mode == "triage")
         assert list(indicators_pane(app).rows) == [iid]
 
 
@@ -944,11 +951,11 @@ async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tm
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        data_money = app.detail_data(app.dataset.indicators[money.id])
+        data_money = app.monitor.detail_data(app.monitor.dataset.indicators[money.id])
         assert data_money.actual_by_entry == [40.0, 5000.0]
-        data_due = app.detail_data(app.dataset.indicators[due.id])
+        data_due = app.monitor.detail_data(app.monitor.dataset.indicators[due.id])
         assert data_due.actual_by_entry == [50.0, None]        # a date is not plotted as 2023
-        app.jump_to(money.id)
+        app.monitor.jump_to(money.id)
         await pilot.pause()
         line = next(line for line in detail(app).splitlines() if line.startswith("完成值/序时应完成"))
         bars = line.split(":", 1)[1].split("/")[0].strip()

@@ -49,7 +49,7 @@ def held(tmp_path) -> HeldStore:
 
 async def first_stage(pilot) -> JixiaoApp:
     app = pilot.app
-    await until(pilot, lambda: app.browser is not None and app.browser.evaluation is not None)
+    await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None)
     await pilot.pause()
     return app
 
@@ -58,7 +58,7 @@ async def test_first_unit_shows_with_colours_before_the_rest_is_read(held):
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:
         await first_stage(pilot)
-        assert held.held.is_set() and not app.browser.complete
+        assert held.held.is_set() and not app.monitor.browser.complete
         # every unit is listed; the one not read yet has its counts as "…", never as none
         units = rows_text(app.query_one("#units", VirtualList))
         assert any("301101" in line for line in units)
@@ -66,23 +66,23 @@ async def test_first_unit_shows_with_colours_before_the_rest_is_read(held):
         assert line.rstrip().endswith("…")
         # the first unit's projects and indicators, each with its status word
         shown = "\n".join(rows_text(indicators_pane(app)))
-        for ind in app.dataset.indicators_of(app.project_id):
-            status = app.browser.status(ind.id)
+        for ind in app.monitor.dataset.indicators_of(app.monitor.project_id):
+            status = app.monitor.browser.status(ind.id)
             assert status is not None
             assert ind.name[:4] in shown or ind.name.startswith("[")
             assert status_word(status.colour, "zh") in shown
-        assert app.browser.rollup("units", "301101") is not None
+        assert app.monitor.browser.rollup("units", "301101") is not None
         # interactive: moving to the unit still loading says so in the projects pane
         await pilot.press("down")
         await pilot.pause()
-        assert app.unit_code == "301205"
+        assert app.monitor.unit_code == "301205"
         assert label("loading", "zh") in "\n".join(rows_text(app.query_one("#projects",
                                                                           VirtualList)))
         held.release.set()
         await loaded(pilot)
         # the complete state: counts known, the cursor still on the unit the user chose
-        assert app.unit_code == "301205"
-        assert app.browser.rollup("units", "301205") is not None
+        assert app.monitor.unit_code == "301205"
+        assert app.monitor.browser.rollup("units", "301205") is not None
         assert "服务[次数]" in "\n".join(rows_text(indicators_pane(app)))
 
 
@@ -93,15 +93,15 @@ async def test_triage_search_and_alerts_say_loading_until_complete(held, key):
         await first_stage(pilot)
         await pilot.press(key)
         await pilot.pause()
-        assert app.mode == "browse"                     # no partial list passed off as all
+        assert app.monitor.mode == "browse"                     # no partial list passed off as all
         assert any(n.message == label("loading", "zh") for n in app._notifications)
         held.release.set()
         await loaded(pilot)
         if key == "r":
             await pilot.press("r")
             await pilot.pause()
-            assert app.mode == "triage"
-            assert indicators_pane(app).rows == app.browser.triage()
+            assert app.monitor.mode == "triage"
+            assert indicators_pane(app).rows == app.monitor.browser.triage()
 
 
 async def test_a_write_during_the_second_stage_is_kept(held):
@@ -110,13 +110,13 @@ async def test_a_write_during_the_second_stage_is_kept(held):
     async with app.run_test(size=(120, 36)) as pilot:
         await first_stage(pilot)
         await until(pilot, lambda: held.held.is_set())
-        iid = {i.name: i.id for i in app.dataset.indicators.values()}["开展等保测评的系统数量"]
-        entry = await asyncio.to_thread(app._write_progress, iid, as_of="2023-07-31",
+        iid = {i.name: i.id for i in app.monitor.dataset.indicators.values()}["开展等保测评的系统数量"]
+        entry = await asyncio.to_thread(app.monitor.sync.write_progress, iid, as_of="2023-07-31",
                                         actual="8个")
         await until(pilot, lambda: any(e.id == entry.id
-                                       for e in app.dataset.progress.get(iid, ())))
+                                       for e in app.monitor.dataset.progress.get(iid, ())))
         held.release.set()
         await loaded(pilot)
         # the complete state came from files read before the write; it must still hold it
-        assert any(e.id == entry.id for e in app.dataset.progress.get(iid, ()))
-        assert app.browser.status(iid) is not None
+        assert any(e.id == entry.id for e in app.monitor.dataset.progress.get(iid, ()))
+        assert app.monitor.browser.status(iid) is not None

@@ -1,0 +1,744 @@
+"""The monitoring screen: units → projects → indicators → detail, with triage, search and forms.
+
+The screen coordinates: ``core`` decides every colour, ``store`` does every read and write (in
+the workers of ``tui.sync``, which post ``tui.messages``), and the widgets display. What the
+screen shows is its reactive state — the dataset version, the mode of the indicators pane, the
+sort order and the monitoring date of this view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
+
+from jixiao.core import readings
+from jixiao.core import status as engine
+from jixiao.core.errors import JixiaoError
+from jixiao.core.sparkline import history_series
+
+from .. import messages
+from ..commands import MonitorCommands
+from ..i18n import label
+from ..keys import (EDIT_ACTIONS, FOOTER_DROP_ORDER, FOOTER_KEEP, FOOTER_MINOR, ACTIONS,
+                    bindings, help_keys, short_labels)
+from ..sync import Sync
+from ..view import Browser, Hit
+from ..widgets.detail import DetailData, DetailPane
+from ..widgets.footer import KeyFooter
+from ..widgets.literal import literal
+from ..widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitRows
+from ..widgets.vlist import VirtualList
+from .dates import DateScreen
+from .error import ErrorScreen
+from .export import ExportScreen
+from .help import HelpScreen
+from .record import RecordProgressScreen
+from .spending import SpendingScreen
+
+
+def monitor_screen(store, *, lang: str, poll_interval: float = 1.0) -> "MonitorScreen":
+    """A monitor screen over ``store`` whose keys are described in ``lang``."""
+    return _in_language(lang)(store, lang=lang, poll_interval=poll_interval)
+
+
+_CLASSES: dict[str, type] = {}
+
+
+def _in_language(lang: str) -> type["MonitorScreen"]:
+    # Bindings are declared on the class (Textual merges them when the class is made); a
+    # subclass per language carries the same keys described in that language.
+    if lang not in _CLASSES:
+        _CLASSES[lang] = type("MonitorScreen", (MonitorScreen,), {
+            "BINDINGS": list(bindings(lang)),
+            "__doc__": MonitorScreen.__doc__, "__module__": __name__})
+    return _CLASSES[lang]
+
+
+class MonitorScreen(Screen):
+    """The monitoring screen over one ``store.repository.Store`` (or any object with its
+    interface), labelled in ``lang`` ('zh' or 'en'). Make one with ``monitor_screen``."""
+
+    BINDINGS = list(bindings("en"))
+    COMMANDS = {MonitorCommands}
+
+    mode: var[str] = var("browse")
+    """What the indicators pane lists: browse | triage | search."""
+    by_status: var[bool] = var(False)
+    """Whether the project and indicator panes list worst first."""
+    view_as_of: var[str | None] = var(None)
+    """The monitoring date chosen for this view only (``None``: the stored one)."""
+
+    def __init__(self, store, *, lang: str = "zh", poll_interval: float = 1.0) -> None:
+        super().__init__()
+        self.store = store
+        self.lang = lang
+        self.sync = Sync(store, poll_interval=poll_interval, view_date=lambda: self.view_as_of)
+        self._shown_serial = 0
+        self.dataset = None                 # the published version on screen (UI thread only)
+        self.browser: Browser | None = None
+        self.user = "?"
+        self.user_role = "?"
+        self.may_report = False
+        self.unit_code: str | None = None
+        self.project_id: str | None = None
+        self.indicator_id: str | None = None
+        self._editable: dict[str, bool] = {}
+        self._detail_shown: str | None = None
+        self._binding_state: tuple | None = None
+
+    # --- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """Header, the unit and project panes side by side, indicators, detail, footer."""
+        yield self.sync
+        yield Static(Text(label("loading", self.lang)), id="header")
+        with Horizontal(id="top"):
+            yield VirtualList(self._unit_rows, header=None, empty=label("loading", self.lang), id="units")
+            yield VirtualList(self._project_rows, header=self._project_header,
+                              empty=label("no_projects", self.lang), id="projects")
+        yield Input(id="search", placeholder=label("search_hint", self.lang))
+        yield VirtualList(self._indicator_rows, header=self._indicator_header,
+                          empty=label("no_indicators", self.lang), id="indicators")
+        yield DetailPane(id="detail")
+        yield KeyFooter(short=short_labels(self.lang),
+                        keep=FOOTER_KEEP, drop_order=FOOTER_DROP_ORDER, minor=FOOTER_MINOR,
+                        palette=(label("f_palette", self.lang), label("s_palette", self.lang)))
+
+    # Formatters are resolved late: the Browser exists only once the data is loaded, and a
+    # new version of the data comes with a new one.
+    def _unit_rows(self, row, width, vlist):
+        return UnitRows(self.browser, self.lang)(row, width, vlist)
+
+    def _project_rows(self, row, width, vlist):
+        return ProjectRows(self.browser, self.lang, lambda: self.as_of)(row, width, vlist)
+
+    def _project_header(self, width):
+        return ProjectRows(self.browser, self.lang, lambda: self.as_of).header(width)
+
+    def _indicator_rows(self, row, width, vlist):
+        return IndicatorRows(self.browser, self.lang, lambda: self.as_of)(row, width, vlist)
+
+    def _indicator_header(self, width):
+        return IndicatorRows(self.browser, self.lang, lambda: self.as_of).header(width)
+
+    def _triage_rows(self, row, width, vlist):
+        return TriageRows(self.browser, self.lang)(row, width, vlist)
+
+    def _triage_header(self, width):
+        return TriageRows(self.browser, self.lang).header(width)
+
+    def _hit_rows(self, row, width, vlist):
+        return HitRows(self.browser, self.lang)(row, width, vlist)
+
+    def on_mount(self) -> None:
+        """Titles, focus, and the first load (in a worker)."""
+        for id, key in (("units", "units"), ("projects", "projects"), ("indicators", "indicators"),
+                        ("detail", "detail")):
+            self.query_one(f"#{id}").border_title = label(key, self.lang)
+        self.query_one("#units", VirtualList).focus()
+        self.query_one(DetailPane).show(None, self.lang)
+        self._adapt(self.app.size.width, self.app.size.height)
+        self.sync.load()
+
+    def on_resize(self, event) -> None:
+        """Panes adapt to small terminals (80×24 and up)."""
+        self._adapt(event.size.width, event.size.height)
+
+    def _adapt(self, width: int, height: int) -> None:
+        self.set_class(width < 100, "-narrow")
+        self.set_class(height < 30, "-short")
+
+    def watch_by_status(self) -> None:
+        """The header says how the panes are sorted."""
+        self._update_header()
+
+    def watch_view_as_of(self) -> None:
+        """The header says which monitoring date is shown."""
+        self._update_header()
+
+    # --- state ------------------------------------------------------------------------------
+    @property
+    def as_of(self) -> str:
+        """The monitoring date the screen shows: the stored one unless changed for this view."""
+        if self.view_as_of:
+            return self.view_as_of
+        return self.dataset.settings.as_of if self.dataset else ""
+
+    @property
+    def settings(self):
+        """The dataset's settings."""
+        return self.dataset.settings
+
+    # Read from the panes themselves, not from state updated by messages: a key pressed right
+    # after a cursor move must act on the row the user sees.
+    def current_indicator(self):
+        """The indicator under the cursor of the indicators pane (in any mode), or ``None``."""
+        row = self.query_one("#indicators", VirtualList).current if self.dataset else None
+        if isinstance(row, str):                     # triage lists indicator ids
+            return self.dataset.indicators.get(row)
+        if isinstance(row, Hit):
+            return self.dataset.indicators.get(row.indicator_id) if row.indicator_id else None
+        return row
+
+    def current_project(self):
+        """The project under the cursor of the projects pane, or ``None``."""
+        return self.query_one("#projects", VirtualList).current if self.dataset else None
+
+    def can_edit(self, unit_code: str | None) -> bool:
+        """Whether the user may record for ``unit_code`` (asked once per unit per load)."""
+        if unit_code is None:
+            return False
+        if unit_code not in self._editable:
+            try:
+                self._editable[unit_code] = bool(self.store.can_edit_unit(unit_code))
+            except JixiaoError:
+                self._editable[unit_code] = False
+        return self._editable[unit_code]
+
+    def _update_header(self) -> None:
+        if not self.dataset or not self.is_mounted:
+            return
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        t = Text(f"jixiao · {L('app_title')} · {L('year')} {self.settings.year} · {L('as_of')} {self.as_of}")
+        if self.view_as_of and self.view_as_of != self.settings.as_of:
+            t.append(f" ({L('view_only')})")
+        t.append(" · ")
+        t.append(literal(self.user))
+        t.append(f" ({self.user_role})")
+        if self.by_status:
+            t.append(f" · {L('sorted_status')}")
+        self.query_one("#header", Static).update(t)
+
+    # --- what the sync workers report -------------------------------------------------------
+    def _take(self, serial: int, dataset) -> bool:
+        """Show the published ``dataset`` if it is newer than the one shown (versions posted
+        from different threads may arrive out of order); whether it was taken."""
+        if serial <= self._shown_serial:
+            return False
+        self._shown_serial = serial
+        self.dataset = dataset
+        self.browser = (self.browser.for_dataset(dataset) if self.browser is not None
+                        else Browser(dataset, None))
+        return True
+
+    @on(messages.LoadFailed)
+    def _failed(self, message: messages.LoadFailed) -> None:
+        # The panes have nothing to show: the message, in full, takes the whole screen until
+        # the user retries (after restoring the file) or quits with the error's exit status.
+        error = message.error
+        self.app.failure = error
+        self.app.push_screen(ErrorScreen(error.message, lang=self.lang, exit_code=error.exit_code),
+                             self._failure_handled)
+
+    def _failure_handled(self, choice: str | None) -> None:
+        if choice == "retry":
+            self.app.failure = None
+            self.sync.load()
+        else:
+            failure = self.app.failure
+            self.app.exit(return_code=failure.exit_code if failure else 2)
+
+    @on(messages.Loaded)
+    def _loaded(self, message: messages.Loaded) -> None:
+        self._shown_serial = 0            # a retried load starts the count again
+        self.browser = None
+        self._take(message.serial, message.dataset)
+        role = message.role
+        self.user, self.user_role = message.user, role or "reader"
+        self.may_report = message.may_report
+        self._editable.clear()
+        units = self.query_one("#units", VirtualList)
+        units.empty = label("no_units", self.lang)
+        units.set_rows(self.browser.units(), announce=False)
+        self._show_unit(units.current.code if units.current else None)
+        self._update_header()
+        if message.evaluation is not None:
+            self._colour(message.dataset, message.evaluation, message.as_of)
+        if self.browser.complete:
+            self.sync.poll()
+        # else: the poll starts with the complete state (``_completed``); a refresh of the
+        # first stage would read every other file in the poll worker meanwhile.
+
+    @on(messages.Completed)
+    def _completed(self, message: messages.Completed) -> None:
+        """The second stage of a start-up: the complete dataset and its colours replace the
+        first unit's; cursors stay where the user put them. Then the poll starts."""
+        if self._take(message.serial, message.dataset):
+            self._editable.clear()
+            self._apply_if_current(message.evaluation, message.as_of)
+        else:
+            # A newer version (the user's write, derived from this one) is shown already,
+            # with the first stage's colours: colour it whole.
+            self.reevaluate()
+        self.sync.poll()
+
+    @on(messages.Refreshed)
+    def _refreshed(self, message: messages.Refreshed) -> None:
+        if message.foreign:
+            self.app.notify(label("refreshed", self.lang), timeout=2)
+        if not self._take(message.serial, message.dataset):
+            return
+        self._editable.clear()            # grants may have changed too
+        self._apply_if_current(message.evaluation, message.as_of)
+
+    def _apply_if_current(self, evaluation, as_of: str) -> None:
+        if as_of == self.as_of:
+            self._apply_evaluation(evaluation, reshow=True)
+        else:                             # the user changed the date meanwhile
+            self._apply_evaluation(self.browser.evaluation, reshow=True)
+            self.reevaluate()
+
+    @on(messages.Published)
+    def _published(self, message: messages.Published) -> None:
+        self._take(message.serial, message.dataset)
+
+    @on(messages.Evaluated)
+    def _evaluated(self, message: messages.Evaluated) -> None:
+        self._colour(message.dataset, message.evaluation, message.as_of)
+
+    def _colour(self, dataset, evaluation, as_of: str) -> None:
+        # An evaluation of a version or a date no longer shown is dropped: the newer one
+        # brings (or asks for) its own.
+        if dataset is self.dataset and as_of == self.as_of:
+            self._apply_evaluation(evaluation, reshow=self.by_status)
+
+    @on(messages.DateChanged)
+    def _date_changed(self, message: messages.DateChanged) -> None:
+        if message.serial:
+            self._take(message.serial, message.dataset)
+        self.view_as_of = message.view
+        if message.dataset is self.dataset:
+            self._apply_evaluation(message.evaluation, reshow=True)
+        else:                             # a newer version arrived meanwhile: colour that one
+            self._apply_evaluation(self.browser.evaluation, reshow=True)
+            self.reevaluate()
+
+    @on(messages.Notice)
+    def _notice(self, message: messages.Notice) -> None:
+        self.app.notify(message.text, severity=message.severity, timeout=message.timeout)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A sync worker that fails unexpectedly leaves the app running and says so."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.app.notify(f"{label('worker_failed', self.lang)}: {error}", severity="error",
+                            timeout=30)
+
+    def _apply_evaluation(self, evaluation, *, reshow: bool = False) -> None:
+        self.browser.set_evaluation(evaluation)
+        if reshow:
+            self._reshow()
+        for id in ("units", "projects", "indicators"):
+            self.query_one(f"#{id}", VirtualList).redraw()
+        self._show_detail()
+        self._update_header()
+        self._sync_bindings()
+        self.sync.warm(self.browser)
+
+    def _reshow(self) -> None:
+        # Rebuild the lists from changed data or statuses, keeping every cursor on its row.
+        units = self.query_one("#units", VirtualList)
+        rows = self.browser.units()
+        index = self.browser.unit_index(self.unit_code) if self.unit_code else 0
+        units.set_rows(rows, index or 0, announce=False)
+        code = units.current.code if units.current else None
+        if self.mode == "browse":
+            self._show_unit(code, project_id=self.project_id, indicator_id=self.indicator_id)
+            return
+        self.unit_code = code
+        pane = self.query_one("#indicators", VirtualList)
+        if self.mode == "triage":
+            current = pane.current
+            ids = self.browser.triage()
+            pane.border_title = f"{label('triage_title', self.lang)} · {len(ids)}"
+            pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
+
+    def reevaluate(self) -> None:
+        """Every colour again, in a worker, for the dataset and date shown now."""
+        self.sync.evaluate(self.dataset, self.as_of)
+
+    # --- moving between panes ---------------------------------------------------------------
+    def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
+        """The cursor moved in a pane: show what belongs to the new row."""
+        if self.browser is None or isinstance(event, VirtualList.Selected):
+            return
+        pane = event.vlist.id
+        if pane == "units":
+            self._show_unit(event.row.code if event.row else None)
+        elif pane == "projects":
+            self._show_project(event.row.id if event.row else None)
+        elif pane == "indicators":
+            if self.mode == "browse":
+                self.indicator_id = event.row.id if event.row else None
+            self._show_detail()
+            self._sync_bindings()
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        """Enter drills down: unit → projects → indicators → detail; in the triage or search
+        list it jumps to the chosen row in context."""
+        if event.vlist.id == "indicators" and self.mode == "triage":
+            self.jump_to(event.row)
+            return
+        if event.vlist.id == "indicators" and self.mode == "search":
+            self._jump_hit(event.row)
+            return
+        nxt = {"units": "#projects", "projects": "#indicators", "indicators": "#detail"}.get(event.vlist.id)
+        if nxt:
+            self.query_one(nxt).focus()
+
+    def _show_unit(self, code: str | None, *, project_id: str | None = None,
+                   indicator_id: str | None = None) -> None:
+        self.unit_code = code
+        projects = self.query_one("#projects", VirtualList)
+        # A unit whose file is not read yet has no projects *yet*: say so, not "no projects".
+        projects.empty = label("loading" if code in self.browser.pending else "no_projects",
+                               self.lang)
+        rows = self.browser.projects(code, by_status=self.by_status) if code else []
+        index = next((n for n, p in enumerate(rows) if p.id == project_id), 0)
+        projects.set_rows(rows, index, announce=False)
+        self._show_project(projects.current.id if projects.current else None, indicator_id=indicator_id)
+
+    def _show_project(self, project_id: str | None, *, indicator_id: str | None = None) -> None:
+        self.project_id = project_id
+        self._set_mode("browse")
+        indicators = self.query_one("#indicators", VirtualList)
+        rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
+        index = next((n for n, i in enumerate(rows) if i.id == indicator_id), 0)
+        indicators.set_rows(rows, index, announce=False)
+        self.indicator_id = indicators.current.id if indicators.current else None
+        self._show_detail()
+        self._sync_bindings()
+
+    def _show_detail(self) -> None:
+        pane = self.query_one(DetailPane)
+        ind = self.current_indicator()
+        # A new selection starts at the top; a redraw of the same one keeps the user's place.
+        key = ind.id if ind is not None else None
+        top, self._detail_shown = key != self._detail_shown, key
+        if ind is None:
+            pane.show(None, self.lang, top=top)
+            return
+        pane.show(self.detail_data(ind), self.lang, top=top)
+
+    def detail_data(self, ind) -> DetailData:
+        """Everything the detail pane shows about one indicator."""
+        ds = self.dataset
+        proj = ds.projects.get(ind.project_id)
+        unit = ds.units.get(proj.unit_code) if proj else None
+        history = list(ds.progress.get(ind.id, ()))
+        target = self._target(ind)
+        expected, actual = history_series(ind, history, self.settings, target)
+        return DetailData(
+            unit_name=unit.name if unit else "", project_name=proj.name if proj else "",
+            indicator=ind, status=self.browser.status(ind.id),
+            kind=getattr(target, "kind", None), unit=getattr(target, "unit", None),
+            history=history, counting=ds.counting_progress(ind.id, self.as_of),
+            expected_by_entry=expected, actual_by_entry=actual)
+
+    def _target(self, ind):
+        try:
+            return engine.target_of(ind, self.settings.year)
+        except Exception:
+            return None
+
+    def jump_to(self, indicator_id: str) -> None:
+        """Show an indicator in context: its unit, its project, the cursor on it."""
+        loc = self.browser.locate(indicator_id)
+        if loc is None:
+            return
+        code, pid = loc
+        units = self.query_one("#units", VirtualList)
+        units.move_to(self.browser.unit_index(code) or 0, announce=False)
+        self._show_unit(code, project_id=pid, indicator_id=indicator_id)
+        self.query_one("#indicators", VirtualList).focus()
+
+    def _jump_hit(self, hit: Hit | None) -> None:
+        if hit is None:
+            return
+        if hit.indicator_id:
+            self.jump_to(hit.indicator_id)
+            return
+        units = self.query_one("#units", VirtualList)
+        units.move_to(self.browser.unit_index(hit.unit_code) or 0, announce=False)
+        self._show_unit(hit.unit_code, project_id=hit.project_id)
+        self.query_one("#projects" if hit.project_id else "#units", VirtualList).focus()
+
+    # --- who may do what --------------------------------------------------------------------
+    def refusal(self, action: str) -> str | None:
+        """Why ``action`` is not allowed right now (``None`` when it is)."""
+        if self.dataset is None:
+            return label("loading", self.lang)
+        if action in ("record", "spend"):
+            project = self.current_project()
+            if action == "record":
+                indicator = self.current_indicator()
+                project = self.dataset.projects.get(indicator.project_id) if indicator else None
+                if project is None:
+                    return label("pick_indicator", self.lang)
+            if project is None:
+                return label("pick_project", self.lang)
+            if not self.can_edit(project.unit_code):
+                return label("refuse_edit", self.lang).format(user=self.user, role=self.user_role,
+                                                              unit=project.unit_code)
+        if action == "export" and not self.may_report:
+            return label("refuse_export", self.lang).format(user=self.user, role=self.user_role)
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit keys show as disabled (``None``) in the footer where the user may not edit;
+        with nothing selected they stay enabled, and pressing them says what to select."""
+        if action in EDIT_ACTIONS and self.dataset is not None:
+            reason = self.refusal(action)
+            if reason and reason not in (label("pick_indicator", self.lang),
+                                         label("pick_project", self.lang)):
+                return None
+        return True
+
+    def _sync_bindings(self) -> None:
+        # Redrawing the footer costs ~100 ms; do it only when an edit key changes state.
+        state = tuple(self.check_action(a, ()) for a in EDIT_ACTIONS)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
+
+    def on_key(self, event) -> None:
+        """A disabled edit key still explains itself instead of doing nothing."""
+        for key, action, _, _ in ACTIONS:
+            if event.key == key and action in EDIT_ACTIONS:
+                # Only a disabled binding needs this: an enabled one explains in its action.
+                if self.check_action(action, ()) is None:
+                    event.stop()
+                    self.app.notify(self.refusal(action) or "", severity="warning")
+                return
+
+    def _explain(self, action: str) -> bool:
+        reason = self.refusal(action)
+        if reason:
+            self.app.notify(reason, severity="warning")
+            return True
+        return False
+
+    # --- actions ----------------------------------------------------------------------------
+    def action_record(self) -> None:
+        """Open the record-progress form on the selected indicator."""
+        if self._explain("record"):
+            return
+        ind = self.current_indicator()
+        target = self._target(ind)
+        settings, year, as_of, lang = self.settings, self.settings.year, self.as_of, self.lang
+
+        def check(text: str) -> str | None:
+            # Without a parsed target the form cannot judge; the store still checks on save.
+            return readings.check_actual(text, target, lang=lang) if target is not None else None
+
+        screen = RecordProgressScreen(
+            indicator=ind, target=target, lang=self.lang, as_of=as_of, check=check,
+            preview=lambda entry: engine.indicator_status(ind, entry, as_of, settings, year),
+            save=partial(self.sync.write_progress, ind.id),
+            previous=self.dataset.counting_progress(ind.id, as_of))
+        self.app.push_screen(screen, self._recorded)
+
+    def _take_latest(self) -> None:
+        # The form's worker published the version holding its entry before the form closed;
+        # take it now, whichever of that message and this callback came first.
+        serial, dataset = self.sync.versions.current()
+        if dataset is not None:
+            self._take(serial, dataset)
+
+    def _saved(self) -> None:
+        self.app.notify(label("saved", self.lang), timeout=2)
+
+    def _recorded(self, entry) -> None:
+        if entry is None:
+            return
+        self._take_latest()
+        # The new colour shows at once; roll-ups follow from the full re-evaluation.
+        ind = self.dataset.indicators.get(entry.indicator_id)
+        evaluation = self.browser.evaluation
+        status = None
+        if ind is not None and evaluation is not None:
+            counting = self.dataset.counting_progress(ind.id, self.as_of)
+            try:
+                status = engine.indicator_status(ind, counting, self.as_of, self.settings,
+                                                 self.settings.year)
+            except Exception:  # the full re-evaluation below still colours it
+                status = None
+        if status is not None:
+            # A new Evaluation, never a changed one: the triage list and n/N are cached per
+            # evaluation object, and must see the new colour.
+            evaluation = replace(evaluation, indicators={**evaluation.indicators, ind.id: status})
+        if evaluation is not None:
+            self._apply_evaluation(evaluation)
+        else:
+            self._show_detail()
+        self._saved()
+        self.reevaluate()
+
+    def action_spend(self) -> None:
+        """Open the spending form on the selected project."""
+        if self._explain("spend"):
+            return
+        proj = self.current_project()
+        screen = SpendingScreen(project=proj, lang=self.lang, as_of=self.as_of,
+                                previous=self.dataset.counting_spending(proj.id, self.as_of),
+                                save=partial(self.sync.write_spending, proj.id))
+        self.app.push_screen(screen, self._spent)
+
+    def _spent(self, entry) -> None:
+        if entry is None:
+            return
+        self._take_latest()
+        self.query_one("#projects", VirtualList).redraw()
+        self._saved()
+        self.reevaluate()
+
+    def _set_mode(self, mode: str, rows: list | None = None) -> None:
+        """Switch what the indicators pane lists; ``rows`` for triage and search."""
+        pane = self.query_one("#indicators", VirtualList)
+        search = self.query_one("#search", Input)
+        if mode == "browse":
+            if self.mode != "browse":
+                pane.formatter, pane.header = self._indicator_rows, self._indicator_header
+                pane.empty = label("no_indicators", self.lang)
+                pane.border_title = label("indicators", self.lang)
+                search.display = False
+            self.mode = mode
+            return
+        self.mode = mode
+        if mode == "triage":
+            pane.formatter, pane.header = self._triage_rows, self._triage_header
+        else:
+            pane.formatter, pane.header = self._hit_rows, None
+        pane.empty = label("triage_empty" if mode == "triage" else "search_none", self.lang)
+        title = label("triage_title" if mode == "triage" else "search_title", self.lang)
+        pane.border_title = f"{title} · {len(rows or [])}"
+        search.display = mode == "search"
+        pane.set_rows(rows or [], announce=False)
+        self._show_detail()
+        self._sync_bindings()
+
+    def _leave_mode(self) -> None:
+        """Back from triage or search to where the user was browsing."""
+        self._show_project(self.project_id, indicator_id=self.indicator_id)
+        self.query_one("#indicators", VirtualList).focus()
+
+    def _still_loading(self) -> bool:
+        """Say "loading…" and refuse when only the first unit is loaded: triage, search and
+        n/N over part of the data would pass for answers about all of it."""
+        if self.browser is not None and not self.browser.complete:
+            self.app.notify(label("loading", self.lang), timeout=2)
+            return True
+        return False
+
+    def action_triage(self) -> None:
+        """Every red and amber indicator of every unit, worst first, in the indicators pane;
+        Enter jumps to one in context, ``r`` or Esc goes back."""
+        if self.browser is None or self._still_loading():
+            return
+        if self.mode == "triage":
+            self._leave_mode()
+            return
+        self._set_mode("triage", self.browser.triage())
+        self.query_one("#indicators", VirtualList).focus()
+
+    def action_next_alert(self, step: int) -> None:
+        """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
+        if self.browser is None or self._still_loading():
+            return
+        current = self.current_indicator()
+        iid = self.browser.next_alert(current.id if current else None, step)
+        if iid is None:
+            self.app.notify(label("no_alert", self.lang), timeout=2)
+        else:
+            self.jump_to(iid)
+
+    def action_search(self) -> None:
+        """Search units, projects and indicators (names and targets) as you type; the matches
+        fill the indicators pane, ↓ moves into them, Enter jumps, Esc goes back."""
+        if self.browser is None or self._still_loading():
+            return
+        search = self.query_one("#search", Input)
+        if self.mode != "search":
+            self._set_mode("search", self.browser.search(search.value))
+        search.focus()
+
+    def action_into_results(self) -> None:
+        """↓ in the search field moves into the matches."""
+        pane = self.query_one("#indicators", VirtualList)
+        if self.focused is not None and self.focused.id == "search" and pane.rows:
+            pane.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        """Search again on every keystroke."""
+        if self.mode == "search":
+            hits = self.browser.search(event.value)
+            pane = self.query_one("#indicators", VirtualList)
+            pane.border_title = f"{label('search_title', self.lang)} · {len(hits)}"
+            pane.set_rows(hits, announce=False)
+            self._show_detail()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        """Enter in the search field takes the first match."""
+        current = self.query_one("#indicators", VirtualList).current
+        if current is not None:
+            self._jump_hit(current)
+
+    def action_sort(self) -> None:
+        """Toggle table order / worst first for the project and indicator panes."""
+        if self.browser is None:
+            return
+        self.by_status = not self.by_status
+        self._show_unit(self.unit_code, project_id=self.project_id, indicator_id=self.indicator_id)
+        self.app.notify(label("sorted_status" if self.by_status else "sorted_table", self.lang),
+                        timeout=2)
+
+    def action_date(self) -> None:
+        """Change the monitoring date; every colour recomputes."""
+        if self.dataset is None:
+            return
+        screen = DateScreen(year=self.settings.year, current=self.as_of, lang=self.lang,
+                            view_only=self.user_role != "admin")
+        self.app.push_screen(screen, self._date_chosen)
+
+    def _date_chosen(self, new: str | None) -> None:
+        if not new or new == self.as_of:
+            return
+        self.sync.change_date(new, self.dataset, self.user_role == "admin")
+
+    def action_export(self) -> None:
+        """Write the quarterly snapshot at the monitoring date to a file."""
+        if self._explain("export"):
+            return
+        default = str(Path.cwd() / f"jixiao-snapshot-{self.as_of}.json")
+        self.app.push_screen(ExportScreen(default=default, lang=self.lang), self._export_to)
+
+    def _export_to(self, path: str | None) -> None:
+        if path:
+            self.app.notify(label("exporting", self.lang), timeout=2)
+            self.sync.export(path, self.dataset, self.as_of, label("exported", self.lang))
+
+    def action_help(self) -> None:
+        """List every key."""
+        self.app.push_screen(HelpScreen(help_keys(self.lang), self.lang))
+
+    def action_back(self) -> None:
+        """Esc climbs back up: detail → indicators → projects → units."""
+        focused = self.focused.id if self.focused else None
+        if self.mode != "browse":
+            self._leave_mode()
+            return
+        prev = {"detail": "#indicators", "indicators": "#projects", "projects": "#units"}.get(focused or "")
+        if prev:
+            self.query_one(prev).focus()

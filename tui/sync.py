@@ -1,0 +1,303 @@
+"""Keeping the screen's data in step with the store, in thread workers that post messages.
+
+``Sync`` is a widget that draws nothing: it lives on the monitor screen so its workers belong to
+that screen, and the typed messages they post (``tui.messages``) bubble up to it. Workers never
+change the dataset the screen shows: they derive a new version under ``Versions.writing()``,
+publish it (``tui.versions``) and post it.
+
+Start-up comes in two stages (``Sync.load``): the unit the cursor starts on is loaded and
+coloured first, every other unit listed from the store's unit index with its counts "…"; then
+the whole directory is loaded and evaluated in the same worker and posted whole. Another
+process's writes are picked up by a worker that polls ``Store.refresh`` about once a second.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from textual import work
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from jixiao.core import status as engine
+from jixiao.core.errors import JixiaoError
+from jixiao.store.exports import write_atomically
+
+from . import messages
+from .versions import (Versions, copy_dataset, mark_partial, with_progress, with_settings,
+                       with_spending)
+
+
+def fingerprint(dataset, unit_code: str) -> int:
+    """What ``dataset`` holds of one unit, as a number: its name, projects, indicators and the
+    ids of its progress and spending entries (entries are never edited in place)."""
+    ds = dataset
+    h = hash(ds.units.get(unit_code))
+    for p in ds.projects_of(unit_code):
+        h ^= hash(p)
+        for e in ds.spending.get(p.id, ()):
+            h ^= hash(e.id)
+        for i in ds.indicators_of(p.id):
+            h ^= hash(i)
+            for e in ds.progress.get(i.id, ()):
+                h ^= hash(e.id)
+    return h
+
+
+def _touched(old, new) -> bool:
+    # Whether a refresh that stopped half-way changed ``new``: the store replaces the settings
+    # and the unit of every partition it re-reads with new objects, and drops vanished units.
+    return (new.settings is not old.settings or old.units.keys() != new.units.keys()
+            or any(new.units.get(code) is not unit for code, unit in old.units.items()))
+
+
+def _os_error(exc: OSError) -> JixiaoError:
+    return JixiaoError(f"{exc.filename or ''}: {exc.strerror or exc}")
+
+
+class Sync(Widget):
+    """The store's side of the monitor screen: loads, polls, evaluates, writes and exports.
+
+    ``view_date`` tells the workers the monitoring date the user chose for this view only
+    (``None``: the stored one), read when a worker colours a new version.
+    """
+
+    DEFAULT_CSS = "Sync { display: none; }"
+
+    def __init__(self, store, *, poll_interval: float = 1.0,
+                 view_date: Callable[[], str | None] = lambda: None) -> None:
+        super().__init__()
+        self.store = store
+        self.poll_interval = poll_interval
+        self.view_date = view_date
+        # The versions workers publish; the screen shows one of them.
+        self.versions = Versions()
+        self._stop = threading.Event()
+        self._poll_problem: str | None = None
+        # Per unit, a fingerprint of what this process knows of it (its own writes included),
+        # so a reload can tell another process's change from the echo of one's own.
+        self._prints: dict[str, int] = {}
+
+    def on_unmount(self) -> None:
+        """Stop the polling worker promptly."""
+        self._stop.set()
+
+    def _as_of(self, dataset) -> str:
+        return self.view_date() or dataset.settings.as_of
+
+    # --- loading ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        """Load the data directory (two stages when the store can list its units cheaply: the
+        unit the cursor starts on is loaded, evaluated and shown first, then everything — so
+        the first screen never waits for the whole directory)."""
+        try:
+            user, role = self.store.user, self.store.role()
+            may_report = bool(self.store.can_report())
+            first = self._first_stage()
+        except JixiaoError as exc:
+            self.post_message(messages.LoadFailed(exc))
+            return
+        except OSError as exc:
+            self.post_message(messages.LoadFailed(_os_error(exc)))
+            return
+        if first is not None:
+            with self.versions.writing():
+                self._prints.clear()
+                serial = self.versions.publish(first)
+            as_of = self._as_of(first)
+            # One unit evaluates in milliseconds: its colours come with the data.
+            evaluation = engine.evaluate(first, as_of)
+            self.post_message(messages.Loaded(serial, first, user, role, may_report, evaluation,
+                                               as_of))
+        try:
+            dataset = self.store.load()
+            if first is not None:
+                with self.versions.writing():
+                    # Writes made (by anyone, this app included) while the files were read:
+                    # ``refresh`` re-reads just the files that changed since, before the
+                    # complete version supersedes the versions that hold them.
+                    self.store.refresh(dataset)
+                    serial = self.versions.publish(dataset)
+        except JixiaoError as exc:
+            self.post_message(messages.LoadFailed(exc))
+            return
+        except OSError as exc:
+            self.post_message(messages.LoadFailed(_os_error(exc)))
+            return
+        as_of = self._as_of(dataset)
+        if first is not None:
+            # The complete state arrives whole with its colours: counts, triage and search are
+            # never shown half-known.
+            evaluation = engine.evaluate(dataset, as_of)
+            self.post_message(messages.Completed(serial, dataset, evaluation, as_of))
+        else:
+            with self.versions.writing():
+                self._prints.clear()
+                serial = self.versions.publish(dataset)  # builds the index here, not on the UI thread
+            # The panes are usable as soon as the data is in; the colours follow a moment later.
+            self.post_message(messages.Loaded(serial, dataset, user, role, may_report))
+            self.post_message(messages.Evaluated(dataset, engine.evaluate(dataset, as_of), as_of))
+        # Fingerprints last: they only matter once someone writes.
+        for code in list(dataset.units):
+            with self.versions.writing():
+                latest = self.versions.latest
+                if code not in self._prints and code in latest.units:
+                    self._prints[code] = fingerprint(latest, code)
+
+    def _first_stage(self):
+        """The first stage of a start-up: the partitions of the first unit by code, every other
+        unit listed but marked pending (``tui.versions``); ``None`` when the store cannot list
+        its units cheaply or there is only one unit to load."""
+        listing = getattr(self.store, "unit_listing", None)
+        if listing is None:
+            return None
+        units = listing()
+        codes = sorted({key.unit_code for key in units})
+        if len(codes) < 2:
+            return None
+        first = self.store.load(keys=[key for key in units if key.unit_code == codes[0]])
+        for unit in units.values():
+            # Names from the index; the unit's own file has the final say once loaded.
+            first.units.setdefault(unit.code, unit)
+        first.invalidate()
+        return mark_partial(first, frozenset(codes[1:]))
+
+    # --- polling ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll(self) -> None:
+        """Take in other processes' writes about every ``poll_interval`` seconds until unmounted."""
+        worker = get_current_worker()
+        while not self._stop.wait(self.poll_interval) and not worker.is_cancelled:
+            self.poll_once()
+
+    def poll_once(self) -> None:
+        """One poll: the store refreshes a copy of the latest dataset, and a copy that changed
+        is published and posted with its evaluation."""
+        problem = None
+        with self.versions.writing():
+            old = self.versions.latest
+            new = copy_dataset(old)
+            try:
+                changed = self.store.refresh(new)
+            except (JixiaoError, OSError) as exc:
+                # A file damaged meanwhile (say so once, not every second) or caught
+                # mid-replace: the next poll retries. What the refresh took in before it is
+                # the store's view now, so it is kept.
+                problem = exc
+                changed = _touched(old, new)
+            if changed:
+                foreign = self._foreign(old, new)
+                serial = self.versions.publish(new)
+        if changed:
+            as_of = self._as_of(new)
+            evaluation = engine.evaluate(new, as_of)
+            self.post_message(messages.Refreshed(serial, new, evaluation, as_of, foreign))
+        if problem is None:
+            self._poll_problem = None
+            return
+        message = problem.message if isinstance(problem, JixiaoError) else str(problem)
+        if message != self._poll_problem:
+            self._poll_problem = message
+            severity = "error" if isinstance(problem, JixiaoError) else "warning"
+            self.post_message(messages.Notice(message, severity, timeout=10))
+
+    def _foreign(self, old, new) -> bool:
+        """Whether going from ``old`` to ``new`` (a refresh) brought anything this process did
+        not already have — another process's write rather than the echo of its own (which is
+        in ``old`` and its fingerprint before the refresh sees the file). Call while writing.
+        """
+        foreign = new.settings != old.settings
+        for code in old.units.keys() | new.units.keys():
+            # The store re-reads a changed partition into new objects: a unit whose object is
+            # the same was not touched, and costs nothing to check.
+            if old.units.get(code) is new.units.get(code):
+                continue
+            before = self._prints.pop(code, None)
+            after = fingerprint(new, code) if code in new.units else None
+            if after is not None:
+                self._prints[code] = after
+            foreign = foreign or before is None or before != after
+        return foreign
+
+    # --- colours ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
+    def evaluate(self, dataset, as_of: str) -> None:
+        """Every colour of ``dataset`` at ``as_of``."""
+        self.post_message(messages.Evaluated(dataset, engine.evaluate(dataset, as_of), as_of))
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm(self, browser) -> None:
+        """Build the browser's caches now, so the first key that needs one is fast."""
+        browser.warm()
+
+    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
+    def change_date(self, new: str, dataset, store_it: bool) -> None:
+        """Colour ``dataset`` at the monitoring date ``new``; with ``store_it`` (an admin) the
+        date is stored for everyone first."""
+        view, serial = new, 0
+        if store_it:
+            try:
+                # Stored and published in one writer's turn: the poll then sees nothing new
+                # and does not announce the admin's own change as another user's.
+                with self.versions.writing():
+                    latest = self.versions.latest
+                    settings = replace(latest.settings, as_of=new)
+                    self.store.save_settings(settings)
+                    dataset = with_settings(latest, settings)
+                    serial = self.versions.publish(dataset)
+                view = None
+            except JixiaoError as exc:
+                self.post_message(messages.Notice(exc.message, "warning"))
+        evaluation = engine.evaluate(dataset, new)
+        self.post_message(messages.DateChanged(view, serial, dataset, evaluation))
+
+    # --- writing ----------------------------------------------------------------------------
+    # Called from the forms' workers, never the UI thread. The entry is stored and a version
+    # holding it published in the same turn, so the poll never mistakes the file change for
+    # another user's.
+    def write_progress(self, indicator_id: str, **values):
+        """Record a progress entry through the store; the entry."""
+        with self.versions.writing():
+            entry = self.store.record_progress(indicator_id, **values)
+            dataset = with_progress(self.versions.latest, entry)
+            ind = dataset.indicators.get(indicator_id)
+            self._own_write(dataset, ind.project_id if ind else None)
+            serial = self.versions.publish(dataset)
+        self.post_message(messages.Published(serial, dataset))
+        return entry
+
+    def write_spending(self, project_id: str, **values):
+        """Record a spending report through the store; the entry."""
+        with self.versions.writing():
+            entry = self.store.record_spending(project_id, **values)
+            dataset = with_spending(self.versions.latest, entry)
+            self._own_write(dataset, project_id)
+            serial = self.versions.publish(dataset)
+        self.post_message(messages.Published(serial, dataset))
+        return entry
+
+    def _own_write(self, dataset, project_id: str | None) -> None:
+        proj = dataset.projects.get(project_id) if project_id else None
+        if proj is not None:
+            self._prints[proj.unit_code] = fingerprint(dataset, proj.unit_code)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, path: str, dataset, as_of: str, done: str) -> None:
+        """Write the snapshot of ``dataset`` at ``as_of`` to ``path``; ``done`` prefixes the
+        path in the toast that says it worked."""
+        try:
+            from jixiao.core import snapshot
+
+            doc = snapshot.build_snapshot(dataset, as_of)
+            text = snapshot.dump_snapshot(doc)
+            target = Path(path).expanduser()
+            write_atomically(target, text)
+        except (JixiaoError, OSError) as exc:
+            message = exc.message if isinstance(exc, JixiaoError) else str(exc)
+            self.post_message(messages.Notice(message, "error"))
+            return
+        self.post_message(messages.Notice(f"{done} {target}"))
