@@ -7,9 +7,12 @@ import importlib
 import io
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import set_language
 from jixiao.core.text import visible
+from jixiao.store.oserrors import fault
 
 from .commands import MODULES
 from .commands.common import demo_session
@@ -49,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``jixiao``; returns the process exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_language(args.lang)
     try:
         with demo_session(args):
             if args.command is None:
@@ -64,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # Whatever the store did not already name (an account outside the group meets a
+        # PermissionError on its very first read): who lacks what, never a traceback.
+        err = fault(exc, Path(exc.filename) if exc.filename else Path.cwd(), "read")
+        print(f"jixiao: {visible(err.message, keep_newlines=True)}", file=sys.stderr)
+        return err.exit_code
 
 
 class _VisibleWriter(io.TextIOBase):

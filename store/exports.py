@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+
+from .oserrors import fault
 
 
 def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
@@ -21,8 +24,13 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
         # keeps exports within the group.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+        raise fault(exc, path) from None
     try:
+        try:
+            # Replacing a file keeps its mode: a 0600 export stays private when written again.
+            os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             _produce(content)(fh)
             fh.flush()
@@ -31,7 +39,7 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise JixiaoError(f"cannot write {path}: {exc.strerror}") from None
+        raise fault(exc, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

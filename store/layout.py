@@ -11,7 +11,8 @@
 
 A write touches one small file, so owners of different units never wait for each other and the
 cost of a write does not grow with the size of the whole directory. Beside every file ``F`` sit
-``F.lock`` (the inter-process lock), ``F.bak`` (the previous generation) and, briefly, ``F.tmp``.
+``F.lock`` (the inter-process lock), ``F.bak`` (the previous generation) and, briefly,
+``F.RANDOM.tmp`` (``store.confined``).
 """
 
 from __future__ import annotations

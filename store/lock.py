@@ -9,51 +9,28 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from jixiao.core.errors import JixiaoError
+from .confined import DIR_MODE, FILE_MODE, open_file
 
-FILE_MODE = 0o660
-"""Mode of every file the store creates: the group reads and writes, others nothing."""
-
-DIR_MODE = 0o2770
-"""Mode of every directory the store creates: setgid, so new files keep the shared group."""
-
-
-def make_dirs(path: Path) -> None:
-    """Create ``path`` and missing parents with ``DIR_MODE`` (existing ones are left alone)."""
-    missing = []
-    p = Path(path)
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir()
-        except FileExistsError:
-            continue  # another process made it first
-        except OSError as exc:
-            raise JixiaoError(f"cannot create directory {d}: {exc.strerror}") from None
-        try:
-            os.chmod(d, DIR_MODE)
-        except OSError:
-            pass  # not ours to change (e.g. made by another user a moment ago)
+__all__ = ["DIR_MODE", "FILE_MODE", "locked", "locked_all"]
 
 
 @contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
-    """Hold the exclusive lock of ``lock_path`` (created if missing) for the ``with`` body."""
-    make_dirs(lock_path.parent)
-    try:
-        fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, FILE_MODE)
-    except OSError as exc:
-        raise JixiaoError(f"cannot open lock file {lock_path}: {exc.strerror}; "
-                          "check that you are in the data directory's group") from None
+    """Hold the exclusive lock of ``lock_path`` (created if missing) for the ``with`` body.
+
+    The lock file is opened like every store file (``store.confined``): a planted link in its
+    place is refused, never followed, so no file outside the store is created or chmodded.
+    """
+    fd = open_file(Path(lock_path), os.O_RDONLY | os.O_CREAT, create=True, what="lock file")
     try:
         try:
-            if os.fstat(fd).st_uid == os.geteuid():
+            st = os.fstat(fd)
+            if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != FILE_MODE:
                 os.fchmod(fd, FILE_MODE)
         except OSError:
             pass

@@ -15,6 +15,7 @@ from pathlib import Path
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import Indicator, ProgressEntry, Project, SpendingEntry, Unit
 
+from . import confined
 from .audit import AuditEntry
 from .layout import PartitionKey
 from .storage import RECORD_CHECKS, parse, restore_advice
@@ -64,12 +65,12 @@ def read_partition(path: Path) -> tuple[Partition, Signature]:
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     """The bytes of the file at ``path`` and the ``fstat`` of exactly the file they came from
     (``JixiaoError`` when it cannot be read)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(), os.fstat(fh.fileno())
-    except OSError as exc:
-        raise JixiaoError(f"cannot read {path}: {exc.strerror}; check that you are in the data "
-                          "directory's group") from None
+    # Never through a link planted in the file's place (store.confined).
+    got = confined.read_bytes(Path(path))
+    if got is None:
+        raise JixiaoError(f"cannot read {path}: it disappeared (moved or deleted by someone "
+                          "else); run `jixiao check`")
+    return got
 
 
 def _records(path: Path, tables: dict, name: str) -> list[tuple[str, dict]]:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 from tinydb.storages import Storage
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import say
 
-from .lock import FILE_MODE, make_dirs
+from . import confined
+from .oserrors import fault
 from .schema import stamp, upgrade
 
 
@@ -26,14 +29,8 @@ def read_file(path: Path, kind: str) -> dict | None:
     Raises ``JixiaoError`` naming the file for anything damaged, foreign or too new; never
     writes.
     """
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise JixiaoError(f"cannot read {path}: {exc.strerror}; check that you are in the data "
-                          "directory's group") from None
-    return parse(path, kind, raw)
+    got = confined.read_bytes(Path(path))
+    return None if got is None else parse(path, kind, got[0])
 
 
 def parse(path: Path, kind: str, raw: bytes) -> dict:
@@ -71,52 +68,46 @@ def restore_advice(path: Path, kind: str) -> str:
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` by ``payload`` durably: tmp file, fsync, keep ``.bak``, rename, fsync dir.
-
-    The caller holds the file's lock, so one fixed temporary name is enough and a temporary file
-    left by a killed writer is simply overwritten by the next one.
+    """Replace ``path`` by ``payload`` durably: fresh tmp file, fsync, keep ``.bak``, rename,
+    fsync the directory. Nothing is followed: a link where the file, its ``.bak`` or a
+    directory on the way should be is refused (``store.confined``), and the temporary file is
+    a new one of this process. A full disk or a refused write is a ``JixiaoError`` and leaves
+    the old generation in place.
     """
     path = Path(path)
-    make_dirs(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    _write_all(tmp, payload)
-    if path.exists():
-        _keep_backup(path)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # makes the rename itself durable
-    finally:
-        os.close(dir_fd)
+    with confined.directory_of(path, create=True) as (dir_fd, name):
+        existing = confined.refuse_link(dir_fd, name, path)
+        bak = name + ".bak"
+        confined.refuse_link(dir_fd, bak, path.with_name(bak), "the previous generation")
+        tmp = confined.write_fresh(dir_fd, name, payload, path)
+        try:
+            if existing is not None:
+                _keep_backup(dir_fd, name, path)
+            os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            os.fsync(dir_fd)  # makes the rename itself durable
+        except OSError as exc:
+            confined.remove_quietly(dir_fd, tmp)
+            raise fault(exc, path) from None
+        except BaseException:
+            confined.remove_quietly(dir_fd, tmp)
+            raise
 
 
-def _keep_backup(path: Path) -> None:
+def _keep_backup(dir_fd: int, name: str, path: Path) -> None:
     # A hard link costs no copy; the old inode lives on as .bak after the rename.
-    bak = path.with_name(path.name + ".bak")
-    link = path.with_name(path.name + ".bak.tmp")
+    bak = name + ".bak"
+    link = f"{name}.{secrets.token_hex(6)}.bak.tmp"
     try:
-        if link.exists() or link.is_symlink():
-            link.unlink()
-        os.link(path, link)
-        os.replace(link, bak)
+        os.link(name, link, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
     except OSError:
         # e.g. a filesystem without hard links: fall back to a copy.
-        _write_all(link, path.read_bytes())
-        os.replace(link, bak)
-
-
-def _write_all(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a fresh ``path`` and fsync it. ``os.write`` may write only part of
-    what it is given (signals, full disks, some filesystems), so it is called until all is out."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        got = confined.read_bytes_at(dir_fd, name, path)
+        link = confined.write_fresh(dir_fd, bak, got, path.with_name(bak))
     try:
-        os.fchmod(fd, FILE_MODE)  # the umask may have taken the group's write bit
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        os.replace(link, bak, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        confined.remove_quietly(dir_fd, link)
+        raise
 
 
 def encode(kind: str, tables: dict) -> bytes:
@@ -155,3 +146,28 @@ class AtomicStorage(Storage):
 
     def close(self) -> None:
         """Nothing to close: no handle is kept between calls."""
+
+
+def undo_writes(done: list[tuple[Path, bool]], cause: JixiaoError) -> JixiaoError:
+    """Undo the ``atomic_write`` of each ``(path, existed before)`` in ``done`` — restore the
+    ``.bak`` the write made, or remove a file the write created — and return the error to raise:
+    ``cause`` saying the store is as it was, or, when an undo failed, naming what is half done.
+    Renames and unlinks need no free space, so this works on a full disk."""
+    if not done:
+        return cause
+    failed = []
+    for path, existed in reversed(done):
+        try:
+            with confined.directory_of(path, create=False) as (dir_fd, name):
+                if existed:
+                    os.replace(name + ".bak", name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                else:
+                    os.unlink(name, dir_fd=dir_fd)
+                os.fsync(dir_fd)
+        except (OSError, JixiaoError):
+            failed.append(str(path))
+    if failed:
+        return JixiaoError(say("import_half_done", cause=cause.message,
+                               files=", ".join(failed)), cause.exit_code)
+    return JixiaoError(say("import_undone", cause=cause.message, count=len(done)),
+                       cause.exit_code)

@@ -1,0 +1,157 @@
+"""What jixiao says when a file, a disk or an input is at fault: every such message, keyed, in
+Chinese (the default) and English, in one table so a translation is one edit and the two
+languages never drift apart.
+
+``say(key, **fields)`` renders one in the current language, which the CLI sets from ``--lang``
+(``set_language``). Fields are user text or paths and are substituted as they are.
+"""
+
+from __future__ import annotations
+
+_LANG = "zh"
+
+# key: (zh, en)
+FAULTS: dict[str, tuple[str, str]] = {
+    # --- symbolic links inside the data directory -----------------------------------------------
+    "symlink": (
+        "{path} 是一个符号链接（指向 {target}）。jixiao 从不跟随数据目录内的链接：有人可能借此"
+        "改写目录外的文件。请删除该链接（rm {path}）{restore}；未做任何更改",
+        "{path} is a symbolic link (to {target}). jixiao never follows links inside the data "
+        "directory: one could make it overwrite a file outside it. Remove the link (rm {path})"
+        "{restore}; nothing was changed"),
+    "symlink_restore": ("，再从 .bak 或备份恢复原文件", " and restore the file from its .bak "
+                                                   "or a backup"),
+    "not_a_file": (
+        "{path} 是一个目录，而这里应当是 jixiao 的文件（{what}）。请把该目录移走（mv {path} "
+        "其他位置），再从备份恢复文件；未做任何更改",
+        "{path} is a directory where jixiao keeps a file ({what}). Move the directory away "
+        "(mv {path} SOMEWHERE_ELSE) and restore the file from a backup; nothing was changed"),
+    "not_a_dir": (
+        "{path} 应当是一个目录，但它不是。请把它移走再重试；未做任何更改",
+        "{path} should be a directory but is not. Move it away and try again; nothing was "
+        "changed"),
+    # --- operating-system faults while writing or reading ---------------------------------------
+    "disk_full": (
+        "磁盘已满，未记录任何内容（写 {path} 时：{detail}）。请释放空间后重试",
+        "disk full, nothing recorded (writing {path}: {detail}). Free some space and try again"),
+    "read_only_fs": (
+        "{path} 所在的文件系统是只读的，未记录任何内容",
+        "{path} is on a read-only file system; nothing recorded"),
+    "no_write": (
+        "用户 {user} 无权写 {path}（{owner}:{group}，{mode}{flags}），未记录任何内容。{advice}",
+        "{user} may not write {path} ({owner}:{group}, {mode}{flags}); nothing recorded. "
+        "{advice}"),
+    "no_read": (
+        "用户 {user} 无权读 {path}（{owner}:{group}，{mode}）。{advice}",
+        "{user} may not read {path} ({owner}:{group}, {mode}). {advice}"),
+    "advice_group": (
+        "请管理员把 {user} 加入该数据目录的组 {group}（usermod -aG {group} {user}），重新登录后"
+        "再试",
+        "Ask an admin to add {user} to the data directory's group {group} (usermod -aG {group} "
+        "{user}) and log in again"),
+    "advice_immutable": (
+        "该文件或目录被设为不可更改（chattr +i）；如需写入，请 root 执行 chattr -i {path}",
+        "it is marked immutable (chattr +i); to allow writing, root runs chattr -i {path}"),
+    "advice_mode": (
+        "请检查该文件和目录的权限（ls -ld {path}）",
+        "Check the permissions of the file and its directory (ls -ld {path})"),
+    "os_error": (
+        "无法{doing} {path}：{detail}；未记录任何内容",
+        "cannot {doing} {path}: {detail}; nothing recorded"),
+    "doing_write": ("写入", "write"),
+    "doing_read": ("读取", "read"),
+    "doing_lock": ("锁定", "lock"),
+    "import_undone": (
+        "{cause}。已写入的 {count} 个单位文件已撤销，数据目录保持导入前的状态",
+        "{cause}. The {count} unit file(s) already written were undone: the data directory is "
+        "as it was before the import"),
+    "import_half_done": (
+        "{cause}。导入只完成了一部分，且无法撤销：{files}。请运行 jixiao check，并在释放空间后"
+        "重新导入同一文件",
+        "{cause}. The import is only partly done and could not be undone: {files}. Run "
+        "jixiao check, and import the same file again once the fault is fixed"),
+    # --- the grants file --------------------------------------------------------------------------
+    "grants_missing": (
+        "{path} 不见了，但数据目录中有单位文件：谁能做什么已无从得知，因此拒绝一切操作（不会从"
+        "头开始授权）。请从 {bak} 或备份恢复 grants.json：{restore}",
+        "{path} is missing although the data directory holds unit files: who may do what is "
+        "unknown, so everything is refused (grants never start over). Restore grants.json from "
+        "{bak} or a backup: {restore}"),
+    "grants_restore_bak": ("cp -p {bak} {path}", "cp -p {bak} {path}"),
+    "grants_restore_backup": ("没有可用的 {bak}，请从备份恢复",
+                              "there is no usable {bak}, so restore it from a backup"),
+    # --- check ------------------------------------------------------------------------------------
+    "index_unit_missing": (
+        "{index} 列出单位 {code}（{year} 年），但 {path} 不存在：该单位文件被删除或移走了。请从 "
+        "{bak} 或备份恢复，或重新导入该单位的目标表",
+        "{index} lists unit {code} ({year}) but {path} does not exist: the unit file was "
+        "deleted or moved. Restore it from {bak} or a backup, or import the unit's table again"),
+    "open_to_others": (
+        "{path} 对其他用户开放（权限 {mode}）；请执行：chmod o-rwx {path}",
+        "{path} is open to others (mode {mode}); run: chmod o-rwx {path}"),
+    # --- input files and values ---------------------------------------------------------------------
+    "utf16": (
+        "{path} 是 UTF-16 编码的文本（{bom}），jixiao 读取 UTF-8、GBK 或 GB18030。请另存为 UTF-8："
+        "在 Excel 中选“CSV UTF-8（逗号分隔）”，在记事本中选编码“UTF-8”，或执行 iconv -f UTF-16 "
+        "-t UTF-8 {path} > 新文件.csv",
+        "{path} is UTF-16 text ({bom}); jixiao reads UTF-8, GBK or GB18030. Save it as UTF-8: "
+        "in Excel choose \"CSV UTF-8 (Comma delimited)\", in Notepad the encoding \"UTF-8\", "
+        "or run iconv -f UTF-16 -t UTF-8 {path} > NEW.csv"),
+    "nul_byte": (
+        "{path} 第 {line} 行含有 NUL 字节（\\0），这不是一个文本文件或已损坏；未导入任何内容",
+        "{path} line {line} holds a NUL byte (\\0): not a text file, or a damaged one; nothing "
+        "was imported"),
+    "duplicate_rows": (
+        "{path} 中有重复的指标行：{rows}。请删除重复行后重新导入；未导入任何内容",
+        "{path} repeats indicator rows: {rows}. Delete the repeated rows and import again; "
+        "nothing was imported"),
+    "duplicate_row": ("第 {line} 行与第 {first} 行相同（{name}）",
+                      "line {line} repeats line {first} ({name})"),
+    "target_too_long": (
+        "指标值太长（{length} 个字符，最多 {limit} 个）：指标值是“≥8个”这样的简短文字",
+        "the 指标值 is too long ({length} characters, at most {limit}): a target is short text "
+        "such as ≥8个"),
+    "number_too_long": (
+        "{text} 不是一个可用的数值：最多 {limit} 位数字",
+        "{text} is not a usable number: at most {limit} digits"),
+    "number_too_large": (
+        "{text} 太大，不是一个可用的数值",
+        "{text} is too large to be a usable number"),
+    "date_form": (
+        "{what} 必须是 YYYY-MM-DD 形式的日期（如 2023-07-31），而不是 {value}",
+        "{what} must be a date in the form YYYY-MM-DD (such as 2023-07-31), not {value}"),
+    "as_of_outside_year": (
+        "监控日期 {as_of} 不在预算年度 {year} 内：请给出 {year}-01-01 到 {year}-12-31 之间的日期；"
+        "未做任何更改",
+        "the monitoring date {as_of} is outside the budget year {year}: give a date between "
+        "{year}-01-01 and {year}-12-31; nothing was changed"),
+    "year_without_tables": (
+        "数据目录中没有 {year} 年的目标表（已有：{years}）：请先导入该年度的表；未做任何更改",
+        "the data directory holds no target tables for {year} (it has: {years}): import that "
+        "year's tables first; nothing was changed"),
+    "spend_far_over": (
+        "注意：{project} 累计支出 {spent} 万元，是预算 {budget} 万元的 {times} 倍；如果单位写错了"
+        "（亿元/万元/元），请用正确的金额再记录一次",
+        "note: {project} has spent {spent} 万元, {times} times its budget of {budget} 万元; if "
+        "the unit was wrong (亿元/万元/元), record the right amount again"),
+    "amount_needs_unit": (
+        "{text} 没有单位：请写明 元 或 万元（如 12万元、3500元）",
+        "{text} has no unit: say 元 or 万元 (such as 12万元 or 3500元)"),
+}
+
+
+def set_language(lang: str) -> None:
+    """Make ``say`` speak ``lang`` ('zh' or 'en'; anything else means 'zh')."""
+    global _LANG
+    _LANG = "en" if lang == "en" else "zh"
+
+
+def language() -> str:
+    """The current language ('zh' or 'en')."""
+    return _LANG
+
+
+def say(key: str, **fields: object) -> str:
+    """The message ``key`` in the current language with ``fields`` filled in."""
+    zh, en = FAULTS[key]
+    return (en if _LANG == "en" else zh).format(**fields)
