@@ -34,6 +34,7 @@ from tinydb import TinyDB
 
 from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import say
 from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
                         SpendingEntry, Unit, entry_order, now_iso, parse_date)
 from jixiao.core.readings import check_actual
@@ -48,7 +49,8 @@ from . import cache as read_cache
 from . import index as unit_index
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
                         read_bytes, read_partition, signature)
-from .storage import RECORD_CHECKS, AtomicStorage, parse, read_file, restore_advice
+from .storage import (RECORD_CHECKS, AtomicStorage, parse, read_file, restore_advice,
+                      undo_writes)
 
 
 class Store:
@@ -118,7 +120,7 @@ class Store:
         """Every grant, in the order they were given (re-read when the file changed)."""
         sig = signature(self.layout.grants)
         if self._grants_cache is None or self._grants_cache[0] != sig or sig is None:
-            tables = read_file(self.layout.grants, "grants") or {}
+            tables = _grant_tables(self.layout)
             self._grants_cache = (sig, _grant_list(self.layout.grants, tables))
         return list(self._grants_cache[1])
 
@@ -151,7 +153,7 @@ class Store:
         path = self.layout.grants
         with locked(self.layout.lock_of(path)):
             db = TinyDB(path, storage=AtomicStorage, kind="grants")
-            tables = db.storage.read() or {}
+            tables = _grant_tables(self.layout)
             current = _grant_list(path, tables)
             rules.require_admin(current, self._user, "change grants")
             new = change(current)
@@ -487,7 +489,7 @@ class Store:
             # The callers' early check saves validating for nothing, but a revoke may land
             # between it and this lock: only a check inside the lock, on the grants file as it
             # is now (no cache), keeps a revoked owner from writing.
-            tables = read_file(self.layout.grants, "grants") or {}
+            tables = _grant_tables(self.layout)
             rules.require_unit(_grant_list(self.layout.grants, tables), self._user,
                                key.unit_code, doing)
             if not path.exists():
@@ -527,7 +529,8 @@ class Store:
             ready = []
             for key in sorted(by_key):
                 path = paths[key]
-                tables = read_file(path, KIND) or {}
+                stored = read_file(path, KIND)
+                tables = stored or {}
                 summary = _upsert(tables, units[key.unit_code], by_key[key], indicators_of,
                                   removed)
                 if summary is None:
@@ -537,16 +540,40 @@ class Store:
                     now_iso(), self._user, "import", summary, (key.unit_code,)).to_dict()
                 tables["audit"] = audit
                 from_tables(path, tables)  # never write what could not be read back
-                ready.append((key, path, tables, summary))
-            for key, path, tables, summary in ready:
-                AtomicStorage(path, KIND).write(tables)
-                written[key] = summary
+                ready.append((key, path, tables, summary, stored is not None))
+            if not ready:
+                return written
+            # Grants and settings before the first unit file: a store with units always has
+            # a grants file (``_grant_tables`` fails closed without one).
+            self._ensure_grants_file()
+            if not self.layout.settings.exists():
+                year = int(getattr(plan, "year", None) or min(r[0].year for r in ready))
+                self.save_settings(_default_for(year))
+            done: list[tuple[Path, bool]] = []
+            try:
+                for key, path, tables, summary, existed in ready:
+                    AtomicStorage(path, KIND).write(tables)
+                    done.append((path, existed))
+                    written[key] = summary
+            except JixiaoError as exc:
+                # A full disk after some units: undo those, so the store is as before.
+                raise undo_writes(done, exc) from None
             # After the partitions, so the index never names a unit before its file exists.
-            unit_index.note_units(self.layout, {key: units[key.unit_code] for key in written})
-        if written and not self.layout.settings.exists():
-            year = int(getattr(plan, "year", None) or min(k.year for k in written))
-            self.save_settings(_default_for(year))
+            try:
+                unit_index.note_units(self.layout, {key: units[key.unit_code]
+                                                    for key in written})
+            except JixiaoError:
+                pass  # only a start-up hint (units without an entry are listed by file name)
         return written
+
+    def _ensure_grants_file(self) -> None:
+        """Create an empty grants file (nobody granted yet) unless there is one."""
+        path = self.layout.grants
+        if path.exists():
+            return
+        with locked(self.layout.lock_of(path)):
+            if not _grant_tables(self.layout):
+                AtomicStorage(path, "grants").write({"grants": {}})
 
     def bulk_load(self, dataset: Dataset) -> None:
         """Write a whole dataset (units, projects, indicators, history) into an empty store
@@ -570,6 +597,7 @@ class Store:
             if self.layout.partition(key).exists():
                 raise JixiaoError(f"{self.layout.partition(key)} exists already; bulk_load only "
                                   "fills an empty store")
+        self._ensure_grants_file()
         for key, tables in sorted(parts.items()):
             tables["unit"] = {"1": dataset.units[key.unit_code].to_dict()}
             tables["audit"] = {"1": AuditEntry(now_iso(), self._user, "import",
@@ -616,6 +644,27 @@ class Store:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+def _grant_tables(layout: Layout) -> dict:
+    """The tables of the grants file. Without one: ``{}`` (nobody granted yet: whoever runs
+    jixiao is admin) only while the store holds no unit files — imports create the grants file
+    before the first unit file, so a missing one in a store with units was deleted, and
+    starting over would hand admin to anyone: that fails closed (issue 14)."""
+    tables = read_file(layout.grants, "grants")
+    if tables is not None:
+        return tables
+    if layout.holds_data(tables=True):
+        path = layout.grants
+        bak = path.with_name(path.name + ".bak")
+        try:
+            usable = read_file(bak, "grants") is not None
+        except JixiaoError:
+            usable = False
+        restore = say("grants_restore_bak" if usable else "grants_restore_backup", bak=bak,
+                      path=path)
+        raise JixiaoError(say("grants_missing", path=path, bak=bak.name, restore=restore))
+    return {}
+
+
 def _grant_list(path: Path, tables: dict) -> list[rules.Grant]:
     try:
         records = sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0]))
