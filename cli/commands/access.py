@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.text import visible
 
 from .common import open_store
 
@@ -89,9 +90,12 @@ def run_log(args) -> int:
     store = open_store(args, needs="any")
     entries = store.log(unit=args.unit, user=args.user, since=args.since)
     for e in entries:
-        units = ",".join(e.units) or "-"
-        when = e.at[:19].replace("T", " ")  # to the second: entries carry either precision
-        print(f"{when}  {e.user:<10} {e.action:<9} {units:<8} {e.what}")
+        # One change, one line: a newline or carriage return typed into a note (or planted in
+        # a file) is shown as ␊ / ␍, so it can never forge a line that looks like another change.
+        units = visible(",".join(e.units) or "-")
+        when = visible(e.at[:19].replace("T", " "))  # to the second: either precision
+        print(f"{when}  {visible(e.user):<10} {visible(e.action):<9} {units:<8} "
+              f"{visible(e.what)}")
     if not entries:
         print("no changes match", file=sys.stderr)
     return 0
@@ -101,4 +105,4 @@ def _describe(g) -> str:
     if g is None:
         raise JixiaoError("no such grant")
     units = f" of {', '.join(g.units)}" if g.units else ""
-    return f"{g.user}  {g.role}{units}"
+    return visible(f"{g.user}  {g.role}{units}")

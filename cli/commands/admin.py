@@ -6,6 +6,7 @@ import argparse
 from dataclasses import fields, replace
 
 from jixiao.core.model import Thresholds
+from jixiao.core.text import visible
 
 from .common import data_dir, open_store
 
@@ -54,7 +55,7 @@ def run_check(args) -> int:
     path = data_dir(args)
     problems = Store(path).check()
     for p in problems:
-        print(f"problem: {p}")
+        print(f"problem: {visible(p)}")  # one problem, one line
     if problems:
         print(f"{len(problems)} problem(s) in {path}; nothing was changed")
         return 2
