@@ -10,7 +10,10 @@ from pathlib import Path
 from jixiao.core.errors import JixiaoError
 
 from .grants import ROLES
-from .index import check_index
+from jixiao.core.faults import say
+
+from .confined import link_message
+from .index import check_index, read_index
 from .layout import Layout, file_stem
 from .partition import read_partition
 
@@ -28,14 +31,88 @@ def check_directory(layout: Layout) -> list[str]:
         return [f"{root} holds no jixiao data: import a table with `jixiao import FILE`, or "
                 "check --data / $JIXIAO_DATA"]
     problems: list[str] = []
+    # Links first: every later check reads files, and advice must never name a path that
+    # goes through a link (a chmod through it would change a file outside the store).
+    links = _links(layout)
+    problems += links
+    problems += _check_entries(layout)
     problems += _check_settings(layout.settings)
     problems += _check_grants(layout.grants)
     seen_ids: dict[str, Path] = {}
     for path in layout.partition_files():
         problems += _check_partition(path, seen_ids)
     problems += check_index(layout)
-    problems += _check_modes(layout)
-    return problems
+    problems += _check_index_files(layout)
+    if not links:
+        problems += _check_modes(layout)
+    # A link is met again by every reader of the file behind it: say it once.
+    return list(dict.fromkeys(problems))
+
+
+def _links(layout: Layout) -> list[str]:
+    """Every symbolic link inside the data directory, where only jixiao's own files and
+    directories belong (the directory itself may be a link: the admin chose it)."""
+    out = []
+    for path in _tree(layout.root):
+        if path.is_symlink():
+            out.append(link_message(path, _readlink(path)))
+    return out
+
+
+def _tree(root: Path) -> list[Path]:
+    """The entries of the data directory, ``units`` and its year directories, without going
+    through a link."""
+    out = []
+    stack = [(root, 0)]
+    while stack:
+        here, depth = stack.pop()
+        try:
+            names = sorted(os.listdir(here))
+        except OSError:
+            continue
+        for name in names:
+            p = here / name
+            out.append(p)
+            if depth < 2 and not p.is_symlink() and p.is_dir() and (
+                    depth == 1 or name == "units"):
+                stack.append((p, depth + 1))
+    return out
+
+
+def _readlink(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _check_entries(layout: Layout) -> list[str]:
+    """Directories where jixiao's files belong. (A ``.tmp`` file a killed writer left behind is
+    not a problem: it has a random name, is never read, and holds nothing acknowledged.)"""
+    out = []
+    for path in _tree(layout.root):
+        if path.is_symlink():
+            continue
+        name = path.name
+        if path.is_dir() and name.endswith((".json", ".bak", ".lock")):
+            out.append(say("not_a_file", path=path, what=name))
+    return out
+
+
+def _check_index_files(layout: Layout) -> list[str]:
+    """Units the index lists whose file is gone (deleted, or a directory in its place)."""
+    try:
+        entries = read_index(layout)
+    except JixiaoError:
+        return []  # reported by check_index
+    out = []
+    for (year, stem), unit in sorted(entries.items()):
+        path = layout.units_dir / str(year) / f"{stem}.json"
+        if not path.exists() and not path.is_symlink():
+            bak = path.with_name(path.name + ".bak")
+            out.append(say("index_unit_missing", index=layout.index, code=unit.code,
+                           year=year, path=path, bak=bak.name))
+    return out
 
 
 def _check_settings(path: Path) -> list[str]:
@@ -98,14 +175,17 @@ def _check_partition(path: Path, seen_ids: dict[str, Path]) -> list[str]:
 
 
 def _check_modes(layout: Layout) -> list[str]:
+    # Called only when no link was found inside; the advice names the real path of the data
+    # directory, so even a link above it (chosen by the admin) is not in the command.
+    real = Path(os.path.realpath(layout.root))
     out = []
     files = [layout.settings, layout.grants, layout.index] + layout.partition_files()
     for path in files:
         try:
-            mode = os.stat(path).st_mode
+            mode = os.lstat(path).st_mode
         except FileNotFoundError:
             continue
-        if mode & stat.S_IRWXO:
-            out.append(f"{path} is open to others (mode {stat.filemode(mode)}); "
-                       f"run: chmod o-rwx {path}")
+        if stat.S_ISREG(mode) and mode & stat.S_IRWXO:
+            shown = real / path.relative_to(layout.root)
+            out.append(say("open_to_others", path=shown, mode=stat.filemode(mode)))
     return out
