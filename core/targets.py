@@ -51,6 +51,21 @@ class Target:
     review: str | None = None        # why a person should look at this target
     review_zh: str | None = None     # the same in Chinese
     op_written: bool = False         # whether the text names its operator (≥, 不低于, 以上 …)
+    start: date | None = None        # the start of a period the text names (2023.07-2024.01)
+    wanted: str | None = None        # qualitative: 'yes', or 'no' when a negative answer meets it
+    source: str = "inferred"         # 'inferred' | 'confirmed' | 'overridden' (by an officer)
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the reading is doubtful: ``review`` says why. A reading an officer confirmed
+        or overrode never is."""
+        return self.review is not None
+
+    @property
+    def confidence(self) -> str:
+        """``confident`` or ``needs review`` (DESIGN.md §6: readings are confident or need
+        review)."""
+        return "needs review" if self.review is not None else "confident"
 
     def to_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings), for snapshots and ``jixiao explain``."""
@@ -68,6 +83,10 @@ class Target:
             "note": self.note,
             "parsed": self.parsed,
             "review": self.review,
+            "needs_review": self.review is not None,
+            "source": self.source,
+            "start": self.start.isoformat() if self.start else None,
+            "wanted": self.wanted,
         }
 
     def review_text(self, lang: str = "en") -> str | None:
@@ -161,6 +180,17 @@ _REVIEWS = {
                          "含有 jixiao 无法确定如何解读的数字"),
     "several_dates": ("{n} dates in one target; the latest ({latest}) is the deadline",
                       "一个指标值里有 {n} 个日期，以最晚的（{latest}）为截止日期"),
+    "bare_number": ("a number with neither operator nor unit: check what it counts and whether "
+                    "it is at least, at most or exactly", "数字既无运算符也无单位：请确认计量对象，"
+                    "以及是不低于、不高于还是等于"),
+    "fragment": ("the unit is part of a sentence ({words}): check the reading",
+                 "单位嵌在句子里（{words}）：请确认解读"),
+    "run_together": ("digits run together ({digits}): no reading is safe (a date? a count?)",
+                     "数字连写（{digits}），无法可靠解读（日期？数量？）"),
+    "scale_grade": ("a grade on a scale ({grade}): say which answer counts as met",
+                    "等级式目标（{grade}）：请确认哪种答复算达成"),
+    "measure_guess": ("no operator: whether it accumulates through the year or is a level is a "
+                      "guess (read as {measure})", "未写运算符，累计还是水平为推测（按{measure}解读）"),
 }
 
 
@@ -185,6 +215,7 @@ _KNOWN_UNITS = frozenset("""
 架次 车次 班次 批次 场次 频次 起 宗 单 笔 例 组 队 届 工作日 个工作日 个月 户次 门 栋 层 所次 周期 轮 分
 """.split())
 _MAX_UNKNOWN_UNIT = 2  # an unlisted classifier is short (期, 篇); longer runs are words
+_PER_WORDS = frozenset(("千人", "万人", "百人", "人年", "生", "学生", "户", "床", "车", "年", "月"))
 
 
 def _known_unit(u: str) -> bool:
@@ -195,7 +226,16 @@ def _split_unit(run: str) -> tuple[str | None, str, _Review | None]:
     """``(unit, trailing words, review)`` from the run of text after a number."""
     if not run:
         return None, "", None
-    if "/" in run or len(run) <= _MAX_UNKNOWN_UNIT or _known_unit(run):
+    if "/" in run:
+        top, _, bottom = run.partition("/")
+        for n in range(len(bottom), 0, -1):
+            if _known_unit(bottom[:n]) or bottom[:n] in _PER_WORDS:
+                if n == len(bottom):
+                    break
+                # 元/人发放: a standard inside prose; the unit is 元/人, the rest is words.
+                return f"{top}/{bottom[:n]}", bottom[n:], None
+        return run, "", None
+    if len(run) <= _MAX_UNKNOWN_UNIT or _known_unit(run):
         # 元/亩, and short runs such as 批次 or 篇: the whole run is the unit.
         return run, "", None
     for n in range(len(run), 0, -1):
@@ -206,23 +246,64 @@ def _split_unit(run: str) -> tuple[str | None, str, _Review | None]:
 
 # --- what the category says ---------------------------------------------------------------
 
-_LEVEL_CATEGORIES = ("质量", "满意", "时效")
+# Source (DESIGN.md §6, issue 12 §3): the published provincial warning rule judges 质量、时效、
+# 成本 indicators in range / out of range, not against time progress, and 满意度 is a level.
+_LEVEL_CATEGORIES = ("质量", "满意", "时效", "成本")
+
+# Source (DESIGN.md §6, issue 12 §3): levels, not cumulative — rates and ratios (…率, 比例,
+# 占比, 百分比), per-capita and per-unit values (每千人…, 人均, 元/亩, 元/人, 元/平方米),
+# specifications (service life in years, sizes, ranges, capacities) and satisfaction.
+_LEVEL_NAME = re.compile(
+    r"率|比例|占比|比重|百分比|满意|人均|户均|亩均|均价|单价|平均|标准|"
+    r"每(?!年)|年限|寿命|使用期|规格|尺寸|面积|容量|长度|宽度|高度|厚度|直径|功率|载重|分值|得分|评分")
+_PER_CAPITA = re.compile(r"每[千万百十]?(?:人|户|亩|平方米|公里|床)|人均|户均|亩均|单位面积")
+# Names that end in a count of things done through the year: cumulative, even with 每月 in them.
+_COUNT_NAME = re.compile(r"(?:数量|次数|人数|个数|户数|场次|人次|件数|期数|总量|总数|数)$")
 
 
-def infer_measure(kind: str, unit: str | None, level1: str = "", category: str = "") -> str | None:
-    """``cumulative`` or ``level`` for a numeric target, from its kind, unit and category.
+def measure_hint(name: str) -> str:
+    """What the 三级指标 name (or the words around a number) says about cumulative or level:
+    ``level`` (a rate, a per-unit value, a specification, satisfaction), ``count`` (a number of
+    things done), or ``''``. Passed to the reader instead of the name, so the many indicators
+    whose names say nothing share one reading."""
+    if not name:
+        return ""
+    s = unicodedata.normalize("NFKC", name)
+    if _PER_CAPITA.search(s):
+        return "level"
+    if _COUNT_NAME.search(s):
+        return "count"
+    if _LEVEL_NAME.search(s):
+        return "level"
+    return ""
 
-    Rates, per-item units (``元/亩``), ranges and 质量/时效/满意度 targets are levels; counts and
-    amounts (数量, 成本, absolute 效益) grow through the year.
+
+def infer_measure(kind: str, unit: str | None, level1: str = "", category: str = "",
+                  hint: str = "") -> str | None:
+    """``cumulative`` or ``level`` for a numeric target, from its kind, unit, category and the
+    ``hint`` of its name (``measure_hint``).
+
+    Rates, per-item units (``元/亩``), ranges, 质量/时效/成本/满意度 targets and names that say
+    rate, per-unit, specification or satisfaction are levels; counts and absolute amounts
+    (数量, 效益) grow through the year.
     """
     if kind in ("deadline", "qualitative"):
         return None
     if kind in ("rate", "range") or _units.is_percent(unit) or (unit and "/" in unit):
         return "level"
     where = category + level1
-    if any(word in where for word in _LEVEL_CATEGORIES):
+    if any(word in where for word in _LEVEL_CATEGORIES) or hint == "level":
         return "level"
     return "cumulative"
+
+
+def _measure_is_guess(category: str, level1: str, unit: str | None, hint: str) -> bool:
+    """Whether ``infer_measure`` had nothing but its default to go on: no category, unit or
+    name that says count or level (数量 counts, 质量/时效/成本/满意 levels)."""
+    where = category + level1
+    if "数量" in where or hint or (unit and ("/" in unit or _units.is_percent(unit))):
+        return False
+    return not any(word in where for word in _LEVEL_CATEGORIES)
 
 
 def _is_cost(level1: str, category: str) -> bool:
@@ -233,24 +314,28 @@ def _is_cost(level1: str, category: str) -> bool:
 
 
 def parse_target(text: str, *, year: int, level1: str = "", category: str = "",
-                 measure: str | None = None) -> Target:
-    """Read ``text``; never raises. ``measure`` overrides the inferred cumulative/level."""
+                 measure: str | None = None, name: str = "", hint: str | None = None) -> Target:
+    """Read ``text``; never raises. ``measure`` overrides the inferred cumulative/level;
+    ``name`` is the 三级指标 (or pass its ``measure_hint`` as ``hint``)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    return _parse_cached(text, int(year), level1 or "", category or "", measure)
+    if hint is None:
+        hint = measure_hint(name if isinstance(name, str) else "")
+    return _parse_cached(text, int(year), level1 or "", category or "", measure, hint)
 
 
 @lru_cache(maxsize=65536)
 def _parse_cached(text: str, year: int, level1: str, category: str,
-                  measure: str | None) -> Target:
+                  measure: str | None, hint: str = "") -> Target:
     try:
-        return _parse(text, year, level1, category, measure)
+        return _parse(text, year, level1, category, measure, hint)
     except Exception as exc:  # the promise is "never raises": a bug here must not stop a table
         return Target(text=text, kind="qualitative", parsed=False,
                       **_review_fields(_review("unreadable", error=type(exc).__name__)))
 
 
-def _parse(text: str, year: int, level1: str, category: str, measure: str | None) -> Target:
+def _parse(text: str, year: int, level1: str, category: str, measure: str | None,
+           hint: str = "") -> Target:
     s = normalise(text)
     if not s:
         return Target(text=text, kind="qualitative", parsed=False,
@@ -260,6 +345,25 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
         measure = None
     else:
         override_review = None
+
+    run = _RUN_TOGETHER.search(s)
+    if run and _looks_like_run_date(run.group(0), year):
+        return Target(text=text, kind="qualitative", parsed=False,
+                      **_review_fields(_review("run_together", digits=run.group(0))))
+
+    # Source (issue 12 §3): a target that names its own period (2023.07-2024.01, 2021年1月-12月,
+    # 7月起) measures time progress over that period, not from 1 January.
+    period = own_period(s, year)
+    if period is not None:
+        start, end, rest = period
+        if any(c.isdigit() for c in rest):
+            inner = _parse(rest, year, level1, category, measure, hint)
+            if inner.kind in ("quantity", "rate", "range"):
+                return replace(inner, text=text, start=start,
+                               deadline=end if end is not None else inner.deadline)
+        elif end is not None:
+            note = _LEADING_SEP.sub("", _FILLER.sub("", rest)) or None
+            return Target(text=text, kind="deadline", deadline=end, start=start, note=note)
 
     dates = find_dates(s, year)
     if dates and _reads_as_deadline(s, dates, category):
@@ -273,7 +377,7 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
             return _with_review(target, override_review)
     m = _SINGLE.fullmatch(s)
     if m and not any(c.isdigit() for c in m.group("rest")):
-        target = _single(text, m, level1, category, measure)
+        target = _single(text, m, level1, category, measure, hint)
         if target is not None:
             return _with_review(target, override_review)
 
@@ -281,6 +385,93 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
         # Several numbers (培训12期，满意度95%) or a number inside a sentence: a person decides.
         return Target(text=text, kind="qualitative", parsed=False,
                       **_review_fields(_review("uncertain_number")))
+    return _qualitative(text, s)
+
+
+# --- digits run together ------------------------------------------------------------------------
+
+# 2023612 (2023年6月12日 with the separators lost), 202306: a year glued to a month and day.
+_RUN_TOGETHER = re.compile(r"(?<![\d.,])(?:19|20)\d{4,6}(?![\d.,])")
+
+
+def _looks_like_run_date(digits: str, year: int) -> bool:
+    """Whether ``digits`` reads as a year near the budget year glued to a month (and day)."""
+    if abs(int(digits[:4]) - year) > 5:
+        return False
+    tail = digits[4:]
+    # Every way of splitting the tail into a month (1–12) and maybe a day (1–31).
+    for cut in range(1, len(tail) + 1):
+        month, day = tail[:cut], tail[cut:]
+        if len(month) > 2 or len(day) > 2 or (month.startswith("0") and len(month) == 1):
+            continue
+        if 1 <= int(month) <= 12 and (not day or 1 <= int(day) <= 31):
+            return True
+    return False
+
+
+# --- a period named in the text -----------------------------------------------------------------
+
+_FROM_MONTH = re.compile(r"(?:自|从)?(?:(?P<y>(?:19|20)\d\d)年)?(?P<m>\d{1,2})月份?"
+                         r"(?:(?P<d>\d{1,2})[日号])?(?:起|开始|以来)")
+
+
+def own_period(s: str, year: int) -> tuple[date, date | None, str] | None:
+    """``(start, end, the rest of the text)`` of a period ``s`` (normalised) names —
+    ``2023.07-2024.01``, ``2021年1月-12月``, ``2023年3月至11月``, ``7月起`` — or ``None``.
+    ``end`` is ``None`` for an open period (``7月起``: to the end of the year)."""
+    m = _FROM_MONTH.search(s)
+    if m:
+        try:
+            y = int(m.group("y") or year)
+            start = date(y, int(m.group("m")), int(m.group("d") or 1))
+        except ValueError:
+            return None
+        return start, None, s[:m.start()] + s[m.end():]
+    for d in find_dates(s, year):
+        span = s[d.start:d.end]
+        for sep in _SPAN_SEP.finditer(span):
+            left = span[:sep.start()]
+            found = find_dates(left, year)
+            if len(found) == 1 and found[0].start == 0 and found[0].end == len(left):
+                start = _period_start(left, found[0].date)
+                if start < d.date:
+                    return start, d.date, s[:d.start] + s[d.end:]
+    return None
+
+
+_SPAN_SEP = re.compile(r"[-~至到—]+")
+
+
+def _period_start(written: str, end_of_part: date) -> date:
+    # 2023.07 and 2023年7月 stand for a whole month, 2023年 for a whole year: the period starts
+    # on its first day; 2023年7月5日 and 2023-07-05 name the day itself.
+    if re.search(r"[日号]", written) or re.fullmatch(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}", written):
+        return end_of_part
+    if "月" in written or re.fullmatch(r"\d{4}[-./]\d{1,2}", written):
+        return end_of_part.replace(day=1)
+    if "季" in written or re.search(r"[Qq][1-4]", written):
+        return date(end_of_part.year, end_of_part.month - 2, 1)
+    if "下半年" in written:
+        return date(end_of_part.year, 7, 1)
+    return date(end_of_part.year, 1, 1)
+
+
+# --- qualitative targets ---------------------------------------------------------------------
+
+# A target written as a negative is met by the negative answer (issue 12 §2): 否, 无, 零发生.
+_NEGATIVE = re.compile(r"^(?:否|无|没有|不存在|零|0)$|零发生|未发生|无(?:重大)?(?:安全|责任|质量)?"
+                       r"(?:事故|事件|投诉|违规|违纪|问题)|^不发生|杜绝")
+# Grades on a scale the three grades (达成/部分达成/未达成) cannot map without being told.
+_SCALE = re.compile(r"(?:优|优秀|优良|良|良好|较好|好|中|中等|一般|合格以上|[A-Da-d]级?|"
+                    r"[一二三四五甲乙丙]级|[1-5]星级?|高|较高|很高)")
+
+
+def _qualitative(text: str, s: str) -> Target:
+    if _NEGATIVE.search(s):
+        return Target(text=text, kind="qualitative", wanted="no")
+    if _SCALE.fullmatch(s):
+        return Target(text=text, kind="qualitative",
+                      **_review_fields(_review("scale_grade", grade=s)))
     return Target(text=text, kind="qualitative")
 
 
@@ -375,9 +566,14 @@ def _range(text: str, m: re.Match, measure: str | None) -> Target | None:
 
 
 def _single(text: str, m: re.Match, level1: str, category: str,
-            measure: str | None) -> Target | None:
+            measure: str | None, hint: str = "") -> Target | None:
     unit, words, review = _split_unit(m.group("unit"))
     label = m.group("label")
+    cost = _is_cost(level1, category)
+    if cost and unit == "万":
+        # Source (issue 12 §3): an amount under 成本 written with 万 alone means 万元.
+        unit = "万元"
+    guessed_measure = measure is None
     op = _WORD_OPS.get(m.group("op") or "")
     suffix = _SUFFIX_OPS.get(m.group("suffix") or "")
     if suffix:
@@ -393,26 +589,44 @@ def _single(text: str, m: re.Match, level1: str, category: str,
     written_op = op is not None
     op = op or "="
     kind = "rate" if _units.is_percent(unit) else "quantity"
-    measure = measure or infer_measure(kind, unit, level1, category)
-    cost = _is_cost(level1, category)
+    if measure_hint(label) == "level":   # 人均≥500元, 每月发放≥100人: the words say per-unit
+        hint = "level"
+    money = _units.is_money(unit) or _units.is_money((unit or "").partition("/")[0])
+    if measure is None and cost and money and op in (">=", ">") and "/" not in (unit or ""):
+        # A spending floor (read as written, flagged below) grows through the year like spend.
+        measure = "cumulative"
+    measure = measure or infer_measure(kind, unit, level1, category, hint)
     if op in (">=", ">"):
         direction = "higher"
-        if cost and _units.is_money(unit):
+        if cost and money:
             review = review or _review("cost_lower_bound")
     elif op in ("<=", "<"):
         direction = "lower"
     elif kind == "rate":
         direction = "higher"          # a bare rate means "at least"
-    elif cost and _units.is_money(unit):
-        direction = "lower"           # a bare amount under 成本 is a spending cap
-    elif measure == "level":
+    elif cost and money:
+        # A bare amount under 成本 is a spending cap; a per-unit standard (元/人) too (§3).
+        direction = "lower"
+    elif measure == "level" and hint != "level" and not ("/" in (unit or "")):
         direction = "exact"
     else:
-        direction = "higher"          # a bare count is read as "at least", as finance systems do
+        # A bare count is read as "at least", as finance systems do; so is a bare level whose
+        # name says rate, per-unit value or specification (使用年限 8年: at least 8 years).
+        direction = "higher"
     review = review or _approximate(label, m.group("rest"), words)
     if label and words and not written_op and not review:
-        # Words on both sides of a bare number (第2批次完成后再定): part of a sentence.
-        return None
+        if not (unit and "/" in unit) and not label.endswith("标准"):
+            # Words on both sides of a bare number (第2批次完成后再定): part of a sentence.
+            return None
+        # A standard inside prose (严格执行标准300元/人发放): read, but a person confirms.
+        review = _review("fragment", words=f"{label}…{words}")
+    if not review and not written_op and unit is None and kind == "quantity":
+        review = _review("bare_number")
+    if not review and not written_op and guessed_measure and kind == "quantity" \
+            and _measure_is_guess(category, level1, unit, hint):
+        review = _Review(_REVIEWS["measure_guess"][0].format(measure=measure),
+                         _REVIEWS["measure_guess"][1].format(
+                             measure=MEASURE_NAMES["zh"].get(measure, measure)))
     return Target(
         text=text, kind=kind, op=op, value=_number(m.group("num")), unit=unit,
         direction=direction, measure=measure, note=_notes(label, words, m.group("rest")),

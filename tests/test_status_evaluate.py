@@ -142,7 +142,7 @@ def test_re_evaluating_after_a_write_or_a_settings_change_sees_it():
 
 def test_verdicts_kept_across_dates_are_only_those_that_do_not_depend_on_the_date():
     ds = build()
-    ds.add_indicator(Indicator("a5", "PA", 9, "产出指标", "成本指标", "cost", "", "≤10万元"))
+    ds.add_indicator(Indicator("a5", "PA", 9, "产出指标", "数量指标", "cost", "", "≤10万元"))
     progress(ds, "a1", "2022-12-31", "10")          # reached: the same at any date
     progress(ds, "a2", "2022-12-31", "93")          # a level: the same at any date
     progress(ds, "a5", "2022-12-31", "6")           # spend: judged against time progress

@@ -26,8 +26,8 @@ NUMERIC = [
     ("24期", "数量指标", "quantity", "=", 24, "期", "higher", "cumulative"),
     ("≤4人", "数量指标", "quantity", "<=", 4, "人", "lower", "cumulative"),
     ("≥154.3万元", "", "quantity", ">=", 154.3, "万元", "higher", "cumulative"),
-    ("≤89万元", "成本指标", "quantity", "<=", 89, "万元", "lower", "cumulative"),
-    ("89万元", "成本指标", "quantity", "=", 89, "万元", "lower", "cumulative"),
+    ("≤89万元", "成本指标", "quantity", "<=", 89, "万元", "lower", "level"),
+    ("89万元", "成本指标", "quantity", "=", 89, "万元", "lower", "level"),
     ("≥25分钟", "质量指标", "quantity", ">=", 25, "分钟", "higher", "level"),
     ("100%", "质量指标", "rate", "=", 100, "%", "higher", "level"),
     ("≥95%", "服务对象满意度指标", "rate", ">=", 95, "%", "higher", "level"),
@@ -38,7 +38,7 @@ NUMERIC = [
     ("=98百分比", "", "rate", "=", 98, "百分比", "higher", "level"),
     ("不低于95%", "", "rate", ">=", 95, "%", "higher", "level"),
     ("不少于8个", "数量指标", "quantity", ">=", 8, "个", "higher", "cumulative"),
-    ("不超过89万元", "成本指标", "quantity", "<=", 89, "万元", "lower", "cumulative"),
+    ("不超过89万元", "成本指标", "quantity", "<=", 89, "万元", "lower", "level"),
     ("低于5%", "", "rate", "<", 5, "%", "lower", "level"),
     ("高于3个", "数量指标", "quantity", ">", 3, "个", "higher", "cumulative"),
     ("90%以上", "", "rate", ">=", 90, "%", "higher", "level"),
@@ -52,12 +52,12 @@ NUMERIC = [
     ("≥500人次", "数量指标", "quantity", ">=", 500, "人次", "higher", "cumulative"),
     ("≥2万人次", "数量指标", "quantity", ">=", 2, "万人次", "higher", "cumulative"),
     ("≥300平方米", "数量指标", "quantity", ">=", 300, "平方米", "higher", "cumulative"),
-    ("≤0.5亿元", "成本指标", "quantity", "<=", 0.5, "亿元", "lower", "cumulative"),
+    ("≤0.5亿元", "成本指标", "quantity", "<=", 0.5, "亿元", "lower", "level"),
     ("≥1,000份", "数量指标", "quantity", ">=", 1000, "份", "higher", "cumulative"),
     ("≥12批次", "数量指标", "quantity", ">=", 12, "批次", "higher", "cumulative"),
-    ("6.5", "", "quantity", "=", 6.5, None, "higher", "cumulative"),
-    ("180", "", "quantity", "=", 180, None, "higher", "cumulative"),
-    ("45人", "", "quantity", "=", 45, "人", "higher", "cumulative"),
+    ("6.5", "数量指标", "quantity", "=", 6.5, None, "higher", "cumulative"),
+    ("180", "数量指标", "quantity", "=", 180, None, "higher", "cumulative"),
+    ("45人", "数量指标", "quantity", "=", 45, "人", "higher", "cumulative"),
 ]
 
 
@@ -67,8 +67,10 @@ def test_numeric_forms_read_as_intended(text, category, kind, op, value, unit, d
     assert (t.kind, t.op, t.value, t.unit, t.direction, t.measure) == (
         kind, op, value, unit, direction, measure)
     assert t.text == text and t.parsed
-    if text != "≥154.3万元":
-        assert t.review is None
+    if unit is None and t.op == "=":
+        assert t.confidence == "needs review" and "neither operator nor unit" in t.review
+    else:
+        assert t.review is None and t.confidence == "confident"
 
 
 DEADLINES = [
@@ -158,7 +160,7 @@ def test_measure_override_wins_over_inference():
 
 @pytest.mark.parametrize("kind,unit,category,expected", [
     ("quantity", "个", "数量指标", "cumulative"),
-    ("quantity", "万元", "成本指标", "cumulative"),
+    ("quantity", "万元", "成本指标", "level"),
     ("quantity", "万元", "经济效益指标", "cumulative"),
     ("quantity", "分钟", "质量指标", "level"),
     ("rate", "%", "数量指标", "level"),
@@ -175,7 +177,9 @@ def test_to_dict_is_json_ready():
     assert json.loads(json.dumps(d, ensure_ascii=False)) == d
     assert d["deadline"] == "2023-06-30" and d["text"] == "2023年6月底前完成等级保护测评"
     assert set(d) == {"text", "kind", "op", "value", "low", "high", "unit", "deadline",
-                      "direction", "measure", "note", "parsed", "review"}
+                      "direction", "measure", "note", "parsed", "review", "needs_review",
+                      "source", "start", "wanted"}
+    assert d["source"] == "inferred" and d["needs_review"] is False
 
 
 def test_describe_says_how_it_was_read():
@@ -269,7 +273,8 @@ def test_seed_caps_and_levels_are_inferred_from_the_category():
     for row in rows:
         t = read(row.target_text, row.category, row.level1)
         if row.category == "成本指标" and t.op == "<=":
-            assert (t.direction, t.measure) == ("lower", "cumulative")
+            # judged in range, not against time progress (issue 12 §3)
+            assert (t.direction, t.measure) == ("lower", "level")
         if row.category == "数量指标":
             assert t.measure == "cumulative"
         if t.kind == "rate":
@@ -354,13 +359,13 @@ def test_kinds_without_an_operator_have_no_operator_text(text):
 
 
 def test_reading_fields_in_chinese_are_chinese_words():
-    fields = dict(reading_fields(read("0.5亿元"), "zh"))
+    fields = dict(reading_fields(read("0.5亿元", "数量指标"), "zh"))
     assert fields == {"kind": "数量", "op": "未写明，按“不低于”解读（与财政系统对未写≥或≤的数字的读法一致）",
                       "value": "0.5", "unit": "亿元", "direction": "越高越好", "measure": "累计"}
 
 
 def test_reading_fields_in_english_are_english_words():
-    fields = dict(reading_fields(read("0.5亿元"), "en"))
+    fields = dict(reading_fields(read("0.5亿元", "数量指标"), "en"))
     assert fields == {"kind": "quantity",
                       "op": "none written — read as at least (as the finance systems read a number "
                             "without ≥ or ≤)",

@@ -82,10 +82,11 @@ def test_english_deadline_and_grade(capsys):
 
 
 def test_a_bare_number_says_no_operator_was_written_and_reads_as_at_least(capsys):
-    got = lines(explain(capsys, "explain", "0.5亿元", "--year", "2023"))
+    got = lines(explain(capsys, "explain", "0.5亿元", "--year", "2023", "--category", "数量指标"))
     assert got["解读"] == "数量：不低于 0.5亿元，累计"
     assert got["运算符"] == "未写明，按“不低于”解读（与财政系统对未写≥或≤的数字的读法一致）"
-    got = lines(explain(capsys, "--lang", "en", "explain", "0.5亿元", "--year", "2023"))
+    got = lines(explain(capsys, "--lang", "en", "explain", "0.5亿元", "--year", "2023",
+                        "--category", "数量指标"))
     assert got["read as"] == "quantity: at least 0.5 亿元, cumulative"
     assert got["operator"] == ("none written — read as at least (as the finance systems read a "
                                "number without ≥ or ≤)")

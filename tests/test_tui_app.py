@@ -935,7 +935,7 @@ async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tm
     ds = small_dataset()
     pid = next(p.id for p in ds.projects.values() if p.unit_code == "301101")
     money = Ind(Ind.make_id(pid, "成本指标", "经济成本指标", "测评费用"), pid, 9, "成本指标",
-                "经济成本指标", "测评费用", "", "≤80000万元")
+                "经济成本指标", "测评费用", "", "≤8000万元")
     due = Ind(Ind.make_id(pid, "产出指标", "时效指标", "完成测评"), pid, 10, "产出指标",
               "时效指标", "完成测评", "", "2023年12月底前完成")
     ds.add_indicator(money)
