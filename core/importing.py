@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .dataset import Dataset
+from .overrides import ReadingOverride, indicator_target, override_from_columns, override_of
 from .errors import JixiaoError
 from .model import Indicator, Project, Unit
 from .tables import ProjectTable, TargetTables, year_from_text
-from .targets import parse_target
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,12 @@ class ImportPlan:
         """``True`` when storing this plan would change nothing."""
         return not (self.added or self.changed or self.removed)
 
+    def needs_review(self) -> int:
+        """How many of ``indicators`` have a reading that needs review."""
+        years = {p.id: p.year for p in self.projects}
+        return sum(indicator_target(i, years.get(i.project_id, self.year)).needs_review
+                   for i in self.indicators)
+
     def count(self, items: str, kind: str) -> int:
         """How many of ``kind`` ('unit', 'project', 'indicator') are in ``items`` ('added', …)."""
         return sum(1 for item in getattr(self, items) if item.kind == kind)
@@ -124,7 +130,9 @@ def plan_import(tables: TargetTables, dataset: Dataset, year: int | None = None,
         _note(plan, "project", pid, f"{table.unit_code} {table.name}", old, project,
               ("name", "budget", "purpose", "goals"))
         _plan_indicators(plan, table, project, dataset)
-        plan.warnings.extend(_project_warnings(table, project))
+        readings = {i.order: indicator_target(i, project.year) for i in plan.indicators
+                    if i.project_id == pid}
+        plan.warnings.extend(_project_warnings(table, project, readings))
     plan.warnings.sort(key=_line_of)  # in file order, as a person checks them
     return plan
 
@@ -192,15 +200,30 @@ def _plan_indicators(plan: ImportPlan, table: ProjectTable, project: Project, da
         before = old.get(iid)
         ind = Indicator(id=iid, project_id=project.id, order=order, level1=row.level1,
                         category=row.category, name=row.name, description=row.description,
-                        target_text=row.target_text, measure=before.measure if before else None)
+                        target_text=row.target_text, measure=before.measure if before else None,
+                        reading=_reading(row, before))
         new_ids.add(iid)
         plan.indicators.append(ind)
         _note(plan, "indicator", iid, f"{project.name} · {row.category} · {row.name}", before, ind,
-              ("order", "description", "target_text"))
+              ("order", "description", "target_text", "reading"))
     for ind in sorted(old_list, key=lambda i: i.order):
         if ind.id not in new_ids:
             plan.removed_indicator_ids.append(ind.id)
             plan.removed.append(PlanItem("indicator", ind.id, f"{project.name} · {ind.category} · {ind.name}"))
+
+
+def _reading(row, before: Indicator | None) -> dict | None:
+    """The settled reading an imported row keeps: the one its reading columns give, else the
+    stored one. A stored reading set against another 指标值 is kept too: it no longer applies,
+    and the new text is flagged for review again, saying so (``core.overrides``)."""
+    stored = before.reading if before is not None else None
+    if not row.reading:
+        return stored
+    given = override_from_columns(row.target_text, row.reading)
+    kept = override_of(before) if before is not None else None
+    if kept is not None and replace(kept, author="", at="") == given:
+        return stored   # the same facts: keep who settled them and when
+    return given.to_dict()   # the store stamps the importing admin and the time
 
 
 def _drop_project(plan: ImportPlan, pid: str) -> None:
@@ -226,6 +249,8 @@ def _show(value) -> str:
         value = " / ".join(value)
     elif hasattr(value, "total"):
         value = f"{value.total}/{value.fiscal}/{value.other}"
+    elif isinstance(value, dict):
+        value = ReadingOverride.from_dict(value).describe()
     text = str(value).replace("\n", " ")
     return f"“{text if len(text) <= 40 else text[:39] + '…'}”"
 
@@ -240,13 +265,13 @@ def _is_cost(level1: str, category: str) -> bool:
     return "成本" in level1 or "成本" in category
 
 
-def _project_warnings(table: ProjectTable, project: Project) -> list[str]:
+def _project_warnings(table: ProjectTable, project: Project, readings: dict) -> list[str]:
     where = f"{_where(table)}{table.unit_code} {table.name}"
     out: list[str] = []
     caps: list[float] = []
-    for row in table.rows:
+    for order, row in enumerate(table.rows):
         label = f"{_where_row(row)}{table.unit_code} {table.name} · {row.category} · {row.name}"
-        reviewed = _target_warnings(row, project.year)
+        reviewed = _target_warnings(row, readings[order])
         out.extend(f"{label}: {w}" for w in reviewed)
         if _is_cost(row.level1, row.category):
             # The target parser may have flagged this already; say it once.
@@ -272,11 +297,10 @@ def _project_warnings(table: ProjectTable, project: Project) -> list[str]:
     return out
 
 
-def _target_warnings(row, year: int) -> list[str]:
-    """What the target-expression parser says a person should look at."""
-    target = parse_target(row.target_text, year=year, level1=row.level1, category=row.category)
+def _target_warnings(row, target) -> list[str]:
+    """What the reading of the row's 指标值 says a person should look at."""
     out = []
-    if not target.parsed:
+    if not target.parsed and target.source == "inferred":
         out.append(f"指标值 “{row.target_text}” could not be read; it will be judged by a grade "
                    "(达成/部分达成/未达成)")
     review = target.review_text("en")
@@ -333,4 +357,9 @@ def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
         lines.extend(f"  ! {w}" for w in plan.warnings)
     else:
         lines.append("No warnings.")
+    # Last, so it is what a person reads when the command ends (issue 12 §1).
+    doubtful = plan.needs_review()
+    lines.append(f"Readings: {doubtful} of {len(plan.indicators)} need review"
+                 + (" — list them with `jixiao readings --review`, settle them with "
+                    "`jixiao reading ID`" if doubtful else "") + ".")
     return lines

@@ -113,7 +113,9 @@ class Project:
 class Indicator:
     """One row of a target table: 一级/二级/三级指标, 绩效指标描述 and the verbatim 指标值.
 
-    ``measure`` optionally overrides whether a numeric target is ``cumulative`` or a ``level``.
+    ``measure`` optionally overrides whether a numeric target is ``cumulative`` or a ``level``;
+    ``reading`` is an officer's confirmed or overridden reading of the 指标值, in the stored form
+    of ``core.overrides.ReadingOverride`` (``None``: the inferred reading counts).
     """
 
     id: str
@@ -125,6 +127,8 @@ class Indicator:
     description: str
     target_text: str
     measure: str | None = None
+    # A dict (the stored form) is not hashable: leave it out of the hash, keep it in equality.
+    reading: dict | None = field(default=None, hash=False)
 
     @staticmethod
     def make_id(project_id: str, level1: str, category: str, name: str, occurrence: int = 0) -> str:
@@ -137,8 +141,11 @@ class Indicator:
         return stable_id(project_id, level1, category, name, occurrence, length=12)
 
     def to_dict(self) -> dict:
-        """The stored form."""
-        return asdict(self)
+        """The stored form (``reading`` only when an officer settled one)."""
+        d = asdict(self)
+        if d["reading"] is None:
+            del d["reading"]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict) -> "Indicator":

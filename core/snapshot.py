@@ -17,6 +17,7 @@ from .dataset import Dataset
 from .errors import JixiaoError
 from .model import Indicator, now_iso, parse_date
 from .periods import quarter_end as _quarter_end
+from .overrides import reading_key
 # The writers are re-exported: callers take a snapshot's text from where they take the document.
 from .snapshot_codec import collector_paused, dump_lines, dump_snapshot, write_snapshot  # noqa: F401
 from .status import COUNT_ORDER
@@ -167,7 +168,7 @@ def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple,
             if e.as_of <= as_of:
                 entry = e
                 break
-        key = (ind.target_text, ind.level1, ind.category, ind.measure)
+        key = reading_key(ind)
         target = targets.get(key)
         if target is None:
             target = targets[key] = _target(ind, project.year)

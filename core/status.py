@@ -28,7 +28,8 @@ from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, T
 from .numbers import format_number
 from .periods import short_date, time_progress, year_end
 from .readings import Reading, read_actual, read_text
-from .targets import Target, parse_target
+from .overrides import reading_key, target_for_key
+from .targets import Target
 
 COLOURS = ("red", "amber", "grey", "blue", "green")
 """Every colour, worst first: a roll-up takes the first of these that occurs."""
@@ -181,13 +182,9 @@ def _as_date(value) -> date:
 
 
 def target_of(indicator: Indicator, year: int) -> Target:
-    """The parsed target of ``indicator`` in budget ``year`` (parsed once per distinct text)."""
-    return _target(indicator.target_text, year, indicator.level1, indicator.category,
-                   indicator.measure)
-
-
-def _target(text: str, year: int, level1: str, category: str, measure: str | None) -> Target:
-    return _plan_for(text, year, level1, category, measure).target
+    """The reading of ``indicator`` in budget ``year``: inferred, or as an officer settled it
+    (read once per distinct ``reading_key``)."""
+    return _plan_for(year, reading_key(indicator)).target
 
 
 @lru_cache(maxsize=4096)
@@ -334,8 +331,10 @@ def _lower(target: Target, reading: Reading, entry_day: str, d: date, th: Thresh
     cumulative = target.measure == "cumulative"
     ratio = a / value if value else None
     if over:
-        # A cumulative total only grows, so once over the cap it stays over.
-        return Status("red", cumulative, value, ratio, why=(_why_over, target, a))
+        # A cumulative total only grows, and so does money spent (a 成本 cap is judged in
+        # range, as a level), so once over the cap it stays over.
+        return Status("red", cumulative or _units.is_money(target.unit), value, ratio,
+                      why=(_why_over, target, a))
     if cumulative and _units.is_money(target.unit):
         expected = value * t
         if expected > 0:
@@ -638,10 +637,9 @@ _MAX_SHARED_READINGS = 1 << 18
 
 
 @lru_cache(maxsize=1 << 17)
-def _plan_for(text: str, year: int, level1: str, category: str, measure: str | None) -> _Plan:
-    # One cache for both the parsed target and its plan: evaluate looks each up once.
-    return _Plan(parse_target(text, year=year, level1=level1, category=category,
-                              measure=measure), year)
+def _plan_for(year: int, key: tuple) -> _Plan:
+    # One cache for both the target and its plan: evaluate looks each up once.
+    return _Plan(target_for_key(year, key), year)
 
 
 def _verdict(target: Target, rule, entry: ProgressEntry, d: date, thresholds: Thresholds,
@@ -892,7 +890,7 @@ def _prepare_project(project: Project, inds: list, old: list | None, progress_ge
     year = project.year
     preps = []
     for ind in inds:
-        plan = _plan_for(ind.target_text, year, ind.level1, ind.category, ind.measure)
+        plan = _plan_for(year, reading_key(ind))
         prep = kept.get(ind.id)
         if prep is None or prep[1] is not plan:
             prep = _prepare_history(ind.id, plan, progress_get(ind.id))

@@ -42,6 +42,7 @@ class IndicatorRow:
     description: str
     target_text: str
     line: int = 0
+    reading: dict | None = None      # facts of the optional reading columns (see READING_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -425,15 +426,32 @@ CSV_COLUMNS = (
     ("year", "年度", "year"),
     ("purpose", "资金用途", "purpose"),
     ("goals", "绩效目标", "goals"),
+    ("nature", "指标性质", "nature"),
+    ("value", "解读数值", "value"),
+    ("unit", "度量单位", "unit"),
+    ("measure", "计量方式", "measure"),
+    ("start", "起始日期", "start"),
+    ("end", "截止日期", "end"),
+    ("wanted", "期望答复", "wanted"),
+    ("reading_source", "解读来源", "reading_source"),
 )
-"""``(key, Chinese header, English header)`` of every CSV column, in the order written.
+"""``(key, Chinese header, English header)`` of every CSV column, in the order written — the
+one header mapping of every table format (CSV here, xlsx alike).
 
-The last three are optional on reading: without 年度 the year is found as for the text layout;
-without 资金用途/绩效目标 an import keeps what is stored. 绩效目标 holds one goal per line.
+年度, 资金用途, 绩效目标 and the reading columns are optional on reading: without 年度 the year is
+found as for the text layout; without 资金用途/绩效目标 an import keeps what is stored. 绩效目标
+holds one goal per line. The reading columns (``READING_COLUMNS``) split a target the way
+provincial systems do (the 四川 一体化 layout: 指标性质 ``=``/``≥``/``≤``/``定性`` | 指标值 |
+度量单位; plus 解读数值 (the number, or ``LOW-HIGH``, when it is not the one in 指标值), 计量方式
+``累计``/``水平``, 起始日期, 截止日期, 期望答复 ``是``/``否`` and 解读来源 ``确认``/``覆盖``); where a row fills them they settle its reading (``Indicator.reading``).
 """
 
+READING_COLUMNS = ("nature", "value", "unit", "measure", "start", "end", "wanted", "reading_source")
+"""The optional columns that settle the reading of a 指标值 (see ``CSV_COLUMNS``)."""
+
 _REQUIRED = ("unit_code", "unit_name", "project", "level1", "category", "name", "target")
-_OPTIONAL = ("budget_total", "budget_fiscal", "budget_other", "description", "year", "purpose", "goals")
+_OPTIONAL = ("budget_total", "budget_fiscal", "budget_other", "description", "year", "purpose",
+             "goals") + READING_COLUMNS
 
 
 def _header_key(cell: str) -> str | None:
@@ -542,8 +560,17 @@ def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict)
     if not category:
         raise fail("the 二级指标", "category")
     last_level1[key] = (level1, category)
+    reading = {k: row[k] for k in READING_COLUMNS if row.get(k)}
+    if reading:
+        # Checked here, so a bad cell stops the import naming its line and column.
+        from .overrides import OverrideError, override_from_columns
+
+        try:
+            override_from_columns(row["target"], reading)
+        except OverrideError as exc:
+            raise fail(f"a reading the columns can settle ({exc})", exc.column) from None
     group["rows"].append(IndicatorRow(level1, category, row["name"], row.get("description", ""),
-                                      row["target"], line=line))
+                                      row["target"], line=line, reading=reading or None))
 
 
 def _csv_amount(row: dict, key: str, fail) -> float | None:
@@ -562,6 +589,8 @@ def write_csv(dataset, out, *, lang: str = "zh", year: int | None = None) -> int
     Headers are Chinese for ``lang='zh'``, English for ``'en'``. Returns the number of rows.
     Reading the result with ``parse_csv`` gives back the same units, projects and indicators.
     """
+    from .overrides import override_columns, override_of
+
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([zh if lang == "zh" else en for _, zh, en in CSV_COLUMNS])
     count = 0
@@ -576,6 +605,7 @@ def write_csv(dataset, out, *, lang: str = "zh", year: int | None = None) -> int
                     _fmt_amount(b.total), _fmt_amount(b.fiscal), _fmt_amount(b.other),
                     ind.level1, ind.category, ind.name, ind.description, ind.target_text,
                     str(project.year), project.purpose, "\n".join(project.goals),
+                    *override_columns(override_of(ind), lang),
                 ])
                 count += 1
     return count

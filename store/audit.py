@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-ACTIONS = ("progress", "spending", "import", "grant", "revoke", "settings")
+ACTIONS = ("progress", "spending", "import", "grant", "revoke", "settings", "reading")
 """The kinds of change that are logged."""
 
 

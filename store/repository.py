@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import uuid
+from dataclasses import replace
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -37,6 +38,7 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import say
 from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
                         SpendingEntry, Unit, entry_order, now_iso, parse_date)
+from jixiao.core.overrides import ReadingOverride, override_of
 from jixiao.core.readings import check_actual
 from jixiao.core.status import indicator_status, missing_explanation, target_of
 
@@ -499,6 +501,71 @@ class Store:
             db = TinyDB(path, storage=AtomicStorage, kind=KIND)
             db.table(table, cache_size=0).insert(doc)
 
+    # --- readings of 指标值 (issue 12) -------------------------------------------------------
+    def set_reading(self, indicator_id: str, override: ReadingOverride | None) -> Indicator:
+        """Settle the reading of one indicator's 指标值 (admin only), or with ``None`` go back
+        to the inferred reading; the change and its audit record land in one write.
+
+        ``override`` must be set against the indicator's current 指标值 text; its ``author``
+        and ``at`` are stamped here (the acting user, now). Returns the indicator as stored.
+        """
+        indicator, project = self.find_indicator(indicator_id)
+        rules.require_admin(self.grants(), self._user, "change the reading of a target")
+        if override is not None and override.text != indicator.target_text:
+            raise JixiaoError(f"the 指标值 of {indicator_id} is {indicator.target_text!r}, not "
+                              f"{override.text!r}; nothing was changed")
+        key = PartitionKey(project.year, project.unit_code)
+        path = self.layout.partition(key)
+        with locked(self.layout.lock_of(path)):
+            tables = read_file(path, KIND)
+            # Admin only, checked again inside the lock on the grants file as it is now.
+            rules.require_admin(_grant_list(self.layout.grants,
+                                            read_file(self.layout.grants, "grants") or {}),
+                                self._user, "change the reading of a target")
+            if not tables:
+                raise JixiaoError(f"{path} disappeared; nothing was changed")
+            inds = dict(tables.get("indicators") or {})
+            found = next((k for k, d in inds.items() if d.get("id") == indicator_id), None)
+            if found is None:
+                raise JixiaoError(f"indicator {indicator_id} is no longer in {path} (a re-import "
+                                  "removed it); nothing was changed")
+            doc = dict(inds[found])
+            before = doc.get("reading")
+            if override is None:
+                if before is None:
+                    return Indicator.from_dict(doc)
+                doc.pop("reading", None)
+                what = "back to the inferred reading"
+            else:
+                if override.text != doc.get("target_text"):
+                    raise JixiaoError(f"the 指标值 of {indicator_id} changed meanwhile; "
+                                      "nothing was changed")
+                stamped = replace(override, author=self._user, at=now_iso())
+                doc["reading"] = stamped.to_dict()
+                what = stamped.describe()
+            inds[found] = doc
+            tables["indicators"] = inds
+            audit = dict(tables.get("audit") or {})
+            audit[str(next_doc_id(audit))] = AuditEntry(
+                now_iso(), self._user, "reading",
+                f"{doc.get('name', '')} [{indicator_id}] 指标值 {doc.get('target_text', '')!r}: "
+                f"{what}", (key.unit_code,)).to_dict()
+            tables["audit"] = audit
+            from_tables(path, tables)  # never write what could not be read back
+            AtomicStorage(path, KIND).write(tables)
+        return Indicator.from_dict(doc)
+
+    def readings(self, dataset: Dataset | None = None) -> dict[str, ReadingOverride]:
+        """Every settled reading, by indicator id (of ``dataset`` when given, else of the whole
+        store as it is now)."""
+        dataset = dataset if dataset is not None else self.load()
+        out = {}
+        for ind in dataset.indicators.values():
+            override = override_of(ind)
+            if override is not None:
+                out[ind.id] = override
+        return out
+
     # --- imports -----------------------------------------------------------------------------
     def apply_import(self, plan) -> dict[PartitionKey, str]:
         """Store an import plan from ``core.importing`` (admin only).
@@ -532,7 +599,7 @@ class Store:
                 stored = read_file(path, KIND)
                 tables = stored or {}
                 summary = _upsert(tables, units[key.unit_code], by_key[key], indicators_of,
-                                  removed)
+                                  removed, (self._user, now_iso()))
                 if summary is None:
                     continue
                 audit = dict(tables.get("audit") or {})
@@ -771,9 +838,11 @@ def _check_value(indicator: Indicator, project: Project, text: str, what: str) -
 
 
 def _upsert(tables: dict, unit: Unit, projects: list[Project],
-            indicators_of: dict[str, list[Indicator]], removed_ids: set[str]) -> str | None:
+            indicators_of: dict[str, list[Indicator]], removed_ids: set[str],
+            stamp: tuple[str, str]) -> str | None:
     """Apply one partition's share of an import to its raw ``tables``; a summary, or ``None``
-    when nothing changed."""
+    when nothing changed. A reading the table's columns settle is stamped with ``stamp``
+    (the importing admin, the time)."""
     changed = False
     unit_doc = unit.to_dict()
     if _only(tables, "unit") != unit_doc:
@@ -792,7 +861,7 @@ def _upsert(tables: dict, unit: Unit, projects: list[Project],
         elif proj[k] != doc:
             proj[k] = doc
             changed = True
-        new = {i.id: compact(i.to_dict()) for i in indicators_of.get(p.id, ())}
+        new = {i.id: _stamped(compact(i.to_dict()), stamp) for i in indicators_of.get(p.id, ())}
         for k2 in [k2 for k2, d in inds.items() if d.get("project_id") == p.id]:
             old = inds[k2]
             if old.get("id") not in new or old.get("id") in removed_ids:
@@ -813,6 +882,13 @@ def _upsert(tables: dict, unit: Unit, projects: list[Project],
     names = ", ".join(p.name for p in projects)
     return (f"import {len(projects)} project(s) ({names}): {added} indicator(s) added, "
             f"{updated} changed, {removed} removed")
+
+
+def _stamped(doc: dict, stamp: tuple[str, str]) -> dict:
+    reading = doc.get("reading")
+    if reading is not None and not reading.get("author"):
+        doc["reading"] = {**reading, "author": stamp[0], "at": stamp[1]}
+    return doc
 
 
 def _history_entries(part: Partition) -> list[AuditEntry]:

@@ -16,8 +16,12 @@ from jixiao.core.errors import JixiaoError
 FORMAT = "jixiao"
 """The marker that tells a jixiao data file from any other JSON file."""
 
-CURRENT = 1
-"""The schema version this program writes."""
+CURRENT = 2
+"""The schema version this program writes.
+
+2: an indicator may carry ``reading``, an officer's settled reading of its 指标值 (issue 12).
+A version-1 jixiao would drop it when rewriting the indicator, so it must refuse these files.
+"""
 
 KINDS = ("settings", "grants", "partition", "index")
 """The kinds of data file: settings, grants, one partition per unit and budget year, and the
@@ -26,7 +30,13 @@ unit index (``store.index``)."""
 META = "_meta"
 """The TinyDB table holding the stamp."""
 
-MIGRATIONS: dict[int, Callable[[str, dict], dict]] = {}
+def _to_2(kind: str, tables: dict) -> dict:
+    # Schema 2 only adds the optional ``reading`` of an indicator: a version-1 file is already
+    # a valid version-2 file.
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[str, dict], dict]] = {1: _to_2}
 """``MIGRATIONS[n](kind, tables)`` turns a schema-``n`` file into schema ``n + 1``.
 
 Add a step here together with every increment of ``CURRENT``; old files then keep working.

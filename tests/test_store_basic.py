@@ -13,7 +13,7 @@ import pytest
 from jixiao.core.errors import JixiaoError
 from jixiao.core.importing import plan_import
 from jixiao.core.tables import read_tables
-from jixiao.store import partition
+from jixiao.store import partition, schema
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
 from test_store_support import UNITS, filled_store, first_indicator, start_writer
@@ -184,7 +184,8 @@ def test_stored_text_is_utf8_and_stamped(tmp_path):
     store, _ = filled_store(tmp_path / "d")
     raw = store.layout.partition(PartitionKey(2023, "301101")).read_bytes()
     data = json.loads(raw)
-    assert data["_meta"]["1"] == {"format": "jixiao", "kind": "partition", "schema": 1}
+    assert data["_meta"]["1"] == {"format": "jixiao", "kind": "partition",
+                                  "schema": schema.CURRENT}
     assert "单位301101".encode() in raw  # not \\u-escaped
 
 

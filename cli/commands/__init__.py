@@ -11,4 +11,5 @@ MODULES = (
     "jixiao.cli.commands.admin",      # check, settings                  (issue 4)
     "jixiao.cli.commands.access",     # grant, revoke, grants, log       (issue 7)
     "jixiao.cli.commands.reports",    # snapshot, diff, report, export-monitoring (issue 6)
+    "jixiao.cli.commands.readings",   # readings, reading                (issue 12)
 )
