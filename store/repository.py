@@ -519,8 +519,7 @@ class Store:
         with locked(self.layout.lock_of(path)):
             tables = read_file(path, KIND)
             # Admin only, checked again inside the lock on the grants file as it is now.
-            rules.require_admin(_grant_list(self.layout.grants,
-                                            read_file(self.layout.grants, "grants") or {}),
+            rules.require_admin(_grant_list(self.layout.grants, _grant_tables(self.layout)),
                                 self._user, "change the reading of a target")
             if not tables:
                 raise JixiaoError(f"{path} disappeared; nothing was changed")
