@@ -137,13 +137,14 @@ def plan_import(tables: TargetTables, dataset: Dataset, year: int | None = None,
     return plan
 
 
-_LINE = re.compile(r"line (\d+):")
+_LINE = re.compile(r"(?:line|table) (\d+)(?:, row (\d+))?:")
 
 
-def _line_of(warning: str) -> int:
-    """The line a warning names (``line N: …``); 0 for file-wide warnings, which come first."""
+def _line_of(warning: str) -> tuple[int, int]:
+    """Where a warning points (``line N: …``, or ``table T, row R: …`` in a Word document);
+    (0, 0) for file-wide warnings, which come first."""
     m = _LINE.match(warning)
-    return int(m.group(1)) if m else 0
+    return (int(m.group(1)), int(m.group(2) or 0)) if m else (0, 0)
 
 
 def _resolve_years(tables: TargetTables, year: int | None, today: date) -> tuple[list[int], str]:
@@ -311,10 +312,14 @@ def _target_warnings(row, target) -> list[str]:
 
 
 def _where(table: ProjectTable) -> str:
+    if table.place:
+        return f"{table.place}: "
     return f"line {table.line}: " if table.line else ""
 
 
 def _where_row(row) -> str:
+    if row.place:
+        return f"{row.place}: "
     return f"line {row.line}: " if row.line else ""
 
 

@@ -43,6 +43,7 @@ class IndicatorRow:
     target_text: str
     line: int = 0
     reading: dict | None = None      # facts of the optional reading columns (see READING_COLUMNS)
+    place: str = ""  # where it was found when the file has no lines: "table 3, row 5" in Word
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class ProjectTable:
     line: int = 0
     title: str = ""
     year: int | None = None
+    place: str = ""  # where it was found when the file has no lines: "table 3" in Word
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class TargetTables:
     """Every project table of one file, in file order, plus notes a person should read."""
 
     tables: tuple[ProjectTable, ...]
-    source: str  # 'text' or 'csv'
+    source: str  # 'text', 'csv', 'docx' or 'xlsx'
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -89,10 +91,28 @@ def read_tables(path: str | Path) -> TargetTables:
         raise JixiaoError(f"{path}: is a directory, expected a target-table file") from None
     except OSError as exc:
         raise JixiaoError(f"{path}: cannot read ({exc.strerror})") from None
+    if sniff(raw) != "text":
+        # Word and Excel files, whatever their extension says; the readers load their libraries.
+        from .formats import read_office
+        return read_office(raw, str(path))
     text = decode(raw, str(path))
     if path.suffix.lower() == ".csv" or looks_like_csv(text):
         return parse_csv(text, str(path))
     return parse_text_layout(text, str(path))
+
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(raw: bytes) -> str:
+    """What ``raw`` holds, by its first bytes: ``'zip'`` (a .docx or .xlsx), ``'ole2'`` (a legacy
+    .doc/.xls, or an Office file with a password) or ``'text'``; the file name is not trusted."""
+    if raw.startswith(_ZIP):
+        return "zip"
+    if raw.startswith(_OLE2):
+        return "ole2"
+    return "text"
 
 
 def decode(raw: bytes, source: str = "input") -> str:
@@ -209,6 +229,10 @@ class _Cursor:
             return _starts_table(self.tokens, self.i + 1)
         return _starts_table(self.tokens, self.i)
 
+    def where(self, tok: _Token) -> str:
+        """Where ``tok`` is, as a person finds it in the file."""
+        return f"line {tok.line}"
+
     def fail(self, expected: str, tok: _Token | None = None, found: str | None = None) -> JixiaoError:
         if tok is None:
             tok = self.peek()
@@ -216,7 +240,7 @@ class _Cursor:
             where = f"line {self.last_line + 1} (end of file)"
             what = found or "the end of the file"
         else:
-            where = f"line {tok.line}"
+            where = self.where(tok)
             what = found or (f"“{_shorten(tok.text)}”" if tok.text else "an empty cell")
         return JixiaoError(
             f"{self.source}: {where}: expected {expected}, found {what}; "
@@ -352,7 +376,7 @@ def _read_header(cur: _Cursor, unit_tok: _Token, cells: list[_Token], warnings: 
                        tok=cells[0] if cells else cur.peek())
     budget = Budget(amounts.get("total"), amounts.get("fiscal"), amounts.get("other"))
     if budget.total is None:
-        warnings.append(f"line {unit_tok.line}: {name}: the table gives no 预算数")
+        warnings.append(f"{cur.where(unit_tok)}: {name}: the table gives no 预算数")
     goals = tuple(p.strip() for part in goal_parts for p in part.split("\n") if p.strip())
     purpose = "\n".join(p for p in purpose_parts if p)
     return name, budget, purpose, goals
@@ -462,24 +486,43 @@ def _header_key(cell: str) -> str | None:
     return None
 
 
+def header_keys(cells) -> set[str]:
+    """The known columns (``CSV_COLUMNS`` keys) a header row names, for any table-shaped input."""
+    return {k for k in map(_header_key, cells) if k is not None}
+
+
 def looks_like_csv(text: str) -> bool:
     """Whether the first non-blank line is a CSV header naming at least three known columns."""
     for line in text.splitlines():
         if line.strip():
             cells = next(csv.reader([line]), [])
-            return sum(_header_key(c) is not None for c in cells) >= 3
+            return len(header_keys(cells)) >= 3
     return False
 
 
 def parse_csv(text: str, source: str = "input") -> TargetTables:
     """Read a flat CSV (one row per indicator) into project tables, grouped in first-seen order."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+
+    def records():
+        try:
+            for record in reader:
+                yield reader.line_num, record
+        except csv.Error as exc:
+            what = "a CSV header row" if reader.line_num <= 1 else "a CSV row"
+            raise JixiaoError(f"{source}: line {max(reader.line_num, 1)}: expected {what} ({exc})") from None
+
+    return parse_rows(records(), source, kind="csv")
+
+
+def parse_rows(records, source: str = "input", *, kind: str = "csv") -> TargetTables:
+    """Read rows in the CSV column layout: ``records`` yields ``(line, cells)``, the header row
+    first. Shared by CSV and spreadsheets (``kind`` 'xlsx'), so both know the same columns."""
+    records = iter(records)
     try:
-        header = next(reader)
+        first_line, header = next(records)
     except StopIteration:
         raise JixiaoError(f"{source}: line 1: expected a CSV header row, found an empty file; nothing was stored.") from None
-    except csv.Error as exc:
-        raise JixiaoError(f"{source}: line 1: expected a CSV header row ({exc})") from None
     columns: dict[str, int] = {}
     warnings: list[str] = []
     for index, cell in enumerate(header):
@@ -488,33 +531,30 @@ def parse_csv(text: str, source: str = "input") -> TargetTables:
             if cell.strip():
                 warnings.append(f"{source}: column “{cell.strip()}” is not a known column and was ignored")
         elif key in columns:
-            raise JixiaoError(f"{source}: line 1: column {cell.strip()!r} appears twice")
+            raise JixiaoError(f"{source}: line {first_line}: column {cell.strip()!r} appears twice")
         else:
             columns[key] = index
     missing = [k for k in _REQUIRED if k not in columns]
     if missing:
         names = ", ".join(f"{zh}/{en}" for key, zh, en in CSV_COLUMNS if key in missing)
-        raise JixiaoError(f"{source}: line 1: expected a CSV header with the columns {names}; "
+        raise JixiaoError(f"{source}: line {first_line}: expected a CSV header with the columns {names}; "
                           "they are missing. Nothing was stored.")
     groups: dict[tuple, dict] = {}
     last_level1: dict[tuple, tuple[str, str]] = {}
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in record):
-                continue
-            row = {k: (record[i].strip() if i < len(record) else "") for k, i in columns.items()}
-            _csv_row(row, line, source, groups, last_level1)
-    except csv.Error as exc:
-        raise JixiaoError(f"{source}: line {reader.line_num}: expected a CSV row ({exc})") from None
+    for line, record in records:
+        if not any(c.strip() for c in record):
+            continue
+        row = {k: (record[i].strip() if i < len(record) else "") for k, i in columns.items()}
+        _csv_row(row, line, source, groups, last_level1)
     if not groups:
-        raise JixiaoError(f"{source}: line 2: expected at least one indicator row after the header; nothing was stored.")
+        raise JixiaoError(f"{source}: line {first_line + 1}: expected at least one indicator row after the header; "
+                          "nothing was stored.")
     tables = tuple(
         ProjectTable(g["unit_code"], g["unit_name"], g["name"], g["budget"],
                      g["purpose"], g["goals"], tuple(g["rows"]), line=g["line"], year=g["year"])
         for g in groups.values()
     )
-    return TargetTables(tables, "csv", tuple(warnings))
+    return TargetTables(tables, kind, tuple(warnings))
 
 
 def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict) -> None:
