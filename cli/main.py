@@ -82,6 +82,12 @@ class _VisibleWriter(io.TextIOBase):
     def __init__(self, inner):
         self._inner = inner
 
+    @property
+    def raw(self):
+        """The wrapped stream, for output jixiao draws itself (a progress bar's escape codes),
+        never for user text."""
+        return self._inner
+
     def write(self, text: str) -> int:
         self._inner.write(visible(text, keep_newlines=True))
         return len(text)
