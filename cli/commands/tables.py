@@ -8,17 +8,22 @@ from pathlib import Path
 
 from jixiao.store.exports import write_atomically
 
-from .common import open_store, parse_year
+from ..progress import progress
+from .common import open_store, parse_year, write_output
+
+_KINDS = {"text": "Word text layout", "csv": "CSV", "docx": "Word document", "xlsx": "Excel workbook"}
 
 
 def register(subparsers) -> None:
     """Add the ``import`` and ``export-targets`` sub-commands."""
     p = subparsers.add_parser(
-        "import", help="import target tables (Word text export or CSV)",
-        description="Import 项目支出绩效目标表: the text Word exports from the published documents, "
-                    "or a flat CSV with one row per indicator. Re-importing is safe: unchanged rows "
-                    "stay as they are and matched indicators keep their progress.")
-    p.add_argument("file", metavar="FILE", help="a .txt Word text export or a .csv file")
+        "import", help="import target tables (Word .docx, Excel .xlsx, Word text export or CSV)",
+        description="Import 项目支出绩效目标表: the published Word documents (.docx) or their text "
+                    "export, an Excel workbook (.xlsx, every sheet with the columns) or a flat CSV "
+                    "with one row per indicator. Files are judged by their content, not their name. "
+                    "Re-importing is safe: unchanged rows stay as they are and matched indicators "
+                    "keep their progress.")
+    p.add_argument("file", metavar="FILE", help="a .docx, .xlsx, .csv or .txt (Word text export) file")
     p.add_argument("--year", type=parse_year, help="budget year of the tables (default: named in the tables, "
                                               "else the current year)")
     p.add_argument("--dry-run", action="store_true",
@@ -26,13 +31,13 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_import)
 
     e = subparsers.add_parser(
-        "export-targets", help="write the target tables as CSV",
-        description="Write every project's target table as CSV, one row per indicator "
-                    "(headers in Chinese, or English with --lang en). Importing the file again "
-                    "changes nothing.")
-    e.add_argument("--format", choices=("csv",), default="csv", help="output format (default: csv)")
+        "export-targets", help="write the target tables as CSV or an Excel workbook",
+        description="Write every project's target table, one row per indicator, as CSV or as an "
+                    "Excel workbook with the same columns (headers in Chinese, or English with "
+                    "--lang en). Importing the file again changes nothing.")
+    e.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="output format (default: csv)")
     e.add_argument("-o", "--output", metavar="FILE",
-                   help="write to FILE (UTF-8 with BOM, as Excel expects) instead of standard output")
+                   help="write to FILE (CSV: UTF-8 with BOM, as Excel expects) instead of standard output")
     e.add_argument("--year", type=parse_year, help="only the projects of this budget year")
     e.set_defaults(func=run_export)
 
@@ -42,24 +47,29 @@ def run_import(args) -> int:
     from jixiao.core.importing import plan_import, report_lines
     from jixiao.core.tables import read_tables
 
-    # Read the whole file first: a malformed table fails before the store is even opened.
-    tables = read_tables(args.file)
-    store = open_store(args, needs="nothing")
-    plan = plan_import(tables, store.load(), year=args.year)
-    if not args.dry_run and not plan.is_noop:
-        store.apply_import(plan)
-    kind = "CSV" if tables.source == "csv" else "Word text layout"
-    print(f"{args.file} ({kind}): {len(tables.tables)} project tables")
+    with progress(f"import {args.file}", total=3) as advance:
+        # Read the whole file first: a malformed table fails before the store is even opened.
+        tables = read_tables(args.file)
+        advance(1)
+        store = open_store(args, needs="nothing")
+        plan = plan_import(tables, store.load(), year=args.year)
+        advance(1)
+        if not args.dry_run and not plan.is_noop:
+            store.apply_import(plan)
+        advance(1)
+    print(f"{args.file} ({_KINDS.get(tables.source, tables.source)}): {len(tables.tables)} project tables")
     print("\n".join(report_lines(plan, dry_run=args.dry_run)))
     return 0
 
 
 def run_export(args) -> int:
-    """Write the stored target tables as CSV to ``-o FILE`` or standard output."""
+    """Write the stored target tables as CSV or a workbook to ``-o FILE`` or standard output."""
     from jixiao.core.tables import write_csv
 
     dataset = open_store(args, needs="tables").load()
     lang = getattr(args, "lang", "zh")
+    if args.format == "xlsx":
+        return _export_xlsx(args, dataset, lang)
     if not args.output:
         write_csv(dataset, sys.stdout, lang=lang, year=args.year)
         return 0
@@ -68,4 +78,17 @@ def run_export(args) -> int:
     target = Path(args.output).expanduser()
     write_atomically(target, buf.getvalue(), encoding="utf-8-sig")
     print(f"wrote {rows} indicator rows to {target}")
+    return 0
+
+
+def _export_xlsx(args, dataset, lang: str) -> int:
+    from jixiao.core.formats.xlsx_export import save, targets_workbook
+
+    projects = [p for p in dataset.projects.values() if args.year is None or p.year == args.year]
+    total = sum(len(dataset.indicators_of(p.id)) for p in projects)
+    with progress("export-targets", total=total) as advance:
+        workbook = targets_workbook(dataset, lang=lang, year=args.year, advance=advance)
+        write_output(lambda fh: save(workbook, fh), args.output, binary=True)
+    if args.output:
+        print(f"wrote {total} indicator rows to {Path(args.output).expanduser()}")
     return 0

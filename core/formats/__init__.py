@@ -1,0 +1,70 @@
+"""Word and Excel files in and out: the formats finance offices exchange (issue 16).
+
+The readers turn a ``.docx`` (python-docx) or ``.xlsx`` (openpyxl) into the same ``TargetTables``
+that ``core.tables`` reads from text and CSV; ``xlsx_export`` builds workbooks. The libraries are
+imported only when such a file is met, so ``import jixiao.core`` and the command line stay light.
+
+A file is judged by its bytes, never by its name (``core.tables.sniff``): a ZIP archive is a
+.docx or a .xlsx according to what it holds, an OLE2 compound file is a legacy .doc/.xls or an
+Office file with a password, and both of those are refused with what to do instead.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..errors import JixiaoError
+from ..tables import TargetTables, sniff
+
+_NOTHING = "Nothing was stored."
+
+
+def read_office(raw: bytes, source: str) -> TargetTables:
+    """The target tables of the Word or Excel file whose bytes are ``raw`` (named ``source``).
+
+    Raises ``JixiaoError`` naming the file and what to do for a file that is password-protected,
+    damaged, in a legacy format, or neither a Word document nor an Excel workbook."""
+    kind = sniff(raw)
+    if kind == "ole2":
+        raise JixiaoError(_ole2_message(raw, source))
+    if kind != "zip":
+        raise JixiaoError(f"{source}: expected a Word .docx or an Excel .xlsx file. {_NOTHING}")
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise JixiaoError(damaged(source, "the ZIP archive inside it is broken")) from None
+    if "word/document.xml" in names:
+        from .docx_tables import read_docx
+        return read_docx(raw, source)
+    if "xl/workbook.xml" in names:
+        from .xlsx_tables import read_xlsx
+        return read_xlsx(raw, source)
+    raise JixiaoError(f"{source}: a ZIP archive that is neither a Word .docx nor an Excel .xlsx file "
+                      f"(an .odt/.ods? open it and save as .docx or .xlsx). {_NOTHING}")
+
+
+def damaged(source: str, why: str) -> str:
+    """The message for an Office file the library cannot open."""
+    return (f"{source}: the file is damaged and cannot be read ({why}); open it in Word/Excel or "
+            f"WPS, save it again as .docx/.xlsx (另存为) and import that copy. {_NOTHING}")
+
+
+def _utf16(name: str) -> bytes:
+    # Stream names in an OLE2 directory are UTF-16LE.
+    return name.encode("utf-16-le")
+
+
+def _ole2_message(raw: bytes, source: str) -> str:
+    if _utf16("EncryptedPackage") in raw or _utf16("EncryptionInfo") in raw:
+        return (f"{source}: the file is protected by a password, so it cannot be read; open it, "
+                f"remove the password (文件 ▸ 信息 ▸ 保护 / File ▸ Info ▸ Protect), save it and "
+                f"import again. {_NOTHING}")
+    if _utf16("WordDocument") in raw:
+        return (f"{source}: a legacy Word 97-2003 .doc file, which jixiao does not read; open it in "
+                f"Word or WPS, save it as .docx (另存为 Word 文档) and import that. {_NOTHING}")
+    if _utf16("Workbook") in raw or _utf16("Book") in raw:
+        return (f"{source}: a legacy Excel 97-2003 .xls file, which jixiao does not read; open it in "
+                f"Excel or WPS, save it as .xlsx (另存为 Excel 工作簿) and import that. {_NOTHING}")
+    return (f"{source}: a legacy Office 97-2003 file, which jixiao does not read; open it and "
+            f"save it as .docx or .xlsx, then import that. {_NOTHING}")
