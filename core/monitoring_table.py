@@ -26,6 +26,21 @@ def columns(month: int) -> list[str]:
             "全年预计完成情况", *CAUSES, "完成目标可能性", "备注"]
 
 
+def project_blocks(dataset: Dataset, as_of: str):
+    """The monitoring table's content at ``as_of``, project by project, in table order: yields
+    ``(unit, project, funds, rows)`` with ``funds`` the cells under ``funds_header`` and
+    ``rows`` the ``(indicator, cells)`` under ``columns``. Both layouts (CSV, workbook) use it."""
+    as_of = check_as_of(as_of)
+    year = snapshot_year(dataset, as_of)
+    for unit in dataset.unit_list():
+        for project in dataset.projects_of(unit.code):
+            if project.year != year:
+                continue
+            rows = [(ind, _indicator_row(ind, dataset.counting_progress(ind.id, as_of)))
+                    for ind in dataset.indicators_of(project.id)]
+            yield unit, project, _funds(dataset, project, as_of)[1:], rows
+
+
 def monitoring_rows(dataset: Dataset, as_of: str) -> list[list[str]]:
     """Every row of the monitoring table at ``as_of``, as lists of cell texts.
 
@@ -33,27 +48,25 @@ def monitoring_rows(dataset: Dataset, as_of: str) -> list[list[str]]:
     """
     as_of = check_as_of(as_of)
     month = int(as_of[5:7])
-    year = snapshot_year(dataset, as_of)
     header = columns(month)
     rows: list[list[str]] = [["项目支出绩效目标执行监控表", f"监控日期 {as_of}"]]
-    for unit in dataset.unit_list():
-        projects = [p for p in dataset.projects_of(unit.code) if p.year == year]
-        if not projects:
-            continue
-        rows.append([])
-        rows.append(["预算单位", f"{unit.code} {unit.name}"])
-        for project in projects:
+    last_unit = None
+    for unit, project, funds, indicators in project_blocks(dataset, as_of):
+        if unit.code != last_unit:
+            last_unit = unit.code
             rows.append([])
-            rows.append(["项目名称", project.name])
-            rows.append(_funds_header(month))
-            rows.append(_funds(dataset, project, as_of))
-            rows.append(header)
-            for ind in dataset.indicators_of(project.id):
-                rows.append(_indicator_row(ind, dataset.counting_progress(ind.id, as_of)))
+            rows.append(["预算单位", f"{unit.code} {unit.name}"])
+        rows.append([])
+        rows.append(["项目名称", project.name])
+        rows.append(funds_header(month))
+        rows.append(["", *funds])
+        rows.append(header)
+        rows.extend(cells for _, cells in indicators)
     return rows
 
 
-def _funds_header(month: int) -> list[str]:
+def funds_header(month: int) -> list[str]:
+    """The labels of the project's funds row: 项目资金（万元）, then one per figure."""
     return ["项目资金（万元）", "年初预算数", "其中：财政资金", "其他资金",
             f"1-{month}月执行数", f"1-{month}月执行率"]
 

@@ -12,10 +12,11 @@ from jixiao.core.errors import JixiaoError
 from .oserrors import fault
 
 
-def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
+def write_atomically(path: Path, content, *, encoding: str = "utf-8", binary: bool = False) -> None:
     """Replace ``path`` with ``content`` — a string, or a function that writes to the text
     stream it is given — all at once: a half-written export must never replace a good one,
-    nor be left behind. A ``JixiaoError`` names the file when it cannot be written."""
+    nor be left behind. With ``binary`` the content is bytes, or a function that writes to a
+    binary stream (a workbook). A ``JixiaoError`` names the file when it cannot be written."""
     if path.is_dir():
         raise JixiaoError(f"{path} is a directory; -o needs a file name")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -31,7 +32,7 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8") -> None:
             os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
         except FileNotFoundError:
             pass
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as fh:
             _produce(content)(fh)
             fh.flush()
             # On disk before the rename: after a crash the old file or the new, never neither.

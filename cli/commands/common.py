@@ -94,11 +94,21 @@ def parse_year(text: str) -> int:
     return int(text)
 
 
-def write_output(content, output: str | None, *, encoding: str = "utf-8") -> None:
+def write_output(content, output: str | None, *, encoding: str = "utf-8", binary: bool = False) -> None:
     """Write ``content`` to the file ``output`` (see ``write_atomically``), or to standard
-    output when there is none."""
+    output when there is none. ``binary`` content (a workbook) is not written to a terminal."""
     if output:
-        write_atomically(Path(output).expanduser(), content, encoding=encoding)
+        write_atomically(Path(output).expanduser(), content, encoding=encoding, binary=binary)
+        return
+    if binary:
+        # Underneath the command line's text filter (cli.main._VisibleWriter): bytes, unfiltered.
+        stream = getattr(sys.stdout, "raw", sys.stdout)
+        if stream.isatty():
+            raise JixiaoError("an Excel workbook is not for a terminal: give -o FILE.xlsx "
+                              "(or redirect standard output to a file)")
+        stream.flush()
+        _produce(content)(stream.buffer)
+        stream.buffer.flush()
         return
     _produce(content)(sys.stdout)
     sys.stdout.flush()

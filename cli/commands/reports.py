@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
 
+from ..progress import progress
 from .common import open_store, write_output
 
 
@@ -41,16 +42,19 @@ def register(sub) -> None:
     p.add_argument("--unit", metavar="CODE", help="only this unit (comma-separate several)")
     p.add_argument("--as-of", metavar="DATE", help="as of YYYY-MM-DD (default: the monitoring date)")
     p.add_argument("--quarter", metavar="YYYYQn", help="as of the quarter's last day")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                   help="xlsx: an Excel workbook, colours as glyph, word and fill (needs -o)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("export-monitoring", help="write the 项目支出绩效目标执行监控表 as CSV",
-                       description="The standard monitoring table, grouped by unit and project, "
-                                   "UTF-8 with BOM for Excel.")
+    p = sub.add_parser("export-monitoring", help="write the 项目支出绩效目标执行监控表 (CSV or Excel)",
+                       description="The standard monitoring table, grouped by unit and project: "
+                                   "CSV (UTF-8 with BOM for Excel), or a formatted Excel workbook "
+                                   "like the official form, one sheet per project after a 汇总 sheet.")
     p.add_argument("--as-of", metavar="DATE", help="as of YYYY-MM-DD (default: the monitoring date)")
     p.add_argument("--quarter", metavar="YYYYQn", help="as of the quarter's last day")
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the CSV file to write")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="output format (default: csv)")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     p.set_defaults(func=cmd_export_monitoring)
 
 
@@ -86,8 +90,10 @@ def cmd_snapshot(args) -> int:
             raise JixiaoError(f"--generated-at needs an ISO timestamp, e.g. 2023-07-01T09:00:00+08:00, "
                               f"not {args.generated_at!r}") from None
     dataset = load_dataset(args, "take a snapshot")
-    doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at=args.generated_at)
-    write_output(lambda fh: write_snapshot(doc, fh), args.output)
+    with progress("snapshot") as advance:
+        doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at=args.generated_at)
+        advance(len(dataset.indicators))
+        write_output(lambda fh: write_snapshot(doc, fh), args.output)
     if args.output:
         c = doc["counts"]
         print(f"wrote {args.output}: as of {doc['as_of']}, "
@@ -126,6 +132,13 @@ def cmd_report(args) -> int:
     dataset = load_dataset(args, "run a report")
     doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at="")
     rows = report.report_rows(doc, only=only, units=units)
+    if args.format == "xlsx":
+        from jixiao.core.formats.xlsx_export import report_workbook, save
+
+        with progress("report", total=len(rows)) as advance:
+            book = report_workbook(rows, lang=args.lang, advance=advance)
+            write_output(lambda fh: save(book, fh), args.output, binary=True)
+        return 0
     if args.format == "json":
         text = report.format_json(doc, rows, only=only, units=units)
     elif args.format == "csv":
@@ -142,6 +155,17 @@ def cmd_export_monitoring(args) -> int:
 
     dataset = load_dataset(args, "export the monitoring table")
     as_of = resolve_as_of(args, dataset)
-    write_output(monitoring_csv(dataset, as_of), args.output, encoding="utf-8-sig")
+    if args.format == "xlsx":
+        from jixiao.core.formats.xlsx_export import monitoring_workbook, save
+
+        from jixiao.core.snapshot import snapshot_year
+
+        year = snapshot_year(dataset, as_of)
+        total = sum(1 for p in dataset.projects.values() if p.year == year)
+        with progress("export-monitoring", total=total) as advance:
+            book = monitoring_workbook(dataset, as_of, advance=advance)
+            write_output(lambda fh: save(book, fh), args.output, binary=True)
+    else:
+        write_output(monitoring_csv(dataset, as_of), args.output, encoding="utf-8-sig")
     print(f"wrote {args.output}: 项目支出绩效目标执行监控表 as of {as_of}", file=sys.stderr)
     return 0
