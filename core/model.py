@@ -127,8 +127,15 @@ class Indicator:
     description: str
     target_text: str
     measure: str | None = None
-    # A dict (the stored form) is not hashable: leave it out of the hash, keep it in equality.
-    reading: dict | None = field(default=None, hash=False)
+    reading: dict | None = None
+
+    def __hash__(self) -> int:
+        # Written out because ``reading`` is a dict (its stored form): a settled reading must
+        # change the hash, or a view comparing fingerprints would miss another user's change.
+        reading = self.reading
+        return hash((self.id, self.project_id, self.order, self.level1, self.category,
+                     self.name, self.description, self.target_text, self.measure,
+                     None if reading is None else repr(sorted(reading.items()))))
 
     @staticmethod
     def make_id(project_id: str, level1: str, category: str, name: str, occurrence: int = 0) -> str:

@@ -15,6 +15,8 @@ ACTIONS = (
     ("e", "record", "k_record", True),
     ("s", "spend", "k_spend", True),
     ("r", "triage", "k_triage", True),
+    ("v", "review", "k_review", True),
+    ("t", "reading", "k_reading", True),
     ("n", "next_alert(1)", "k_next", True),
     ("N", "next_alert(-1)", "k_prev", True),
     ("slash", "search", "k_search", True),
@@ -30,12 +32,13 @@ ACTIONS = (
 FOOTER_KEEP = ("help", "quit")
 """Keys the footer never drops, however narrow the terminal."""
 
-FOOTER_DROP_ORDER = ("command_palette", "back", "next_alert-prev", "sort", "next_alert", "export",
+FOOTER_DROP_ORDER = ("command_palette", "back", "reading", "review", "next_alert-prev", "sort",
+                     "next_alert", "export",
                      "date", "spend", "search", "triage", "record")
 """The order in which the footer drops keys when even short labels do not fit; the first
 ``FOOTER_MINOR`` go before the labels are shortened."""
 
-FOOTER_MINOR = 2
+FOOTER_MINOR = 4
 """How many keys of ``FOOTER_DROP_ORDER`` the footer drops before it shortens the labels."""
 
 KEY_DISPLAY = {"slash": "/", "question_mark": "?", "escape": "Esc"}
@@ -47,7 +50,7 @@ PANE_KEYS = (
 )
 """``(keys, label key)`` of the keys every pane understands, for the help screen."""
 
-EDIT_ACTIONS = ("record", "spend", "export")
+EDIT_ACTIONS = ("record", "spend", "export", "reading")
 """Actions the user may not be allowed to take: their keys show disabled and explain why."""
 
 

@@ -27,8 +27,8 @@ from jixiao.core.errors import JixiaoError
 from jixiao.store.exports import write_atomically
 
 from . import messages
-from .versions import (Versions, copy_dataset, mark_partial, with_progress, with_settings,
-                       with_spending)
+from .versions import (Versions, copy_dataset, mark_partial, with_indicator, with_progress,
+                       with_settings, with_spending)
 
 
 def fingerprint(dataset, unit_code: str) -> int:
@@ -279,6 +279,17 @@ class Sync(Widget):
             serial = self.versions.publish(dataset)
         self.post_message(messages.Published(serial, dataset))
         return entry
+
+    def write_reading(self, indicator_id: str, override):
+        """Settle (or with ``None`` clear) the reading of one 指标值 through the store; the
+        indicator as stored."""
+        with self.versions.writing():
+            indicator = self.store.set_reading(indicator_id, override)
+            dataset = with_indicator(self.versions.latest, indicator)
+            self._own_write(dataset, indicator.project_id)
+            serial = self.versions.publish(dataset)
+        self.post_message(messages.Published(serial, dataset))
+        return indicator
 
     def _own_write(self, dataset, project_id: str | None) -> None:
         proj = dataset.projects.get(project_id) if project_id else None

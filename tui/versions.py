@@ -73,6 +73,16 @@ def with_spending(dataset: Dataset, entry) -> Dataset:
     return new
 
 
+def with_indicator(dataset: Dataset, indicator) -> Dataset:
+    """A copy of ``dataset`` in which ``indicator`` (a settled reading, say) replaces the one
+    with its id; the indicators dict and the derived indexes are new, the rest is shared."""
+    new = copy.copy(dataset)
+    new.indicators = dict(dataset.indicators)
+    new.invalidate()
+    new.add_indicator(indicator)
+    return new
+
+
 def with_settings(dataset: Dataset, settings) -> Dataset:
     """A copy of ``dataset`` with other settings; everything else stays the same objects."""
     new = copy.copy(dataset)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from jixiao.core.dataset import Dataset
 from jixiao.core.model import Indicator, Project, Unit
+from jixiao.core.overrides import indicator_target
 from jixiao.core.status import SEVERITY
 
 from .versions import pending_units
@@ -43,6 +44,7 @@ class Browser:
         self._ordering: tuple[list[str], dict[str, int]] | None = None
         self._alerts: tuple[object, list[int]] | None = None
         self._triage: tuple[object, list[str]] | None = None
+        self._reviews: tuple[list[str], frozenset] | None = None
         self._hay: tuple[list[str], list[Hit]] | None = None
         self._unit_pos: dict[str, int] | None = None
         self._short: dict[str, str] | None = None
@@ -62,6 +64,7 @@ class Browser:
             new._units, new._ordering, new._hay = self._units, self._ordering, self._hay
             new._unit_pos, new._short = self._unit_pos, self._short
             new._alerts, new._triage = self._alerts, self._triage
+            new._reviews = self._reviews
         return new
 
     def set_evaluation(self, evaluation) -> None:
@@ -179,6 +182,32 @@ class Browser:
         else:
             n = (bisect_left(alerts, pos) - 1) % len(alerts)
         return self.order()[alerts[n]]
+
+    def needs_review(self, indicator_id: str) -> bool:
+        """Whether the indicator's reading of its 指标值 needs review (issue 12 §1)."""
+        return indicator_id in self._review_set()
+
+    def reviews(self) -> list[str]:
+        """Every indicator whose reading needs review, in unit, project and table order."""
+        return self._review_list()[0]
+
+    def _review_set(self) -> frozenset:
+        return self._review_list()[1]
+
+    def _review_list(self) -> tuple[list[str], frozenset]:
+        # Readings depend on the indicators and their projects' years only, not on statuses.
+        cached = self._reviews
+        if cached is None:
+            ds = self.dataset
+            ids = []
+            for iid in self.order():
+                ind = ds.indicators.get(iid)
+                proj = ds.projects.get(ind.project_id) if ind else None
+                year = proj.year if proj else ds.settings.year
+                if ind is not None and indicator_target(ind, year).needs_review:
+                    ids.append(iid)
+            cached = self._reviews = (ids, frozenset(ids))
+        return cached
 
     def triage(self) -> list[str]:
         """Every red and amber indicator, worst first: red before amber, then the furthest

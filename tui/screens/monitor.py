@@ -25,6 +25,7 @@ from jixiao.core import readings
 from jixiao.core import status as engine
 from jixiao.core.errors import JixiaoError
 from jixiao.core.sparkline import history_series
+from jixiao.core.targets import parse_target
 
 from .. import messages
 from ..commands import MonitorCommands
@@ -42,6 +43,7 @@ from .dates import DateScreen
 from .error import ErrorScreen
 from .export import ExportScreen
 from .help import HelpScreen
+from .reading import ReadingScreen
 from .record import RecordProgressScreen
 from .spending import SpendingScreen
 
@@ -357,10 +359,10 @@ class MonitorScreen(Screen):
             return
         self.unit_code = code
         pane = self.query_one("#indicators", VirtualList)
-        if self.mode == "triage":
+        if self.mode in ("triage", "review"):
             current = pane.current
-            ids = self.browser.triage()
-            pane.border_title = f"{label('triage_title', self.lang)} · {len(ids)}"
+            ids = self.browser.triage() if self.mode == "triage" else self.browser.reviews()
+            pane.border_title = f"{label(self.mode + '_title', self.lang)} · {len(ids)}"
             pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
 
     def reevaluate(self) -> None:
@@ -386,7 +388,7 @@ class MonitorScreen(Screen):
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         """Enter drills down: unit → projects → indicators → detail; in the triage or search
         list it jumps to the chosen row in context."""
-        if event.vlist.id == "indicators" and self.mode == "triage":
+        if event.vlist.id == "indicators" and self.mode in ("triage", "review"):
             self.jump_to(event.row)
             return
         if event.vlist.id == "indicators" and self.mode == "search":
@@ -443,7 +445,9 @@ class MonitorScreen(Screen):
             indicator=ind, status=self.browser.status(ind.id),
             kind=getattr(target, "kind", None), unit=getattr(target, "unit", None),
             history=history, counting=ds.counting_progress(ind.id, self.as_of),
-            expected_by_entry=expected, actual_by_entry=actual)
+            expected_by_entry=expected, actual_by_entry=actual,
+            source=getattr(target, "source", "inferred"),
+            review=target.review_text(self.lang) if target is not None else None)
 
     def _target(self, ind):
         try:
@@ -490,6 +494,12 @@ class MonitorScreen(Screen):
             if not self.can_edit(project.unit_code):
                 return label("refuse_edit", self.lang).format(user=self.user, role=self.user_role,
                                                               unit=project.unit_code)
+        if action == "reading":
+            if self.current_indicator() is None:
+                return label("pick_indicator", self.lang)
+            if self.user_role != "admin":
+                return label("refuse_reading", self.lang).format(user=self.user,
+                                                                 role=self.user_role)
         if action == "export" and not self.may_report:
             return label("refuse_export", self.lang).format(user=self.user, role=self.user_role)
         return None
@@ -615,12 +625,14 @@ class MonitorScreen(Screen):
             self.mode = mode
             return
         self.mode = mode
-        if mode == "triage":
+        if mode in ("triage", "review"):
             pane.formatter, pane.header = self._triage_rows, self._triage_header
         else:
             pane.formatter, pane.header = self._hit_rows, None
-        pane.empty = label("triage_empty" if mode == "triage" else "search_none", self.lang)
-        title = label("triage_title" if mode == "triage" else "search_title", self.lang)
+        pane.empty = label({"triage": "triage_empty", "review": "review_empty"}.get(
+            mode, "search_none"), self.lang)
+        title = label({"triage": "triage_title", "review": "review_title"}.get(
+            mode, "search_title"), self.lang)
         pane.border_title = f"{title} · {len(rows or [])}"
         search.display = mode == "search"
         pane.set_rows(rows or [], announce=False)
@@ -650,6 +662,47 @@ class MonitorScreen(Screen):
             return
         self._set_mode("triage", self.browser.triage())
         self.query_one("#indicators", VirtualList).focus()
+
+    def action_review(self) -> None:
+        """Every indicator whose reading of 指标值 needs review, in table order, in the
+        indicators pane — an officer walks them with ↑↓ and Enter, settles each with ``t``;
+        ``v`` or Esc goes back."""
+        if self.browser is None or self._still_loading():
+            return
+        if self.mode == "review":
+            self._leave_mode()
+            return
+        self._set_mode("review", self.browser.reviews())
+        self.query_one("#indicators", VirtualList).focus()
+
+    def action_reading(self) -> None:
+        """Open the reading form on the selected indicator (admins only)."""
+        if self._explain("reading"):
+            return
+        ind = self.current_indicator()
+        year = self._year_of(ind)
+        screen = ReadingScreen(
+            indicator=ind, target=engine.target_of(ind, year), lang=self.lang,
+            inferred=parse_target(ind.target_text, year=year, level1=ind.level1,
+                                  category=ind.category, name=ind.name),
+            save=partial(self.sync.write_reading, ind.id))
+        self.app.push_screen(screen, self._reading_set)
+
+    def _year_of(self, ind) -> int:
+        proj = self.dataset.projects.get(ind.project_id)
+        return proj.year if proj else self.settings.year
+
+    def _reading_set(self, indicator) -> None:
+        if indicator is None:
+            return
+        self._take_latest()
+        if self.mode != "browse":
+            # The list follows: a settled reading leaves the review list.
+            self._reshow()
+        else:
+            self._show_project(self.project_id, indicator_id=indicator.id)
+        self._saved()
+        self.reevaluate()
 
     def action_next_alert(self, step: int) -> None:
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""

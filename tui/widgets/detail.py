@@ -48,6 +48,9 @@ class DetailData:
     # Each history entry's actual as a number in the target's unit (``None``: not a number,
     # e.g. a completion date), as ``core.readings`` reads it — 0.5亿元 against 万元 is 5000.
     actual_by_entry: list = field(default_factory=list)
+    # The reading of 指标值: where it came from and, when doubtful, why (issue 12).
+    source: str = "inferred"
+    review: str | None = None
 
 
 def detail_text(d: DetailData, lang: str, styles) -> Text:
@@ -74,6 +77,13 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
         t.append(f"  ({L('kind')}: {label('kinds', lang).get(d.kind, d.kind)}"
                  + (f", {d.unit}" if d.unit else "") + ")")
     t.append("\n")
+    if d.review or d.source != "inferred":
+        t.append(f"{L('reading_label')}: ", style=bold)
+        t.append(L("reading_sources").get(d.source, d.source))
+        if d.review:
+            t.append(f"  {L('review_mark')} ", style=styles("amber"))
+            t.append(d.review)
+        t.append("\n")
     e = d.counting
     if e is not None:
         for key, value in (("forecast", e.forecast), ("likelihood", e.likelihood),

@@ -50,6 +50,18 @@ def status_text(colour: str | None, lang: str, vlist) -> Text:
     return Text(status_word(colour, lang), style=vlist.status_style(colour))
 
 
+def name_text(browser: Browser, indicator, lang: str, vlist) -> Text:
+    """An indicator's name, led by ``?待核`` / ``?check`` when its reading needs review — a
+    glyph and a word, so the mark survives a monochrome terminal and a narrow pane."""
+    if indicator is None:
+        return Text("")
+    if not browser.needs_review(indicator.id):
+        return Text(indicator.name)
+    t = Text(label("review_mark", lang) + " ", style=vlist.status_style("amber"))
+    t.append(indicator.name)
+    return t
+
+
 def join(parts: list[Text]) -> Text:
     """Columns separated by one space."""
     return Text(" ").join(parts)
@@ -188,7 +200,9 @@ class IndicatorRows:
         parts = [fit(status_text(colour, self.lang, vlist), w["status"])]
         if "category" in w:
             parts.append(fit(indicator.category, w["category"]))
-        parts += [fit(indicator.name, self._name_width(width, w)), fit(indicator.target_text, w["target"]),
+        parts += [fit(name_text(self.browser, indicator, self.lang, vlist),
+                      self._name_width(width, w)),
+                  fit(indicator.target_text, w["target"]),
                   fit(entry.actual if entry else "—", w["actual"])]
         if "expected" in w:
             expected = status.expected if status else None
@@ -231,7 +245,7 @@ class TriageRows:
         return join([fit(status_text(colour, self.lang, vlist), s),
                      fit(Text(f"{unit.code} ") + Text(self.browser.short_name(unit.code)) if unit else "", u),
                      fit(proj.name if proj else "", p),
-                     fit(ind.name if ind else "", n),
+                     fit(name_text(self.browser, ind, self.lang, vlist), n),
                      fit(status.reason(self.lang) if status else "", r)])
 
 
