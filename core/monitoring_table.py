@@ -13,7 +13,8 @@ import io
 from .dataset import Dataset
 from .model import CAUSES
 from .report import safe_cell
-from .snapshot import check_as_of, snapshot_year
+from .periods import iso_date
+from .snapshot import snapshot_year
 from .status import execution_rate
 
 TICK = "√"
@@ -30,7 +31,7 @@ def project_blocks(dataset: Dataset, as_of: str):
     """The monitoring table's content at ``as_of``, project by project, in table order: yields
     ``(unit, project, funds, rows)`` with ``funds`` the cells under ``funds_header`` and
     ``rows`` the ``(indicator, cells)`` under ``columns``. Both layouts (CSV, workbook) use it."""
-    as_of = check_as_of(as_of)
+    as_of = iso_date(as_of, "as_of")
     year = snapshot_year(dataset, as_of)
     for unit in dataset.unit_list():
         for project in dataset.projects_of(unit.code):
@@ -46,7 +47,7 @@ def monitoring_rows(dataset: Dataset, as_of: str) -> list[list[str]]:
 
     Only progress and spending dated on or before ``as_of`` count, as in a snapshot.
     """
-    as_of = check_as_of(as_of)
+    as_of = iso_date(as_of, "as_of")
     month = int(as_of[5:7])
     header = columns(month)
     rows: list[list[str]] = [["项目支出绩效目标执行监控表", f"监控日期 {as_of}"]]

@@ -13,8 +13,22 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from .errors import JixiaoError
+from .faults import say
+from .model import parse_date
+
 _MONTH_END = relativedelta(day=31)
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def iso_date(value, what: str) -> str:
+    """``value`` as a canonical ISO date string, or a ``JixiaoError`` (exit 2) naming ``what``
+    (``"--as-of"``, ``"since"`` …) in the user's language: the one way a date typed by a user
+    is checked."""
+    try:
+        return parse_date(value).isoformat()
+    except ValueError:
+        raise JixiaoError(say("date_form", what=what, value=repr(value))) from None
 
 
 def year_start(year: int) -> date:

@@ -15,7 +15,8 @@ from importlib import metadata, resources
 from . import status as status_rules
 from .dataset import Dataset
 from .errors import JixiaoError
-from .model import Indicator, now_iso, parse_date
+from .model import Indicator, now_iso
+from .periods import iso_date
 from .periods import quarter_end as _quarter_end
 from .overrides import reading_key
 # The writers are re-exported: callers take a snapshot's text from where they take the document.
@@ -38,14 +39,6 @@ def quarter_end(text: str) -> str:
     if not m:
         raise JixiaoError(f"not a quarter in the form YYYYQn (e.g. 2023Q2): {text!r}")
     return _quarter_end(int(m.group(1)), int(m.group(2))).isoformat()
-
-
-def check_as_of(text: str) -> str:
-    """``text`` as a canonical ISO date, or a ``JixiaoError`` saying what is wrong."""
-    try:
-        return parse_date(text).isoformat()
-    except ValueError as exc:
-        raise JixiaoError(str(exc)) from None
 
 
 def generator_version() -> str:
@@ -79,7 +72,7 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     reproduced after newer data arrived. ``evaluation`` may pass a ``core.status.Evaluation``
     already computed at ``as_of``; ``generated_at`` pins the one field that otherwise varies.
     """
-    as_of = check_as_of(as_of)
+    as_of = iso_date(as_of, "as_of")
     ev = evaluation if evaluation is not None else status_rules.evaluate(dataset, as_of)
     with collector_paused():
         return _build(dataset, as_of, ev, generated_at)

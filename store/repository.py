@@ -37,8 +37,9 @@ from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import say
 from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
-                        SpendingEntry, Unit, entry_order, now_iso, parse_date)
+                        SpendingEntry, Unit, entry_order, now_iso)
 from jixiao.core.overrides import ReadingOverride, override_of
+from jixiao.core.periods import iso_date
 from jixiao.core.readings import check_actual
 from jixiao.core.status import indicator_status, missing_explanation, target_of
 
@@ -435,7 +436,7 @@ class Store:
         the target (``JixiaoError``) and users who may not edit the unit (``PermissionDenied``)."""
         indicator, project = self.find_indicator(indicator_id)
         rules.require_unit(self.grants(), self._user, project.unit_code, "record progress")
-        as_of = _in_budget_years(_iso_date(as_of, "as_of"), project, "progress")
+        as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "progress")
         actual = (actual or "").strip()
         if not actual:
             raise JixiaoError("a progress entry needs an actual value (完成值)")
@@ -472,7 +473,7 @@ class Store:
         returns; owners of the project's unit and admins only."""
         project = self.find_project(project_id)
         rules.require_unit(self.grants(), self._user, project.unit_code, "record spending")
-        as_of = _in_budget_years(_iso_date(as_of, "as_of"), project, "spending")
+        as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "spending")
         try:
             spent = float(spent)
         except (TypeError, ValueError):
@@ -683,7 +684,7 @@ class Store:
         """Every change — progress, spending, import, grant, settings — oldest first, filtered
         by unit code, author and first day (ISO date)."""
         if since is not None:
-            since = _iso_date(since, "since")
+            since = iso_date(since, "since")
         entries: list[AuditEntry] = []
         for path, kind in ((self.layout.grants, "grants"), (self.layout.settings, "settings")):
             tables = read_file(path, kind) or {}
@@ -776,14 +777,6 @@ def _new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _iso_date(value, what: str) -> str:
-    """``value`` as an ISO date string, or a ``JixiaoError`` naming ``what``."""
-    try:
-        return parse_date(value).isoformat()
-    except ValueError:
-        raise JixiaoError(f"{what} must be a date in the form YYYY-MM-DD, not {value!r}") from None
-
-
 def _in_budget_years(as_of: str, project: Project, what: str) -> str:
     """``as_of`` when it lies in the project's budget year or the following one (final results
     are often reported early next year); a ``JixiaoError`` otherwise — a typo like 2030 would
@@ -805,7 +798,7 @@ def _default_for(year: int) -> Settings:
 def _check_settings(settings: Settings, *, saving: bool = False) -> None:
     if not isinstance(settings.year, int) or not 1990 <= settings.year <= 2200:
         raise JixiaoError(f"year must be a budget year like 2023, not {settings.year!r}")
-    _iso_date(settings.as_of, "the monitoring date")
+    iso_date(settings.as_of, "the monitoring date")
     if saving:
         # Every rule, so inverted bands never reach the file; reading stays lenient so a file
         # written before a rule existed can still be opened and corrected.

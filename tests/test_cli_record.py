@@ -95,7 +95,7 @@ def test_an_entry_after_the_monitoring_date_says_when_it_counts(data, capsys):
     (["record", "@测评结果合格", "--actual", "很好", "--as-of", "2023-07-31"],
      "needs a grade: 达成, 部分达成 or 未达成"),
     (["record", "@≥8个", "--actual", "3", "--as-of", "2023-13-01"],
-     "--as-of must be a date in the form YYYY-MM-DD, not '2023-13-01'"),
+     "--as-of must be a date in the form YYYY-MM-DD (such as 2023-07-31), not '2023-13-01'"),
     (["record", "@≥8个", "--actual", "3", "--as-of", "2023-07-31", "--forecast", "很多"],
      "needs a number in 个"),
     (["spend", "PXXXX", "--spent", "10", "--as-of", "2023-07-31"], "no project with id 'PXXXX'"),

@@ -8,7 +8,8 @@ import sys
 from datetime import date
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.model import CAUSES, LIKELIHOODS, parse_date
+from jixiao.core.model import CAUSES, LIKELIHOODS
+from jixiao.core.periods import iso_date
 from jixiao.core.numbers import format_number
 from jixiao.core.textwidth import width as text_width
 
@@ -92,13 +93,6 @@ def register(subparsers) -> None:
 # ``jixiao: …`` message (exit 2) as every other refusal.
 
 
-def _as_of(text: str) -> str:
-    try:
-        return parse_date(text).isoformat()
-    except ValueError:
-        raise JixiaoError(f"--as-of must be a date in the form YYYY-MM-DD, not {text!r}") from None
-
-
 def _amount(text: str) -> float:
     from jixiao.core.readings import read_amount_wan
 
@@ -125,7 +119,7 @@ def run_record(args) -> int:
 
     lang = _lang(args)
     labels = _LABELS[lang]
-    as_of = _as_of(args.as_of)
+    as_of = iso_date(args.as_of, "--as-of")
     store = open_store(args, needs="tables")
     entry = store.record_progress(
         args.indicator, as_of=as_of, actual=args.actual, forecast=args.forecast,
@@ -150,7 +144,7 @@ def run_spend(args) -> int:
 
     lang = _lang(args)
     labels = _LABELS[lang]
-    as_of, spent = _as_of(args.as_of), _amount(args.spent)
+    as_of, spent = iso_date(args.as_of, "--as-of"), _amount(args.spent)
     store = open_store(args, needs="tables")
     history = store.spending_history(args.project)
     entry = store.record_spending(args.project, as_of=as_of, spent=spent, note=args.note)

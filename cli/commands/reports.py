@@ -68,14 +68,15 @@ def load_dataset(args, doing: str):
 
 def resolve_as_of(args, dataset) -> str:
     """The as-of date chosen by ``--quarter`` or ``--as-of``, else the monitoring date."""
-    from jixiao.core.snapshot import check_as_of, quarter_end
+    from jixiao.core.periods import iso_date
+    from jixiao.core.snapshot import quarter_end
 
     if getattr(args, "quarter", None) and getattr(args, "as_of", None):
         raise JixiaoError("give either --quarter or --as-of, not both")
     if getattr(args, "quarter", None):
         return quarter_end(args.quarter)
     if getattr(args, "as_of", None):
-        return check_as_of(args.as_of)
+        return iso_date(args.as_of, "--as-of")
     return dataset.settings.as_of
 
 

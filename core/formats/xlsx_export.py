@@ -216,9 +216,10 @@ def monitoring_workbook(dataset, as_of: str, *, advance: Callable[[int], None] =
     import openpyxl
 
     from ..monitoring_table import columns, funds_header, project_blocks
-    from ..snapshot import build_snapshot, check_as_of
+    from ..periods import iso_date
+    from ..snapshot import build_snapshot
 
-    as_of = check_as_of(as_of)
+    as_of = iso_date(as_of, "as_of")
     month = int(as_of[5:7])
     doc = build_snapshot(dataset, as_of, generated_at="")
     projects = {p["id"]: p for u in doc["units"] for p in u["projects"]}
