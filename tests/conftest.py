@@ -11,7 +11,51 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+import store_kit  # noqa: E402  (this folder is on sys.path, as for every conftest)
+
 SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The seed tables as shipped (``sample_data/tianjin_2023_targets.txt``)."""
+    return SEED
+
+
+@pytest.fixture
+def store_units() -> tuple:
+    """The unit codes of ``make_dataset``'s dataset, in order."""
+    return store_kit.UNITS
+
+
+@pytest.fixture
+def make_dataset():
+    """``make_dataset(units=…, projects_per_unit=…, …)``: a small dataset without history."""
+    return store_kit.make_dataset
+
+
+@pytest.fixture
+def filled_store():
+    """``filled_store(path, **kw)``: a store at ``path`` bulk-loaded with ``make_dataset(**kw)``."""
+    return store_kit.filled_store
+
+
+@pytest.fixture
+def first_indicator():
+    """``first_indicator(ds, unit)``: the id of the first indicator of the unit's first project."""
+    return store_kit.first_indicator
+
+
+@pytest.fixture
+def start_writer():
+    """``start_writer(data, user, indicator, count)``: another process appending progress entries."""
+    return store_kit.start_writer
+
+
+@pytest.fixture
+def run_cli():
+    """``run_cli(data, *args, user_cmd=None)``: ``python -m jixiao --data DATA ARGS`` in a child."""
+    return store_kit.run_cli
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ from jixiao.core.errors import JixiaoError, PermissionDenied
 from jixiao.core.importing import ImportPlan
 from jixiao.core.model import Unit
 from jixiao.store.repository import Store
-from test_store_support import filled_store, first_indicator, make_dataset, run_cli
 
 OWN, OTHER = "301205", "301101"
 
 
 @pytest.fixture
-def shared(tmp_path):
+def shared(tmp_path, filled_store):
     """A store with an admin, a manager, an owner of 301205 and the dataset it holds."""
     store, ds = filled_store(tmp_path / "d")
     store.grant("admin1", "admin")
@@ -25,9 +24,9 @@ def shared(tmp_path):
     return tmp_path / "d", ds
 
 
-def _writes(ds, unit):
+def _writes(ds, unit, make_dataset):
     project = ds.projects_of(unit)[0]
-    iid = first_indicator(ds, unit)
+    iid = ds.indicators_of(project.id)[0].id
     plan = ImportPlan(year=2023, year_source="test", units=[Unit(unit, "改名")],
                       projects=[replace(project, purpose="new")],
                       indicators=ds.indicators_of(project.id))
@@ -55,11 +54,11 @@ ALLOWED = {
 @pytest.mark.parametrize("write", ["progress", "spending", "import", "settings", "grant",
                                    "revoke", "bulk_load"])
 @pytest.mark.parametrize("unit", [OWN, OTHER])
-def test_every_role_against_every_write(shared, user, write, unit):
+def test_every_role_against_every_write(shared, make_dataset, user, write, unit):
     data, ds = shared
     store = Store(data, user=user)
     before = {p: p.read_bytes() for p in data.rglob("*.json")}
-    action = _writes(ds, unit)[write]
+    action = _writes(ds, unit, make_dataset)[write]
     if (write, unit) in ALLOWED[user]:
         action(store)
         return
@@ -87,7 +86,7 @@ def test_roles_and_edit_rights_as_the_ui_asks_them(shared):
     assert Store(data, user="admin1").can_edit_unit(OTHER)
 
 
-def test_without_grants_whoever_runs_it_is_admin(tmp_path):
+def test_without_grants_whoever_runs_it_is_admin(filled_store, first_indicator, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     anyone = Store(tmp_path / "d", user="whoever")
     assert anyone.role() == "admin" and anyone.grants() == []
@@ -95,7 +94,7 @@ def test_without_grants_whoever_runs_it_is_admin(tmp_path):
     anyone.record_progress(first_indicator(ds, OTHER), as_of="2023-06-30", actual="5个")
 
 
-def test_first_grant_must_name_an_admin(tmp_path):
+def test_first_grant_must_name_an_admin(filled_store, tmp_path):
     filled_store(tmp_path / "d")
     store = Store(tmp_path / "d", user="whoever")
     with pytest.raises(JixiaoError, match="first grant must name an admin"):
@@ -120,7 +119,7 @@ def test_the_last_admin_cannot_be_revoked_or_demoted(shared):
     assert Store(data, user="admin1").role() is None
 
 
-def test_the_only_grant_cannot_be_revoked_back_to_everyone_is_admin(tmp_path):
+def test_the_only_grant_cannot_be_revoked_back_to_everyone_is_admin(filled_store, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     store.grant("boss", "admin")
     with pytest.raises(JixiaoError, match="boss is the last admin"):
@@ -152,7 +151,7 @@ def test_bad_grants_are_refused(shared, args, words):
         Store(data, user="admin1").grant(*args)
 
 
-def test_a_grant_change_by_a_non_admin_exits_3_on_the_cli(shared):
+def test_a_grant_change_by_a_non_admin_exits_3_on_the_cli(run_cli, shared):
     data, _ = shared
     before = (data / "grants.json").read_bytes()
     # The CLI cannot be told who it is: it acts as the OS account (root here), who has no grant.
@@ -164,7 +163,7 @@ def test_a_grant_change_by_a_non_admin_exits_3_on_the_cli(shared):
     assert done.returncode == 3 and "needs the admin role" in done.stderr
 
 
-def test_every_change_is_in_the_log_with_who_and_what(shared):
+def test_every_change_is_in_the_log_with_who_and_what(first_indicator, run_cli, shared):
     data, ds = shared
     Store(data, user="own").record_progress(first_indicator(ds, OWN), as_of="2023-07-31",
                                             actual="6个")
@@ -189,7 +188,7 @@ def test_every_change_is_in_the_log_with_who_and_what(shared):
 NASTY = "[red]红[/red] [/x] \x1b[31mESC\x1b[0m \x07 [link=http://x]y[/link]"
 
 
-def test_markup_and_control_characters_are_stored_as_typed_and_printed_inert(tmp_path):
+def test_markup_and_control_characters_are_stored_as_typed_and_printed_inert(filled_store, first_indicator, run_cli, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, OWN)
     store.record_progress(iid, as_of="2023-07-31", actual="1个", note=NASTY, measures=NASTY,
@@ -209,7 +208,7 @@ def test_markup_and_control_characters_are_stored_as_typed_and_printed_inert(tmp
     assert "[bold]x␛]0;pwn␇" in run_cli(tmp_path / "d", "grants").stdout
 
 
-def test_a_revoke_that_lands_while_a_write_is_under_way_stops_it(shared, monkeypatch):
+def test_a_revoke_that_lands_while_a_write_is_under_way_stops_it(first_indicator, shared, monkeypatch):
     # The owner passed the early grant check; the admin revokes before the partition lock is
     # taken. The check inside the lock, on a fresh read of the grants file, must refuse.
     from contextlib import contextmanager

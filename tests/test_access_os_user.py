@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from jixiao.store.repository import Store
-from test_store_support import filled_store, first_indicator
 
 ACCOUNT = "jixiaotest"
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +103,7 @@ def _as_account(account, data: Path, *args: str) -> subprocess.CompletedProcess:
                           cwd=ROOT, timeout=60)
 
 
-def test_another_account_is_refused_with_exit_3_and_can_edit_its_own_unit(account, shared_dir):
+def test_another_account_is_refused_with_exit_3_and_can_edit_its_own_unit(filled_store, first_indicator, account, shared_dir):
     store, ds = filled_store(shared_dir)
     me = store.user  # the identity is root's account name, taken from the effective uid
     Store(shared_dir, user=me).grant(me, "admin")

@@ -16,7 +16,6 @@ import pytest
 
 from jixiao.cli.main import main
 from jixiao.store.repository import Store
-from test_store_support import filled_store, first_indicator
 
 
 def jixiao(data: Path, *argv: str) -> int:
@@ -57,7 +56,7 @@ def no_store_file_is_a_link(data: Path, planted: set[Path]) -> None:
 
 def write_everything(data: Path, ds) -> list[int]:
     """The writes an admin does every day: record, spend, settings, grant, revoke."""
-    ind = first_indicator(ds, "301205")
+    ind = ds.indicators_of(ds.projects_of("301205")[0].id)[0].id
     project = ds.projects_of("301206")[0].id
     return [
         jixiao(data, "record", ind, "--actual", "12个", "--as-of", "2023-07-31"),
@@ -69,7 +68,7 @@ def write_everything(data: Path, ds) -> list[int]:
     ]
 
 
-def test_planted_tmp_links_beside_every_file_are_never_followed(tmp_path, outside, capsys):
+def test_planted_tmp_links_beside_every_file_are_never_followed(filled_store, tmp_path, outside, capsys):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     home, files = outside
@@ -89,7 +88,7 @@ def test_planted_tmp_links_beside_every_file_are_never_followed(tmp_path, outsid
     assert written["progress"]  # the write went to the store, not through the link
 
 
-def test_planted_lock_links_are_refused_and_never_followed(tmp_path, outside, capsys):
+def test_planted_lock_links_are_refused_and_never_followed(filled_store, tmp_path, outside, capsys):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     home, files = outside
@@ -113,7 +112,7 @@ def test_planted_lock_links_are_refused_and_never_followed(tmp_path, outside, ca
     assert {p: p.read_bytes() for p in store_files(data)} == before
 
 
-def test_a_link_in_place_of_a_unit_file_or_year_directory_is_refused(tmp_path, outside, capsys):
+def test_a_link_in_place_of_a_unit_file_or_year_directory_is_refused(filled_store, first_indicator, tmp_path, outside, capsys):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     home, files = outside
@@ -141,7 +140,7 @@ def test_a_link_in_place_of_a_unit_file_or_year_directory_is_refused(tmp_path, o
                                                        "private.txt"]
 
 
-def test_check_never_advises_a_command_through_a_link(tmp_path, capsys):
+def test_check_never_advises_a_command_through_a_link(filled_store, tmp_path, capsys):
     data = tmp_path / "data"
     filled_store(data)
     unit = data / "units" / "2023" / "301205.json"
@@ -154,7 +153,7 @@ def test_check_never_advises_a_command_through_a_link(tmp_path, capsys):
     assert "chmod" not in out
 
 
-def test_a_deleted_grants_file_fails_closed(tmp_path, capsys):
+def test_a_deleted_grants_file_fails_closed(filled_store, tmp_path, capsys):
     data = tmp_path / "data"
     store, _ = filled_store(data)
     me = Store(data).user
@@ -171,7 +170,7 @@ def test_a_deleted_grants_file_fails_closed(tmp_path, capsys):
     assert "grants.json is missing" in capsys.readouterr().out
 
 
-def test_a_two_line_note_cannot_forge_a_log_line(tmp_path, capsys):
+def test_a_two_line_note_cannot_forge_a_log_line(filled_store, first_indicator, tmp_path, capsys):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     forged = "2026-12-01 19:56:00  root       grant     -        mallory → admin"
@@ -185,7 +184,7 @@ def test_a_two_line_note_cannot_forge_a_log_line(tmp_path, capsys):
     assert f"note ok␊{forged}␍X" in line and "\r" not in line
 
 
-def test_a_re_export_keeps_the_mode_of_the_file_it_replaces(tmp_path, capsys):
+def test_a_re_export_keeps_the_mode_of_the_file_it_replaces(filled_store, tmp_path, capsys):
     data = tmp_path / "data"
     filled_store(data)
     out = tmp_path / "targets.csv"
@@ -202,7 +201,7 @@ def test_a_re_export_keeps_the_mode_of_the_file_it_replaces(tmp_path, capsys):
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
 
 
-def test_check_fails_on_a_deleted_unit_file_or_a_directory_in_its_place(tmp_path, capsys):
+def test_check_fails_on_a_deleted_unit_file_or_a_directory_in_its_place(filled_store, tmp_path, capsys):
     data = tmp_path / "data"
     filled_store(data)
     unit = data / "units" / "2023" / "301206.json"

@@ -16,12 +16,10 @@ from jixiao.core.tables import read_tables
 from jixiao.store import partition, schema
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
-from test_store_support import UNITS, filled_store, first_indicator, start_writer
-
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
 
 
-def test_bulk_load_round_trips_everything(tmp_path):
+
+def test_bulk_load_round_trips_everything(filled_store, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     again = Store(tmp_path / "d", user="x").load()
     assert again.units == ds.units
@@ -30,13 +28,13 @@ def test_bulk_load_round_trips_everything(tmp_path):
     assert again.settings == ds.settings
 
 
-def test_one_file_per_unit_and_year(tmp_path):
+def test_one_file_per_unit_and_year(filled_store, store_units, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     files = sorted(p.relative_to(tmp_path / "d").as_posix() for p in store.layout.partition_files())
-    assert files == [f"units/2023/{u}.json" for u in UNITS]
+    assert files == [f"units/2023/{u}.json" for u in store_units]
 
 
-def test_progress_is_appended_with_author_and_time(tmp_path):
+def test_progress_is_appended_with_author_and_time(filled_store, first_indicator, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301205")
     a = store.record_progress(iid, as_of="2023-06-30", actual="5个")
@@ -52,7 +50,7 @@ def test_progress_is_appended_with_author_and_time(tmp_path):
     assert history[1].causes == ("经费保障",) and history[1].forecast == "12个"
 
 
-def test_spending_is_appended(tmp_path):
+def test_spending_is_appended(filled_store, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     pid = ds.projects_of("301101")[0].id
     store.record_spending(pid, as_of="2023-06-30", spent=10)
@@ -70,7 +68,7 @@ def test_spending_is_appended(tmp_path):
     (dict(as_of="2023-07-31", actual="3万元"), "does not fit the target '≥10个'"),
     (dict(as_of="2023-07-31", actual="3个", forecast="很多"), "forecast '很多'"),
 ])
-def test_bad_progress_is_refused_and_nothing_is_written(tmp_path, kwargs, words):
+def test_bad_progress_is_refused_and_nothing_is_written(filled_store, first_indicator, tmp_path, kwargs, words):
     store, ds = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301101"))
     before = path.read_bytes()
@@ -80,7 +78,7 @@ def test_bad_progress_is_refused_and_nothing_is_written(tmp_path, kwargs, words)
     assert path.read_bytes() == before
 
 
-def test_unknown_ids_are_a_clear_error(tmp_path):
+def test_unknown_ids_are_a_clear_error(filled_store, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     with pytest.raises(JixiaoError, match="no indicator with id 'nope'"):
         store.record_progress("nope", as_of="2023-07-31", actual="1个")
@@ -88,7 +86,7 @@ def test_unknown_ids_are_a_clear_error(tmp_path):
         store.record_spending("Pnope", as_of="2023-07-31", spent=1)
 
 
-def test_a_fresh_store_finds_an_indicator_without_loading(tmp_path):
+def test_a_fresh_store_finds_an_indicator_without_loading(filled_store, first_indicator, tmp_path):
     _, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301206")
     entry = Store(tmp_path / "d", user="admin1").record_progress(iid, as_of="2023-07-31",
@@ -96,7 +94,7 @@ def test_a_fresh_store_finds_an_indicator_without_loading(tmp_path):
     assert entry.indicator_id == iid
 
 
-def test_refresh_sees_another_process_write_and_rereads_only_that_file(tmp_path, monkeypatch):
+def test_refresh_sees_another_process_write_and_rereads_only_that_file(filled_store, first_indicator, start_writer, tmp_path, monkeypatch):
     store, ds = filled_store(tmp_path / "d")
     view = store.load()
     assert store.refresh(view) is False
@@ -115,7 +113,7 @@ def test_refresh_sees_another_process_write_and_rereads_only_that_file(tmp_path,
     assert store.refresh(view) is False
 
 
-def test_refresh_sees_settings_change(tmp_path):
+def test_refresh_sees_settings_change(filled_store, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     view = store.load()
     other = Store(tmp_path / "d", user="admin1")
@@ -124,7 +122,7 @@ def test_refresh_sees_settings_change(tmp_path):
     assert view.settings.as_of == "2023-09-30"
 
 
-def test_files_are_for_the_group_only(tmp_path):
+def test_files_are_for_the_group_only(filled_store, first_indicator, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="6个")
     root = tmp_path / "d"
@@ -136,7 +134,7 @@ def test_files_are_for_the_group_only(tmp_path):
             assert mode == 0o660, path
 
 
-def test_previous_generation_is_kept_as_bak(tmp_path):
+def test_previous_generation_is_kept_as_bak(filled_store, first_indicator, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301101"))
     before = path.read_bytes()
@@ -145,21 +143,21 @@ def test_previous_generation_is_kept_as_bak(tmp_path):
     assert path.read_bytes() != before
 
 
-def test_sample_import_then_reimport_changes_no_byte(tmp_path):
+def test_sample_import_then_reimport_changes_no_byte(seed_path, tmp_path):
     store = Store(tmp_path / "d", user="admin1")
-    tables = read_tables(str(SAMPLE))
+    tables = read_tables(str(seed_path))
     written = store.apply_import(plan_import(tables, store.load()))
     assert len(written) == 4
     ds = store.load()
     assert len(ds.indicators) == 128 and ds.settings.year == 2023
     snapshot = {p: p.read_bytes() for p in (tmp_path / "d").rglob("*.json")}
-    assert store.apply_import(plan_import(read_tables(str(SAMPLE)), ds)) == {}
+    assert store.apply_import(plan_import(read_tables(str(seed_path)), ds)) == {}
     assert {p: p.read_bytes() for p in (tmp_path / "d").rglob("*.json")} == snapshot
 
 
-def test_revised_import_keeps_progress_of_matching_indicators(tmp_path):
+def test_revised_import_keeps_progress_of_matching_indicators(seed_path, tmp_path):
     store = Store(tmp_path / "d", user="admin1")
-    store.apply_import(plan_import(read_tables(str(SAMPLE)), store.load()))
+    store.apply_import(plan_import(read_tables(str(seed_path)), store.load()))
     ds = store.load()
     rows = ds.indicators_of(ds.projects_of("301205")[0].id)
     kept = next(i for i in rows if i.target_text.endswith("份"))
@@ -167,7 +165,7 @@ def test_revised_import_keeps_progress_of_matching_indicators(tmp_path):
     assert kept != dropped
     store.record_progress(kept.id, as_of="2023-07-31", actual="80000份")
     # A revised plan: the last indicator of the project is gone, the first has a new target.
-    plan = plan_import(read_tables(str(SAMPLE)), ds)
+    plan = plan_import(read_tables(str(seed_path)), ds)
     plan.indicators = [replace(i, target_text="≥99000份") if i.id == kept.id else i
                        for i in plan.indicators if i.id != dropped.id]
     plan.removed_indicator_ids = [dropped.id]
@@ -180,7 +178,7 @@ def test_revised_import_keeps_progress_of_matching_indicators(tmp_path):
     assert [e.actual for e in after.progress[kept.id]] == ["80000份"]
 
 
-def test_stored_text_is_utf8_and_stamped(tmp_path):
+def test_stored_text_is_utf8_and_stamped(filled_store, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     raw = store.layout.partition(PartitionKey(2023, "301101")).read_bytes()
     data = json.loads(raw)
@@ -203,7 +201,7 @@ def test_reading_creates_nothing(tmp_path):
     ("1个", ("经费保障",), "  ", "the corrective measures"),     # blank measures are none
     ("4个", (), "加快", "makes the indicator amber"),            # amber needs them too
 ])
-def test_an_entry_that_leaves_an_indicator_behind_must_say_why(tmp_path, actual, causes,
+def test_an_entry_that_leaves_an_indicator_behind_must_say_why(filled_store, first_indicator, tmp_path, actual, causes,
                                                                  measures, missing):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301101")  # ≥10个: at 07-31 about 5.8 are expected
@@ -219,7 +217,7 @@ def test_an_entry_that_leaves_an_indicator_behind_must_say_why(tmp_path, actual,
     assert (e.causes, e.measures) == (("人员保障",), "增派人手")
 
 
-def test_an_entry_on_track_needs_no_explanation(tmp_path):
+def test_an_entry_on_track_needs_no_explanation(filled_store, first_indicator, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301101")
     assert store.record_progress(iid, as_of="2023-07-31", actual="6个").causes == ()   # green
@@ -239,7 +237,7 @@ def test_the_rule_is_one_core_function():
 
 
 @pytest.mark.parametrize("as_of", ["2030-07-31", "2022-12-31", "2025-01-01"])
-def test_entries_outside_the_budget_year_and_the_next_are_refused(tmp_path, as_of):
+def test_entries_outside_the_budget_year_and_the_next_are_refused(filled_store, first_indicator, tmp_path, as_of):
     store, ds = filled_store(tmp_path / "d")
     with pytest.raises(JixiaoError, match=f"dated {as_of} is outside the budget year 2023"):
         store.record_progress(first_indicator(ds, "301101"), as_of=as_of, actual="20个")
@@ -248,7 +246,7 @@ def test_entries_outside_the_budget_year_and_the_next_are_refused(tmp_path, as_o
     assert Store(tmp_path / "d", user="x").load().progress == {}
 
 
-def test_a_damaged_file_stops_the_search_for_an_id_with_its_name(tmp_path):
+def test_a_damaged_file_stops_the_search_for_an_id_with_its_name(filled_store, first_indicator, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301205"))
     path.write_bytes(b"\x00 not json")  # the id is not even in the bytes any more
@@ -258,3 +256,9 @@ def test_a_damaged_file_stops_the_search_for_an_id_with_its_name(tmp_path):
     message = err.value.message
     assert str(path) in message and "cannot be read" in message
     assert "there is no 301205.json.bak beside it, so restore it from a backup" in message
+
+
+def test_make_dataset_has_what_the_tests_rely_on(make_dataset, first_indicator, store_units):
+    ds = make_dataset()
+    assert len(ds.units) == 3 and len(ds.projects) == 6 and len(ds.indicators) == 18
+    assert len({first_indicator(ds, u) for u in store_units}) == 3

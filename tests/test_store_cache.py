@@ -10,7 +10,6 @@ import pytest
 from jixiao.core.errors import JixiaoError
 from jixiao.store import cache
 from jixiao.store.repository import Store
-from test_store_support import filled_store, first_indicator
 
 
 @pytest.fixture
@@ -22,7 +21,9 @@ def cache_home(tmp_path, monkeypatch):
     return home
 
 
-def _with_history(tmp_path):
+@pytest.fixture
+def with_history(tmp_path, filled_store, first_indicator):
+    """A store whose 301205 has two progress entries and a spending entry: (data dir, indicator)."""
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301205")
     store.record_progress(iid, as_of="2023-03-31", actual="2个")
@@ -46,8 +47,8 @@ def _entries(home: Path) -> list[Path]:
     return sorted(home.rglob("*.bin"))
 
 
-def test_a_cached_load_gives_exactly_what_the_json_files_hold(tmp_path, cache_home, monkeypatch):
-    data, iid = _with_history(tmp_path)
+def test_a_cached_load_gives_exactly_what_the_json_files_hold(with_history, tmp_path, cache_home, monkeypatch):
+    data, iid = with_history
     monkeypatch.setenv("JIXIAO_CACHE", "off")
     plain = Store(data, user="admin1").load()
     assert not _entries(cache_home)
@@ -62,16 +63,16 @@ def test_a_cached_load_gives_exactly_what_the_json_files_hold(tmp_path, cache_ho
     assert second.progress[iid][-1].causes == ("其他", "经费保障")
 
 
-def test_another_process_write_is_seen_and_the_entry_rebuilt(tmp_path, cache_home):
-    data, iid = _with_history(tmp_path)
+def test_another_process_write_is_seen_and_the_entry_rebuilt(with_history, tmp_path, cache_home):
+    data, iid = with_history
     Store(data, user="admin1").load()
     Store(data, user="admin1").record_progress(iid, as_of="2023-07-31", actual="9个")
     again = Store(data, user="admin1").load()
     assert [e.actual for e in again.progress[iid]] == ["2个", "3个", "9个"]
 
 
-def test_a_damaged_or_foreign_cache_entry_is_ignored(tmp_path, cache_home):
-    data, iid = _with_history(tmp_path)
+def test_a_damaged_or_foreign_cache_entry_is_ignored(with_history, tmp_path, cache_home):
+    data, iid = with_history
     Store(data, user="admin1").load()
     entries = _entries(cache_home)
     entries[0].write_bytes(b"garbage")
@@ -84,8 +85,8 @@ def test_a_damaged_or_foreign_cache_entry_is_ignored(tmp_path, cache_home):
     assert len(got.indicators) == 18
 
 
-def test_the_cache_is_never_trusted_over_a_damaged_json_file(tmp_path, cache_home):
-    data, _ = _with_history(tmp_path)
+def test_the_cache_is_never_trusted_over_a_damaged_json_file(with_history, tmp_path, cache_home):
+    data, _ = with_history
     Store(data, user="admin1").load()
     victim = next((data / "units").rglob("301205.json"))
     before = victim.read_bytes()
@@ -95,8 +96,8 @@ def test_the_cache_is_never_trusted_over_a_damaged_json_file(tmp_path, cache_hom
     assert victim.read_bytes() == before[:-10]
 
 
-def test_deleting_the_cache_is_safe_and_check_ignores_it(tmp_path, cache_home):
-    data, iid = _with_history(tmp_path)
+def test_deleting_the_cache_is_safe_and_check_ignores_it(with_history, tmp_path, cache_home):
+    data, iid = with_history
     store = Store(data, user="admin1")
     store.load()
     assert not any(p.suffix == ".bin" for p in data.rglob("*"))  # nothing in the data dir
@@ -108,8 +109,8 @@ def test_deleting_the_cache_is_safe_and_check_ignores_it(tmp_path, cache_home):
     assert store.check() == []
 
 
-def test_refresh_updates_the_cache_for_the_next_start(tmp_path, cache_home, monkeypatch):
-    data, iid = _with_history(tmp_path)
+def test_refresh_updates_the_cache_for_the_next_start(with_history, tmp_path, cache_home, monkeypatch):
+    data, iid = with_history
     store = Store(data, user="admin1")
     view = store.load()
     Store(data, user="admin1").record_progress(iid, as_of="2023-07-31", actual="9个")
@@ -120,8 +121,8 @@ def test_refresh_updates_the_cache_for_the_next_start(tmp_path, cache_home, monk
         ["2个", "3个", "9个"]
 
 
-def test_an_unwritable_cache_home_only_costs_time(tmp_path, monkeypatch):
-    data, iid = _with_history(tmp_path)
+def test_an_unwritable_cache_home_only_costs_time(with_history, tmp_path, monkeypatch):
+    data, iid = with_history
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))

@@ -6,11 +6,10 @@ import pytest
 
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
-from test_store_support import filled_store, run_cli
 from jixiao.cli.main import main
 
 
-def test_settings_show_change_and_log(tmp_path):
+def test_settings_show_change_and_log(filled_store, run_cli, tmp_path):
     filled_store(tmp_path / "d")
     done = run_cli(tmp_path / "d", "settings")
     assert done.returncode == 0 and "as_of     2023-07-31" in done.stdout
@@ -25,7 +24,7 @@ def test_settings_show_change_and_log(tmp_path):
         in log
 
 
-def test_bad_settings_are_refused_and_change_nothing(tmp_path):
+def test_bad_settings_are_refused_and_change_nothing(filled_store, run_cli, tmp_path):
     filled_store(tmp_path / "d")
     path = tmp_path / "d" / "settings.json"
     before = path.read_bytes()
@@ -41,7 +40,7 @@ def test_bad_settings_are_refused_and_change_nothing(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_check_on_a_missing_directory_says_so_and_creates_nothing(tmp_path):
+def test_check_on_a_missing_directory_says_so_and_creates_nothing(run_cli, tmp_path):
     done = run_cli(tmp_path / "nothing", "check")
     assert done.returncode == 2 and "does not exist" in done.stdout
     assert not (tmp_path / "nothing").exists()
@@ -58,7 +57,7 @@ def test_check_on_a_missing_directory_says_so_and_creates_nothing(tmp_path):
     ("burn_amber_above=0.9", "burn_amber_above must be ≥ 1"),
     ("deadline_warning_days=-3", "deadline_warning_days must be a number ≥ 0"),
 ])
-def test_thresholds_that_would_invert_the_bands_are_refused(tmp_path, capsys, threshold, rule):
+def test_thresholds_that_would_invert_the_bands_are_refused(filled_store, tmp_path, capsys, threshold, rule):
     filled_store(tmp_path / "d")
     before = (tmp_path / "d" / "settings.json").read_bytes()
     capsys.readouterr()
@@ -68,7 +67,7 @@ def test_thresholds_that_would_invert_the_bands_are_refused(tmp_path, capsys, th
     assert (tmp_path / "d" / "settings.json").read_bytes() == before
 
 
-def test_thresholds_changed_together_are_judged_together(tmp_path):
+def test_thresholds_changed_together_are_judged_together(filled_store, tmp_path):
     filled_store(tmp_path / "d")
     assert main(["--data", str(tmp_path / "d"), "settings", "--threshold", "red_below=0.85",
                  "--threshold", "amber_below=0.9"]) == 0
@@ -109,7 +108,7 @@ def test_settings_or_grants_alone_are_not_tables_to_report_on(tmp_path, capsys):
     assert "holds no imported target tables" in capsys.readouterr().err
 
 
-def test_check_gives_one_problem_per_damaged_file_with_advice_that_is_true(tmp_path):
+def test_check_gives_one_problem_per_damaged_file_with_advice_that_is_true(filled_store, run_cli, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301205"))
     # Freshly bulk-loaded: no write has happened since, so there is no .bak.

@@ -10,7 +10,6 @@ import time
 
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
-from test_store_support import UNITS, filled_store, first_indicator, start_writer
 
 PER_WRITER = 15
 
@@ -21,7 +20,7 @@ def _all_files_valid(store: Store) -> None:
         json.loads(path.read_bytes())  # and each one is whole JSON
 
 
-def test_eight_processes_on_the_same_unit_lose_nothing(tmp_path):
+def test_eight_processes_on_the_same_unit_lose_nothing(filled_store, start_writer, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     project = ds.projects_of("301205")[0]
     targets = [i.id for i in ds.indicators_of(project.id)]
@@ -43,20 +42,20 @@ def test_eight_processes_on_the_same_unit_lose_nothing(tmp_path):
     _all_files_valid(store)
 
 
-def test_eight_processes_on_different_units_lose_nothing(tmp_path):
+def test_eight_processes_on_different_units_lose_nothing(filled_store, first_indicator, start_writer, store_units, tmp_path):
     store, ds = filled_store(tmp_path / "d")
-    procs = [start_writer(tmp_path / "d", "admin1", first_indicator(ds, UNITS[n % 3]), PER_WRITER)
+    procs = [start_writer(tmp_path / "d", "admin1", first_indicator(ds, store_units[n % 3]), PER_WRITER)
              for n in range(8)]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
     loaded = Store(tmp_path / "d", user="x").load()
-    counts = {u: len(loaded.progress.get(first_indicator(ds, u), [])) for u in UNITS}
-    assert counts == {UNITS[0]: 3 * PER_WRITER, UNITS[1]: 3 * PER_WRITER, UNITS[2]: 2 * PER_WRITER}
+    counts = {u: len(loaded.progress.get(first_indicator(ds, u), [])) for u in store_units}
+    assert counts == {store_units[0]: 3 * PER_WRITER, store_units[1]: 3 * PER_WRITER, store_units[2]: 2 * PER_WRITER}
     _all_files_valid(store)
 
 
-def test_sigkill_at_random_moments_never_loses_an_acknowledged_entry(tmp_path):
+def test_sigkill_at_random_moments_never_loses_an_acknowledged_entry(filled_store, first_indicator, start_writer, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     iid = first_indicator(ds, "301101")
     rng = random.Random(20230731)

@@ -10,7 +10,6 @@ from jixiao.core.errors import JixiaoError
 from jixiao.store import schema
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
-from test_store_support import filled_store, first_indicator, run_cli
 
 NEWER = {"_meta": {"1": {"format": "jixiao", "kind": "partition", "schema": 99}}, "unit": {}}
 CASES = {
@@ -29,7 +28,7 @@ EXPECT = {"truncated": "damaged", "garbage": "damaged", "empty": "damaged",
 
 
 @pytest.fixture
-def spoilt(tmp_path, request):
+def spoilt(tmp_path, request, filled_store):
     store, ds = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301205"))
     path.write_bytes(CASES[request.param](path.read_bytes()))
@@ -37,7 +36,7 @@ def spoilt(tmp_path, request):
 
 
 @pytest.mark.parametrize("spoilt", list(CASES), indirect=True)
-def test_every_reader_stops_with_the_file_named_and_untouched(spoilt):
+def test_every_reader_stops_with_the_file_named_and_untouched(run_cli, spoilt):
     data, path, ds, case = spoilt
     before = path.read_bytes()
     for args in (["check"], ["log"], ["export-targets"]):
@@ -50,7 +49,7 @@ def test_every_reader_stops_with_the_file_named_and_untouched(spoilt):
 
 
 @pytest.mark.parametrize("spoilt", list(CASES), indirect=True)
-def test_writes_to_a_spoilt_file_are_refused_and_leave_it_alone(spoilt):
+def test_writes_to_a_spoilt_file_are_refused_and_leave_it_alone(first_indicator, spoilt):
     data, path, ds, case = spoilt
     before = path.read_bytes()
     store = Store(data, user="admin1")
@@ -67,7 +66,7 @@ def test_writes_to_a_spoilt_file_are_refused_and_leave_it_alone(spoilt):
 
 @pytest.mark.parametrize("name, kind", [("settings.json", "settings"), ("grants.json", "grants")])
 @pytest.mark.parametrize("case", ["garbage", "foreign", "newer"])
-def test_central_files_are_checked_too(tmp_path, name, kind, case):
+def test_central_files_are_checked_too(filled_store, run_cli, tmp_path, name, kind, case):
     store, _ = filled_store(tmp_path / "d")
     path = tmp_path / "d" / name
     raw = (json.dumps({"_meta": {"1": {"format": "jixiao", "kind": kind, "schema": 7}}}).encode()
@@ -78,14 +77,14 @@ def test_central_files_are_checked_too(tmp_path, name, kind, case):
     assert path.read_bytes() == raw
 
 
-def test_check_reports_all_is_well_with_exit_0(tmp_path):
+def test_check_reports_all_is_well_with_exit_0(filled_store, run_cli, tmp_path):
     filled_store(tmp_path / "d")
     done = run_cli(tmp_path / "d", "check")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ok (3 unit-year file(s)" in done.stdout
 
 
-def test_check_finds_loose_permissions_and_misplaced_files_without_changing_them(tmp_path):
+def test_check_finds_loose_permissions_and_misplaced_files_without_changing_them(filled_store, run_cli, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     a = store.layout.partition(PartitionKey(2023, "301205"))
     a.chmod(0o664)
@@ -98,7 +97,7 @@ def test_check_finds_loose_permissions_and_misplaced_files_without_changing_them
     assert oct(a.stat().st_mode & 0o777) == "0o664"
 
 
-def test_older_schema_is_migrated_on_read_and_written_back_new(tmp_path, monkeypatch):
+def test_older_schema_is_migrated_on_read_and_written_back_new(filled_store, first_indicator, tmp_path, monkeypatch):
     store, ds = filled_store(tmp_path / "d")
     path = store.layout.partition(PartitionKey(2023, "301101"))
     # Pretend this program is at schema 2, whose step renames every unit's name to upper case.
@@ -121,7 +120,7 @@ def test_older_schema_is_migrated_on_read_and_written_back_new(tmp_path, monkeyp
     assert "partition" in calls
 
 
-def test_a_schema_without_a_migration_step_is_refused(tmp_path, monkeypatch):
+def test_a_schema_without_a_migration_step_is_refused(filled_store, tmp_path, monkeypatch):
     store, _ = filled_store(tmp_path / "d")
     now = schema.CURRENT
     monkeypatch.setattr(schema, "CURRENT", now + 2)
@@ -132,7 +131,7 @@ def test_a_schema_without_a_migration_step_is_refused(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name, kind, table", [("grants.json", "grants", "grants"),
                                                ("settings.json", "settings", "settings")])
-def test_a_malformed_record_in_a_central_file_is_a_message_not_a_traceback(tmp_path, name,
+def test_a_malformed_record_in_a_central_file_is_a_message_not_a_traceback(filled_store, run_cli, tmp_path, name,
                                                                            kind, table):
     filled_store(tmp_path / "d")
     path = tmp_path / "d" / name
@@ -147,7 +146,7 @@ def test_a_malformed_record_in_a_central_file_is_a_message_not_a_traceback(tmp_p
     assert path.read_bytes() == raw
 
 
-def test_check_says_whether_the_bak_can_replace_a_damaged_file(tmp_path):
+def test_check_says_whether_the_bak_can_replace_a_damaged_file(filled_store, first_indicator, run_cli, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     store.record_progress(first_indicator(ds, "301205"), as_of="2023-07-31", actual="6个")
     path = store.layout.partition(PartitionKey(2023, "301205"))
@@ -196,7 +195,7 @@ def test_no_file_is_ever_written_with_non_standard_json(tmp_path, value):
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e999", "Infinity"])
-def test_a_non_finite_threshold_is_refused_on_the_cli(tmp_path, value):
+def test_a_non_finite_threshold_is_refused_on_the_cli(filled_store, run_cli, tmp_path, value):
     filled_store(tmp_path / "d")
     before = (tmp_path / "d" / "settings.json").read_bytes()
     result = run_cli(tmp_path / "d", "settings", "--threshold", f"red_below={value}")

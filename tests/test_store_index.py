@@ -10,13 +10,11 @@ from jixiao.store.index import KIND, read_index
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
 from jixiao.store.storage import read_file
-from test_store_basic import SAMPLE
-from test_store_support import UNITS, filled_store, first_indicator
 
 
-def test_partition_keys_and_listing_come_from_the_index(tmp_path):
+def test_partition_keys_and_listing_come_from_the_index(filled_store, store_units, tmp_path):
     store, ds = filled_store(tmp_path / "d")
-    keys = [PartitionKey(2023, code) for code in sorted(UNITS)]
+    keys = [PartitionKey(2023, code) for code in sorted(store_units)]
     assert store.partition_keys() == keys
     listing = Store(tmp_path / "d", user="x").unit_listing()
     assert list(listing) == keys
@@ -25,21 +23,21 @@ def test_partition_keys_and_listing_come_from_the_index(tmp_path):
     assert read_file(store.layout.index, KIND)["_meta"]["1"]["kind"] == "index"
 
 
-def test_listing_without_an_index_names_units_by_code(tmp_path):
+def test_listing_without_an_index_names_units_by_code(filled_store, store_units, tmp_path):
     store, _ = filled_store(tmp_path / "d")
     store.layout.index.unlink()
     listing = Store(tmp_path / "d", user="x").unit_listing()
-    assert [(k.unit_code, u.name) for k, u in listing.items()] == [(c, c) for c in UNITS]
+    assert [(k.unit_code, u.name) for k, u in listing.items()] == [(c, c) for c in store_units]
 
 
-def test_listing_reads_a_hashed_file_the_index_does_not_name(tmp_path):
+def test_listing_reads_a_hashed_file_the_index_does_not_name(filled_store, tmp_path):
     store, _ = filled_store(tmp_path / "d", units=("301101", "单位/甲"))
     store.layout.index.unlink()
     codes = [k.unit_code for k in Store(tmp_path / "d", user="x").partition_keys()]
     assert sorted(codes) == sorted(["301101", "单位/甲"])
 
 
-def test_load_of_some_keys_reads_only_those_partitions(tmp_path):
+def test_load_of_some_keys_reads_only_those_partitions(filled_store, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     part = Store(tmp_path / "d", user="x").load(keys=[PartitionKey(2023, "301205")])
     assert set(part.units) == {"301205"}
@@ -50,20 +48,20 @@ def test_load_of_some_keys_reads_only_those_partitions(tmp_path):
     assert Store(tmp_path / "d", user="x").load().indicators == ds.indicators
 
 
-def test_refresh_after_a_subset_takes_in_the_rest_and_new_writes(tmp_path):
+def test_refresh_after_a_subset_takes_in_the_rest_and_new_writes(filled_store, first_indicator, store_units, tmp_path):
     store, ds = filled_store(tmp_path / "d")
     reader = Store(tmp_path / "d", user="x")
     part = reader.load(keys=[PartitionKey(2023, "301101")])
     store.record_progress(first_indicator(ds, "301101"), as_of="2023-07-31", actual="11个")
     assert reader.refresh(part)
-    assert set(part.units) == set(UNITS)
+    assert set(part.units) == set(store_units)
     assert len(part.progress[first_indicator(ds, "301101")]) == 1
 
 
-def test_import_keeps_the_index_and_check_reports_a_stale_or_damaged_one(tmp_path):
+def test_import_keeps_the_index_and_check_reports_a_stale_or_damaged_one(seed_path, tmp_path):
     data = tmp_path / "d"
     store = Store(data, user="admin1")
-    store.apply_import(plan_import(read_tables(str(SAMPLE)), store.load()))
+    store.apply_import(plan_import(read_tables(str(seed_path)), store.load()))
     entries = read_index(store.layout)
     assert entries and {u.code for u in entries.values()} == {
         k.unit_code for k in store.partition_keys()}
@@ -78,5 +76,5 @@ def test_import_keeps_the_index_and_check_reports_a_stale_or_damaged_one(tmp_pat
     store.layout.index.write_text("{not json", "utf-8")
     assert any("index.json" in p for p in store.check())
     assert len(store.unit_listing()) == len(entries)
-    store.apply_import(plan_import(read_tables(str(SAMPLE)), store.load()))
+    store.apply_import(plan_import(read_tables(str(seed_path)), store.load()))
     assert store.layout.index.read_text("utf-8") == "{not json"

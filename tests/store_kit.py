@@ -1,6 +1,7 @@
-"""Shared helpers of the store and access tests: a small dataset and a writer process.
+"""Shared helpers of the store and access tests: a small dataset, a writer process, the CLI.
 
-(Named ``test_store_*`` so it belongs with the store tests; it checks its own helpers too.)
+Imported by ``conftest.py`` only, which hands each helper to the tests as a fixture of the same
+name; a test module never imports another test module or this one.
 """
 
 from __future__ import annotations
@@ -71,8 +72,3 @@ def run_cli(data: Path, *args: str, user_cmd: list[str] | None = None) -> subpro
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent)
 
-
-def test_make_dataset_has_what_the_tests_rely_on():
-    ds = make_dataset()
-    assert len(ds.units) == 3 and len(ds.projects) == 6 and len(ds.indicators) == 18
-    assert len({first_indicator(ds, u) for u in UNITS}) == 3
