@@ -17,6 +17,14 @@ SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_ta
 
 
 @pytest.fixture
+def umask() -> int:
+    """The process's file-creation mask: what a new file's mode is made from (0o666 & ~umask)."""
+    mask = os.umask(0o022)      # the only way to read it is to set it; put straight back
+    os.umask(mask)
+    return mask
+
+
+@pytest.fixture
 def seed_path() -> Path:
     """The seed tables as shipped (``sample_data/tianjin_2023_targets.txt``)."""
     return SEED

@@ -84,12 +84,13 @@ def test_parse_year():
         parse_year("23")
 
 
-def test_write_atomically(tmp_path):
+def test_write_atomically(tmp_path, umask):
     path = tmp_path / "out.csv"
     path.write_text("old")
     write_atomically(path, "名称,值\r\n", encoding="utf-8-sig")
     assert path.read_bytes() == "\ufeff名称,值\r\n".encode("utf-8")
-    assert os.stat(path).st_mode & 0o777 == 0o644
+    # like any file the user writes: 0o644 under umask 022, 0o664 under a shared server's 002
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
     def fails(fh):
