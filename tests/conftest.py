@@ -86,3 +86,57 @@ def seed_dataset():
             ds.add_indicator(adjust(indicator))
         return ds
     return build
+
+
+def _tui_kit():
+    import tui_kit  # loads Textual: only for the tests that drive the TUI
+    return tui_kit
+
+
+
+@pytest.fixture
+def small_dataset():
+    """``small_dataset()``: two units; 301101 has a count, a rate and a qualitative target."""
+    return _tui_kit().small_dataset
+
+
+@pytest.fixture
+def until():
+    """``await until(pilot, predicate)``: let the app run until ``predicate()`` holds."""
+    return _tui_kit().until
+
+
+@pytest.fixture
+def loaded():
+    """``await loaded(pilot)``: the app with its complete state on screen."""
+    return _tui_kit().loaded
+
+
+@pytest.fixture
+def rows_text():
+    """``rows_text(vlist)``: the plain text of every visible line of a virtual list."""
+    return _tui_kit().rows_text
+
+
+@pytest.fixture
+def indicators_pane():
+    """``indicators_pane(app)``: the indicators list of the monitor screen."""
+    return _tui_kit().indicators_pane
+
+
+@pytest.fixture
+def row_of():
+    """``row_of(app, indicator_id)``: the indicators pane's line for one indicator."""
+    return _tui_kit().row_of
+
+
+@pytest.fixture
+def cursor_line():
+    """``cursor_line(vlist)``: the visible line that carries the cursor marker."""
+    return _tui_kit().cursor_line
+
+
+@pytest.fixture
+def screen_text():
+    """``screen_text(app)``: everything on the screen as plain text, what a user reads."""
+    return _tui_kit().screen_text

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from jixiao.core.dataset import Dataset
-from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
 from jixiao.sample_data import load_sample
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
@@ -23,38 +21,16 @@ from jixiao.tui.screens.spending import SpendingScreen
 from jixiao.tui.widgets.vlist import VirtualList
 
 pytestmark = pytest.mark.asyncio
-YEAR = 2023
 
 
 # --- data --------------------------------------------------------------------------------------
-def small_dataset() -> Dataset:
-    """Two units; unit 301101 has one project with a count, a rate and a qualitative target."""
-    ds = Dataset(settings=Settings(year=YEAR, as_of="2023-07-31"))
-    ds.add_unit(Unit("301101", "天津市人民政府办公厅"))
-    ds.add_unit(Unit("301205", "[red]x[/] 综合服务中心"))
-    p1 = Project(Project.make_id("301101", YEAR, "系统等级保护测评项目"), "301101", YEAR,
-                 "系统等级保护测评项目", Budget(89.0, 89.0, 0.0))
-    p2 = Project(Project.make_id("301205", YEAR, "[/x] 项目"), "301205", YEAR, "[/x] 项目",
-                 Budget(10.0, 10.0, 0.0))
-    for p in (p1, p2):
-        ds.add_project(p)
-    rows = [(p1, "数量指标", "开展等保测评的系统数量", "≥8个"),
-            (p1, "质量指标", "等级保护测评合格率", "100%"),
-            (p1, "时效指标", "[bold]按时[/bold]完成", "及时"),
-            (p2, "数量指标", "服务[次数]", "≥100次")]
-    for n, (p, cat, name, target) in enumerate(rows):
-        ds.add_indicator(Indicator(Indicator.make_id(p.id, "产出指标", cat, name), p.id, n,
-                                   "产出指标", cat, name, f"{name}的描述", target))
-    return ds
-
-
 def ids(ds: Dataset) -> dict[str, str]:
     """Indicator ids by name."""
     return {i.name: i.id for i in ds.indicators.values()}
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(small_dataset, tmp_path: Path) -> Store:
     """A single-user (admin) store holding ``small_dataset()``."""
     s = Store(tmp_path / "data", user="alice")
     s.bulk_load(small_dataset())
@@ -62,45 +38,8 @@ def store(tmp_path: Path) -> Store:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-async def until(pilot, predicate, timeout: float = 5.0) -> None:
-    """Let the app run until ``predicate()`` holds (workers finish asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.05)
-
-
-async def loaded(pilot) -> JixiaoApp:
-    """The app with its complete state on screen (both start-up stages done, colours shown)."""
-    app = pilot.app
-    await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None
-                and app.monitor.browser.complete)
-    await pilot.pause()
-    return app
-
-
-def screen_text(app) -> str:
-    """Everything on the screen as plain text: what a user reads."""
-    update = app.screen._compositor.render_full_update()
-    return "\n".join(_line_text(line) for line in update.strips)
-
-
-def _line_text(line) -> str:
-    return line.text if hasattr(line, "text") else "".join(s.text for s in line)
-
-
-def rows_text(vlist: VirtualList) -> list[str]:
-    """The plain text of every visible line of a virtual list."""
-    return [vlist.render_line(y).text for y in range(vlist.scrollable_content_region.height)]
-
-
-def indicators_pane(app) -> VirtualList:
-    return app.query_one("#indicators", VirtualList)
-
-
 # --- tests -------------------------------------------------------------------------------------
-async def test_first_screen_shows_units_projects_indicators_and_header(store):
+async def test_first_screen_shows_units_projects_indicators_and_header(screen_text, loaded, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -120,19 +59,12 @@ def grants(path: Path) -> None:
     admin.grant("bob", "manager")
 
 
-def row_of(app, indicator_id: str) -> str:
-    """The indicators pane's line for one indicator (it must be on screen)."""
-    pane = indicators_pane(app)
-    index = next(n for n, i in enumerate(pane.rows) if i.id == indicator_id)
-    return pane.render_line(index - int(pane.scroll_y) + pane.header_height).text
-
-
 def detail(app) -> str:
     from textual.widgets import Static
     return str(app.query_one("#detail-body", Static).render())
 
 
-async def test_owner_finds_project_records_progress_and_sees_the_colour_change(tmp_path):
+async def test_owner_finds_project_records_progress_and_sees_the_colour_change(screen_text, loaded, row_of, small_dataset, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     grants(data)
@@ -169,7 +101,7 @@ async def test_owner_finds_project_records_progress_and_sees_the_colour_change(t
         assert [(e.actual, e.author, e.causes) for e in saved] == [("2个", "alice", ("经费保障",))]
 
 
-async def test_manager_triages_jumps_and_reads_reason_and_history(tmp_path):
+async def test_manager_triages_jumps_and_reads_reason_and_history(indicators_pane, loaded, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     grants(data)
@@ -208,7 +140,7 @@ async def test_manager_triages_jumps_and_reads_reason_and_history(tmp_path):
         assert "✖" in first_line or "▲" in first_line
 
 
-async def test_invalid_input_is_marked_inline_and_esc_leaves_no_trace(store):
+async def test_invalid_input_is_marked_inline_and_esc_leaves_no_trace(loaded, row_of, small_dataset, until, store):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -231,7 +163,7 @@ async def test_invalid_input_is_marked_inline_and_esc_leaves_no_trace(store):
         assert "○ 灰" in row_of(app, iid)
 
 
-async def test_changing_the_monitoring_date_recomputes_every_colour(store):
+async def test_changing_the_monitoring_date_recomputes_every_colour(screen_text, loaded, row_of, small_dataset, until, store):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     store.record_progress(iid, as_of="2023-03-31", actual="4个")
     app = JixiaoApp(store)
@@ -251,7 +183,7 @@ async def test_changing_the_monitoring_date_recomputes_every_colour(store):
         assert store.settings().as_of == "2023-12-31"           # the admin's change is stored
 
 
-async def test_date_change_by_a_non_admin_is_for_this_view_only(tmp_path):
+async def test_date_change_by_a_non_admin_is_for_this_view_only(screen_text, loaded, small_dataset, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     grants(data)
@@ -270,7 +202,7 @@ async def test_date_change_by_a_non_admin_is_for_this_view_only(tmp_path):
         assert store.settings().as_of == "2023-07-31"
 
 
-async def test_a_typed_date_that_is_not_a_date_is_refused_inline(store):
+async def test_a_typed_date_that_is_not_a_date_is_refused_inline(loaded, until, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -293,7 +225,7 @@ async def test_a_typed_date_that_is_not_a_date_is_refused_inline(store):
         assert store.settings().as_of == "2023-07-31"
 
 
-async def test_markup_like_user_text_is_shown_as_typed(store):
+async def test_markup_like_user_text_is_shown_as_typed(screen_text, loaded, small_dataset, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -312,7 +244,7 @@ async def test_markup_like_user_text_is_shown_as_typed(store):
         assert "[bold]按时[/bold]完成" in detail(app)
 
 
-async def test_usable_at_80x24(tmp_path):
+async def test_usable_at_80x24(screen_text, indicators_pane, loaded, rows_text, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     app = JixiaoApp(Store(data, user="admin1"))
@@ -336,7 +268,7 @@ async def test_usable_at_80x24(tmp_path):
         assert any(w in rows[1] for w in ("● 绿", "▲ 黄", "✖ 红", "○ 灰", "◆ 蓝"))
 
 
-async def test_english_labels(store):
+async def test_english_labels(screen_text, loaded, store):
     app = JixiaoApp(store, lang="en")
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -346,7 +278,7 @@ async def test_english_labels(store):
         assert "预算单位" not in text and "记录进度" not in text
 
 
-async def test_another_users_write_appears_within_three_seconds(tmp_path):
+async def test_another_users_write_appears_within_three_seconds(loaded, row_of, small_dataset, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     iid = ids(small_dataset())["开展等保测评的系统数量"]
@@ -370,7 +302,7 @@ def start_writer(data: Path, indicator_id: str):
                             stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
 
 
-async def test_edit_keys_are_disabled_and_explained_for_a_user_without_the_grant(tmp_path):
+async def test_edit_keys_are_disabled_and_explained_for_a_user_without_the_grant(indicators_pane, loaded, small_dataset, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     grants(data)
@@ -388,7 +320,7 @@ async def test_edit_keys_are_disabled_and_explained_for_a_user_without_the_grant
         assert len(messages) == 1                                # said once, not twice
 
 
-async def test_owner_may_edit_only_their_own_unit(tmp_path):
+async def test_owner_may_edit_only_their_own_unit(loaded, small_dataset, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     grants(data)
@@ -406,12 +338,7 @@ async def test_owner_may_edit_only_their_own_unit(tmp_path):
         assert any("301205" in n.message for n in app._notifications)
 
 
-def cursor_line(vlist: VirtualList) -> str:
-    """The visible line that carries the cursor marker ('' when the cursor is off screen)."""
-    return next((line for line in rows_text(vlist) if line.startswith("▸")), "")
-
-
-async def test_next_and_previous_alert_jump_anywhere_and_scroll_into_view(tmp_path):
+async def test_next_and_previous_alert_jump_anywhere_and_scroll_into_view(cursor_line, indicators_pane, loaded, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     app = JixiaoApp(Store(data, user="admin1"))
@@ -433,7 +360,7 @@ async def test_next_and_previous_alert_jump_anywhere_and_scroll_into_view(tmp_pa
         assert app.monitor.current_indicator().id == seen[-2]
 
 
-async def test_search_jump_scrolls_the_found_indicator_into_view_at_80x24(tmp_path):
+async def test_search_jump_scrolls_the_found_indicator_into_view_at_80x24(cursor_line, indicators_pane, loaded, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     app = JixiaoApp(Store(data, user="admin1"))
@@ -447,7 +374,7 @@ async def test_search_jump_scrolls_the_found_indicator_into_view_at_80x24(tmp_pa
         assert "机关工作人员满意度" in cursor_line(indicators_pane(app))
 
 
-async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(store):
+async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(loaded, until, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -467,7 +394,7 @@ async def test_spending_form_refuses_bad_amounts_and_saves_good_ones(store):
         assert [e.spent for e in store.load().spending[project.id]] == [44.5]
 
 
-async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
+async def test_help_lists_every_key_and_the_palette_offers_every_action(screen_text, loaded, store):
     from jixiao.tui.keys import ACTIONS, KEY_DISPLAY
     from jixiao.tui.i18n import label
     app = JixiaoApp(store)
@@ -488,7 +415,7 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(store):
         assert {"e", "s", "r", "n", "slash", "d", "x", "question_mark", "q"} <= footer_keys
 
 
-async def test_sort_by_status_puts_red_first(store):
+async def test_sort_by_status_puts_red_first(indicators_pane, loaded, small_dataset, store):
     names = ids(small_dataset())
     store.record_progress(names["开展等保测评的系统数量"], as_of="2023-07-31", actual="1个",
                           causes=("经费保障",), measures="加快进度")
@@ -504,7 +431,7 @@ async def test_sort_by_status_puts_red_first(store):
         assert app.monitor.current_indicator().name == "等级保护测评合格率"   # the cursor stays on its row
 
 
-async def test_export_writes_the_snapshot_at_the_monitoring_date(store, tmp_path):
+async def test_export_writes_the_snapshot_at_the_monitoring_date(loaded, until, store, tmp_path):
     import json
     app = JixiaoApp(store)
     out = tmp_path / "snap.json"
@@ -520,7 +447,7 @@ async def test_export_writes_the_snapshot_at_the_monitoring_date(store, tmp_path
     assert "开展等保测评的系统数量" in out.read_text(encoding="utf-8")
 
 
-async def test_status_colours_follow_the_theme(store):
+async def test_status_colours_follow_the_theme(indicators_pane, loaded, store):
     from textual.color import Color
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -537,7 +464,7 @@ async def test_status_colours_follow_the_theme(store):
         assert seen[0] != seen[1]
 
 
-async def test_search_then_esc_goes_back_to_where_the_user_was(store):
+async def test_search_then_esc_goes_back_to_where_the_user_was(indicators_pane, loaded, rows_text, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -553,7 +480,7 @@ async def test_search_then_esc_goes_back_to_where_the_user_was(store):
         assert app.monitor.mode == "browse" and app.monitor.current_indicator().id == before
 
 
-async def test_control_characters_in_names_and_notes_are_shown_not_sent(tmp_path):
+async def test_control_characters_in_names_and_notes_are_shown_not_sent(screen_text, loaded, small_dataset, tmp_path):
     ds = small_dataset()
     iid = ids(ds)["开展等保测评的系统数量"]
     ind = ds.indicators[iid]
@@ -581,7 +508,7 @@ def squeeze(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch not in "│╭╮╰╯─▏▕")
 
 
-async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_with_2(tmp_path):
+async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_with_2(screen_text, loaded, until, tmp_path):
     from jixiao.core.errors import JixiaoError
     from jixiao.tui.screens.error import ErrorScreen
     data = tmp_path / "data"
@@ -615,7 +542,7 @@ async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_
     assert app.return_code == 2 and app.failure.message == message
 
 
-async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(store):
+async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(screen_text, loaded, small_dataset, store):
     iid = ids(small_dataset())["等级保护测评合格率"]
     app = JixiaoApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -632,7 +559,7 @@ async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(store):
         assert f"project {pid} · indicator {iid}" in detail(app)
 
 
-async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(tmp_path):
+async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(indicators_pane, loaded, tmp_path):
     from jixiao.tui.widgets.detail import DetailPane
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
@@ -650,7 +577,7 @@ async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(tmp_pat
         assert pane.scroll_y == 0
 
 
-async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(store):
+async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(screen_text, loaded, small_dataset, until, store):
     from jixiao.tui.widgets.toggles import StateRadioButton
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     app = JixiaoApp(store)
@@ -673,7 +600,7 @@ async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(s
         assert "◉ 确定能" in text and "○ 有可能" in text
 
 
-async def test_only_another_process_s_write_is_announced_as_one(tmp_path):
+async def test_only_another_process_s_write_is_announced_as_one(loaded, small_dataset, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     iid = ids(small_dataset())["开展等保测评的系统数量"]
@@ -706,7 +633,7 @@ async def test_only_another_process_s_write_is_announced_as_one(tmp_path):
         assert reloads[-1] is True
 
 
-async def test_form_messages_come_in_the_ui_language(store):
+async def test_form_messages_come_in_the_ui_language(loaded, small_dataset, until, store):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     said = {"zh": "需要以个为单位的数字", "en": "needs a number in 个"}
     for lang in ("zh", "en"):
@@ -721,7 +648,7 @@ async def test_form_messages_come_in_the_ui_language(store):
             assert str(app.screen.query_one("#actual-error").render()) == said[lang]
 
 
-async def test_palette_and_help_speak_the_ui_language_once(store):
+async def test_palette_and_help_speak_the_ui_language_once(screen_text, loaded, store):
     import re
     app = JixiaoApp(store, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -743,7 +670,7 @@ async def test_palette_and_help_speak_the_ui_language_once(store):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 35)])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(tmp_path, size, lang):
+async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(screen_text, loaded, rows_text, tmp_path, size, lang):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
     app = JixiaoApp(Store(data, user="admin1"), lang=lang)
@@ -763,7 +690,7 @@ async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(tmp_pa
         assert footer.rstrip().endswith(("退出", "Quit", "命令面板", "命令", "Commands", "Cmds"))
 
 
-async def test_an_empty_store_says_in_full_what_to_do(tmp_path):
+async def test_an_empty_store_says_in_full_what_to_do(rows_text, until, tmp_path):
     app = JixiaoApp(Store(tmp_path / "nothing", user="me"))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.monitor.browser is not None)
@@ -772,7 +699,7 @@ async def test_an_empty_store_says_in_full_what_to_do(tmp_path):
         assert "没有数据：请先导入目标表（jixiaoimport）" == squeeze("".join(units))
 
 
-async def test_the_expected_column_rounds_like_the_reason(store):
+async def test_the_expected_column_rounds_like_the_reason(loaded, row_of, small_dataset, store):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     store.record_progress(iid, as_of="2023-07-31", actual="5个")
     app = JixiaoApp(store)
@@ -785,7 +712,7 @@ async def test_the_expected_column_rounds_like_the_reason(store):
         assert f" {shown} " in row_of(app, iid) and f"{status.expected:.2f}" not in row_of(app, iid)
 
 
-async def test_enter_in_the_spending_form_saves_only_what_was_typed(store):
+async def test_enter_in_the_spending_form_saves_only_what_was_typed(screen_text, loaded, until, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -804,7 +731,7 @@ async def test_enter_in_the_spending_form_saves_only_what_was_typed(store):
         assert len(store.load().spending[project.id]) == 1
 
 
-async def test_search_words_may_name_the_project_of_an_indicator(tmp_path):
+async def test_search_words_may_name_the_project_of_an_indicator(indicators_pane, loaded, tmp_path):
     from jixiao.tui.view import Hit
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(load_sample())
@@ -821,7 +748,7 @@ async def test_search_words_may_name_the_project_of_an_indicator(tmp_path):
 
 
 # --- what a review found -------------------------------------------------------------------------
-async def test_messages_with_markup_like_user_text_show_literally(store, tmp_path):
+async def test_messages_with_markup_like_user_text_show_literally(screen_text, loaded, until, store, tmp_path):
     from textual.widgets._toast import Toast
 
     def toasts() -> str:
@@ -869,7 +796,7 @@ class HalfwayStore(Store):
         return True
 
 
-async def test_the_screen_never_shows_a_dataset_while_a_refresh_changes_it(tmp_path):
+async def test_the_screen_never_shows_a_dataset_while_a_refresh_changes_it(screen_text, loaded, small_dataset, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     store = HalfwayStore(data, user="admin1")
@@ -896,7 +823,7 @@ async def test_the_screen_never_shows_a_dataset_while_a_refresh_changes_it(tmp_p
         assert shown.projects[next(iter(shown.projects))].name in ("系统等级保护测评项目", "[/x] 项目")
 
 
-async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(store):
+async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(indicators_pane, loaded, row_of, small_dataset, until, store):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -923,7 +850,7 @@ async def test_a_saved_colour_shows_at_once_in_triage_and_next_alert(store):
         assert list(indicators_pane(app).rows) == [iid]
 
 
-async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tmp_path):
+async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(loaded, small_dataset, tmp_path):
     from jixiao.core.model import Indicator as Ind
     ds = small_dataset()
     pid = next(p.id for p in ds.projects.values() if p.unit_code == "301101")
@@ -956,7 +883,7 @@ async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(tm
         assert BARS.index(bars[1]) > BARS.index(bars[0])         # 5000 stands above 40
 
 
-async def test_the_spending_form_reads_yuan_and_yi_yuan_like_the_cli(store):
+async def test_the_spending_form_reads_yuan_and_yi_yuan_like_the_cli(loaded, small_dataset, until, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
@@ -975,7 +902,7 @@ async def test_the_spending_form_reads_yuan_and_yi_yuan_like_the_cli(store):
         assert [e.spent for e in store.load().spending[pid]] == [40.1]
 
 
-async def test_the_mouse_picks_a_unit_like_the_keyboard(store):
+async def test_the_mouse_picks_a_unit_like_the_keyboard(loaded, store):
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)

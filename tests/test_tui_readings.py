@@ -13,7 +13,6 @@ from jixiao.core.overrides import indicator_target
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.screens.reading import ReadingScreen
-from test_tui_app import indicators_pane, loaded, row_of, screen_text, until
 
 pytestmark = pytest.mark.asyncio
 
@@ -50,7 +49,7 @@ def data(tmp_path: Path) -> Path:
     return path
 
 
-async def test_doubtful_readings_are_marked_with_a_word_and_walked_with_v(data):
+async def test_doubtful_readings_are_marked_with_a_word_and_walked_with_v(indicators_pane, loaded, row_of, screen_text, until, data):
     ids = _ids(dataset())
     app = JixiaoApp(Store(data, user="chief"))
     async with app.run_test(size=(120, 36)) as pilot:
@@ -69,7 +68,7 @@ async def test_doubtful_readings_are_marked_with_a_word_and_walked_with_v(data):
         await until(pilot, lambda: app.monitor.mode == "browse")
 
 
-async def test_an_admin_overrides_a_reading_in_the_form_and_the_colour_changes(data):
+async def test_an_admin_overrides_a_reading_in_the_form_and_the_colour_changes(loaded, row_of, until, data):
     ids = _ids(dataset())
     cost = ids["演出场地租赁费"]
     app = JixiaoApp(Store(data, user="chief"))
@@ -94,7 +93,7 @@ async def test_an_admin_overrides_a_reading_in_the_form_and_the_colour_changes(d
     assert any(e.action == "reading" for e in Store(data, user="chief").log())
 
 
-async def test_confirming_in_the_form_clears_the_mark(data):
+async def test_confirming_in_the_form_clears_the_mark(loaded, row_of, until, data):
     ids = _ids(dataset())
     app = JixiaoApp(Store(data, user="chief"))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -110,7 +109,7 @@ async def test_confirming_in_the_form_clears_the_mark(data):
     assert indicator_target(stored, 2024).source == "confirmed"
 
 
-async def test_an_owner_may_not_change_a_reading_and_is_told_why(data):
+async def test_an_owner_may_not_change_a_reading_and_is_told_why(loaded, data):
     ids = _ids(dataset())
     app = JixiaoApp(Store(data, user="owner1"))
     async with app.run_test(size=(120, 36)) as pilot:

@@ -9,7 +9,6 @@ import threading
 import pytest
 
 from jixiao.store.repository import Store
-from test_tui_app import indicators_pane, loaded, rows_text, small_dataset, until
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.i18n import label, status_word
 from jixiao.tui.widgets.vlist import VirtualList
@@ -41,20 +40,24 @@ class HeldStore(Store):
 
 
 @pytest.fixture
-def held(tmp_path) -> HeldStore:
+def held(small_dataset, tmp_path) -> HeldStore:
     """An admin's held store over ``small_dataset()`` (units 301101 and 301205)."""
     Store(tmp_path / "data", user="alice").bulk_load(small_dataset())
     return HeldStore(tmp_path / "data", user="alice")
 
 
-async def first_stage(pilot) -> JixiaoApp:
-    app = pilot.app
-    await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None)
-    await pilot.pause()
-    return app
+@pytest.fixture
+def first_stage(until):
+    """``await first_stage(pilot)``: the app once its first stage (one unit, coloured) is shown."""
+    async def wait(pilot) -> JixiaoApp:
+        app = pilot.app
+        await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None)
+        await pilot.pause()
+        return app
+    return wait
 
 
-async def test_first_unit_shows_with_colours_before_the_rest_is_read(held):
+async def test_first_unit_shows_with_colours_before_the_rest_is_read(first_stage, indicators_pane, loaded, rows_text, held):
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:
         await first_stage(pilot)
@@ -87,7 +90,7 @@ async def test_first_unit_shows_with_colours_before_the_rest_is_read(held):
 
 
 @pytest.mark.parametrize("key", ["r", "slash", "n"])
-async def test_triage_search_and_alerts_say_loading_until_complete(held, key):
+async def test_triage_search_and_alerts_say_loading_until_complete(first_stage, indicators_pane, loaded, held, key):
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await first_stage(pilot)
@@ -104,7 +107,7 @@ async def test_triage_search_and_alerts_say_loading_until_complete(held, key):
             assert indicators_pane(app).rows == app.monitor.browser.triage()
 
 
-async def test_a_write_during_the_second_stage_is_kept(held):
+async def test_a_write_during_the_second_stage_is_kept(first_stage, loaded, until, held):
     held.read_first = True                              # the files are read before the write
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -1,0 +1,87 @@
+"""Shared helpers of the TUI tests: a small dataset, and waiting for and reading the screen.
+
+Imported by ``conftest.py`` only, which hands each helper to the tests as a fixture of the same
+name; a test module never imports another test module or this one.
+"""
+
+from __future__ import annotations
+
+import time
+
+from jixiao.core.dataset import Dataset
+from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.widgets.vlist import VirtualList
+
+YEAR = 2023
+
+
+def small_dataset() -> Dataset:
+    """Two units; unit 301101 has one project with a count, a rate and a qualitative target."""
+    ds = Dataset(settings=Settings(year=YEAR, as_of="2023-07-31"))
+    ds.add_unit(Unit("301101", "天津市人民政府办公厅"))
+    ds.add_unit(Unit("301205", "[red]x[/] 综合服务中心"))
+    p1 = Project(Project.make_id("301101", YEAR, "系统等级保护测评项目"), "301101", YEAR,
+                 "系统等级保护测评项目", Budget(89.0, 89.0, 0.0))
+    p2 = Project(Project.make_id("301205", YEAR, "[/x] 项目"), "301205", YEAR, "[/x] 项目",
+                 Budget(10.0, 10.0, 0.0))
+    for p in (p1, p2):
+        ds.add_project(p)
+    rows = [(p1, "数量指标", "开展等保测评的系统数量", "≥8个"),
+            (p1, "质量指标", "等级保护测评合格率", "100%"),
+            (p1, "时效指标", "[bold]按时[/bold]完成", "及时"),
+            (p2, "数量指标", "服务[次数]", "≥100次")]
+    for n, (p, cat, name, target) in enumerate(rows):
+        ds.add_indicator(Indicator(Indicator.make_id(p.id, "产出指标", cat, name), p.id, n,
+                                   "产出指标", cat, name, f"{name}的描述", target))
+    return ds
+
+
+async def until(pilot, predicate, timeout: float = 5.0) -> None:
+    """Let the app run until ``predicate()`` holds (workers finish asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.05)
+
+
+async def loaded(pilot) -> JixiaoApp:
+    """The app with its complete state on screen (both start-up stages done, colours shown)."""
+    app = pilot.app
+    await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None
+                and app.monitor.browser.complete)
+    await pilot.pause()
+    return app
+
+
+def rows_text(vlist: VirtualList) -> list[str]:
+    """The plain text of every visible line of a virtual list."""
+    return [vlist.render_line(y).text for y in range(vlist.scrollable_content_region.height)]
+
+
+def indicators_pane(app) -> VirtualList:
+    """The indicators pane of the monitor screen."""
+    return app.query_one("#indicators", VirtualList)
+
+
+def row_of(app, indicator_id: str) -> str:
+    """The indicators pane's line for one indicator (it must be on screen)."""
+    pane = indicators_pane(app)
+    index = next(n for n, i in enumerate(pane.rows) if i.id == indicator_id)
+    return pane.render_line(index - int(pane.scroll_y) + pane.header_height).text
+
+
+def cursor_line(vlist: VirtualList) -> str:
+    """The visible line that carries the cursor marker ('' when the cursor is off screen)."""
+    return next((line for line in rows_text(vlist) if line.startswith("▸")), "")
+
+
+def screen_text(app) -> str:
+    """Everything on the screen as plain text: what a user reads."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join(_line_text(line) for line in update.strips)
+
+
+def _line_text(line) -> str:
+    return line.text if hasattr(line, "text") else "".join(s.text for s in line)
