@@ -42,7 +42,7 @@ def _from_dict(cls, data: dict):
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A budget unit (预算单位), e.g. ``301205`` 天津市人民政府办公厅综合服务中心."""
 
@@ -59,7 +59,7 @@ class Unit:
         return _from_dict(cls, data)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Budget:
     """预算数 / 其中：财政资金 / 其他资金, in 万元; ``None`` where the table leaves a cell empty."""
 
@@ -77,7 +77,7 @@ class Budget:
         return _from_dict(cls, data or {})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     """A project (项目) of one unit in one budget year, with its purpose and goals."""
 
@@ -109,7 +109,7 @@ class Project:
         return replace(p, budget=Budget.from_dict(data.get("budget")), goals=tuple(data.get("goals") or ()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """One row of a target table: 一级/二级/三级指标, 绩效指标描述 and the verbatim 指标值.
 
@@ -160,7 +160,7 @@ class Indicator:
         return _from_dict(cls, data)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProgressEntry:
     """An append-only progress report on one indicator as of a date.
 
@@ -198,7 +198,7 @@ class ProgressEntry:
         return replace(e, causes=tuple(data.get("causes") or ()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpendingEntry:
     """An append-only report of a project's cumulative spend (预算执行数, 万元) as of a date."""
 

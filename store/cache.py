@@ -24,14 +24,15 @@ import struct
 import sys
 import zlib
 from dataclasses import fields
-from itertools import repeat
 from pathlib import Path
 
 from jixiao.core.model import Budget, Indicator, ProgressEntry, Project, SpendingEntry, Unit
 
+from .columns import Layout
+from .partition import INDICATOR, PROGRESS, SPENDING
 from .schema import CURRENT
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """The layout of a cache entry; bump it whenever ``_payload`` changes shape."""
 
 _MAGIC = b"jixiao-cache\n"
@@ -42,10 +43,10 @@ def _program_tag() -> str:
     # The code that gives an entry its shape, by size and mtime of its source files rather than
     # by package version, so an edited checkout never reads entries written by its former self.
     from jixiao.core import model
-    from jixiao.store import partition
+    from jixiao.store import columns, partition
 
     sources = []
-    for module in (model, partition, sys.modules[__name__]):
+    for module in (model, partition, columns, sys.modules[__name__]):
         try:
             st = os.stat(module.__file__)
             sources.append(f"{Path(module.__file__).name}:{st.st_size}:{st.st_mtime_ns}")
@@ -132,10 +133,11 @@ def fetch(cache: Path, partition: Path, key: tuple) -> memoryview | None:
         return None
 
 
-def decode(payload: memoryview) -> Grouped | None:
-    """The ``Grouped`` held by a payload from ``fetch``; ``None`` if it does not decode."""
+def decode(payload: memoryview, share: dict | None = None) -> Grouped | None:
+    """The ``Grouped`` held by a payload from ``fetch``; ``None`` if it does not decode. With
+    ``share`` (kept by the caller across entries), repeated strings become one object."""
     try:
-        return _from_payload(marshal.loads(payload))
+        return _from_payload(marshal.loads(payload), share)
     except Exception:
         return None
 
@@ -164,56 +166,33 @@ def write(cache: Path, partition: Path, key: tuple, grouped: Grouped) -> None:
 
 
 def _payload(g: Grouped) -> dict:
-    # One object per distinct string: marshal then stores repeats (dates, authors, ids of
-    # owners, likelihoods, categories) as back-references, and loading builds each only once —
-    # most of the saving over JSON, which builds a new string for every value.
-    memo: dict = {}
-    intern = memo.setdefault
-
-    def doc(obj) -> dict:
-        # Keys need no interning: the JSON parser already shares them within a file. Only
-        # strings go through the memo (1, 1.0 and True are equal keys of a dict).
-        d = obj.__dict__
-        return dict(zip(d, [intern(v, v) if v.__class__ is str else v for v in d.values()]))
-
-    def grouped(histories: dict) -> tuple:
+    # Columns (one list per field) rather than a dict per record: no key is stored per record,
+    # a field nobody filled in is one ``None``, and loading sets each field in one C-level pass
+    # (``store.columns``). Strings were shared while the partition was read, so marshal stores
+    # each repeated one once and loading builds it once.
+    def grouped(histories: dict, layout) -> tuple:
         # Flat, with the length of each history: one pass builds every object on loading.
-        owners = [intern(k, k) for k in histories]
-        return owners, [len(v) for v in histories.values()], \
-            [doc(e) for v in histories.values() for e in v]
+        return list(histories), [len(v) for v in histories.values()], \
+            layout.to_columns([e for v in histories.values() for e in v])
 
-    projects = []
-    for p in g.projects:
-        d = doc(p)
-        d["budget"] = p.budget.to_dict()
-        d["goals"] = tuple(p.goals)
-        projects.append(d)
+    projects = PROJECT.to_columns(g.projects)
+    projects["budget"] = BUDGET.to_columns(projects["budget"] or [Budget()] * len(g.projects))
     return {
         "unit": g.unit.to_dict(),
-        "projects": projects,
-        "indicators": [doc(i) for i in g.indicators],
-        "progress": grouped(g.progress),
-        "spending": grouped(g.spending),
+        "projects": (len(g.projects), projects),
+        "indicators": (len(g.indicators), INDICATOR.to_columns(g.indicators)),
+        "progress": grouped(g.progress, PROGRESS),
+        "spending": grouped(g.spending, SPENDING),
     }
 
 
-_new = object.__new__
-_set = object.__setattr__
+PROJECT = Layout(Project)
+BUDGET = Layout(Budget)
 
 
-def _objects(cls, docs: list[dict]) -> list:
-    # The stored dicts become the instance dicts, in two C-level passes rather than a Python
-    # call per object (hundreds of thousands at start-up); they were checked when the entry was
-    # written, and fields left out fall back to the class defaults as in ``store.partition``.
-    out = list(map(_new, repeat(cls, len(docs))))
-    for _ in map(_set, out, repeat("__dict__"), docs):
-        pass
-    return out
-
-
-def _histories(cls, stored) -> dict:
-    owners, sizes, docs = stored
-    objs = _objects(cls, docs)
+def _histories(layout, stored, share: dict | None) -> dict:
+    owners, sizes, columns = stored
+    objs = layout.build(sum(sizes), columns, share, cached=True)
     out, at = {}, 0
     for owner, n in zip(owners, sizes):
         out[owner] = objs[at:at + n]
@@ -221,14 +200,14 @@ def _histories(cls, stored) -> dict:
     return out
 
 
-def _from_payload(c: dict) -> Grouped:
-    projects = c["projects"]
-    for d, budget in zip(projects, _objects(Budget, [d["budget"] for d in projects])):
-        d["budget"] = budget
+def _from_payload(c: dict, share: dict | None) -> Grouped:
+    n, projects = c["projects"]
+    projects["budget"] = BUDGET.build(n, projects["budget"])
+    n_ind, indicators = c["indicators"]
     return Grouped(
         unit=Unit.from_dict(c["unit"]),
-        projects=_objects(Project, projects),
-        indicators=_objects(Indicator, c["indicators"]),
-        progress=_histories(ProgressEntry, c["progress"]),
-        spending=_histories(SpendingEntry, c["spending"]),
+        projects=PROJECT.build(n, projects),
+        indicators=INDICATOR.build(n_ind, indicators, share, cached=True),
+        progress=_histories(PROGRESS, c["progress"], share),
+        spending=_histories(SPENDING, c["spending"], share),
     )

@@ -244,6 +244,9 @@ class Store:
         # again and again while they are built, and none of them forms a cycle.
         was_enabled = gc.isenabled()
         gc.disable()
+        # One object per distinct repeated string (dates, authors, values, owner ids) across
+        # every file: at 100k indicators it saves ~40 MB. Dropped once loading is done.
+        share: dict = {}
         try:
             files = iter(self.layout.partition_files() if wanted is None else
                          [p for p in self.layout.partition_files() if p in wanted])
@@ -256,7 +259,7 @@ class Store:
                     following = next(files, None)
                     if following is not None:
                         ahead.append(pool.submit(self._fetch, following))
-                    part, sig = self._grouped(*fetched)
+                    part, sig = self._grouped(*fetched, share=share)
                     self._merge(dataset, fetched[0], part)
                     self._seen[fetched[0]] = sig
         finally:
@@ -294,7 +297,7 @@ class Store:
         """The partition at ``path`` as ``_merge`` takes it, with the signature of the bytes
         read: from the per-user read cache when an entry matches those very bytes, else parsed
         from the JSON file (and the cache entry renewed)."""
-        return self._grouped(*self._fetch(path))
+        return self._grouped(*self._fetch(path), share={})
 
     def _fetch(self, path: Path) -> tuple:
         # The I/O half of _read_grouped, safe to run in a helper thread.
@@ -305,15 +308,15 @@ class Store:
             payload = read_cache.fetch(self._read_cache, path, key)
         return path, raw, st, key, payload
 
-    def _grouped(self, path: Path, raw: bytes, st, key, payload
+    def _grouped(self, path: Path, raw: bytes, st, key, payload, *, share: dict
                  ) -> tuple[read_cache.Grouped, Signature]:
         sig = (st.st_ino, st.st_size, st.st_mtime_ns)
         cache = self._read_cache
         if payload is not None:
-            grouped = read_cache.decode(payload)
+            grouped = read_cache.decode(payload, share)
             if grouped is not None:
                 return grouped, sig
-        part = from_tables(path, parse(path, KIND, raw))
+        part = from_tables(path, parse(path, KIND, raw), share)
         # Histories grouped and sorted once here rather than per entry in ``Dataset``: this
         # runs for every entry of the directory at start-up.
         progress: dict[str, list[ProgressEntry]] = {}

@@ -11,6 +11,16 @@ from jixiao.store import schema
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
 
+def _first_indicator_set(value):
+    # Rewrites the file's first indicator record as ``value(record)``.
+    def spoil(raw: bytes) -> bytes:
+        tables = json.loads(raw)
+        first = next(iter(tables["indicators"]))
+        tables["indicators"][first] = value(tables["indicators"][first])
+        return json.dumps(tables, ensure_ascii=False).encode()
+    return spoil
+
+
 NEWER = {"_meta": {"1": {"format": "jixiao", "kind": "partition", "schema": 99}}, "unit": {}}
 CASES = {
     "truncated": lambda raw: raw[: len(raw) // 2],
@@ -21,10 +31,13 @@ CASES = {
     "wrong-kind": lambda raw: json.dumps(
         {"_meta": {"1": {"format": "jixiao", "kind": "grants", "schema": 1}}}).encode(),
     "bad-record": lambda raw: raw.replace(b'"target_text"', b'"target_textx"', 1),
+    "record-not-object": _first_indicator_set(lambda rec: list(rec.values())),
+    "list-for-text": _first_indicator_set(lambda rec: {**rec, "category": ["数量指标"]}),
 }
 EXPECT = {"truncated": "damaged", "garbage": "damaged", "empty": "damaged",
           "foreign": "not a jixiao data file", "newer": "newer jixiao",
-          "wrong-kind": "'grants' file", "bad-record": "damaged"}
+          "wrong-kind": "'grants' file", "bad-record": "damaged",
+          "record-not-object": "indicators record", "list-for-text": "indicators record"}
 
 
 @pytest.fixture
