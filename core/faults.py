@@ -22,10 +22,10 @@ FAULTS: dict[str, tuple[str, str]] = {
     "symlink_restore": ("，再从 .bak 或备份恢复原文件", " and restore the file from its .bak "
                                                    "or a backup"),
     "not_a_file": (
-        "{path} 是一个目录，而这里应当是 jixiao 的文件（{what}）。请把该目录移走（mv {path} "
-        "其他位置），再从备份恢复文件；未做任何更改",
-        "{path} is a directory where jixiao keeps a file ({what}). Move the directory away "
-        "(mv {path} SOMEWHERE_ELSE) and restore the file from a backup; nothing was changed"),
+        "{path} 是一个目录，而这里应当是 jixiao 的文件。请把该目录移走（mv {path} 其他位置）"
+        "{restore}；未做任何更改",
+        "{path} is a directory where jixiao keeps a file. Move the directory away "
+        "(mv {path} SOMEWHERE_ELSE){restore}; nothing was changed"),
     "not_a_dir": (
         "{path} 应当是一个目录，但它不是。请把它移走再重试；未做任何更改",
         "{path} should be a directory but is not. Move it away and try again; nothing was "
@@ -38,23 +38,23 @@ FAULTS: dict[str, tuple[str, str]] = {
         "{path} 所在的文件系统是只读的，未记录任何内容",
         "{path} is on a read-only file system; nothing recorded"),
     "no_write": (
-        "用户 {user} 无权写 {path}（{owner}:{group}，{mode}{flags}），未记录任何内容。{advice}",
-        "{user} may not write {path} ({owner}:{group}, {mode}{flags}); nothing recorded. "
+        "用户 {user} 无权写 {path}（{owner}:{group}，{mode}{flags}），未记录任何内容：{advice}",
+        "{user} may not write {path} ({owner}:{group}, {mode}{flags}); nothing recorded: "
         "{advice}"),
     "no_read": (
-        "用户 {user} 无权读 {path}（{owner}:{group}，{mode}）。{advice}",
-        "{user} may not read {path} ({owner}:{group}, {mode}). {advice}"),
+        "用户 {user} 无权读 {path}（{owner}:{group}，{mode}）：{advice}",
+        "{user} may not read {path} ({owner}:{group}, {mode}): {advice}"),
     "advice_group": (
         "请管理员把 {user} 加入该数据目录的组 {group}（usermod -aG {group} {user}），重新登录后"
         "再试",
-        "Ask an admin to add {user} to the data directory's group {group} (usermod -aG {group} "
+        "ask an admin to add {user} to the data directory's group {group} (usermod -aG {group} "
         "{user}) and log in again"),
     "advice_immutable": (
         "该文件或目录被设为不可更改（chattr +i）；如需写入，请 root 执行 chattr -i {path}",
         "it is marked immutable (chattr +i); to allow writing, root runs chattr -i {path}"),
     "advice_mode": (
         "请检查该文件和目录的权限（ls -ld {path}）",
-        "Check the permissions of the file and its directory (ls -ld {path})"),
+        "check the permissions of the file and its directory (ls -ld {path})"),
     "os_error": (
         "无法{doing} {path}：{detail}；未记录任何内容",
         "cannot {doing} {path}: {detail}; nothing recorded"),

@@ -12,7 +12,7 @@ from jixiao.core.errors import JixiaoError
 from .grants import ROLES
 from jixiao.core.faults import say
 
-from .confined import link_message
+from .confined import dir_message, link_message
 from .index import check_index, read_index
 from .layout import Layout, file_stem
 from .partition import read_partition
@@ -95,7 +95,7 @@ def _check_entries(layout: Layout) -> list[str]:
             continue
         name = path.name
         if path.is_dir() and name.endswith((".json", ".bak", ".lock")):
-            out.append(say("not_a_file", path=path, what=name))
+            out.append(dir_message(path))
     return out
 
 

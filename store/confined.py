@@ -43,7 +43,7 @@ def store_parts(path: Path) -> tuple[Path, tuple[str, ...]]:
     return p.parent, (p.name,)
 
 
-def refuse_link(dir_fd: int, name: str, path: Path, what: str = "") -> os.stat_result | None:
+def refuse_link(dir_fd: int, name: str, path: Path) -> os.stat_result | None:
     """The ``lstat`` of ``name`` in ``dir_fd`` (``None`` if absent); ``JixiaoError`` when it is
     a symbolic link, or a directory where a file belongs."""
     try:
@@ -55,16 +55,23 @@ def refuse_link(dir_fd: int, name: str, path: Path, what: str = "") -> os.stat_r
     if stat.S_ISLNK(st.st_mode):
         raise JixiaoError(link_message(path, _target(dir_fd, name)))
     if stat.S_ISDIR(st.st_mode):
-        raise JixiaoError(say("not_a_file", path=path, what=what or path.name))
+        raise JixiaoError(dir_message(path))
     return st
 
 
 def link_message(path: Path, target: str) -> str:
     """The refusal of the link at ``path`` (to ``target``): remove it, and restore the file
-    when a data file (not a lock or temporary file) belongs there."""
-    data = not Path(path).name.endswith((".lock", ".tmp"))
-    return say("symlink", path=path, target=target,
-               restore=say("symlink_restore") if data else "")
+    when a data file (not a lock, backup or temporary file) belongs there."""
+    return say("symlink", path=path, target=target, restore=_restore(path))
+
+
+def dir_message(path: Path) -> str:
+    """The refusal of a directory at ``path``, where a store file belongs."""
+    return say("not_a_file", path=path, restore=_restore(path))
+
+
+def _restore(path: Path) -> str:
+    return "" if Path(path).name.endswith((".lock", ".tmp", ".bak")) else say("symlink_restore")
 
 
 def _target(dir_fd: int, name: str) -> str:
@@ -151,7 +158,7 @@ def _make_root(root: Path) -> None:
             pass
 
 
-def open_file(path: Path, flags: int, *, create: bool = False, what: str = "") -> int:
+def open_file(path: Path, flags: int, *, create: bool = False) -> int:
     """A descriptor of the store file ``path`` opened with ``flags`` (plus ``O_NOFOLLOW``),
     through directories opened without following links; ``JixiaoError`` for a link, a
     directory in its place, or an ``OSError`` (as ``store.oserrors.fault``).
@@ -163,7 +170,7 @@ def open_file(path: Path, flags: int, *, create: bool = False, what: str = "") -
             raise
         except OSError as exc:
             if exc.errno in (errno.ELOOP, errno.EISDIR):
-                refuse_link(dir_fd, name, Path(path), what)
+                refuse_link(dir_fd, name, Path(path))
             raise fault(exc, Path(path), "write" if create else "read") from None
 
 
@@ -183,7 +190,7 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result] | None:
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise JixiaoError(say("not_a_file", path=path, what=Path(path).name))
+            raise JixiaoError(dir_message(path))
         with os.fdopen(fd, "rb", closefd=False) as fh:
             return fh.read(), st
     except OSError as exc:

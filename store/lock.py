@@ -26,7 +26,7 @@ def locked(lock_path: Path) -> Iterator[None]:
     The lock file is opened like every store file (``store.confined``): a planted link in its
     place is refused, never followed, so no file outside the store is created or chmodded.
     """
-    fd = open_file(Path(lock_path), os.O_RDONLY | os.O_CREAT, create=True, what="lock file")
+    fd = open_file(Path(lock_path), os.O_RDONLY | os.O_CREAT, create=True)
     try:
         try:
             st = os.fstat(fd)

@@ -78,7 +78,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
     with confined.directory_of(path, create=True) as (dir_fd, name):
         existing = confined.refuse_link(dir_fd, name, path)
         bak = name + ".bak"
-        confined.refuse_link(dir_fd, bak, path.with_name(bak), "the previous generation")
+        confined.refuse_link(dir_fd, bak, path.with_name(bak))
         tmp = confined.write_fresh(dir_fd, name, payload, path)
         try:
             if existing is not None:
