@@ -135,8 +135,10 @@ FAULTS: dict[str, tuple[str, str]] = {
         "note: {project} has spent {spent} 万元, {times} times its budget of {budget} 万元; if "
         "the unit was wrong (亿元/万元/元), record the right amount again"),
     "amount_needs_unit": (
-        "{text} 没有单位：请写明 元 或 万元（如 12万元、3500元）",
-        "{text} has no unit: say 元 or 万元 (such as 12万元 or 3500元)"),
+        "{text} 没有单位；按万元计，它是预算 {budget} 万元的 {times} 倍。请写明 元 或 万元（如 "
+        "12万元、3500元）；未记录任何内容",
+        "{text} has no unit; read as 万元 it would be {times} times the budget of {budget} "
+        "万元. Say 元 or 万元 (such as 12万元 or 3500元); nothing recorded"),
 }
 
 

@@ -7,6 +7,7 @@ Everything here is plain data: dataclasses that convert to and from the JSON doc
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 
@@ -30,10 +31,24 @@ def parse_date(value: str | date) -> date:
     """Read an ISO ``YYYY-MM-DD`` date; raise ``ValueError`` with a readable message otherwise."""
     if isinstance(value, date):
         return value
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        # Only what the message promises: fromisoformat also takes 20230731 and 2023-W30-1.
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def year_default_as_of(year: int) -> str:
+    """The monitoring date a budget year starts with: today when today is in it, else the
+    year's last day."""
+    today = date.today()
+    return today.isoformat() if today.year == year else f"{year}-12-31"
 
 
 def _from_dict(cls, data: dict):

@@ -11,6 +11,7 @@ from datetime import date
 from functools import lru_cache
 
 from . import units as _units
+from .numbers import MAX_DIGITS, too_many_digits
 from .periods import find_dates
 from .targets import Target, normalise
 
@@ -44,6 +45,8 @@ _MESSAGES = {
     "percentage": ("needs a percentage, e.g. 95%", "需要百分比，如 95%"),
     "number_in": ("needs a number in {unit}", "需要以{unit}为单位的数字"),
     "number": ("needs a number", "需要数字"),
+    "too_many_digits": (f"a number may have at most {MAX_DIGITS} digits before the point",
+                        f"数值在小数点前最多 {MAX_DIGITS} 位"),
     "percent_done_range": ("percent done must be between 0 and 100%",
                            "完成百分比须在 0 到 100% 之间"),
     "amount": ("needs an amount ≥ 0 in 万元 such as 40.1 (or 401000元, 0.5亿元), not {text!r}",
@@ -166,6 +169,8 @@ def read_text(text: str, kind: str, unit: str | None, deadline_year: int | None)
     m = _NUMBER.fullmatch(s)
     if not m:
         return _refuse(text, expected, unit)
+    if too_many_digits(m.group("num")):
+        return _refuse(text, "too_many_digits")
     number = float(m.group("num").replace(",", ""))
     written = m.group("unit")
     if not written or not unit:
@@ -183,7 +188,7 @@ _read = lru_cache(maxsize=1 << 16)(read_text)
 
 def _read_completion(text: str, s: str, year: int | None) -> Reading:
     m = _NUMBER.fullmatch(s)
-    if m and m.group("unit") in ("", "%"):
+    if m and m.group("unit") in ("", "%") and not too_many_digits(m.group("num")):
         value = float(m.group("num").replace(",", ""))
         if value > 100:
             return _refuse(text, "percent_done_range")

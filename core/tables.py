@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import JixiaoError
+from .faults import say
 from .model import Budget
 
 # --- the result ----------------------------------------------------------------------------
@@ -116,9 +117,15 @@ def sniff(raw: bytes) -> str:
 
 
 def decode(raw: bytes, source: str = "input") -> str:
-    """The text of ``raw``: UTF-8 (a BOM is dropped), else GB18030 as older Chinese Word writes."""
-    if b"\x00" in raw[:4096]:
-        raise JixiaoError(f"{source}: line 1: expected a text file, found binary data")
+    """The text of ``raw``: UTF-8 (a BOM is dropped), else GB18030 (which includes GBK) as older
+    Chinese Word writes. UTF-16 — what Notepad and Excel call "Unicode" — is named as such with
+    how to save the file as UTF-8; a NUL byte elsewhere is reported on its own line."""
+    utf16 = _utf16(raw)
+    if utf16:
+        raise JixiaoError(say("utf16", path=source, bom=utf16))
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise JixiaoError(say("nul_byte", path=source, line=raw.count(b"\n", 0, nul) + 1))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -127,6 +134,43 @@ def decode(raw: bytes, source: str = "input") -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         raise JixiaoError(f"{source}: line 1: expected UTF-8 or GB18030 text") from None
+
+
+def _utf16(raw: bytes) -> str | None:
+    """How ``raw`` shows that it is UTF-16 (its byte-order mark, or NUL bytes that are the high
+    halves of ASCII characters and decode to clean text), ``None`` when it is not."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "BOM " + raw[:2].hex(" ").upper()
+    head = raw[:4096]
+    if b"\x00" not in head:
+        return None  # UTF-8 and GB18030 text never holds a NUL byte
+    little = head[1::2].count(0) >= head[0::2].count(0)
+    try:
+        text = head[: len(head) // 2 * 2].decode("utf-16-le" if little else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    if "\x00" in text or printable < 0.95 * len(text):
+        return None
+    return "little-endian" if little else "big-endian"
+
+
+def refuse_duplicates(result: TargetTables, source: str) -> TargetTables:
+    """``result`` unless a project table repeats an indicator row exactly (same 一级/二级/三级
+    指标, description and 指标值): then ``JixiaoError`` naming every repeat by line."""
+    repeats = []
+    for table in result.tables:
+        first: dict[tuple, int] = {}
+        for row in table.rows:
+            key = (row.level1, row.category, row.name, row.description, row.target_text)
+            if key in first:
+                repeats.append(say("duplicate_row", line=row.line, first=first[key],
+                                   name=_shorten(row.name)))
+            else:
+                first[key] = row.line
+    if repeats:
+        raise JixiaoError(say("duplicate_rows", path=source, rows="; ".join(repeats)))
+    return result
 
 
 # --- the Word text layout -------------------------------------------------------------------
@@ -273,7 +317,7 @@ def parse_text_layout(text: str, source: str = "input") -> TargetTables:
             )
         tables.append(_read_table(cur, warnings))
     _check_complete(tables, cur, warnings)
-    return TargetTables(tuple(tables), "text", tuple(warnings))
+    return refuse_duplicates(TargetTables(tuple(tables), "text", tuple(warnings)), source)
 
 
 _LAST_LEVEL1 = "满意度"
@@ -554,7 +598,7 @@ def parse_rows(records, source: str = "input", *, kind: str = "csv") -> TargetTa
                      g["purpose"], g["goals"], tuple(g["rows"]), line=g["line"], year=g["year"])
         for g in groups.values()
     )
-    return TargetTables(tables, kind, tuple(warnings))
+    return refuse_duplicates(TargetTables(tables, kind, tuple(warnings)), source)
 
 
 def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict) -> None:

@@ -218,6 +218,9 @@ _MAX_UNKNOWN_UNIT = 2  # an unlisted classifier is short (期, 篇); longer runs
 _PER_WORDS = frozenset(("千人", "万人", "百人", "人年", "生", "学生", "户", "床", "车", "年", "月"))
 
 
+_LONGEST_UNIT = max(map(len, _KNOWN_UNITS)) + 1  # + 1 for a 万 or 亿 in front
+
+
 def _known_unit(u: str) -> bool:
     return u in _KNOWN_UNITS or (len(u) > 1 and u[0] in "万亿" and u[1:] in _KNOWN_UNITS)
 
@@ -238,7 +241,9 @@ def _split_unit(run: str) -> tuple[str | None, str, _Review | None]:
     if len(run) <= _MAX_UNKNOWN_UNIT or _known_unit(run):
         # 元/亩, and short runs such as 批次 or 篇: the whole run is the unit.
         return run, "", None
-    for n in range(len(run), 0, -1):
+    # Only prefixes as long as a known unit (with 万/亿 before it) can be one: trying every
+    # prefix of the run made a long 指标值 cost quadratic time.
+    for n in range(min(len(run), _LONGEST_UNIT), 0, -1):
         if _known_unit(run[:n]):
             return run[:n], run[n:], None
     return run, "", _review("unknown_unit", unit=run)

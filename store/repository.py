@@ -37,7 +37,8 @@ from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import say
 from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
-                        SpendingEntry, Unit, entry_order, now_iso)
+                        SpendingEntry, Unit, entry_order, now_iso,
+                        year_default_as_of)
 from jixiao.core.overrides import ReadingOverride, override_of
 from jixiao.core.periods import iso_date
 from jixiao.core.readings import check_actual
@@ -183,15 +184,32 @@ class Store:
 
     def _default_settings(self) -> Settings:
         years = [int(p.parent.name) for p in self.layout.partition_files()]
-        today = date.today()
-        year = max(years) if years else today.year
-        as_of = today.isoformat() if today.year == year else f"{year}-12-31"
-        return Settings(year=year, as_of=as_of)
+        year = max(years) if years else date.today().year
+        return Settings(year=year, as_of=year_default_as_of(year))
 
     def save_settings(self, settings: Settings) -> None:
         """Replace the settings (admin only); the change is logged with old and new values."""
         rules.require_admin(self.grants(), self._user, "change settings")
         _check_settings(settings, saving=True)
+        self._check_settings_fit(settings)
+        self._write_settings(settings)
+
+    def _check_settings_fit(self, settings: Settings) -> None:
+        """Refuse a monitoring date outside the budget year, and a change to a year this
+        directory holds no tables for: either would make every report an empty all-clear."""
+        if int(settings.as_of[:4]) != settings.year:
+            raise JixiaoError(say("as_of_outside_year", as_of=settings.as_of,
+                                  year=settings.year))
+        years = sorted({int(p.parent.name) for p in self.layout.partition_files()})
+        if not years or settings.year in years:
+            return  # no tables yet (set up before the first import), or tables for the year
+        if self.layout.settings.exists() and self.settings().year == settings.year:
+            return  # the year is not being changed
+        raise JixiaoError(say("year_without_tables", year=settings.year,
+                              years=", ".join(map(str, years))))
+
+    def _write_settings(self, settings: Settings) -> None:
+        """Write ``settings`` with its audit record (the caller has checked them)."""
         path = self.layout.settings
         with locked(self.layout.lock_of(path)):
             tables = read_file(path, "settings")
@@ -618,7 +636,7 @@ class Store:
             self._ensure_grants_file()
             if not self.layout.settings.exists():
                 year = int(getattr(plan, "year", None) or min(r[0].year for r in ready))
-                self.save_settings(_default_for(year))
+                self._write_settings(_default_for(year))
             done: list[tuple[Path, bool]] = []
             try:
                 for key, path, tables, summary, existed in ready:
@@ -679,7 +697,8 @@ class Store:
                 AtomicStorage(path, KIND).write(tables)
         unit_index.note_units(self.layout, {key: dataset.units[key.unit_code] for key in parts})
         if not self.layout.settings.exists():
-            self.save_settings(dataset.settings)
+            _check_settings(dataset.settings, saving=True)
+            self._write_settings(dataset.settings)
 
     # --- audit -------------------------------------------------------------------------------
     def log(self, unit: str | None = None, user: str | None = None,
@@ -794,8 +813,7 @@ def _in_budget_years(as_of: str, project: Project, what: str) -> str:
 
 
 def _default_for(year: int) -> Settings:
-    today = date.today()
-    return Settings(year=year, as_of=today.isoformat() if today.year == year else f"{year}-12-31")
+    return Settings(year=year, as_of=year_default_as_of(year))
 
 
 def _check_settings(settings: Settings, *, saving: bool = False) -> None:

@@ -140,3 +140,14 @@ def cursor_line():
 def screen_text():
     """``screen_text(app)``: everything on the screen as plain text, what a user reads."""
     return _tui_kit().screen_text
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Chinese): ``main(["--lang", "en", …])`` in
+    one test must not change the messages another test sees."""
+    from jixiao.core.faults import set_language
+
+    set_language("zh")
+    yield
+    set_language("zh")

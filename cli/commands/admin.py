@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import fields, replace
 
-from jixiao.core.model import Thresholds
+from jixiao.core.model import Thresholds, year_default_as_of
 from jixiao.core.text import visible
 
 from .common import data_dir, open_store
@@ -71,9 +71,12 @@ def run_settings(args) -> int:
     settings = store.settings()
     if changing:
         thresholds = replace(settings.thresholds, **dict(args.threshold))
-        new = replace(settings, year=settings.year if args.year is None else args.year,
-                      as_of=settings.as_of if args.as_of is None else args.as_of.strip(),
-                      thresholds=thresholds)
+        year = settings.year if args.year is None else args.year
+        as_of = settings.as_of if args.as_of is None else args.as_of.strip()
+        if args.as_of is None and not as_of.startswith(f"{year}-"):
+            # A new year alone moves the monitoring date into it (its last day, or today).
+            as_of = year_default_as_of(year)
+        new = replace(settings, year=year, as_of=as_of, thresholds=thresholds)
         store.save_settings(new)
         settings = store.settings()
         print("settings changed")

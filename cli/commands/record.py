@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import say
 from jixiao.core.model import CAUSES, LIKELIHOODS
 from jixiao.core.periods import iso_date
 from jixiao.core.numbers import format_number
@@ -147,6 +148,7 @@ def run_spend(args) -> int:
     as_of, spent = iso_date(args.as_of, "--as-of"), _amount(args.spent)
     store = open_store(args, needs="tables")
     history = store.spending_history(args.project)
+    over = _far_over_budget(args.spent, spent, store.find_project(args.project))
     entry = store.record_spending(args.project, as_of=as_of, spent=spent, note=args.note)
     project = store.find_project(entry.project_id)
     settings = store.settings()
@@ -157,9 +159,29 @@ def run_spend(args) -> int:
     warning = _falling_spend(history, entry, labels)
     if warning:
         print(warning, file=sys.stderr)
+    if over:
+        print(over, file=sys.stderr)
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
     return 0
+
+
+FAR_OVER_BUDGET = 2.0
+"""A cumulative spend above this many times the 预算数 is almost surely a wrong unit (0.5亿元
+for an 89万元 project, or 元 read as 万元)."""
+
+
+def _far_over_budget(text: str, spent: float, project) -> str | None:
+    """A warning when ``spent`` (万元) is far above the project's budget; a ``JixiaoError``
+    when it is, and ``text`` names no unit at all: then whether 元 or 万元 was meant decides
+    a factor of 10,000, so the unit must be written."""
+    total = project.budget.total
+    if not total or total <= 0 or spent <= FAR_OVER_BUDGET * total:
+        return None
+    fields = dict(budget=format_number(total), times=format_number(spent / total, 0))
+    if not any(ch in text for ch in "元万亿"):
+        raise JixiaoError(say("amount_needs_unit", text=text.strip(), **fields))
+    return say("spend_far_over", project=project.name, spent=format_number(spent), **fields)
 
 
 def _falling_spend(history, entry, labels) -> str | None:
