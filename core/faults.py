@@ -60,7 +60,6 @@ FAULTS: dict[str, tuple[str, str]] = {
         "cannot {doing} {path}: {detail}; nothing recorded"),
     "doing_write": ("写入", "write"),
     "doing_read": ("读取", "read"),
-    "doing_lock": ("锁定", "lock"),
     "import_undone": (
         "{cause}。已写入的 {count} 个单位文件已撤销，数据目录保持导入前的状态",
         "{cause}. The {count} unit file(s) already written were undone: the data directory is "
@@ -108,18 +107,11 @@ FAULTS: dict[str, tuple[str, str]] = {
     "duplicate_row": ("第 {line} 行与第 {first} 行相同（{name}）",
                       "line {line} repeats line {first} ({name})"),
     "target_too_long": (
-        "指标值太长（{length} 个字符，最多 {limit} 个）：指标值是“≥8个”这样的简短文字",
-        "the 指标值 is too long ({length} characters, at most {limit}): a target is short text "
-        "such as ≥8个"),
-    "number_too_long": (
-        "{text} 不是一个可用的数值：最多 {limit} 位数字",
-        "{text} is not a usable number: at most {limit} digits"),
-    "number_too_large": (
-        "{text} 太大，不是一个可用的数值",
-        "{text} is too large to be a usable number"),
-    "date_form": (
-        "{what} 必须是 YYYY-MM-DD 形式的日期（如 2023-07-31），而不是 {value}",
-        "{what} must be a date in the form YYYY-MM-DD (such as 2023-07-31), not {value}"),
+        "{path} 第 {line} 行：指标值太长（{length} 个字符，最多 {limit} 个）。指标值是“≥8个”"
+        "“2023年6月底前完成”这样的简短文字，说明请写在绩效指标描述中；未导入任何内容",
+        "{path} line {line}: the 指标值 is too long ({length} characters, at most {limit}). A "
+        "target is short text such as ≥8个 or 2023年6月底前完成; explanations belong in the "
+        "绩效指标描述; nothing was imported"),
     "as_of_outside_year": (
         "监控日期 {as_of} 不在预算年度 {year} 内：请给出 {year}-01-01 到 {year}-12-31 之间的日期；"
         "未做任何更改",

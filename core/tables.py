@@ -155,13 +155,22 @@ def _utf16(raw: bytes) -> str | None:
     return "little-endian" if little else "big-endian"
 
 
-def refuse_duplicates(result: TargetTables, source: str) -> TargetTables:
-    """``result`` unless a project table repeats an indicator row exactly (same 一级/二级/三级
-    指标, description and 指标值): then ``JixiaoError`` naming every repeat by line."""
+MAX_TARGET_LENGTH = 200
+"""Most characters a 指标值 may have. Real ones are short (the longest of the sample tables has
+25); a longer one is a cell pasted into the wrong column, and would be read on every start."""
+
+
+def check_rows(result: TargetTables, source: str) -> TargetTables:
+    """``result`` unless a 指标值 is longer than ``MAX_TARGET_LENGTH`` or a project table
+    repeats an indicator row exactly (same 一级/二级/三级指标, description and 指标值): then
+    ``JixiaoError`` naming the line(s)."""
     repeats = []
     for table in result.tables:
         first: dict[tuple, int] = {}
         for row in table.rows:
+            if len(row.target_text) > MAX_TARGET_LENGTH:
+                raise JixiaoError(say("target_too_long", path=source, line=row.line,
+                                      length=len(row.target_text), limit=MAX_TARGET_LENGTH))
             key = (row.level1, row.category, row.name, row.description, row.target_text)
             if key in first:
                 repeats.append(say("duplicate_row", line=row.line, first=first[key],
@@ -317,7 +326,7 @@ def parse_text_layout(text: str, source: str = "input") -> TargetTables:
             )
         tables.append(_read_table(cur, warnings))
     _check_complete(tables, cur, warnings)
-    return refuse_duplicates(TargetTables(tuple(tables), "text", tuple(warnings)), source)
+    return check_rows(TargetTables(tuple(tables), "text", tuple(warnings)), source)
 
 
 _LAST_LEVEL1 = "满意度"
@@ -598,7 +607,7 @@ def parse_rows(records, source: str = "input", *, kind: str = "csv") -> TargetTa
                      g["purpose"], g["goals"], tuple(g["rows"]), line=g["line"], year=g["year"])
         for g in groups.values()
     )
-    return refuse_duplicates(TargetTables(tables, kind, tuple(warnings)), source)
+    return check_rows(TargetTables(tables, kind, tuple(warnings)), source)
 
 
 def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict) -> None:

@@ -20,7 +20,7 @@ from .identity import current_user
 
 
 def fault(exc: OSError, path: Path, doing: str = "write") -> JixiaoError:
-    """The ``JixiaoError`` for ``exc``, raised while ``doing`` ('write', 'read' or 'lock')
+    """The ``JixiaoError`` for ``exc``, raised while ``doing`` ('write' or 'read')
     ``path`` (the file, or the directory the file is in)."""
     path = Path(path)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -84,6 +84,18 @@ def test_duplicate_rows_are_refused_with_their_line_numbers(table_csv, tmp_path,
     assert not Store(tmp_path / "new").layout.partition_files()
 
 
+def test_a_100000_character_target_is_refused_on_import_with_its_line(table_csv, tmp_path,
+                                                                      capsys):
+    rows = list(csv.reader(table_csv.open(encoding="utf-8-sig")))
+    rows[5][10] = "≥8" + "个" * 100_000
+    saved = tmp_path / "long.csv"
+    with saved.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert jixiao(tmp_path / "new", "import", str(saved)) == 2
+    assert "line 6: the 指标值 is too long (100002 characters, at most 200)" in \
+        capsys.readouterr().err
+
+
 def test_reading_a_100000_character_target_is_linear(monkeypatch, capsys):
     calls = []
     real = targets._known_unit
@@ -154,3 +166,12 @@ def test_spending_far_over_the_budget_is_warned_and_a_bare_number_needs_a_unit(d
     assert "400000 has no unit" in err and "Say 元 or 万元" in err
     assert snapshot(data) == before
     assert jixiao(data, "spend", project.id, "--spent", "400000元", "--as-of", "2023-08-31") == 0
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\ufeff", "\u2060"])
+def test_zero_width_characters_take_no_column(char):
+    from jixiao.core.textwidth import fit, width
+
+    name = f"印制{char}数量"
+    assert width(name) == width("印制数量") == 8
+    assert width(fit(name, 12)) == 12  # padded to the column like any other name
