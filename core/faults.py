@@ -112,6 +112,9 @@ FAULTS: dict[str, tuple[str, str]] = {
         "{path} line {line}: the 指标值 is too long ({length} characters, at most {limit}). A "
         "target is short text such as ≥8个 or 2023年6月底前完成; explanations belong in the "
         "绩效指标描述; nothing was imported"),
+    "date_form": (
+        "{what} 必须是 YYYY-MM-DD 形式的日期（如 2023-07-31），而不是 {value}",
+        "{what} must be a date in the form YYYY-MM-DD (such as 2023-07-31), not {value}"),
     "as_of_outside_year": (
         "监控日期 {as_of} 不在预算年度 {year} 内：请给出 {year}-01-01 到 {year}-12-31 之间的日期；"
         "未做任何更改",
