@@ -140,3 +140,41 @@ def test_another_account_is_refused_with_exit_3_and_can_edit_its_own_unit(filled
     part = store.layout.partition_files()[1]
     assert part.stat().st_gid == shared_dir.parent.stat().st_gid
     assert part.stat().st_mode & 0o777 == 0o660
+
+
+# --- issue 14: an account outside the data directory's group --------------------------------
+
+
+@pytest.fixture
+def closed_dir():
+    """A store as the README sets it up, of root's group, which the account is not in."""
+    top = Path(tempfile.mkdtemp(prefix="jixiao-closed-", dir="/tmp"))
+    os.chmod(top, 0o755)
+    yield top / "data"
+    shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.mark.parametrize("argv", [
+    ("report",), ("check",), ("log",), ("grants",), ("settings",),
+    ("settings", "--as-of", "2023-08-31"), ("export-targets",),
+    ("grant", ACCOUNT, "--role", "admin"),
+])
+def test_an_account_outside_the_group_is_told_who_lacks_what(filled_store, account, closed_dir,
+                                                              argv):
+    filled_store(closed_dir)
+    done = _as_account(account, closed_dir, "--lang", "en", *argv)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{ACCOUNT} may not read {closed_dir}" in done.stderr, done.stderr
+    assert "usermod -aG root " + ACCOUNT in done.stderr
+
+
+def test_an_outsider_record_is_refused_and_changes_nothing(filled_store, first_indicator, account,
+                                                           closed_dir):
+    _, ds = filled_store(closed_dir)
+    before = {p: p.read_bytes() for p in closed_dir.rglob("*.json")}
+    done = _as_account(account, closed_dir, "--lang", "en", "record",
+                       first_indicator(ds, "301205"), "--actual", "3个", "--as-of", "2023-07-31")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{ACCOUNT} may not read" in done.stderr
+    assert {p: p.read_bytes() for p in closed_dir.rglob("*.json")} == before

@@ -19,7 +19,6 @@ import pytest
 
 from jixiao.cli.main import main
 from jixiao.store.repository import Store
-from test_store_support import filled_store, first_indicator
 
 SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
 
@@ -52,7 +51,8 @@ def full_disk(monkeypatch):
     return arm
 
 
-def test_a_full_disk_records_nothing_and_says_so(tmp_path, full_disk, capsys):
+def test_a_full_disk_records_nothing_and_says_so(filled_store, first_indicator, tmp_path,
+                                                full_disk, capsys):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     before = snapshot(data)
@@ -98,7 +98,8 @@ def test_a_first_import_that_meets_a_full_disk_leaves_no_unit_file(tmp_path, ful
 
 
 @pytest.mark.parametrize("name", ["settings.json", "grants.json"])
-def test_a_directory_in_place_of_settings_or_grants_is_named_as_such(tmp_path, capsys, name):
+def test_a_directory_in_place_of_settings_or_grants_is_named_as_such(filled_store, tmp_path,
+                                                                    capsys, name):
     data = tmp_path / "data"
     filled_store(data)
     Store(data).save_settings(Store(data).settings())
@@ -116,7 +117,8 @@ def test_a_directory_in_place_of_settings_or_grants_is_named_as_such(tmp_path, c
         assert "group" not in text and "Traceback" not in text
 
 
-def test_a_directory_in_place_of_a_backup_is_named_and_nothing_is_written(tmp_path, capsys):
+def test_a_directory_in_place_of_a_backup_is_named_and_nothing_is_written(
+        filled_store, first_indicator, tmp_path, capsys):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     bak = data / "units" / "2023" / "301205.json.bak"
@@ -137,7 +139,8 @@ def _chattr(flag: str, path: Path) -> bool:
 
 
 @pytest.mark.parametrize("target", ["file", "directory"])
-def test_an_immutable_file_or_directory_is_named_with_the_remedy(tmp_path, capsys, target):
+def test_an_immutable_file_or_directory_is_named_with_the_remedy(
+        filled_store, first_indicator, tmp_path, capsys, target):
     data = tmp_path / "data"
     _, ds = filled_store(data)
     unit = data / "units" / "2023" / "301205.json"
