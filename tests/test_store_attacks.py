@@ -213,3 +213,19 @@ def test_check_fails_on_a_deleted_unit_file_or_a_directory_in_its_place(filled_s
     unit.mkdir()
     assert jixiao(data, "check") == 2
     assert "301206.json is a directory where jixiao keeps a file" in capsys.readouterr().out
+
+
+def test_a_name_with_a_line_break_stays_on_one_line_of_record_output(filled_store, tmp_path,
+                                                                    capsys):
+    data = tmp_path / "data"
+    filled_store(data)
+    unit = data / "units" / "2023" / "301205.json"
+    doc = json.loads(unit.read_bytes())
+    first = next(iter(doc["indicators"].values()))
+    first["name"] = "指标0\n2026-12-01 19:56:00  root  grant"
+    unit.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    capsys.readouterr()
+    assert jixiao(data, "record", first["id"], "--actual", "12个", "--as-of", "2023-07-31") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("recorded ") and "指标0␊2026-12-01" in out[0]
+    assert not any(line.startswith("2026-12-01") for line in out)

@@ -12,6 +12,7 @@ from jixiao.core.faults import say
 from jixiao.core.model import CAUSES, LIKELIHOODS
 from jixiao.core.periods import iso_date
 from jixiao.core.numbers import format_number
+from jixiao.core.text import visible
 from jixiao.core.textwidth import width as text_width
 
 from .common import open_store, parse_year
@@ -129,10 +130,11 @@ def run_record(args) -> int:
     indicator, project = store.find_indicator(entry.indicator_id)
     settings = store.settings()
     status = indicator_status(indicator, entry, entry.as_of, settings, project.year)
-    print(f"{labels['recorded']} {entry.id}: {indicator.name} "
-          f"({indicator.target_text}) {labels['as_of']} {entry.as_of}, "
-          f"{labels['actual']} {entry.actual}"
-          + (f", {labels['forecast']} {entry.forecast}" if entry.forecast else ""))
+    # One line, whatever the fields hold (a name from a multi-paragraph cell, a typed value).
+    print(visible(f"{labels['recorded']} {entry.id}: {indicator.name} "
+                  f"({indicator.target_text}) {labels['as_of']} {entry.as_of}, "
+                  f"{labels['actual']} {entry.actual}"
+                  + (f", {labels['forecast']} {entry.forecast}" if entry.forecast else "")))
     print(_status_line(status, lang))
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
@@ -153,8 +155,8 @@ def run_spend(args) -> int:
     project = store.find_project(entry.project_id)
     settings = store.settings()
     status = budget_status(project, entry, entry.as_of, settings)
-    print(f"{labels['spent']} {entry.id}: {project.name} {labels['as_of']} "
-          f"{entry.as_of}, {format_number(entry.spent)} 万元")
+    print(visible(f"{labels['spent']} {entry.id}: {project.name} {labels['as_of']} "
+                  f"{entry.as_of}, {format_number(entry.spent)} 万元"))
     print(_status_line(status, lang))
     warning = _falling_spend(history, entry, labels)
     if warning:

@@ -6,6 +6,7 @@ import io
 import sys
 from pathlib import Path
 
+from jixiao.core.text import visible
 from jixiao.store.exports import write_atomically
 
 from ..progress import progress
@@ -58,7 +59,9 @@ def run_import(args) -> int:
             store.apply_import(plan)
         advance(1)
     print(f"{args.file} ({_KINDS.get(tables.source, tables.source)}): {len(tables.tables)} project tables")
-    print("\n".join(report_lines(plan, dry_run=args.dry_run)))
+    # One report line per item: a name holding a line break (a multi-paragraph Word cell)
+    # shows it as ␊ rather than starting a line of its own.
+    print("\n".join(visible(line) for line in report_lines(plan, dry_run=args.dry_run)))
     return 0
 
 
