@@ -182,6 +182,10 @@ class Store:
             return self._default_settings()
         return _settings_from(self.layout.settings, tables)
 
+    def has_settings(self) -> bool:
+        """Whether settings were ever saved (else ``settings`` gives the defaults)."""
+        return self.layout.settings.exists()
+
     def _default_settings(self) -> Settings:
         years = [int(p.parent.name) for p in self.layout.partition_files()]
         year = max(years) if years else date.today().year
@@ -457,33 +461,9 @@ class Store:
         the target (``JixiaoError``) and users who may not edit the unit (``PermissionDenied``)."""
         indicator, project = self.find_indicator(indicator_id)
         rules.require_unit(self.grants(), self._user, project.unit_code, "record progress")
-        as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "progress")
-        actual = (actual or "").strip()
-        if not actual:
-            raise JixiaoError("a progress entry needs an actual value (完成值)")
-        _check_value(indicator, project, actual, "actual value")
-        if forecast is not None and forecast.strip():
-            _check_value(indicator, project, forecast.strip(), "forecast")
-        else:
-            forecast = None
-        if likelihood is not None and likelihood not in LIKELIHOODS:
-            raise JixiaoError(f"likelihood {likelihood!r} is not one of {', '.join(LIKELIHOODS)}")
-        causes = tuple(causes or ())
-        bad = [c for c in causes if c not in CAUSES]
-        if bad:
-            raise JixiaoError(f"cause(s) {', '.join(map(repr, bad))} not among {', '.join(CAUSES)}")
-        measures = measures if measures and measures.strip() else None
-        entry = ProgressEntry(id=_new_id(), indicator_id=indicator_id, as_of=as_of,
-                              actual=actual,
-                              author=self._user, recorded_at=now_iso(),
-                              forecast=forecast.strip() if forecast else None,
-                              likelihood=likelihood, causes=causes, measures=measures, note=note)
-        # The monitoring table's rule, here so that every entry point (CLI, TUI, scripts)
-        # keeps it: an entry that leaves the indicator amber or red says why and what is done.
-        status = indicator_status(indicator, entry, as_of, self.settings(), project.year)
-        missing = missing_explanation(status, causes, measures)
-        if missing:
-            raise JixiaoError(f"{missing}; nothing was recorded (status: {status.reason('en')})")
+        entry = progress_entry(indicator, project, self.settings(), self._user, as_of=as_of,
+                               actual=actual, forecast=forecast, likelihood=likelihood,
+                               causes=causes, measures=measures, note=note)
         self._append(PartitionKey(project.year, project.unit_code), "progress",
                      compact(entry.to_dict()), "record progress")
         return entry
@@ -494,15 +474,7 @@ class Store:
         returns; owners of the project's unit and admins only."""
         project = self.find_project(project_id)
         rules.require_unit(self.grants(), self._user, project.unit_code, "record spending")
-        as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "spending")
-        try:
-            spent = float(spent)
-        except (TypeError, ValueError):
-            raise JixiaoError(f"spent must be a number of 万元, not {spent!r}") from None
-        if not spent >= 0 or spent == float("inf"):
-            raise JixiaoError(f"spent must be a finite number ≥ 0 (万元), not {spent!r}")
-        entry = SpendingEntry(id=_new_id(), project_id=project_id, as_of=as_of, spent=spent,
-                              author=self._user, recorded_at=now_iso(), note=note)
+        entry = spending_entry(project, self._user, as_of=as_of, spent=spent, note=note)
         self._append(PartitionKey(project.year, project.unit_code), "spending",
                      compact(entry.to_dict()), "record spending")
         return entry
@@ -730,6 +702,57 @@ class Store:
         from .check import check_directory
 
         return check_directory(self.layout)
+
+
+# --- new history entries, checked (shared with store.postgres) ------------------------------------
+def progress_entry(indicator: Indicator, project: Project, settings: Settings, user: str, *,
+                   as_of: str, actual: str, forecast: str | None = None,
+                   likelihood: str | None = None, causes: tuple[str, ...] = (),
+                   measures: str | None = None, note: str | None = None) -> ProgressEntry:
+    """A new progress entry by ``user``, or ``JixiaoError`` when a value does not fit the target,
+    the date is outside the budget years, or an amber/red entry does not say why."""
+    as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "progress")
+    actual = (actual or "").strip()
+    if not actual:
+        raise JixiaoError("a progress entry needs an actual value (完成值)")
+    _check_value(indicator, project, actual, "actual value")
+    if forecast is not None and forecast.strip():
+        _check_value(indicator, project, forecast.strip(), "forecast")
+    else:
+        forecast = None
+    if likelihood is not None and likelihood not in LIKELIHOODS:
+        raise JixiaoError(f"likelihood {likelihood!r} is not one of {', '.join(LIKELIHOODS)}")
+    causes = tuple(causes or ())
+    bad = [c for c in causes if c not in CAUSES]
+    if bad:
+        raise JixiaoError(f"cause(s) {', '.join(map(repr, bad))} not among {', '.join(CAUSES)}")
+    measures = measures if measures and measures.strip() else None
+    entry = ProgressEntry(id=_new_id(), indicator_id=indicator.id, as_of=as_of,
+                          actual=actual,
+                          author=user, recorded_at=now_iso(),
+                          forecast=forecast.strip() if forecast else None,
+                          likelihood=likelihood, causes=causes, measures=measures, note=note)
+    # The monitoring table's rule, here so that every entry point (CLI, TUI, scripts)
+    # keeps it: an entry that leaves the indicator amber or red says why and what is done.
+    status = indicator_status(indicator, entry, as_of, settings, project.year)
+    missing = missing_explanation(status, causes, measures)
+    if missing:
+        raise JixiaoError(f"{missing}; nothing was recorded (status: {status.reason('en')})")
+    return entry
+
+
+def spending_entry(project: Project, user: str, *, as_of: str, spent: float,
+                   note: str | None = None) -> SpendingEntry:
+    """A new spending entry by ``user``, or ``JixiaoError`` for a bad date or amount."""
+    as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "spending")
+    try:
+        spent = float(spent)
+    except (TypeError, ValueError):
+        raise JixiaoError(f"spent must be a number of 万元, not {spent!r}") from None
+    if not spent >= 0 or spent == float("inf"):
+        raise JixiaoError(f"spent must be a finite number ≥ 0 (万元), not {spent!r}")
+    return SpendingEntry(id=_new_id(), project_id=project.id, as_of=as_of, spent=spent,
+                         author=user, recorded_at=now_iso(), note=note)
 
 
 # --- helpers -------------------------------------------------------------------------------------

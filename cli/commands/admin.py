@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from jixiao.core.model import Thresholds, year_default_as_of
 from jixiao.core.text import visible
 
-from .common import data_dir, open_store
+from .common import data_dir, db_url, open_store
 
 
 def register(subparsers) -> None:
@@ -52,6 +52,13 @@ def run_check(args) -> int:
     """Print the problems of the data directory; exit 2 if there are any."""
     from jixiao.store.repository import Store
 
+    url = db_url(args)
+    if url:
+        # The server keeps the database consistent (constraints, privileges, append-only
+        # history): opening the store checks the schema version and this role's access.
+        open_store(args, needs="any")
+        print(f"{url}: ok (the jixiao schema is current; the server enforces the rest)")
+        return 0
     path = data_dir(args)
     problems = Store(path).check()
     for p in problems:
@@ -80,7 +87,7 @@ def run_settings(args) -> int:
         store.save_settings(new)
         settings = store.settings()
         print("settings changed")
-    elif not store.layout.settings.exists():
+    elif not store.has_settings():
         print("(defaults: no settings stored yet)")
     print(f"year      {settings.year}")
     print(f"as_of     {settings.as_of}")
