@@ -160,3 +160,15 @@ RECORD_CHECKS[KIND] = from_tables
 def next_doc_id(table: dict) -> int:
     """The document id for a record appended to ``table`` (never one used before in it)."""
     return max((int(k) for k in table), default=0) + 1
+
+
+_READERS = {"projects": Project.from_dict, "indicators": _INDICATOR, "progress": _PROGRESS,
+            "spending": _SPENDING}
+
+
+def records(name: str, docs: list[dict]) -> list:
+    """The domain objects of the stored records ``docs`` of table ``name`` (``projects``,
+    ``indicators``, ``progress`` or ``spending``), read as ``from_tables`` reads them: the
+    parsed dicts become the objects' own, so they must not be used afterwards. For stores
+    that hold the same records elsewhere (``store.postgres``)."""
+    return list(map(_READERS[name], docs))

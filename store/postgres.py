@@ -1,0 +1,473 @@
+"""The PostgreSQL store (issue 13): the same operations as ``store.repository.Store``, with the
+rules enforced by the database server.
+
+Who is acting is the server's ``session_user`` (over the local socket with ``peer``
+authentication: the OS account); jixiao never sends a user name. Nobody but the schema owner may
+change a table: every write is a call of a SECURITY DEFINER function (``store/sql/v1.sql``) that
+checks the caller's grant, stamps the author and time itself and keeps history append-only. The
+checks this class makes first only give the file store's messages early; the server has the
+final say and gives the same ones.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from jixiao.core.dataset import Dataset
+from jixiao.core.errors import JixiaoError, PermissionDenied
+from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
+                               entry_order)
+
+from . import grants as rules
+from .audit import AuditEntry, chronological, matches
+from .layout import PartitionKey
+from .partition import Partition, compact, records
+from .repository import (_check_settings, _default_for, _history_entries, _iso_date,
+                         _settings_diff, progress_entry, spending_entry)
+from .pg_schema import require_current
+
+CHANNEL = "jixiao"
+"""The LISTEN/NOTIFY channel every write function notifies."""
+
+_PRIVILEGE = "42501"  # insufficient_privilege: the server's refusals (exit 3)
+
+
+def connect(url: str, *, user: str | None = None) -> psycopg.Connection:
+    """An autocommit connection to the libpq ``url`` (``user`` overrides the URL's role: the
+    server's authentication still decides), or ``JixiaoError`` saying why there is none."""
+    try:
+        extra = {"user": user} if user else {}
+        return psycopg.connect(url, autocommit=True, application_name="jixiao", **extra)
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise JixiaoError(f"cannot connect to the database {url}: {reason}") from None
+
+
+@contextmanager
+def server_errors(user: str = "") -> Iterator[None]:
+    """Turn the server's errors into ``JixiaoError`` (exit 2) and refusals into
+    ``PermissionDenied`` (exit 3), with the server's message."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise translate(exc, user) from None
+
+
+def translate(exc: psycopg.Error, user: str = "") -> JixiaoError:
+    """The ``JixiaoError`` a person is shown for the server error ``exc``."""
+    message = (exc.diag.message_primary if exc.diag else None) or str(exc).strip()
+    if exc.sqlstate == _PRIVILEGE:
+        if message.startswith("permission denied for"):
+            # Not a rule of ours but the database's own privileges: a role without a grant.
+            return translate_denied(user or "this role", message)
+        return PermissionDenied(message)
+    return JixiaoError(message)
+
+
+class PgStore:
+    """One connection to a jixiao database, acting as the role the server authenticated.
+
+    The same public operations as ``store.repository.Store`` (``store.protocol.StoreBackend``).
+    """
+
+    def __init__(self, url: str, *, user: str | None = None):
+        """Connect to ``url``. ``user`` asks for another role (tests); the server's
+        authentication decides whether this process may be it."""
+        self.url = url
+        self._conn = connect(url, user=user)
+        self._listener: psycopg.Connection | None = None
+        with server_errors():
+            self._user = self._conn.execute("SELECT session_user").fetchone()[0]
+            require_current(self._conn)
+            if not self._conn.execute(
+                    "SELECT has_schema_privilege('jixiao', 'USAGE')").fetchone()[0]:
+                raise translate_denied(self._user)
+        self._revs: dict[PartitionKey, int] = {}
+        self._settings_rev: int | None = None
+        self._contents: dict[PartitionKey, tuple[set[str], set[str]]] = {}
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._conn.close()
+        if self._listener is not None:
+            self._listener.close()
+
+    def _query(self, query, params=()) -> list[tuple]:
+        with server_errors(self._user):
+            return self._conn.execute(query, params).fetchall()
+
+    # --- who ---------------------------------------------------------------------------------
+    @property
+    def user(self) -> str:
+        """The acting role: the server's ``session_user``."""
+        return self._user
+
+    def role(self) -> str | None:
+        """'admin', 'manager', 'owner' or ``None`` (see ``store.grants.role_of``)."""
+        return rules.role_of(self.grants(), self._user)
+
+    def can_edit_unit(self, unit_code: str) -> bool:
+        """Whether the acting role may record progress and spending for ``unit_code``."""
+        return rules.may_edit_unit(self.grants(), self._user, unit_code)
+
+    def can_report(self) -> bool:
+        """Whether the acting role may take snapshots, reports and exports."""
+        return rules.may_report(self.grants(), self._user)
+
+    def require_reporter(self, doing: str) -> None:
+        """Raise ``PermissionDenied`` unless the acting role may report."""
+        rules.require_reporter(self.grants(), self._user, doing)
+
+    def grants(self) -> list[rules.Grant]:
+        """Every grant, in the order given."""
+        return [rules.Grant(u, r, tuple(units)) for u, r, units in self._query(
+            "SELECT user_name, role, units FROM jixiao.grants ORDER BY seq")]
+
+    def grant(self, user: str, role: str, units: tuple[str, ...] | list[str] = ()) -> rules.Grant:
+        """Give ``user`` (a database role) the ``role``, and the database privileges that go
+        with it; admin only. Returns the user's grant afterwards."""
+        units = tuple(units)
+        current = self.grants()
+        rules.require_admin(current, self._user, "change grants")
+        codes = {c for (c,) in self._query("SELECT DISTINCT unit_code FROM jixiao.partitions")}
+        unknown = [u for u in units if codes and u not in codes]
+        if unknown:
+            raise JixiaoError(f"unit(s) {', '.join(unknown)} are not in this database; "
+                              "check the code, or import the unit's table first")
+        new = rules.with_grant(current, user, role, units)
+        self._set_grants(current, new, "grant",
+                         f"{user} → {role}" + (f" for {', '.join(units)}" if units else ""), units)
+        return next(g for g in new if g.user == user.strip())
+
+    def revoke(self, user: str, units: tuple[str, ...] | list[str] | None = None) -> None:
+        """Take away ``user``'s grant (and database privileges), or only some ``units``."""
+        units = tuple(units or ())
+        current = self.grants()
+        rules.require_admin(current, self._user, "change grants")
+        new = rules.without_grant(current, user, units)
+        self._set_grants(current, new, "revoke", f"{user}" + (
+            f" loses {', '.join(units)}" if units else " loses all rights"), units)
+
+    def _set_grants(self, current, new, action: str, what: str, units) -> None:
+        self._query("SELECT jixiao.set_grants(%s, %s, %s, %s, %s)",
+                    (Jsonb([g.to_dict() for g in current]), Jsonb([g.to_dict() for g in new]),
+                     action, what, list(units)))
+
+    def role_exists(self, name: str) -> bool:
+        """Whether the database has a login role ``name`` (a grant needs one to take effect)."""
+        return bool(self._query("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)))
+
+    # --- settings ----------------------------------------------------------------------------
+    def settings(self) -> Settings:
+        """The current settings; the file store's defaults when none were saved."""
+        rows = self._query("SELECT doc FROM jixiao.settings")
+        if rows:
+            return Settings.from_dict(rows[0][0])
+        year = self._query("SELECT max(year) FROM jixiao.partitions")[0][0]
+        from datetime import date
+
+        return _default_for(year or date.today().year)
+
+    def has_settings(self) -> bool:
+        """Whether settings were ever saved."""
+        return bool(self._query("SELECT 1 FROM jixiao.settings"))
+
+    def save_settings(self, settings: Settings) -> None:
+        """Replace the settings (admin only); logged with old and new values."""
+        rules.require_admin(self.grants(), self._user, "change settings")
+        _check_settings(settings, saving=True)
+        if self.has_settings():
+            what = _settings_diff(self.settings(), settings) or "no change"
+        else:
+            what = f"created: year {settings.year}, as_of {settings.as_of}"
+        self._query("SELECT jixiao.save_settings(%s, %s)", (Jsonb(settings.to_dict()), what))
+
+    # --- reading -----------------------------------------------------------------------------
+    def require_data(self, *, tables: bool = True) -> None:
+        """Refuse (``JixiaoError``) a database without imported target tables (``tables``) or
+        without anything at all, so a wrong URL never reads as "nothing to report"."""
+        has_tables = bool(self._query("SELECT 1 FROM jixiao.partitions LIMIT 1"))
+        if has_tables or (not tables and self.has_settings()):
+            return
+        raise JixiaoError(f"the database {self.url} holds no imported target tables. Import a "
+                          "table with `jixiao import FILE`, or check --db / $JIXIAO_DB")
+
+    def unit_listing(self) -> dict[PartitionKey, Unit]:
+        """Every partition's key and unit, ordered by year then unit code."""
+        return {PartitionKey(y, c): Unit.from_dict(u) for y, c, u in self._query(
+            "SELECT year, unit_code, unit FROM jixiao.partitions ORDER BY year, unit_code")}
+
+    def partition_keys(self) -> list[PartitionKey]:
+        """The key of every partition, by year then unit code."""
+        return list(self.unit_listing())
+
+    def unit_codes(self) -> set[str]:
+        """The codes of every unit with data."""
+        return {k.unit_code for k in self.unit_listing()}
+
+    def load(self, keys: Iterable[PartitionKey] | None = None) -> Dataset:
+        """Everything, or only the partitions ``keys``, as one ``Dataset`` (remembered for
+        ``refresh``): one consistent snapshot of the database."""
+        dataset = Dataset(settings=self.settings())
+        self._contents.clear()
+        self._revs = {}
+        self._settings_rev = self._current_settings_rev()
+        for key, unit, rev, tables in self._read(keys):
+            self._merge(dataset, key, unit, tables)
+            self._revs[key] = rev
+        return dataset
+
+    def refresh(self, dataset: Dataset) -> bool:
+        """Bring ``dataset`` up to date with other sessions' writes, reading again only the
+        partitions whose revision changed; ``True`` when anything changed."""
+        changed = False
+        rev = self._current_settings_rev()
+        if rev != self._settings_rev:
+            dataset.settings = self.settings()
+            self._settings_rev = rev
+            changed = True
+        now = {PartitionKey(y, c): r for y, c, r in self._query(
+            "SELECT year, unit_code, rev FROM jixiao.partitions")}
+        stale = [k for k, r in now.items() if self._revs.get(k) != r]
+        for key in set(self._revs) - set(now):
+            self._forget(dataset, key)
+            del self._revs[key]
+            changed = True
+        if stale:
+            for key, unit, rev, tables in self._read(stale):
+                self._forget(dataset, key)
+                self._merge(dataset, key, unit, tables)
+                self._revs[key] = rev
+            changed = True
+        return changed
+
+    def changed(self) -> bool:
+        """Whether anything was written since the last ``load`` or ``refresh`` (one query)."""
+        now = {PartitionKey(y, c): r for y, c, r in self._query(
+            "SELECT year, unit_code, rev FROM jixiao.partitions")}
+        return now != self._revs or self._current_settings_rev() != self._settings_rev
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for another session's write (LISTEN/NOTIFY on a
+        connection of its own); ``True`` when one was announced."""
+        if self._listener is None:
+            self._listener = connect(self.url, user=self._user)
+            self._listener.execute(f"LISTEN {CHANNEL}")
+        with server_errors(self._user):
+            for _ in self._listener.notifies(timeout=timeout, stop_after=1):
+                return True
+        return False
+
+    def _current_settings_rev(self) -> int | None:
+        rows = self._query("SELECT rev FROM jixiao.settings")
+        return rows[0][0] if rows else None
+
+    def _read(self, keys: Iterable[PartitionKey] | None):
+        """``(key, unit, rev, {table: [objects]})`` per partition, from one snapshot."""
+        where, params = "", ()
+        if keys is not None:
+            keys = list(keys)
+            where = " WHERE (year, unit_code) IN (SELECT * FROM unnest(%s::int[], %s::text[]))"
+            params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
+        out = {}
+        with server_errors(self._user), self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cur.execute("SELECT year, unit_code, unit, rev FROM jixiao.partitions" + where
+                        + " ORDER BY year, unit_code", params)
+            for y, c, unit, rev in cur.fetchall():
+                out[PartitionKey(y, c)] = (Unit.from_dict(unit), rev, {})
+            for table in ("projects", "indicators", "progress", "spending"):
+                # One JSON text per partition: parsing it in one go is far quicker than a
+                # Python object per row from the driver.
+                cur.execute(f"SELECT year, unit_code, json_agg(doc ORDER BY seq)::text "
+                            f"FROM jixiao.{table}{where} GROUP BY year, unit_code", params)
+                for y, c, docs in cur.fetchall():
+                    key = PartitionKey(y, c)
+                    if key in out:
+                        out[key][2][table] = records(table, json.loads(docs))
+        return [(key, unit, rev, tables) for key, (unit, rev, tables) in out.items()]
+
+    def _merge(self, dataset: Dataset, key: PartitionKey, unit: Unit, tables: dict) -> None:
+        projects, indicators = tables.get("projects", []), tables.get("indicators", [])
+        dataset.projects.update((p.id, p) for p in projects)
+        dataset.indicators.update((i.id, i) for i in indicators)
+        pids, iids = {p.id for p in projects}, {i.id for i in indicators}
+        for target, entries, owner in ((dataset.progress, tables.get("progress", []),
+                                        "indicator_id"),
+                                       (dataset.spending, tables.get("spending", []),
+                                        "project_id")):
+            grouped: dict[str, list] = {}
+            for e in entries:
+                grouped.setdefault(getattr(e, owner), []).append(e)
+            for history in grouped.values():
+                if len(history) > 1 and not all(
+                        a.as_of < b.as_of for a, b in zip(history, history[1:])):
+                    history.sort(key=entry_order)
+            target.update(grouped)
+            (iids if owner == "indicator_id" else pids).update(grouped)
+        dataset.units[unit.code] = unit
+        dataset.invalidate()
+        self._contents[key] = (pids, iids)
+
+    def _forget(self, dataset: Dataset, key: PartitionKey) -> None:
+        pids, iids = self._contents.pop(key, (set(), set()))
+        for pid in pids:
+            dataset.projects.pop(pid, None)
+            dataset.spending.pop(pid, None)
+        for iid in iids:
+            dataset.indicators.pop(iid, None)
+            dataset.progress.pop(iid, None)
+        if not any(k.unit_code == key.unit_code for k in self._contents):
+            dataset.units.pop(key.unit_code, None)
+        dataset.invalidate()
+
+    # --- finding one thing -------------------------------------------------------------------
+    def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
+        """The indicator with ``indicator_id`` and its project (``JixiaoError`` if unknown)."""
+        rows = self._query("SELECT i.doc, p.doc FROM jixiao.indicators i JOIN jixiao.projects p "
+                           "ON p.id = i.project_id WHERE i.id = %s", (indicator_id,))
+        if not rows:
+            raise JixiaoError(f"no indicator with id {indicator_id!r} in the database {self.url}")
+        return Indicator.from_dict(rows[0][0]), Project.from_dict(rows[0][1])
+
+    def find_project(self, project_id: str) -> Project:
+        """The project with ``project_id`` (``JixiaoError`` if unknown)."""
+        rows = self._query("SELECT doc FROM jixiao.projects WHERE id = %s", (project_id,))
+        if not rows:
+            raise JixiaoError(f"no project with id {project_id!r} in the database {self.url}")
+        return Project.from_dict(rows[0][0])
+
+    def spending_history(self, project_id: str) -> list[SpendingEntry]:
+        """The spending entries of one project, by date then time of recording."""
+        self.find_project(project_id)
+        return sorted((SpendingEntry.from_dict(d) for (d,) in self._query(
+            "SELECT doc FROM jixiao.spending WHERE project_id = %s", (project_id,))),
+            key=entry_order)
+
+    # --- appending history -------------------------------------------------------------------
+    def record_progress(self, indicator_id: str, *, as_of: str, actual: str,
+                        forecast: str | None = None, likelihood: str | None = None,
+                        causes: tuple[str, ...] = (), measures: str | None = None,
+                        note: str | None = None) -> ProgressEntry:
+        """Append one progress entry (committed when this returns); the server stamps the
+        author and time and refuses roles that may not edit the unit."""
+        indicator, project = self.find_indicator(indicator_id)
+        rules.require_unit(self.grants(), self._user, project.unit_code, "record progress")
+        entry = progress_entry(indicator, project, self.settings(), self._user, as_of=as_of,
+                               actual=actual, forecast=forecast, likelihood=likelihood,
+                               causes=causes, measures=measures, note=note)
+        stored = self._query("SELECT jixiao.record_progress(%s)",
+                             (Jsonb(compact(entry.to_dict())),))[0][0]
+        return ProgressEntry.from_dict(stored)
+
+    def record_spending(self, project_id: str, *, as_of: str, spent: float,
+                        note: str | None = None) -> SpendingEntry:
+        """Append one spending entry (cumulative 万元 as of the date), committed on return."""
+        project = self.find_project(project_id)
+        rules.require_unit(self.grants(), self._user, project.unit_code, "record spending")
+        entry = spending_entry(project, self._user, as_of=as_of, spent=spent, note=note)
+        stored = self._query("SELECT jixiao.record_spending(%s)",
+                             (Jsonb(compact(entry.to_dict())),))[0][0]
+        return SpendingEntry.from_dict(stored)
+
+    # --- imports -----------------------------------------------------------------------------
+    def apply_import(self, plan) -> dict[PartitionKey, str]:
+        """Store an import plan from ``core.importing`` (admin only), as the file store does:
+        partitions that would not change are not written; one audit row per changed one."""
+        rules.require_admin(self.grants(), self._user, "import target tables")
+        rows = [("unit", u.code, None, None, None, u.to_dict())
+                for u in getattr(plan, "units", ())]
+        rows += [("project", p.id, None, int(p.year), p.unit_code, p.to_dict())
+                 for p in plan.projects]
+        rows += [("indicator", i.id, i.project_id, None, None, compact(i.to_dict()))
+                 for i in plan.indicators]
+        rows += [("removed", i, None, None, None, None)
+                 for i in getattr(plan, "removed_indicator_ids", ()) or ()]
+        with server_errors(self._user), self._conn.transaction(), self._conn.cursor() as cur:
+            self._stage(cur, rows)
+            cur.execute("SELECT year, unit_code, summary FROM jixiao.import_staged()")
+            written = {PartitionKey(y, c): s for y, c, s in cur.fetchall()}
+        if written and not self.has_settings():
+            year = int(getattr(plan, "year", None) or min(k.year for k in written))
+            self.save_settings(_default_for(year))
+        return written
+
+    def bulk_load(self, dataset: Dataset, *, what: str = "loaded") -> None:
+        """Write a whole dataset into partitions the database does not have yet (admin only);
+        the settings too when there are none. History keeps its authors and times."""
+        rules.require_admin(self.grants(), self._user, "load data")
+        keys = sorted({PartitionKey(int(p.year), p.unit_code) for p in dataset.projects.values()})
+        for key in keys:
+            if key.unit_code not in dataset.units:
+                raise JixiaoError(f"the dataset has projects of unknown unit {key.unit_code!r}")
+
+        def rows():
+            for key in keys:
+                y, c = key.year, key.unit_code
+                yield "unit", c, None, y, c, dataset.units[c].to_dict()
+            for p in dataset.projects.values():
+                y, c = int(p.year), p.unit_code
+                yield "project", p.id, None, y, c, p.to_dict()
+                for i in dataset.indicators_of(p.id):
+                    yield "indicator", i.id, p.id, y, c, compact(i.to_dict())
+                    for e in dataset.progress.get(i.id, ()):
+                        yield "progress", e.id, i.id, y, c, compact(e.to_dict())
+                for e in dataset.spending.get(p.id, ()):
+                    yield "spending", e.id, p.id, y, c, compact(e.to_dict())
+
+        with server_errors(self._user), self._conn.transaction(), self._conn.cursor() as cur:
+            self._stage(cur, rows())
+            cur.execute("SELECT jixiao.load_staged(%s)", (what,))
+        if not self.has_settings():
+            self.save_settings(dataset.settings)
+
+    def _stage(self, cur, rows) -> None:
+        """COPY ``rows`` into this session's temporary table ``jx_stage``, which the import
+        functions read (as the schema owner: given the right to, when that is someone else)."""
+        cur.execute("CREATE TEMP TABLE jx_stage (seq bigserial, kind text, id text, ref text, "
+                    "year int, unit_code text, doc jsonb) ON COMMIT DROP")
+        with cur.copy("COPY jx_stage (kind, id, ref, year, unit_code, doc) FROM STDIN") as copy:
+            for kind, id_, ref, year, code, doc in rows:
+                copy.write_row((kind, id_, ref, year, code,
+                                None if doc is None else json.dumps(doc, ensure_ascii=False)))
+        cur.execute("CREATE INDEX ON jx_stage (kind, ref)")
+        cur.execute("CREATE INDEX ON jx_stage (kind, id)")
+        cur.execute("ANALYZE jx_stage")
+        owner = cur.execute("SELECT nspowner::regrole::text FROM pg_namespace "
+                            "WHERE nspname = 'jixiao'").fetchone()[0]
+        if owner != self._user:
+            cur.execute(sql.SQL("GRANT SELECT ON jx_stage TO {}").format(sql.Identifier(owner)))
+
+    # --- audit -------------------------------------------------------------------------------
+    def log(self, unit: str | None = None, user: str | None = None,
+            since: str | None = None) -> list[AuditEntry]:
+        """Every change, oldest first, filtered by unit code, author and first day: the
+        server's audit rows (imports, grants, settings) and the history entries."""
+        if since is not None:
+            since = _iso_date(since, "since")
+        entries = [AuditEntry(at, who, action, what, tuple(units))
+                   for at, who, action, what, units in self._query(
+                       "SELECT at, user_name, action, what, units FROM jixiao.audit ORDER BY seq")]
+        keys = [k for k in self.partition_keys() if unit is None or k.unit_code == unit]
+        for key, unit_obj, _, tables in self._read(keys) if keys else ():
+            entries.extend(_history_entries(Partition(
+                key, unit_obj, tables.get("projects", []), tables.get("indicators", []),
+                tables.get("progress", []), tables.get("spending", []))))
+        wanted = [e for e in entries if matches(e, unit=unit, user=user, since=since)]
+        wanted.sort(key=chronological)
+        return wanted
+
+
+def translate_denied(user: str, detail: str = "") -> PermissionDenied:
+    """The refusal for a role the jixiao schema has not been granted to (``detail``: the
+    server's own words, when it said something)."""
+    detail = f" ({detail})" if detail else ""
+    return PermissionDenied(
+        f"{user} may not use the jixiao data in this database{detail}: {user} is not granted "
+        f"any role. Ask an admin: jixiao grant {user} --role owner --unit CODE")
