@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"jixiao {_version()}")
     parser.add_argument("--data", metavar="DIR",
                         help="data directory (default: $JIXIAO_DATA, else ~/.local/share/jixiao)")
+    parser.add_argument("--db", metavar="URL",
+                        help="a PostgreSQL database instead of a data directory, as a libpq URL "
+                             "(default: $JIXIAO_DB), e.g. postgresql:///jixiao")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="language of labels and reasons (default: zh)")
     parser.add_argument("--demo", action="store_true",

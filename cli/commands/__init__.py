@@ -12,4 +12,5 @@ MODULES = (
     "jixiao.cli.commands.access",     # grant, revoke, grants, log       (issue 7)
     "jixiao.cli.commands.reports",    # snapshot, diff, report, export-monitoring (issue 6)
     "jixiao.cli.commands.readings",   # readings, reading                (issue 12)
+    "jixiao.cli.commands.db",         # db init, db upgrade, db copy     (issue 13)
 )

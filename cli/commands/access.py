@@ -57,7 +57,12 @@ def run_grant(args) -> int:
     store = open_store(args, needs="nothing")
     result = store.grant(args.user, args.role, tuple(args.unit))
     print(f"granted: {_describe(result)}")
-    if not is_known_account(result.user):
+    if getattr(store, "role_exists", None) is not None:
+        if not store.role_exists(result.user):
+            print(f"jixiao: note: the database has no role {result.user} yet; once the DBA has "
+                  f"created it (createuser {result.user}), run this grant again so it gets its "
+                  "database privileges", file=sys.stderr)
+    elif not is_known_account(result.user):
         print(f"jixiao: note: {result.user} is not an account on this machine; "
               "check the spelling", file=sys.stderr)
     return 0

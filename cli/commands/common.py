@@ -29,19 +29,42 @@ def data_dir(args) -> Path:
     return Path(args.data).expanduser() if getattr(args, "data", None) else default_data_dir()
 
 
+def db_url(args) -> str | None:
+    """The PostgreSQL URL chosen by ``--db``, else ``$JIXIAO_DB`` — unless ``--data`` names a
+    directory (an explicit flag beats the environment); ``None`` for the file store."""
+    flag = getattr(args, "db", None)
+    if flag and getattr(args, "data", None):
+        raise JixiaoError("give either --data DIR (the file store) or --db URL (PostgreSQL), "
+                          "not both")
+    if flag:
+        return flag
+    if getattr(args, "data", None):
+        return None
+    return os.environ.get("JIXIAO_DB") or None
+
+
 def open_store(args, *, needs: str = "nothing"):
-    """The ``store.Store`` for the chosen data directory, acting as the OS user.
+    """The store for the chosen backend (``store.protocol.StoreBackend``): PostgreSQL with
+    ``--db URL`` or ``$JIXIAO_DB`` (acting as the role the server authenticates), else the
+    file store of the data directory (acting as the OS user).
 
     ``needs`` says what the command reads: ``"tables"`` (imported target tables), ``"any"``
     (settings, grants or tables) or ``"nothing"`` (it creates the directory — import, grant,
-    settings when setting — or, like the TUI, shows its own "import first" screen). A directory without what is needed is refused with a message naming
-    it, so a mistyped ``--data`` never reads as an empty "all clear" report."""
-    from jixiao.store.repository import Store
+    settings when setting — or, like the TUI, shows its own "import first" screen). A store
+    without what is needed is refused with a message naming it, so a mistyped ``--data`` never
+    reads as an empty "all clear" report."""
+    url = db_url(args)
+    if url:
+        from jixiao.store.postgres import PgStore
 
-    path = data_dir(args)
-    if path.exists() and not path.is_dir():
-        raise JixiaoError(f"{path} is not a directory; --data must name a data directory")
-    store = Store(path)
+        store = PgStore(url)
+    else:
+        from jixiao.store.repository import Store
+
+        path = data_dir(args)
+        if path.exists() and not path.is_dir():
+            raise JixiaoError(f"{path} is not a directory; --data must name a data directory")
+        store = Store(path)
     if needs != "nothing":
         store.require_data(tables=needs == "tables")
     return store

@@ -1,0 +1,101 @@
+"""``jixiao db init|upgrade|copy``: the jixiao schema in a PostgreSQL database (issue 13).
+
+The database and its login roles are the DBA's (``createdb``, ``createuser``); these commands
+create and upgrade the schema in it and move data between it and a data directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.core.errors import JixiaoError
+
+from .common import db_url
+
+
+def register(subparsers) -> None:
+    """Add the ``db`` sub-command and its own sub-commands."""
+    d = subparsers.add_parser(
+        "db", help="create, upgrade or copy a PostgreSQL store (--db URL / $JIXIAO_DB)",
+        description="Manage the jixiao schema in the PostgreSQL database named by --db URL or "
+                    "$JIXIAO_DB. The role running `db init` owns the schema and is its first admin.")
+    sub = d.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    i = sub.add_parser("init", help="create the jixiao schema; you become its first admin")
+    i.set_defaults(func=run_init)
+    u = sub.add_parser("upgrade", help="bring the schema to this jixiao's version")
+    u.set_defaults(func=run_upgrade)
+    c = sub.add_parser(
+        "copy", help="copy a data directory into the database, or the database into one",
+        description="--from DIR: load a data directory's units, projects, indicators, history "
+                    "and settings into a database that holds none of its units yet. --to DIR: "
+                    "write the database into an empty data directory. Grants are not copied: "
+                    "they name database roles on one side and accounts on the other.")
+    way = c.add_mutually_exclusive_group(required=True)
+    way.add_argument("--from", dest="source", metavar="DIR", help="data directory to read")
+    way.add_argument("--to", dest="target", metavar="DIR", help="empty data directory to write")
+    c.set_defaults(func=run_copy)
+
+
+def _url(args) -> str:
+    url = db_url(args)
+    if not url:
+        raise JixiaoError("jixiao db needs a database: --db URL or $JIXIAO_DB "
+                          "(e.g. postgresql:///jixiao)")
+    return url
+
+
+def run_init(args) -> int:
+    """Create the schema; the connected role owns it and is its first admin."""
+    from jixiao.store import pg_schema
+    from jixiao.store.postgres import connect, server_errors
+
+    url = _url(args)
+    conn = connect(url)
+    with conn, server_errors():
+        user = conn.execute("SELECT session_user").fetchone()[0]
+        pg_schema.init(conn)
+    print(f"created the jixiao schema (version {pg_schema.LATEST}) in {url}; {user} owns it and "
+          "is its first admin")
+    return 0
+
+
+def run_upgrade(args) -> int:
+    """Apply the migrations the database lacks."""
+    from jixiao.store import pg_schema
+    from jixiao.store.postgres import connect, server_errors
+
+    url = _url(args)
+    conn = connect(url)
+    with conn, server_errors():
+        if pg_schema.version(conn) is None:
+            raise JixiaoError("this database has no jixiao schema yet: run `jixiao db init`")
+        done = pg_schema.upgrade(conn)
+    print(f"upgraded to version {pg_schema.LATEST}" if done else
+          f"the schema is up to date (version {pg_schema.LATEST})")
+    return 0
+
+
+def run_copy(args) -> int:
+    """Copy a data directory into the database (``--from``) or the database into one (``--to``)."""
+    from jixiao.store.postgres import PgStore
+    from jixiao.store.repository import Store
+
+    url = _url(args)
+    database = PgStore(url)
+    if args.source:
+        source = Store(Path(args.source).expanduser())
+        source.require_data()
+        dataset = source.load()
+        database.bulk_load(dataset, what="copied")
+        print(f"copied {len(dataset.indicators)} indicator(s) of {len(dataset.units)} unit(s) "
+              f"from {args.source} into {url}")
+        return 0
+    target = Path(args.target).expanduser()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise JixiaoError(f"{target} is not an empty directory; nothing was written")
+    database.require_data()
+    dataset = database.load()
+    Store(target).bulk_load(dataset)
+    print(f"copied {len(dataset.indicators)} indicator(s) of {len(dataset.units)} unit(s) "
+          f"from {url} into {args.target}")
+    return 0
