@@ -6,6 +6,8 @@ import tempfile
 # The store's per-user read cache (store.cache) would otherwise be written under the real
 # ~/.cache of whoever runs the tests; child processes inherit this as well.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="jixiao-test-cache-")
+# A developer's own database must never be what a test without --db writes to.
+os.environ.pop("JIXIAO_DB", None)
 
 from pathlib import Path  # noqa: E402
 
@@ -151,3 +153,81 @@ def default_language():
     set_language("zh")
     yield
     set_language("zh")
+
+
+# --- PostgreSQL (issue 13) ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """The superuser URL of a throw-away PostgreSQL cluster: ``$JIXIAO_TEST_PG`` (``.ci/run``
+    starts one), else one started here for this session when the server programs exist. In CI
+    (``$CI`` set) a missing cluster fails instead of skipping."""
+    import shutil
+
+    import pg_cluster
+
+    url = os.environ.get("JIXIAO_TEST_PG")
+    if url:
+        yield url
+        return
+    if pg_cluster.binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs PostgreSQL: no $JIXIAO_TEST_PG and no server programs")
+        pytest.skip("PostgreSQL server programs are not installed (apt-get install postgresql)")
+    top = Path(tempfile.mkdtemp(prefix="jixiao-pg-"))
+    try:
+        url = pg_cluster.start(top / "cluster")
+    except Exception:
+        shutil.rmtree(top, ignore_errors=True)
+        raise
+    yield url
+    pg_cluster.stop(top / "cluster")
+    shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A database with the jixiao schema, initialised by the role ``admin1`` (its owner and
+    first admin), that ``pg_url`` copies; the roles of ``pg_cluster.TEST_ROLES`` exist."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    import pg_cluster
+    from jixiao.store import pg_schema
+
+    name = f"jxt_template_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as su:
+        for role in pg_cluster.TEST_ROLES:
+            if not su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                su.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        su.execute(sql.SQL("CREATE DATABASE {} OWNER admin1").format(sql.Identifier(name)))
+    with psycopg.connect(_database_url(pg_server, name), user="admin1", autocommit=True) as conn:
+        pg_schema.init(conn)
+    yield name
+    with psycopg.connect(pg_server, autocommit=True) as su:
+        su.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _database_url(server_url: str, name: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return make_conninfo(dbname=name, host=conninfo_to_dict(server_url)["host"])
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_template):
+    """A fresh copy of ``pg_template`` (the jixiao schema, no data, admin1 its first admin),
+    as a libpq connection string without a user; dropped afterwards."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    name = f"jxt_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server, autocommit=True) as su:
+        su.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER admin1 STRATEGY FILE_COPY")
+                   .format(sql.Identifier(name), sql.Identifier(pg_template)))
+    yield _database_url(pg_server, name)
+    with psycopg.connect(pg_server, autocommit=True) as su:
+        su.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
