@@ -23,14 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNUSER = shutil.which("runuser") or "runuser"
 
 
-def _ensure_account() -> str | None:
-    """``None`` when the account exists or was made, else why it cannot be."""
+def _ensure_account(name: str = ACCOUNT) -> str | None:
+    """``None`` when the account ``name`` exists or was made, else why it cannot be."""
     if os.geteuid() != 0:
         return "not running as root, so no second account can be created"
     if not shutil.which("useradd") or not shutil.which("runuser"):
         return "useradd/runuser are not installed"
-    if subprocess.run(["id", ACCOUNT], capture_output=True).returncode != 0:
-        made = subprocess.run(["useradd", "--no-create-home", "--user-group", ACCOUNT],
+    if subprocess.run(["id", name], capture_output=True).returncode != 0:
+        made = subprocess.run(["useradd", "--no-create-home", "--user-group", name],
                               capture_output=True, text=True)
         if made.returncode != 0:
             return f"useradd failed: {made.stderr.strip()}"
@@ -50,12 +50,14 @@ def _jixiao_tree() -> Path:
     return top
 
 
-def _python_for_account(tree: Path) -> tuple[list[str], dict] | None:
-    """A python the account can execute, with the project and its dependencies importable."""
+def _python_for_account(tree: Path, name: str = ACCOUNT,
+                        probe: str = "import tinydb, jixiao.core, jixiao.store, jixiao.cli.main"
+                        ) -> tuple[list[str], dict] | None:
+    """A python the account ``name`` can execute, with the project and its dependencies
+    (``probe`` imports them) importable."""
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
     site = sysconfig.get_paths()["purelib"]
     env_with_path = dict(env, PYTHONPATH=f"{tree}{os.pathsep}{site}")
-    probe = "import tinydb, jixiao.core, jixiao.store, jixiao.cli.main"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     # /root (where a pyenv interpreter may live) is closed to other accounts; a system python
     # of the same version with the project and its pure-Python dependencies on the path works.
@@ -64,7 +66,7 @@ def _python_for_account(tree: Path) -> tuple[list[str], dict] | None:
     for exe, e in candidates:
         if not os.path.exists(exe):
             continue
-        ok = subprocess.run([RUNUSER, "-u", ACCOUNT, "--", exe, "-c", probe], env=e,
+        ok = subprocess.run([RUNUSER, "-u", name, "--", exe, "-c", probe], env=e,
                             capture_output=True, cwd="/tmp")
         if ok.returncode == 0:
             return [exe], e
