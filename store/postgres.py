@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 
 from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError, PermissionDenied
+from jixiao.core.overrides import ReadingOverride
 from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
                                entry_order)
 
@@ -28,7 +29,7 @@ from . import grants as rules
 from .audit import AuditEntry, chronological, matches
 from .layout import PartitionKey
 from .partition import Partition, compact, records
-from .repository import (_check_settings, _default_for, _history_entries, _iso_date,
+from .repository import (Store, _check_settings, _default_for, _history_entries, _iso_date,
                          _settings_diff, progress_entry, spending_entry)
 from .pg_schema import require_current
 
@@ -375,6 +376,26 @@ class PgStore:
         stored = self._query("SELECT jixiao.record_spending(%s)",
                              (Jsonb(compact(entry.to_dict())),))[0][0]
         return SpendingEntry.from_dict(stored)
+
+    # --- readings of 指标值 (issue 12) -------------------------------------------------------
+    def set_reading(self, indicator_id: str, override: ReadingOverride | None) -> Indicator:
+        """Settle the reading of one indicator's 指标值 (admin only), or with ``None`` go back
+        to the inferred reading; the server stamps who and when and writes the audit row."""
+        indicator, _ = self.find_indicator(indicator_id)
+        rules.require_admin(self.grants(), self._user, "change the reading of a target")
+        if override is not None and override.text != indicator.target_text:
+            raise JixiaoError(f"the 指标值 of {indicator_id} is {indicator.target_text!r}, not "
+                              f"{override.text!r}; nothing was changed")
+        what = "back to the inferred reading" if override is None else override.describe()
+        what = (f"{indicator.name} [{indicator_id}] 指标值 {indicator.target_text!r}: {what}")
+        reading = None if override is None else Jsonb(
+            {k: v for k, v in override.to_dict().items() if k not in ("author", "at")})
+        stored = self._query("SELECT jixiao.set_reading(%s, %s, %s, %s)",
+                             (indicator_id, indicator.target_text, reading, what))[0][0]
+        return Indicator.from_dict(stored)
+
+    # The file store's: it only reads ``load``.
+    readings = Store.readings
 
     # --- imports -----------------------------------------------------------------------------
     def apply_import(self, plan) -> dict[PartitionKey, str]:

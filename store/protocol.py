@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterable, Protocol
 
 from jixiao.core.dataset import Dataset
+from jixiao.core.overrides import ReadingOverride
 from jixiao.core.model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
 
 from .audit import AuditEntry
@@ -92,6 +93,12 @@ class StoreBackend(Protocol):
     def record_spending(self, project_id: str, *, as_of: str, spent: float,
                         note: str | None = None) -> SpendingEntry:
         """Append a spending entry (owners of the unit and admins)."""
+
+    def set_reading(self, indicator_id: str, override: ReadingOverride | None) -> Indicator:
+        """Settle (or with ``None`` unsettle) the reading of a 指标值 (admin only)."""
+
+    def readings(self, dataset: Dataset | None = None) -> dict[str, ReadingOverride]:
+        """Every settled reading, by indicator id."""
 
     def apply_import(self, plan) -> dict[PartitionKey, str]:
         """Store an import plan (admin only); a summary per changed partition."""

@@ -212,3 +212,26 @@ def test_a_revised_import_keeps_the_progress_of_matching_indicators(empty_backen
     assert any("1 removed" in s for s in written.values())
     after = store.load()
     assert kept[0].id not in after.indicators and after.progress[iid]
+
+
+def test_a_reading_is_settled_by_an_admin_only_and_logged(backend):
+    from jixiao.core.overrides import make_override
+
+    admin = backend.open()
+    ds = admin.load()
+    iid = first_indicator(ds, OWN)
+    text = ds.indicators[iid].target_text
+    override = make_override(text, op="≤", value="9", unit="个")
+    with pytest.raises(PermissionDenied) as err:
+        backend.open("own").set_reading(iid, override)
+    assert err.value.message == ("own may not change the reading of a target: that needs the "
+                                 "admin role; own is owner of unit(s) 301205.")
+    stored = admin.set_reading(iid, override)
+    assert stored.reading["author"] == "admin1" and stored.reading["op"] == override.op
+    assert backend.open("mgr").readings()[iid].value == 9
+    assert admin.set_reading(iid, None).reading is None
+    assert iid not in admin.readings()
+    logged = [e for e in admin.log() if e.action == "reading"]
+    assert [e.what.split(": ")[-1] for e in logged] == [override.describe(),
+                                                       "back to the inferred reading"]
+    assert all(e.user == "admin1" and e.units == (OWN,) for e in logged)

@@ -169,6 +169,16 @@ LANGUAGE sql SET search_path = jixiao, pg_catalog, pg_temp AS $$
     VALUES (jixiao.stamp(), session_user, action, what, units)
 $$;
 
+-- An indicator as imported: a reading the table's columns settle, not yet stamped, gets the
+-- importing admin and the time of the import (store.repository._stamped).
+CREATE FUNCTION jixiao.stamped(doc jsonb, at text) RETURNS jsonb LANGUAGE sql STABLE
+SET search_path = jixiao, pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN doc ? 'reading' AND coalesce(doc->'reading'->>'author', '') = ''
+                THEN jsonb_set(doc, '{reading}', doc->'reading'
+                               || jsonb_build_object('author', session_user::text, 'at', at))
+                ELSE doc END
+$$;
+
 -- --- the writes anyone may ask for; each checks the caller's grant itself --------------------
 
 CREATE FUNCTION jixiao.record_progress(entry jsonb) RETURNS jsonb LANGUAGE plpgsql
@@ -221,6 +231,40 @@ BEGIN
     PERFORM pg_notify('jixiao', 'settings');
 END $$;
 
+-- An officer settles the reading of one 指标值 (``reading``), or goes back to the inferred one
+-- (NULL); ``expected`` is the 指标值 text it was settled against.
+CREATE FUNCTION jixiao.set_reading(p_indicator text, expected text, reading jsonb, what text)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = jixiao, pg_catalog, pg_temp AS $$
+DECLARE d jsonb; y int; code text;
+BEGIN
+    LOCK TABLE jixiao.grants IN SHARE MODE;
+    PERFORM jixiao.require_admin('change the reading of a target');
+    SELECT i.doc, i.year, i.unit_code INTO d, y, code FROM jixiao.indicators i
+     WHERE i.id = p_indicator FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('indicator %s is no longer in '
+            'the database (a re-import removed it); nothing was changed', p_indicator);
+    END IF;
+    IF reading IS NULL THEN
+        IF NOT d ? 'reading' THEN
+            RETURN d;
+        END IF;
+        d := d - 'reading';
+    ELSE
+        IF d->>'target_text' IS DISTINCT FROM expected THEN
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format(
+                'the 指标值 of %s changed meanwhile; nothing was changed', p_indicator);
+        END IF;
+        d := jsonb_set(d, '{reading}', reading || jsonb_build_object(
+            'author', session_user::text, 'at', jixiao.stamp()));
+    END IF;
+    UPDATE jixiao.indicators i SET doc = d WHERE i.id = p_indicator;
+    PERFORM jixiao.audit_row('reading', what, ARRAY[code]);
+    PERFORM jixiao.touch(y, code);
+    RETURN d;
+END $$;
+
 -- The database privileges that go with a grant: read the schema, call its functions.
 CREATE FUNCTION jixiao.privileges(who text, give boolean) RETURNS void LANGUAGE plpgsql
 SET search_path = jixiao, pg_catalog, pg_temp AS $$
@@ -236,6 +280,7 @@ BEGIN
         EXECUTE format('GRANT EXECUTE ON FUNCTION jixiao.record_progress(jsonb), '
                        'jixiao.record_spending(jsonb), jixiao.save_settings(jsonb, text), '
                        'jixiao.set_grants(jsonb, jsonb, text, text, text[]), '
+                       'jixiao.set_reading(text, text, jsonb, text), '
                        'jixiao.import_staged(), jixiao.load_staged(text) TO %I', who);
     ELSE
         EXECUTE format('REVOKE ALL ON SCHEMA jixiao FROM %I', who);
@@ -288,7 +333,7 @@ RETURNS TABLE (year int, unit_code text, summary text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = jixiao, pg_catalog, pg_temp AS $$
 DECLARE
     k record; p record; unit_doc jsonb; old jsonb; changed boolean;
-    added int; updated int; dropped int; n int; names text; nproj int;
+    added int; updated int; dropped int; n int; names text; nproj int; at text := jixiao.stamp();
 BEGIN
     PERFORM jixiao.require_admin('import target tables');
     -- One import at a time; writers of history go on.
@@ -328,11 +373,12 @@ BEGIN
                             AND s.ref = p.id AND s.id = i.id)
                 OR EXISTS (SELECT 1 FROM pg_temp.jx_stage s WHERE s.kind = 'removed' AND s.id = i.id));
             GET DIAGNOSTICS n = ROW_COUNT; dropped := dropped + n;
-            UPDATE jixiao.indicators i SET doc = s.doc FROM pg_temp.jx_stage s
-             WHERE s.kind = 'indicator' AND s.ref = p.id AND s.id = i.id AND i.doc <> s.doc;
+            UPDATE jixiao.indicators i SET doc = jixiao.stamped(s.doc, at) FROM pg_temp.jx_stage s
+             WHERE s.kind = 'indicator' AND s.ref = p.id AND s.id = i.id
+               AND i.doc <> jixiao.stamped(s.doc, at);
             GET DIAGNOSTICS n = ROW_COUNT; updated := updated + n;
             INSERT INTO jixiao.indicators (id, project_id, year, unit_code, doc)
-            SELECT s.id, p.id, k.y, k.code, s.doc FROM pg_temp.jx_stage s
+            SELECT s.id, p.id, k.y, k.code, jixiao.stamped(s.doc, at) FROM pg_temp.jx_stage s
              WHERE s.kind = 'indicator' AND s.ref = p.id
                AND NOT EXISTS (SELECT 1 FROM jixiao.indicators i WHERE i.id = s.id)
              ORDER BY s.seq;
