@@ -8,7 +8,8 @@ publish it (``tui.versions``) and post it.
 Start-up comes in two stages (``Sync.load``): the unit the cursor starts on is loaded and
 coloured first, every other unit listed from the store's unit index with its counts "…"; then
 the whole directory is loaded and evaluated in the same worker and posted whole. Another
-process's writes are picked up by a worker that polls ``Store.refresh`` about once a second.
+process's writes are picked up by a worker that polls ``Store.refresh`` about once a second, or
+at once when the store announces them (PostgreSQL: LISTEN/NOTIFY).
 """
 
 from __future__ import annotations
@@ -169,9 +170,25 @@ class Sync(Widget):
     # --- polling ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll(self) -> None:
-        """Take in other processes' writes about every ``poll_interval`` seconds until unmounted."""
+        """Take in other processes' writes until unmounted: as soon as the store announces one
+        (PostgreSQL's LISTEN/NOTIFY, ``wait_for_change``), else about every ``poll_interval``
+        seconds (the file store has nothing to listen to)."""
         worker = get_current_worker()
-        while not self._stop.wait(self.poll_interval) and not worker.is_cancelled:
+        wait = getattr(self.store, "wait_for_change", None)
+        while not self._stop.is_set() and not worker.is_cancelled:
+            if wait is None:
+                if self._stop.wait(self.poll_interval):
+                    return
+            else:
+                try:
+                    # Wakes at the latest every poll_interval to notice the unmount.
+                    if not wait(self.poll_interval):
+                        continue
+                except JixiaoError as exc:
+                    self.post_message(messages.Notice(exc.message, "warning", timeout=10))
+                    if self._stop.wait(self.poll_interval):
+                        return
+                    continue
             self.poll_once()
 
     def poll_once(self) -> None:

@@ -1,0 +1,51 @@
+"""The TUI over the PostgreSQL store (issue 13 §5): another user's write reaches the screen
+through LISTEN/NOTIFY, with no polling of the database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from jixiao.store.postgres import PgStore
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.messages import Refreshed
+from test_tui_app import ids, loaded, small_dataset, until
+
+
+
+async def test_another_users_write_arrives_by_notification(pg_url):
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(small_dataset())
+    admin.grant("own", "owner", ["301101"])
+    admin.grant("mgr", "manager")
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    # Nothing is polled on PostgreSQL: the interval only bounds how long the listening worker
+    # waits before it looks whether the screen is still there.
+    app = JixiaoApp(PgStore(pg_url, user="mgr"), poll_interval=0.5)
+    refreshed: list[Refreshed] = []
+
+    def hook(message) -> None:
+        if isinstance(message, Refreshed) and not any(m is message for m in refreshed):
+            refreshed.append(message)
+    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+        await loaded(pilot)
+        await asyncio.sleep(1.0)
+        assert refreshed == []  # no write, no refresh
+        owner = PgStore(pg_url, user="own")
+        entry = await asyncio.to_thread(owner.record_progress, iid, as_of="2023-07-31",
+                                        actual="9个")
+        await until(pilot, lambda: refreshed, timeout=10)
+        assert refreshed[-1].foreign
+        assert [e.id for e in refreshed[-1].dataset.progress[iid]] == [entry.id]
+        assert any("其他用户" in n.message for n in app._notifications)
+
+
+def test_wait_for_change_hears_a_write_and_times_out_without_one(pg_url):
+    from test_store_support import first_indicator, make_dataset
+
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(make_dataset())
+    listener = PgStore(pg_url, user="admin1")
+    assert listener.wait_for_change(0.2) is False
+    admin.record_progress(first_indicator(admin.load(), "301205"), as_of="2023-07-31",
+                          actual="12个")
+    assert listener.wait_for_change(5) is True
