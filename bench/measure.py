@@ -123,7 +123,11 @@ async def _until_interactive(pilot) -> None:
             marks["full"] = time.time()
             break
         if "colours" in marks and not _busy(app) and not _complete(_browser(app)):
-            break  # nothing is loading any more, and it is not complete: it never will be
+            # A worker that has just finished may have posted what completes the screen:
+            # handle that first, then decide.
+            await _drain(pilot, workers=False)
+            if not _busy(app) and not _complete(_browser(app)):
+                break  # nothing is loading any more, and it is not complete: it never will be
         await asyncio.sleep(0.002)
     await _workers_done(app)
     await _drain(pilot)
@@ -216,12 +220,34 @@ def bare() -> None:
     _report_marks("bare")
 
 
+def _where(location: str) -> list[str]:
+    """The ``jixiao`` arguments that open ``location``: a libpq URL (``--backend postgres``)
+    or a data directory."""
+    return ["--db", location] if _is_db(location) else ["--data", location]
+
+
+def _is_db(location: str) -> bool:
+    return location.startswith(("postgresql:", "postgres:")) or "dbname=" in location
+
+
+def _open(location: str):
+    """The store at ``location`` (see ``_where``), acting as the bench user where it can."""
+    if _is_db(location):
+        from jixiao.store.postgres import PgStore
+
+        return PgStore(location)
+    from jixiao.store.repository import Store
+
+    return Store(Path(location), user="bench")
+
+
 def startup(data_dir: str) -> None:
-    """``jixiao --data DIR`` as a user starts it, but headless and exiting when interactive."""
+    """``jixiao --data DIR`` (or ``--db URL``) as a user starts it, but headless and exiting
+    when interactive."""
     _headless_autopilot()
     from jixiao.cli.main import main
 
-    code = main(["--data", data_dir])
+    code = main(_where(data_dir))
     _report_marks("startup")
     if code and not RESULT["missing"]:
         _missing("startup", f"jixiao exited with status {code}")
@@ -423,7 +449,7 @@ def tui(data_dir: str, reps: str = "7") -> None:
     App.run = capture  # let the real launch path build the app, then take it over
     from jixiao.cli.main import main
 
-    main(["--data", data_dir])
+    main(_where(data_dir))
     if "app" not in captured:
         raise RuntimeError("jixiao did not start a Textual app")
     asyncio.run(_tui_session(captured["app"], int(reps)))
@@ -432,10 +458,8 @@ def tui(data_dir: str, reps: str = "7") -> None:
 # --- core: recompute, snapshot, diff -----------------------------------------------------------
 def core(data_dir: str) -> None:
     """Recompute, snapshot and diff figures on the data set loaded through the store."""
-    from jixiao.store.repository import Store
-
     t = time.perf_counter()
-    ds = Store(Path(data_dir), user="bench").load()
+    ds = _open(data_dir).load()
     RESULT["load_s"] = time.perf_counter() - t
     RESULT["n_indicators"] = len(ds.indicators)
     n = len(ds.indicators)
@@ -522,19 +546,21 @@ def record(data_dir: str, naive_file: str) -> None:
     """Record progress entries through the store, and the naive single-file TinyDB append."""
     tmp = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     try:
-        _record_store(Path(data_dir), tmp)
+        _record_store(data_dir, tmp)
         _record_naive(Path(naive_file), tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _record_store(data_dir: Path, tmp: Path) -> None:
+def _record_store(data_dir: str, tmp: Path) -> None:
     try:
-        from jixiao.store.repository import Store
-
-        copy = tmp / "store"
-        shutil.copytree(data_dir, copy)  # keep the cached data set pristine
-        store = Store(copy, user="bench")
+        if _is_db(data_dir):
+            # The database keeps the entries (a handful per run, append-only like any history).
+            copy = data_dir
+        else:
+            copy = str(tmp / "store")
+            shutil.copytree(data_dir, copy)  # keep the cached data set pristine
+        store = _open(copy)
         ds = store.load()
         # Count targets (≥N个) in different units: `3` fits them whatever the parser's details.
         by_unit: dict[str, str] = {}
@@ -554,7 +580,7 @@ def _record_store(data_dir: Path, tmp: Path) -> None:
         RESULT["record_reps"] = len(times)
         # `jixiao record ID ...` from the shell: a fresh Store that has loaded nothing must
         # first find the indicator's file. Take the last unit (the longest search).
-        cold = _timed(lambda i: Store(copy, user="bench").record_progress(
+        cold = _timed(lambda i: _open(copy).record_progress(
             ids[-1 - i], as_of="2023-07-31", actual="3", note="bench", **why), 3, 5.0)
         RESULT["record_cold_ms"] = statistics.median(cold) * 1000
     except Exception as exc:  # noqa: BLE001

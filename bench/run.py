@@ -1,6 +1,7 @@
 """One command that measures jixiao at city and province scale (issue 8).
 
     python bench/run.py [--sizes 1000,20000,100000] [--seed 1] [--json]
+                        [--backend file|postgres --pg-server URL]
 
 For each size it builds (once, cached under ``bench/out/``) a generated data set written through
 the store, then measures in fresh child processes (``bench/measure.py``) and prints medians:
@@ -21,6 +22,12 @@ the store, then measures in fresh child processes (``bench/measure.py``) and pri
 ``diff_s``                parse two snapshot documents + diff them
 ``peak_rss_mb``           peak RSS of a fresh app process with the data set open and used
 ========================  ====================================================================
+
+With ``--backend postgres`` the same data set is copied (once, cached as the database
+``jixiao_bench_N_SEED``) into PostgreSQL through ``PgStore.bulk_load``, on the server named by
+``--pg-server`` (a libpq URL of a role that may create databases, e.g. the test cluster's
+``$JIXIAO_TEST_PG``), and every figure is taken with ``--db`` instead of ``--data``; the naive
+single-file TinyDB figure stays the file store's yardstick.
 
 TUI figures (``App.run_test``, 160×50): each key event is handed to the app's driver and the
 clock stops when every message it caused has been processed, workers (other than the app's
@@ -181,8 +188,37 @@ def measure_sample() -> str:
             f"{'met' if ratio <= 2 else 'MISSED'})")
 
 
-def measure_size(n: int, seed: int) -> tuple[dict, dict, dict]:
-    """``(figures, extras, missing)`` for one size."""
+def ensure_database(server: str, n: int, seed: int, store_dir: Path) -> str:
+    """The URL of the database ``jixiao_bench_N_SEED`` on ``server`` holding the data set of
+    ``store_dir`` (created and filled on first use, reused after)."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import make_conninfo
+
+    from jixiao.store import pg_schema
+    from jixiao.store.postgres import PgStore, connect
+    from jixiao.store.repository import Store
+
+    name = f"jixiao_bench_{n}_{seed}"
+    with psycopg.connect(server, autocommit=True) as su:
+        if not su.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            su.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = make_conninfo(server, dbname=name)
+    with connect(url) as conn:
+        if pg_schema.version(conn) is None:
+            pg_schema.init(conn)
+    store = PgStore(url)
+    if not store.partition_keys():
+        log(f"n={n}: copying the data set into PostgreSQL ({name})")
+        t = time.perf_counter()
+        store.bulk_load(Store(store_dir, user="bench").load(), what="copied")
+        log(f"n={n}: copied in {time.perf_counter() - t:.1f} s")
+    store.close()
+    return url
+
+
+def measure_size(n: int, seed: int, pg_server: str | None = None) -> tuple[dict, dict, dict]:
+    """``(figures, extras, missing)`` for one size (on PostgreSQL with ``pg_server``)."""
     figures: dict = {k: None for k in KEYS}
     extras: dict = {}
     missing: dict = {}
@@ -190,6 +226,8 @@ def measure_size(n: int, seed: int) -> tuple[dict, dict, dict]:
     files = [f for f in store_dir.rglob("*") if f.is_file()]
     extras["store_files"] = len(files)
     extras["store_mb"] = sum(f.stat().st_size for f in files) / 1e6
+    if pg_server:
+        store_dir = ensure_database(pg_server, n, seed, store_dir)
     big = n >= 50000
     timeout = 300.0 if big else 120.0
 
@@ -275,15 +313,23 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated indicator counts (default: 1000,20000,100000)")
     ap.add_argument("--seed", type=int, default=1, help="data-set seed (default: 1)")
     ap.add_argument("--json", action="store_true", help="print one JSON object keyed by size")
+    ap.add_argument("--backend", choices=("file", "postgres"), default="file",
+                    help="the store measured (default: file)")
+    ap.add_argument("--pg-server", metavar="URL", default=os.environ.get("JIXIAO_TEST_PG"),
+                    help="with --backend postgres: a libpq URL of a role that may create "
+                         "databases (default: $JIXIAO_TEST_PG)")
     args = ap.parse_args(argv)
+    if args.backend == "postgres" and not args.pg_server:
+        ap.error("--backend postgres needs --pg-server URL (or $JIXIAO_TEST_PG)")
+    pg_server = args.pg_server if args.backend == "postgres" else None
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     t0 = time.perf_counter()
     results = {}
     for n in sizes:
-        results[n] = measure_size(n, args.seed)
+        results[n] = measure_size(n, args.seed, pg_server)
         for k, why in sorted(results[n][2].items()):
             log(f"n={n}: {k} missing: {why}")
-    sample = None if args.json else measure_sample()
+    sample = None if args.json or pg_server else measure_sample()
     log(f"done in {time.perf_counter() - t0:.0f} s")
     if args.json:
         print(json.dumps({str(n): {k: results[n][0][k] for k in KEYS} for n in sizes}, indent=2))
@@ -292,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = sorted({f"{k}: {why}" for n in sizes for k, why in results[n][2].items()})
         for note in notes:
             print(f"- missing {note}")
-        print(f"- {sample}")
+        if sample:
+            print(f"- {sample}")
         print()
         print(table(results))
     return 0
