@@ -162,13 +162,17 @@ def next_doc_id(table: dict) -> int:
     return max((int(k) for k in table), default=0) + 1
 
 
-_READERS = {"projects": Project.from_dict, "indicators": _INDICATOR, "progress": _PROGRESS,
-            "spending": _SPENDING}
+
+_READERS = {"projects": Project.from_dict, "indicators": INDICATOR, "progress": PROGRESS,
+            "spending": SPENDING}
 
 
-def records(name: str, docs: list[dict]) -> list:
+def records(name: str, docs: list[dict], share: dict | None = None) -> list:
     """The domain objects of the stored records ``docs`` of table ``name`` (``projects``,
-    ``indicators``, ``progress`` or ``spending``), read as ``from_tables`` reads them: the
-    parsed dicts become the objects' own, so they must not be used afterwards. For stores
-    that hold the same records elsewhere (``store.postgres``)."""
-    return list(map(_READERS[name], docs))
+    ``indicators``, ``progress`` or ``spending``), built as ``from_tables`` builds them
+    (repeated strings shared through ``share`` when the caller keeps it between calls). For
+    stores that hold the same records elsewhere (``store.postgres``)."""
+    make = _READERS[name]
+    if isinstance(make, Layout):
+        return make.from_docs(docs, {} if share is None else share)
+    return [make(doc) for doc in docs]

@@ -22,6 +22,7 @@ from psycopg.types.json import Jsonb
 from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError, PermissionDenied
 from jixiao.core.overrides import ReadingOverride
+from jixiao.core.periods import iso_date
 from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
                                entry_order)
 
@@ -29,7 +30,7 @@ from . import grants as rules
 from .audit import AuditEntry, chronological, matches
 from .layout import PartitionKey
 from .partition import Partition, compact, records
-from .repository import (Store, _check_settings, _default_for, _history_entries, _iso_date,
+from .repository import (Store, _check_settings, _default_for, _history_entries,
                          _settings_diff, progress_entry, spending_entry)
 from .pg_schema import require_current
 
@@ -277,6 +278,7 @@ class PgStore:
             where = " WHERE (year, unit_code) IN (SELECT * FROM unnest(%s::int[], %s::text[]))"
             params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
         out = {}
+        share: dict = {}  # repeated strings become one object across partitions, as in Store
         with server_errors(self._user), self._conn.transaction(), self._conn.cursor() as cur:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cur.execute("SELECT year, unit_code, unit, rev FROM jixiao.partitions" + where
@@ -291,7 +293,7 @@ class PgStore:
                 for y, c, docs in cur.fetchall():
                     key = PartitionKey(y, c)
                     if key in out:
-                        out[key][2][table] = records(table, json.loads(docs))
+                        out[key][2][table] = records(table, json.loads(docs), share)
         return [(key, unit, rev, tables) for key, (unit, rev, tables) in out.items()]
 
     def _merge(self, dataset: Dataset, key: PartitionKey, unit: Unit, tables: dict) -> None:
@@ -471,7 +473,7 @@ class PgStore:
         """Every change, oldest first, filtered by unit code, author and first day: the
         server's audit rows (imports, grants, settings) and the history entries."""
         if since is not None:
-            since = _iso_date(since, "since")
+            since = iso_date(since, "since")
         entries = [AuditEntry(at, who, action, what, tuple(units))
                    for at, who, action, what, units in self._query(
                        "SELECT at, user_name, action, what, units FROM jixiao.audit ORDER BY seq")]

@@ -8,16 +8,17 @@ import asyncio
 from jixiao.store.postgres import PgStore
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.messages import Refreshed
-from test_tui_app import ids, loaded, small_dataset, until
 
 
 
-async def test_another_users_write_arrives_by_notification(pg_url):
+async def test_another_users_write_arrives_by_notification(pg_url, small_dataset, loaded,
+                                                             until):
     admin = PgStore(pg_url, user="admin1")
     admin.bulk_load(small_dataset())
     admin.grant("own", "owner", ["301101"])
     admin.grant("mgr", "manager")
-    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    iid = next(i.id for i in small_dataset().indicators.values()
+               if i.name == "开展等保测评的系统数量")
     # Nothing is polled on PostgreSQL: the interval only bounds how long the listening worker
     # waits before it looks whether the screen is still there.
     app = JixiaoApp(PgStore(pg_url, user="mgr"), poll_interval=0.5)
@@ -39,9 +40,8 @@ async def test_another_users_write_arrives_by_notification(pg_url):
         assert any("其他用户" in n.message for n in app._notifications)
 
 
-def test_wait_for_change_hears_a_write_and_times_out_without_one(pg_url):
-    from test_store_support import first_indicator, make_dataset
-
+def test_wait_for_change_hears_a_write_and_times_out_without_one(pg_url, make_dataset,
+                                                                 first_indicator):
     admin = PgStore(pg_url, user="admin1")
     admin.bulk_load(make_dataset())
     listener = PgStore(pg_url, user="admin1")
