@@ -145,6 +145,9 @@ def test_search_matches_names_and_targets_by_every_word():
     assert [h.indicator_id for h in b.search("≥1个")] == ["U1-1"]
     assert [h.indicator_id for h in b.search("指标U1 ≥0")] == ["U1-0"]
     assert b.search("   ") == [] and b.search("不存在") == []
+    # at most ``limit`` hits, the first ones in reading order
+    assert [(h.kind, h.indicator_id) for h in b.search("单位U1", limit=3)] == [
+        ("unit", None), ("project", None), ("indicator", "U1-0")]
 
 
 def test_sort_by_status_puts_the_worst_first_and_keeps_table_order_otherwise():

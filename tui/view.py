@@ -7,6 +7,7 @@ each built once per data change and then answered by index, so every keystroke s
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ ALERTS = ("red", "amber")
 """The colours the triage view and ``n``/``N`` visit."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One search result: a unit, a project or an indicator, with where it lives."""
 
@@ -45,7 +46,7 @@ class Browser:
         self._alerts: tuple[object, list[int]] | None = None
         self._triage: tuple[object, list[str]] | None = None
         self._reviews: tuple[list[str], frozenset] | None = None
-        self._hay: tuple[list[str], list[Hit]] | None = None
+        self._hay: tuple[list[str], list, array, array] | None = None
         self._unit_pos: dict[str, int] | None = None
         self._short: dict[str, str] | None = None
         # Units listed but not loaded yet (a start-up's first stage): their counts are unknown,
@@ -239,28 +240,41 @@ class Browser:
         return (proj.unit_code, proj.id) if proj else None
 
     # --- search -----------------------------------------------------------------------------
-    def _haystack(self) -> tuple[list[str], list[Hit]]:
-        # One lowercase string per row, built once per data change: each indicator's holds its
-        # unit's and project's names and codes too, so "满意度 中转" finds the satisfaction
-        # indicator of 中转平台建设项目 — a word may name any level. \x1f keeps a word from
-        # matching across two fields.
+    def _haystack(self) -> tuple[list[str], list, array, array]:
+        # One lowercase string per row (unit, project or indicator) holding only the row's own
+        # fields, built once per data change, with each row's ``parent`` row and the ``end`` of
+        # the rows under it (rows are in reading order, so those are one range). A word that
+        # names a unit or project matches every row under it too, so "满意度 中转" finds the
+        # satisfaction indicator of 中转平台建设项目 — without repeating the unit's and the
+        # project's text in each of 100k indicator rows (~25 MB at 100k). \x1f keeps a word
+        # from matching across two fields (``split`` never leaves one in a word).
         if self._hay is None:
             ds = self.dataset
             texts: list[str] = []
-            hits: list[Hit] = []
+            rows: list = []
+            parent = array("i")  # machine ints: two Python ints per row would cost ~7 MB
+            end = array("i")
             for u in self.units():
-                unit_text = f"{u.code}\x1f{u.name}"
-                texts.append(unit_text.casefold())
-                hits.append(Hit("unit", u.code))
+                at_unit = len(texts)
+                texts.append(f"{u.code}\x1f{u.name}".casefold())
+                rows.append(u)
+                parent.append(-1)
+                end.append(0)
                 for p in ds.projects_of(u.code):
-                    project_text = f"{unit_text}\x1f{p.id}\x1f{p.name}"
-                    texts.append(project_text.casefold())
-                    hits.append(Hit("project", u.code, p.id))
+                    at_project = len(texts)
+                    texts.append(f"{p.id}\x1f{p.name}".casefold())
+                    rows.append(p)
+                    parent.append(at_unit)
+                    end.append(0)
                     for i in ds.indicators_of(p.id):
-                        texts.append(f"{project_text}\x1f{i.id}\x1f{i.name}\x1f{i.target_text}"
-                                     f"\x1f{i.category}".casefold())
-                        hits.append(Hit("indicator", u.code, p.id, i.id))
-            self._hay = (texts, hits)
+                        texts.append(f"{i.id}\x1f{i.name}\x1f{i.target_text}\x1f{i.category}"
+                                     .casefold())
+                        rows.append(i)
+                        parent.append(at_project)
+                        end.append(len(texts))
+                    end[at_project] = len(texts)
+                end[at_unit] = len(texts)
+            self._hay = (texts, rows, parent, end)
         return self._hay
 
     def search(self, query: str, limit: int = 1000) -> list[Hit]:
@@ -270,13 +284,40 @@ class Browser:
         words = query.casefold().split()
         if not words:
             return []
-        texts, hits = self._haystack()
+        texts, rows, parent, end = self._haystack()
         first, rest = words[0], words[1:]
-        # One C-speed pass for the first word; the other words only check its matches.
-        found = [n for n, text in enumerate(texts) if first in text]
-        if rest:
-            found = [n for n in found if all(w in texts[n] for w in rest)]
-        return [hits[n] for n in found[:limit]]
+        # One C-speed pass for the first word; a unit or project it names brings every row
+        # under it; the other words only check those rows and what they belong to.
+        found: list[int] = []
+        covered = 0
+        for n in [n for n, text in enumerate(texts) if first in text]:
+            if n >= covered:
+                covered = end[n]
+                found.extend(range(n, covered))
+            if not rest and len(found) >= limit:
+                break
+        for word in rest:
+            found = [n for n in found if _names(word, n, texts, parent)]
+        return [self._hit(rows, parent, n) for n in found[:limit]]
+
+    @staticmethod
+    def _hit(rows: list, parent: array, n: int) -> Hit:
+        row = rows[n]
+        if isinstance(row, Unit):
+            return Hit("unit", row.code)
+        if isinstance(row, Project):
+            return Hit("project", row.unit_code, row.id)
+        project = rows[parent[n]]
+        return Hit("indicator", project.unit_code, project.id, row.id)
+
+
+def _names(word: str, n: int, texts: list[str], parent: array) -> bool:
+    """Whether ``word`` occurs in row ``n`` or in a row it belongs to."""
+    while n >= 0:
+        if word in texts[n]:
+            return True
+        n = parent[n]
+    return False
 
 
 def elide_shared_prefixes(names: dict[str, str], keep: int = 3) -> dict[str, str]:
