@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .model import Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit, entry_order
 
@@ -16,7 +18,10 @@ class Dataset:
 
     Lists keep table order: units by code, projects and indicators in the order of their tables.
     Progress and spending lists are kept sorted by ``core.model.entry_order`` (date, then the
-    instant recorded).
+    instant recorded). ``history_from`` is ``None`` when every progress entry is here; a date
+    when each history holds only the entries that can count at that date or later (from the
+    last one dated on or before it; see ``counting_from``): such a dataset answers for that
+    date and later ones only.
     """
 
     settings: Settings
@@ -25,6 +30,7 @@ class Dataset:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     progress: dict[str, list[ProgressEntry]] = field(default_factory=dict)
     spending: dict[str, list[SpendingEntry]] = field(default_factory=dict)
+    history_from: str | None = None
     _children: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     # --- building -------------------------------------------------------------------------
@@ -83,11 +89,29 @@ class Dataset:
 
     def counting_progress(self, indicator_id: str, as_of: str) -> ProgressEntry | None:
         """The entry that counts at ``as_of``: the latest one dated on or before it."""
+        self.require_history(as_of)
         return _latest(self.progress.get(indicator_id), as_of)
+
+    def require_history(self, as_of: str) -> None:
+        """Raise ``ValueError`` when entries that may count at ``as_of`` were left out (a
+        dataset loaded for a later date): answering anyway would pick the wrong entry."""
+        if self.history_from is not None and as_of < self.history_from:
+            raise ValueError(f"this dataset holds the history from {self.history_from} on, "
+                             f"not what counts at {as_of}")
 
     def counting_spending(self, project_id: str, as_of: str) -> SpendingEntry | None:
         """The spending report that counts at ``as_of``: the latest one dated on or before it."""
         return _latest(self.spending.get(project_id), as_of)
+
+
+def counting_from(entries: list, as_of: str) -> list:
+    """The end of a sorted history that can count at ``as_of`` or later: from the last entry
+    dated on or before ``as_of`` (all of it when there is none)."""
+    n = bisect_right(entries, as_of, key=_AS_OF) - 1
+    return entries[n:] if n > 0 else entries
+
+
+_AS_OF = attrgetter("as_of")
 
 
 def _insort(entries: list, entry) -> None:

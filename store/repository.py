@@ -33,7 +33,7 @@ from typing import Iterable
 
 from tinydb import TinyDB
 
-from jixiao.core.dataset import Dataset
+from jixiao.core.dataset import Dataset, counting_from
 from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import say
 from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
@@ -75,6 +75,7 @@ class Store:
         self._indicator_at: dict[str, tuple[PartitionKey, Indicator]] = {}
         self._project_at: dict[str, tuple[PartitionKey, Project]] = {}
         self._grants_cache: tuple[Signature | None, list[rules.Grant]] | None = None
+        self._last_read: tuple[Path, Signature, read_cache.Grouped] | None = None
         self._read_cache = read_cache.cache_dir(self.layout.root)
 
     @property
@@ -250,12 +251,18 @@ class Store:
         index does not know is named by its code. ``load`` always has the files' own names."""
         return dict(sorted(unit_index.listing(self.layout).items()))
 
-    def load(self, keys: Iterable[PartitionKey] | None = None) -> Dataset:
+    def load(self, keys: Iterable[PartitionKey] | None = None, *,
+             since: str | None = None) -> Dataset:
         """Everything in the directory, as one ``Dataset`` (remembered for ``refresh``) — or,
         with ``keys``, only those partitions (keys of absent files are skipped): a start-up
         shows the first unit before the rest is read. A later ``refresh`` of a subset takes in
-        every other partition too, as files it had not seen."""
-        dataset = Dataset(settings=self.settings())
+        every other partition too, as files it had not seen.
+
+        With ``since`` (an ISO date), each progress history keeps only the entries that can
+        count at that date or later — from the last one dated on or before it — as a screen
+        showing that date needs (at 100k indicators: ~40 % of the entries, ~60 MB less); the
+        dataset says so in ``history_from``, and ``progress_history`` reads the rest."""
+        dataset = Dataset(settings=self.settings(), history_from=since)
         self._seen = {self.layout.settings: signature(self.layout.settings)}
         self._contents.clear()
         wanted = None
@@ -362,6 +369,7 @@ class Store:
 
     def _merge(self, dataset: Dataset, path: Path, part: read_cache.Grouped) -> None:
         key = _key_of(path, part)
+        since = dataset.history_from
         # C-level bulk updates: this runs for every indicator of the directory at start-up.
         pids = [p.id for p in part.projects]
         dataset.projects.update(zip(pids, part.projects))
@@ -379,6 +387,10 @@ class Store:
                 if owner in target:
                     history = sorted(history + target[owner], key=entry_order)
                 target[owner] = history
+        if since is not None:
+            progress = dataset.progress
+            for owner in part.progress:
+                progress[owner] = counting_from(progress[owner], since)
         iids.update(part.progress)
         pids.update(part.spending)
         dataset.units[part.unit.code] = part.unit
@@ -444,6 +456,18 @@ class Store:
         """The project with ``project_id`` (``JixiaoError`` if unknown, or naming the damaged
         file that stops the search)."""
         return self._locate(project_id, self._project_at, "project")[1]
+
+    def progress_history(self, indicator_id: str) -> list[ProgressEntry]:
+        """Every progress entry of one indicator, by date then time of recording (reads only
+        its own file, through the read cache; the last file read is kept, so moving between
+        the indicators of one unit reads nothing)."""
+        key, _ = self._locate(indicator_id, self._indicator_at, "indicator")
+        path = self.layout.partition(key)
+        kept = self._last_read
+        if kept is None or kept[0] != path or kept[1] != signature(path):
+            grouped, sig = self._read_grouped(path)
+            kept = self._last_read = (path, sig, grouped)
+        return list(kept[2].progress.get(indicator_id, ()))
 
     def spending_history(self, project_id: str) -> list[SpendingEntry]:
         """The spending entries of one project, by date then time of recording (reads only the

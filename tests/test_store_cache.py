@@ -127,3 +127,25 @@ def test_an_unwritable_cache_home_only_costs_time(with_history, tmp_path, monkey
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert [e.actual for e in Store(data, user="admin1").load().progress[iid]] == ["2个", "3个"]
+
+
+def test_a_load_for_a_date_keeps_what_can_count_and_reads_the_rest_on_demand(with_history, cache_home):
+    data, iid = with_history                 # entries dated 03-31 and 06-30
+    store = Store(data, user="admin1")
+    ds = store.load(since="2023-07-31")
+    assert ds.history_from == "2023-07-31"
+    assert [e.as_of for e in ds.progress[iid]] == ["2023-06-30"]
+    assert ds.counting_progress(iid, "2023-07-31").actual == "3个"
+    with pytest.raises(ValueError):          # the entry that counted in April was left out
+        ds.counting_progress(iid, "2023-04-30")
+    assert [e.as_of for e in store.progress_history(iid)] == ["2023-03-31", "2023-06-30"]
+    assert [e.as_of for e in store.load(since="2023-04-30").progress[iid]] == [
+        "2023-03-31", "2023-06-30"]
+    assert [e.as_of for e in store.load(since="2023-01-31").progress[iid]] == [
+        "2023-03-31", "2023-06-30"]           # nothing counts yet: everything may later
+    # a refresh keeps to the same date; entries recorded after it are all kept
+    Store(data, user="admin1").record_progress(iid, as_of="2023-08-31", actual="9个")
+    assert store.refresh(ds)
+    assert [e.as_of for e in ds.progress[iid]] == ["2023-06-30", "2023-08-31"]
+    assert [e.as_of for e in store.progress_history(iid)] == [
+        "2023-03-31", "2023-06-30", "2023-08-31"]

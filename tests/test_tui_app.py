@@ -917,3 +917,31 @@ async def test_the_mouse_picks_a_unit_like_the_keyboard(loaded, store):
         assert units.current.code == "301205"
         projects = app.query_one("#projects", VirtualList)
         assert all(p.unit_code == "301205" for p in projects.rows)
+
+
+async def test_only_what_counts_is_held_yet_the_whole_history_shows_and_earlier_dates_work(loaded, small_dataset, until, store):
+    # Memory at province scale: the screen keeps each history from the entry that counts at its
+    # date on; the detail pane still shows every entry, and an earlier date colours correctly.
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    store.record_progress(iid, as_of="2023-03-31", actual="1个", causes=("其他",),
+                          measures="加快测评")
+    store.record_progress(iid, as_of="2023-05-31", actual="8个")
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        ds = app.monitor.dataset
+        assert ds.history_from == "2023-07-31"
+        assert [e.actual for e in ds.progress[iid]] == ["8个"]
+        app.monitor.jump_to(iid)
+        await pilot.pause()
+        assert "1个" in detail(app) and "8个" in detail(app)
+        assert app.monitor.browser.colour(iid) in ("green", "blue")
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        app.screen.query_one("#date").value = "2023-04-30"
+        app.screen.query_one("#date").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.monitor.browser.evaluation.as_of == "2023-04-30")
+        # 1 of ≥8 counts in April: behind; the entry is back in what the screen holds
+        assert app.monitor.browser.colour(iid) == "red"
+        assert [e.actual for e in app.monitor.dataset.progress[iid]] == ["1个", "8个"]

@@ -27,16 +27,16 @@ class HeldStore(Store):
         self.held = threading.Event()
         self.read_first = read_first
 
-    def load(self, keys=None):
+    def load(self, keys=None, **kwargs):
         """As ``Store.load``; the complete load is held until ``release`` is set."""
         if keys is not None:
-            return super().load(keys)
-        dataset = super().load() if self.read_first else None
+            return super().load(keys, **kwargs)
+        dataset = super().load(**kwargs) if self.read_first else None
         self.held.set()
         # A bound on the wait only so a broken test cannot hang the suite; the tests release
         # it themselves, and never depend on the timeout.
         self.release.wait(30)
-        return dataset if dataset is not None else super().load()
+        return dataset if dataset is not None else super().load(**kwargs)
 
 
 @pytest.fixture

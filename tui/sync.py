@@ -115,7 +115,9 @@ class Sync(Widget):
             self.post_message(messages.Loaded(serial, first, user, role, may_report, evaluation,
                                                as_of))
         try:
-            dataset = self.store.load()
+            # Only the entries that can count from the date shown on: the detail pane reads a
+            # whole history when it shows one, and an earlier date reloads (``_from``).
+            dataset = self.store.load(since=self.view_date() or self.store.settings().as_of)
             if first is not None:
                 with self.versions.writing():
                     # Writes made (by anyone, this app included) while the files were read:
@@ -208,6 +210,7 @@ class Sync(Widget):
                 changed = _touched(old, new)
             if changed:
                 foreign = self._foreign(old, new)
+                new = self._from(new, self._as_of(new))  # another admin moved the date back
                 serial = self.versions.publish(new)
         if changed:
             as_of = self._as_of(new)
@@ -256,6 +259,10 @@ class Sync(Widget):
         """Colour ``dataset`` at the monitoring date ``new``; with ``store_it`` (an admin) the
         date is stored for everyone first."""
         view, serial = new, 0
+        if dataset.history_from is not None and new < dataset.history_from:
+            with self.versions.writing():
+                dataset = self._from(self.versions.latest, new)
+                serial = self.versions.publish(dataset)
         if store_it:
             try:
                 # Stored and published in one writer's turn: the poll then sees nothing new
@@ -271,6 +278,13 @@ class Sync(Widget):
                 self.post_message(messages.Notice(exc.message, "warning"))
         evaluation = engine.evaluate(dataset, new)
         self.post_message(messages.DateChanged(view, serial, dataset, evaluation))
+
+    def _from(self, dataset, as_of: str):
+        """``dataset``, or when it lacks entries that may count at ``as_of`` (it was loaded for
+        a later date) the directory loaded again from ``as_of`` on. Call while writing."""
+        if dataset.history_from is None or as_of >= dataset.history_from:
+            return dataset
+        return self.store.load(since=as_of)
 
     # --- writing ----------------------------------------------------------------------------
     # Called from the forms' workers, never the UI thread. The entry is stored and a version

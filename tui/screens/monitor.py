@@ -437,7 +437,7 @@ class MonitorScreen(Screen):
         ds = self.dataset
         proj = ds.projects.get(ind.project_id)
         unit = ds.units.get(proj.unit_code) if proj else None
-        history = list(ds.progress.get(ind.id, ()))
+        history = self._history(ind.id)
         target = self._target(ind)
         expected, actual = history_series(ind, history, self.settings, target)
         return DetailData(
@@ -448,6 +448,17 @@ class MonitorScreen(Screen):
             expected_by_entry=expected, actual_by_entry=actual,
             source=getattr(target, "source", "inferred"),
             review=target.review_text(self.lang) if target is not None else None)
+
+    def _history(self, indicator_id: str) -> list:
+        """Every progress entry of one indicator: the dataset holds only those that can count
+        from its date on (``Store.load(since=…)``), so the rest comes from the store."""
+        ds = self.dataset
+        if ds.history_from is None:
+            return list(ds.progress.get(indicator_id, ()))
+        try:
+            return self.store.progress_history(indicator_id)
+        except (JixiaoError, OSError):  # its file is being replaced or was damaged meanwhile
+            return list(ds.progress.get(indicator_id, ()))
 
     def _target(self, ind):
         try:
