@@ -229,3 +229,18 @@ def test_a_name_with_a_line_break_stays_on_one_line_of_record_output(filled_stor
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("recorded ") and "指标0␊2026-12-01" in out[0]
     assert not any(line.startswith("2026-12-01") for line in out)
+
+
+def test_check_gives_no_advice_through_a_linked_year_directory(filled_store, tmp_path, capsys):
+    data = tmp_path / "data"
+    filled_store(data)
+    year = data / "units" / "2023"
+    elsewhere = tmp_path / "elsewhere"
+    year.rename(elsewhere)
+    year.symlink_to(elsewhere)
+    (elsewhere / "301205.json").write_text("damaged")
+    capsys.readouterr()
+    assert jixiao(data, "check") == 2
+    out = capsys.readouterr().out
+    assert "2023 is a symbolic link" in out
+    assert "cp -p" not in out and "chmod" not in out
