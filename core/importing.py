@@ -32,6 +32,7 @@ from .overrides import ReadingOverride, indicator_target, override_from_columns,
 from .errors import JixiaoError
 from .model import Indicator, Project, Unit
 from .tables import ProjectTable, TargetTables, year_from_text
+from .words import is_cost
 
 
 @dataclass(frozen=True)
@@ -262,10 +263,6 @@ _AT_LEAST = re.compile(r"^\s*(≥|>=|＞|>|不少于|不低于|大于)")
 _CAP = re.compile(r"^\s*(≤|<=|＜|<|不超过|不高于)\s*([\d.,]+)\s*(万元|元)\s*$")
 
 
-def _is_cost(level1: str, category: str) -> bool:
-    return "成本" in level1 or "成本" in category
-
-
 def _project_warnings(table: ProjectTable, project: Project, readings: dict) -> list[str]:
     where = f"{_where(table)}{table.unit_code} {table.name}"
     out: list[str] = []
@@ -274,7 +271,7 @@ def _project_warnings(table: ProjectTable, project: Project, readings: dict) -> 
         label = f"{_where_row(row)}{table.unit_code} {table.name} · {row.category} · {row.name}"
         reviewed = _target_warnings(row, readings[order])
         out.extend(f"{label}: {w}" for w in reviewed)
-        if _is_cost(row.level1, row.category):
+        if is_cost(row.level1, row.category):
             # The target parser may have flagged this already; say it once.
             if _AT_LEAST.match(row.target_text) and not reviewed:
                 out.append(f"{label}: cost indicator with a lower bound “{row.target_text}”; "

@@ -11,15 +11,6 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
-"""The 一级指标 that appear in published tables (成本指标 in post-2021 tables)."""
-
-LIKELIHOODS = ("确定能", "有可能", "完全不可能")
-"""The allowed answers to 完成目标可能性 (``likelihood``)."""
-
-CAUSES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
-"""The five standard 偏差原因 (``causes``) of the monitoring table."""
-
 
 def stable_id(*parts: object, length: int = 8) -> str:
     """Return a short hex id derived only from ``parts``, so re-imports give the same id."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 
+from .budget_light import execution_rate
 from .dataset import Dataset
-from .model import CAUSES
-from .report import safe_cell
 from .periods import iso_date
+from .report import safe_cell
 from .snapshot import snapshot_year
-from .status import execution_rate
+from .words import CAUSES
 
 TICK = "√"
 """The mark put in a 偏差原因 column that applies, as on the paper form."""

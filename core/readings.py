@@ -15,8 +15,6 @@ from .numbers import MAX_DIGITS, too_many_digits
 from .periods import find_dates
 from .targets import Target, normalise
 
-GRADES = ("达成", "部分达成", "未达成")
-"""The three grades of a qualitative target, best first."""
 
 GRADE_SYNONYMS = {
     "达成": "达成", "已达成": "达成", "是": "达成", "合格": "达成", "及时": "达成",

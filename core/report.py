@@ -12,7 +12,9 @@ import io
 import json
 
 from .errors import JixiaoError
-from .status import COLOUR_WORDS, COUNT_ORDER, colour_word, execution_rate
+from .budget_light import execution_rate
+from .colours import COUNT_ORDER, colour_word
+from .words import COLOUR_WORDS
 from .textwidth import clip, fit, one_line, wrap
 from .textwidth import width as text_width
 

@@ -12,16 +12,18 @@ import json
 import re
 from importlib import metadata, resources
 
-from . import status as status_rules
+from .colours import COLOURS, COUNT_ORDER
 from .dataset import Dataset
 from .errors import JixiaoError
+from .evaluator import evaluate
 from .model import Indicator, now_iso
 from .periods import iso_date
 from .periods import quarter_end as _quarter_end
 from .overrides import reading_key
+from .rules import target_of
 # The writers are re-exported: callers take a snapshot's text from where they take the document.
 from .snapshot_codec import collector_paused, dump_lines, dump_snapshot, write_snapshot  # noqa: F401
-from .status import COUNT_ORDER
+from .status import Status
 
 
 SCHEMA_VERSION = 1
@@ -73,7 +75,7 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     already computed at ``as_of``; ``generated_at`` pins the one field that otherwise varies.
     """
     as_of = iso_date(as_of, "as_of")
-    ev = evaluation if evaluation is not None else status_rules.evaluate(dataset, as_of)
+    ev = evaluation if evaluation is not None else evaluate(dataset, as_of)
     with collector_paused():
         return _build(dataset, as_of, ev, generated_at)
 
@@ -139,7 +141,7 @@ def _project(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> dict:
     }
 
 
-_GREY = status_rules.Status("grey")
+_GREY = Status("grey")
 
 
 def _indicators(dataset: Dataset, project, as_of: str, ev, shared: tuple,
@@ -201,7 +203,7 @@ def _target(ind: Indicator, year: int) -> dict:
     # The verbatim text first; then the parsed reading without the empty fields, which would
     # only add bytes to 100k lines.
     out = {"text": ind.target_text}
-    for key, value in status_rules.target_of(ind, year).to_dict().items():
+    for key, value in target_of(ind, year).to_dict().items():
         if key == "text" or value is None:
             continue
         out[key] = _num(value) if isinstance(value, float) else value
@@ -243,7 +245,7 @@ def _sum_counts(many) -> dict:
 
 def _worst(colours) -> str:
     seen = set(colours)
-    for colour in status_rules.COLOURS:
+    for colour in COLOURS:
         if colour in seen:
             return colour
     return "grey"

@@ -10,9 +10,9 @@ parsing unchanged indicators — is ``core.snapshot_codec``'s (``read_snapshot``
 from __future__ import annotations
 
 # ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
+from .colours import COUNT_ORDER, colour_word
 from .snapshot_codec import (SnapshotIndex, collector_paused, compare_lines, dump_lines, fields,
                              read_snapshot, same_target, signature, target_text)  # noqa: F401
-from .status import COUNT_ORDER, colour_word
 from .textwidth import clip, fit, one_line
 from .textwidth import width as text_width
 

@@ -7,7 +7,7 @@ the readings' and status rules' business, so it is decided here, never in the wi
 from __future__ import annotations
 
 from . import readings
-from . import status as engine
+from .rules import indicator_status
 
 
 def plotted_value(text: str, target) -> float | None:
@@ -29,8 +29,8 @@ def history_series(indicator, history, settings, target) -> tuple[list, list]:
     expected, actual = [], []
     for entry in history:
         try:
-            expected.append(engine.indicator_status(indicator, entry, entry.as_of, settings,
-                                                    settings.year).expected)
+            expected.append(indicator_status(indicator, entry, entry.as_of, settings,
+                                             settings.year).expected)
         except Exception:  # the sparkline is a hint; a rule failure must not hide the history
             expected.append(None)
         actual.append(plotted_value(entry.actual, target))

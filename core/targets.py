@@ -17,6 +17,7 @@ from functools import lru_cache
 from . import units as _units
 from .numbers import format_number
 from .periods import find_dates
+from .words import DIRECTION_WORDS, KIND_WORDS, MEASURE_WORDS, is_cost
 
 KINDS = ("quantity", "rate", "range", "deadline", "qualitative")
 """Every kind of target, in the order DESIGN.md §5 lists them."""
@@ -311,10 +312,6 @@ def _measure_is_guess(category: str, level1: str, unit: str | None, hint: str) -
     return not any(word in where for word in _LEVEL_CATEGORIES)
 
 
-def _is_cost(level1: str, category: str) -> bool:
-    return "成本" in category or "成本" in level1
-
-
 # --- the reader -----------------------------------------------------------------------------
 
 
@@ -574,7 +571,7 @@ def _single(text: str, m: re.Match, level1: str, category: str,
             measure: str | None, hint: str = "") -> Target | None:
     unit, words, review = _split_unit(m.group("unit"))
     label = m.group("label")
-    cost = _is_cost(level1, category)
+    cost = is_cost(level1, category)
     if cost and unit == "万":
         # Source (issue 12 §3): an amount under 成本 written with 万 alone means 万元.
         unit = "万元"
@@ -641,24 +638,8 @@ def _single(text: str, m: re.Match, level1: str, category: str,
 
 # --- saying how a target was read ---------------------------------------------------------
 
-KIND_NAMES = {
-    "en": {k: k for k in KINDS},
-    "zh": {"quantity": "数量", "rate": "比率", "range": "区间", "deadline": "时限",
-           "qualitative": "定性"},
-}
-"""The name of each kind, per language."""
-
-DIRECTION_NAMES = {
-    "en": {"higher": "higher is better", "lower": "lower is better", "exact": "exact"},
-    "zh": {"higher": "越高越好", "lower": "越低越好", "exact": "精确"},
-}
-"""The name of each direction, per language."""
-
-MEASURE_NAMES = {
-    "en": {"cumulative": "cumulative", "level": "level"},
-    "zh": {"cumulative": "累计", "level": "水平"},
-}
-"""The name of each measure (cumulative or level), per language."""
+# The names of kinds, directions and measures per language live in the word table.
+KIND_NAMES, DIRECTION_NAMES, MEASURE_NAMES = KIND_WORDS, DIRECTION_WORDS, MEASURE_WORDS
 
 _DIRECTION = {
     "higher": ("at least", "不低于"), "lower": ("at most", "不高于"),

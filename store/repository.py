@@ -35,14 +35,15 @@ from tinydb import TinyDB
 
 from jixiao.core.dataset import Dataset, counting_from
 from jixiao.core.errors import JixiaoError
+from jixiao.core.explanation import missing_explanation
 from jixiao.core.faults import say
-from jixiao.core.model import (CAUSES, LIKELIHOODS, Indicator, ProgressEntry, Project, Settings,
-                        SpendingEntry, Unit, entry_order, now_iso,
-                        year_default_as_of)
+from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
+                               entry_order, now_iso, year_default_as_of)
 from jixiao.core.overrides import ReadingOverride, override_of
 from jixiao.core.periods import iso_date
 from jixiao.core.readings import check_actual
-from jixiao.core.status import indicator_status, missing_explanation, target_of
+from jixiao.core.rules import indicator_status, target_of
+from jixiao.core.words import CAUSES, LIKELIHOODS
 
 from . import grants as rules
 from .audit import AuditEntry, chronological, matches

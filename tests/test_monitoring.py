@@ -7,9 +7,9 @@ import io
 from dataclasses import replace
 
 from jixiao.core.dataset import Dataset
-from jixiao.core.model import (CAUSES, Budget, Indicator, ProgressEntry, Project, Settings,
-                        SpendingEntry, Unit)
+from jixiao.core.model import Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
 from jixiao.core.monitoring_table import columns, monitoring_csv, monitoring_rows
+from jixiao.core.words import CAUSES
 from jixiao.sample_data import load_sample
 from jixiao.cli.main import main
 

@@ -13,7 +13,7 @@ from jixiao.cli.main import main
 from jixiao.core.errors import PermissionDenied
 from jixiao.core.overrides import (OverrideError, ReadingOverride, apply_override,
                                    indicator_target, make_override, override_from_columns)
-from jixiao.core.status import evaluate
+from jixiao.core.evaluator import evaluate
 from jixiao.core.tables import parse_csv
 from jixiao.core.targets import parse_target
 from jixiao.store.repository import Store

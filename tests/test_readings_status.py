@@ -2,7 +2,7 @@
 greys the indicator with the reason in the reader's language (issue 3)."""
 
 from jixiao.core.model import Indicator, ProgressEntry, Settings
-from jixiao.core.status import indicator_status
+from jixiao.core.rules import indicator_status
 
 
 def status_with(target_text: str, actual: str, category: str = "数量指标"):

@@ -4,7 +4,8 @@ from collections import Counter
 
 from jixiao.core import readings
 from jixiao.core.importing import plan_import
-from jixiao.core.status import COLOURS, evaluate
+from jixiao.core.colours import COLOURS
+from jixiao.core.evaluator import evaluate
 from jixiao.core.targets import KINDS, parse_target
 from jixiao.core.tables import read_tables
 from jixiao.sample_data import build, load_sample, seed_path

@@ -13,7 +13,8 @@ from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import ProgressEntry, Settings, entry_order, now_iso
 from jixiao.core.numbers import format_number
-from jixiao.core.status import COLOURS, COUNT_ORDER, SEVERITY, colour_word, execution_rate
+from jixiao.core.budget_light import execution_rate
+from jixiao.core.colours import COLOURS, COUNT_ORDER, SEVERITY, colour_word
 from jixiao.cli.commands.common import parse_year, write_output
 from jixiao.store.exports import write_atomically
 

@@ -10,7 +10,10 @@ import pytest
 
 from jixiao.core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry,
                         Thresholds)
-from jixiao.core.status import COLOUR_ZH, COLOURS, Status, budget_status, indicator_status, status_of, target_of
+from jixiao.core.budget_light import budget_status
+from jixiao.core.colours import COLOUR_ZH, COLOURS
+from jixiao.core.rules import indicator_status, status_of, target_of
+from jixiao.core.status import Status
 from jixiao.core.targets import parse_target
 
 HALF = "2023-07-02"
@@ -345,3 +348,35 @@ def test_any_recorded_text_on_any_date_gives_a_status_with_reasons(text, categor
     # The verdict is always spelled out, whatever came before it.
     assert f"→ {s.colour}" in s.reason_en
     assert f"→ {COLOUR_ZH[s.colour]}" in s.reason_zh
+
+
+LATER = ["2023-07-03", "2023-09-30", "2023-12-31", "2024-03-31"]
+
+
+@pytest.mark.parametrize("text,category,actual,on,colour,final,reason", CASES)
+def test_a_timeless_verdict_is_the_same_at_every_other_date(text, category, actual, on, colour,
+                                                          final, reason):
+    # An evaluator keeps a timeless verdict when the monitoring date changes: it must be what
+    # the rules give at any later date too.
+    st = judge(text, actual, category, on)
+    if st.timeless:
+        for later in LATER:
+            assert judge(text, actual, category, later, as_of=on) == st, later
+
+
+@pytest.mark.parametrize("text,category,actual,on,timeless", [
+    ("≥10个", "数量指标", "3", HALF, False),            # judged on pace
+    ("≥10个", "数量指标", "12", HALF, True),            # reached
+    ("≥95%", "质量指标", "93%", HALF, True),            # a level
+    ("≤89万元", "数量指标", "50万元", HALF, False),     # spending against time progress
+    ("≤89万元", "数量指标", "0万元", "2023-01-01", False),  # within the limit on 1 January only
+    ("≤89万元", "成本指标", "50万元", HALF, True),      # a 成本 cap is a level
+    ("≤89万元", "成本指标", "90万元", HALF, True),      # over the cap
+    ("及时", "社会效益指标", "部分达成", HALF, True),    # a grade
+    ("≥10个", "数量指标", "abc", HALF, True),           # unreadable
+    ("2023年11月15日前", "时效指标", "50%", HALF, False),  # deadline pace
+])
+def test_rules_say_which_verdicts_hold_at_any_date(text, category, actual, on, timeless):
+    assert judge(text, actual, category, on).timeless is timeless
+    # The outlook keeps its inner verdict's kind.
+    assert judge(text, actual, category, on, likelihood="完全不可能").timeless is timeless

@@ -1,7 +1,8 @@
-"""``evaluate`` against ``indicator_status`` one indicator at a time (issue 3).
+"""An ``Evaluator`` against ``indicator_status`` one indicator at a time (issue 3).
 
-``evaluate`` keeps prepared histories, shared cases and per-date verdicts between calls to stay
-within its budget; none of that may change a single status. A few hundred generated indicators
+Both judge through the one rule path (``rules.judge``), but an ``Evaluator`` keeps prepared
+histories, shared cases and per-date verdicts between calls to stay within its budget; none of
+that may change a single status. A few hundred generated indicators
 (every kind of target, corrections on the same day, forecasts, likelihoods, unreadable values)
 are judged at many dates, then again after the data set changes under the caches.
 """
@@ -12,7 +13,10 @@ from datetime import date, timedelta
 
 from jixiao.core.dataset import Dataset
 from jixiao.core.model import Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit
-from jixiao.core.status import COLOURS, budget_status, evaluate, indicator_status
+from jixiao.core.budget_light import budget_status
+from jixiao.core.colours import COLOURS
+from jixiao.core.evaluator import Evaluator
+from jixiao.core.rules import indicator_status
 
 TARGETS = [
     ("≥10个", "数量指标"), (">10个", "数量指标"), ("10个", "数量指标"), ("≥0个", "数量指标"),
@@ -81,8 +85,8 @@ def expected(ds: Dataset, on: str):
     return statuses
 
 
-def check(ds: Dataset, on: str) -> None:
-    ev = evaluate(ds, on)
+def check(evaluator: Evaluator, ds: Dataset, on: str) -> None:
+    ev = evaluator.evaluate(ds, on)
     want = expected(ds, on)
     assert ev.indicators.keys() == want.keys()
     for iid, status in want.items():
@@ -107,32 +111,34 @@ def dates(rng: random.Random, n: int = 40) -> list[str]:
 
 def test_evaluate_gives_what_indicator_status_gives_at_every_date():
     ds = generate(1)
+    evaluator = Evaluator()
     rng = random.Random(2)
     for on in dates(rng):
-        check(ds, on)
+        check(evaluator, ds, on)
     # The same dates again, in another order: cached verdicts must not leak across dates.
     for on in reversed(dates(random.Random(2), 12)):
-        check(ds, on)
+        check(evaluator, ds, on)
 
 
 def test_evaluate_sees_every_change_to_the_data_set_between_calls():
     ds = generate(3)
+    evaluator = Evaluator()
     rng = random.Random(4)
     for on in dates(rng, 8):
-        check(ds, on)
+        check(evaluator, ds, on)
     # New entries appended to histories in place (and to histories that had none).
     for k in range(150):
         add_entry(ds, rng, f"i{rng.randrange(400)}", 100 + k)
     for on in dates(rng, 8):
-        check(ds, on)
+        check(evaluator, ds, on)
     # A copy whose histories are new lists (as the TUI previews an entry), then the original.
     copy = replace(ds)
     copy.progress = {iid: list(h) for iid, h in ds.progress.items()}
     for k in range(50):
         add_entry(copy, rng, f"i{rng.randrange(400)}", 300 + k)
     for on in dates(rng, 6):
-        check(copy, on)
-        check(ds, on)
+        check(evaluator, copy, on)
+        check(evaluator, ds, on)
     # Other thresholds, revised targets, a history removed, a spending report added.
     ds.settings = replace(ds.settings, thresholds=replace(ds.settings.thresholds,
                                                           amber_below=0.9, level_amber_from=0.5))
@@ -145,7 +151,7 @@ def test_evaluate_sees_every_change_to_the_data_set_between_calls():
     ds.add_spending(SpendingEntry(id="S-new", project_id="P1", as_of="2023-05-01", spent=50.0,
                                   author="a", recorded_at="2023-05-01T09:00:00+08:00"))
     for on in dates(rng, 8):
-        check(ds, on)
+        check(evaluator, ds, on)
     add_entry(ds, rng, "i2", 999)        # the empty history grows in place
     for on in dates(rng, 4):
-        check(ds, on)
+        check(evaluator, ds, on)

@@ -2,7 +2,8 @@
 
 from jixiao.core.dataset import Dataset
 from jixiao.core.model import (Budget, Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit)
-from jixiao.core.status import COLOURS, evaluate
+from jixiao.core.colours import COLOURS
+from jixiao.core.evaluator import Evaluator, evaluate
 
 
 def build() -> Dataset:
@@ -124,6 +125,7 @@ def test_same_target_and_value_share_a_verdict_but_not_across_dates():
 def test_re_evaluating_after_a_write_or_a_settings_change_sees_it():
     from dataclasses import replace
 
+    evaluate = Evaluator().evaluate   # one evaluator, as the TUI keeps, across the calls
     ds = build()
     progress(ds, "a1", "2023-06-30", "3")
     assert evaluate(ds).indicators["a1"].colour == "amber"
@@ -141,6 +143,7 @@ def test_re_evaluating_after_a_write_or_a_settings_change_sees_it():
 
 
 def test_verdicts_kept_across_dates_are_only_those_that_do_not_depend_on_the_date():
+    evaluate = Evaluator().evaluate   # one evaluator, as the TUI keeps, across the calls
     ds = build()
     ds.add_indicator(Indicator("a5", "PA", 9, "产出指标", "数量指标", "cost", "", "≤10万元"))
     progress(ds, "a1", "2022-12-31", "10")          # reached: the same at any date

@@ -225,7 +225,7 @@ def test_an_entry_on_track_needs_no_explanation(filled_store, first_indicator, t
 
 
 def test_the_rule_is_one_core_function():
-    from jixiao.core.status import explanation_gaps, missing_explanation
+    from jixiao.core.explanation import explanation_gaps, missing_explanation
 
     assert explanation_gaps("red", (), None) == ("causes", "measures")
     assert explanation_gaps("amber", ("其他",), "") == ("measures",)

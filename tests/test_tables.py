@@ -10,9 +10,10 @@ from hypothesis import given, settings, strategies as st
 from jixiao.core.dataset import Dataset
 from jixiao.core.errors import JixiaoError
 from jixiao.core.importing import plan_import
-from jixiao.core.model import LEVEL1, Budget, Indicator, Project, Settings, Unit
+from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
 from jixiao.core.tables import (CSV_COLUMNS, parse_csv, parse_text_layout, read_tables, write_csv,
                          year_from_text)
+from jixiao.core.words import LEVEL1
 
 SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")

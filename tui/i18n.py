@@ -1,15 +1,39 @@
 """Every label the TUI shows, in Chinese (the default) and English (``--lang en``).
 
+Domain words (colours, kinds, grades, likelihoods, field and column names) come from the one
+word table, ``core.words``; only what the TUI alone says (key hints, titles, messages) is here.
 A status is never told by colour alone: each colour has a glyph and a word, so a screen read
 with ``NO_COLOR=1`` or over a 16-colour SSH link still says what it means.
 """
 
 from __future__ import annotations
 
-from jixiao.core.status import COLOUR_GLYPHS as GLYPHS, COLOUR_WORDS
+from jixiao.core.colours import COLOUR_GLYPHS as GLYPHS
+from jixiao.core.words import COLOUR_WORDS, FIELD_WORDS, GRADES, KIND_WORDS, LIKELIHOODS
+
+
+def _domain(lang: str) -> dict:
+    # Column headers are the field names as they are; labels in the detail pane and forms start
+    # a line, so English capitalises them.
+    f = FIELD_WORDS[lang]
+    cap = (lambda s: s[:1].upper() + s[1:]) if lang == "en" else (lambda s: s)
+    return {
+        **COLOUR_WORDS[lang],
+        **{f"col_{k}": f[k] for k in ("status", "category", "name", "target", "actual",
+                                      "expected", "reason", "budget", "spent", "rate", "unit",
+                                      "project")},
+        "col_light": f["budget"],
+        "project_id": f["project"],
+        **{k: cap(f[k]) for k in ("reason", "forecast", "likelihood", "causes", "measures",
+                                  "note", "target", "budget_light", "actual", "grade")},
+        "kind": f["kind"],
+        "kinds": KIND_WORDS[lang],
+        "grades": GRADES,
+        "likelihoods": LIKELIHOODS,
+    }
 
 _ZH = {
-    **COLOUR_WORDS["zh"],
+    **_domain("zh"),
     "app_title": "绩效运行监控",
     "as_of": "监控日期",
     "year": "年度",
@@ -22,35 +46,13 @@ _ZH = {
     "no_projects": "该单位没有项目",
     "no_indicators": "该项目没有指标",
     "no_selection": "选择一个指标查看详情",
-    "col_status": "状态",
-    "col_category": "二级指标",
-    "col_name": "三级指标",
-    "col_target": "指标值",
-    "col_actual": "完成值",
-    "col_expected": "序时应完成",
     "col_forecast": "全年预计",
-    "col_reason": "原因",
-    "col_budget": "预算",
-    "col_spent": "执行",
-    "col_rate": "执行率",
-    "col_light": "预算",
-    "col_unit": "单位",
-    "col_project": "项目",
     "col_counts": "各状态指标数",
     "view_only": "只读视图",
     "description": "绩效指标描述",
-    "reason": "原因",
     "history": "进度记录",
     "no_history": "尚无进度记录",
     "sparkline": "完成值/序时应完成",
-    "forecast": "全年预计完成情况",
-    "likelihood": "完成目标可能性",
-    "causes": "偏差原因",
-    "measures": "纠偏措施",
-    "note": "备注",
-    "target": "指标值",
-    "kind": "类型",
-    "budget_light": "预算执行",
     "k_record": "记录进度",
     "k_spend": "记录支出",
     "k_triage": "红黄清单",
@@ -99,7 +101,6 @@ _ZH = {
     "k_into_results": "进入搜索结果",
     "worker_failed": "后台任务出错（界面仍可使用）",
     "ids": "项目 {project} · 指标 {indicator}",
-    "project_id": "项目",
     "example": "例如 {value}",
     "example_deadline": "例如 {date} 或 60%",
     "last_spent": "上次报告：{spent} 万元（截至 {as_of}）",
@@ -117,11 +118,8 @@ _ZH = {
     "k_home_end": "首行 / 末行",
     "form_record": "记录进度",
     "form_spend": "记录预算执行",
-    "actual": "完成值",
     "unit_is": "单位",
     "actual_deadline": "完成日期 (YYYY-MM-DD) 或完成百分比 (如 60%)",
-    "grade": "完成情况",
-    'grades': ('达成', '部分达成', '未达成'),
     "measures_hint": "落后时必填",
     "save": "保存 (Ctrl+S)",
     "cancel": "取消 (Esc)",
@@ -155,8 +153,6 @@ _ZH = {
     "refuse_export": "{user}（{role}）无权导出快照：需要 manager 或 admin 角色",
     "pick_indicator": "请先选择一个指标",
     "pick_project": "请先选择一个项目",
-    'kinds': {'quantity': '数量', 'rate': '比率', 'range': '区间', 'deadline': '期限', 'qualitative': '定性'},
-    'likelihoods': ('确定能', '有可能', '完全不可能'),
     # Readings of 指标值 (issue 12): the mark, the review list and the reading form.
     "review_mark": "?待核",
     "k_review": "待复核解读",
@@ -186,7 +182,7 @@ _ZH = {
 }
 
 _EN = {
-    **COLOUR_WORDS["en"],
+    **_domain("en"),
     "app_title": "performance monitoring",
     "as_of": "as of",
     "year": "year",
@@ -199,35 +195,13 @@ _EN = {
     "no_projects": "This unit has no projects",
     "no_indicators": "This project has no indicators",
     "no_selection": "Select an indicator to see its detail",
-    "col_status": "status",
-    "col_category": "category",
-    "col_name": "indicator",
-    "col_target": "target",
-    "col_actual": "actual",
-    "col_expected": "expected",
     "col_forecast": "forecast",
-    "col_reason": "reason",
-    "col_budget": "budget",
-    "col_spent": "spent",
-    "col_rate": "rate",
-    "col_light": "budget",
-    "col_unit": "unit",
-    "col_project": "project",
     "col_counts": "indicators",
     "view_only": "view only",
     "description": "Description",
-    "reason": "Reason",
     "history": "History",
     "no_history": "No progress recorded yet",
     "sparkline": "actual/expected",
-    "forecast": "Forecast",
-    "likelihood": "Likelihood",
-    "causes": "Causes",
-    "measures": "Measures",
-    "note": "Note",
-    "target": "Target",
-    "kind": "kind",
-    "budget_light": "Budget execution",
     "k_record": "Record",
     "k_spend": "Spending",
     "k_triage": "Red/amber",
@@ -276,7 +250,6 @@ _EN = {
     "k_into_results": "Into the search results",
     "worker_failed": "A background task failed (the screen still works)",
     "ids": "project {project} · indicator {indicator}",
-    "project_id": "project",
     "example": "e.g. {value}",
     "example_deadline": "e.g. {date} or 60%",
     "last_spent": "Last report: {spent} 万元 (as of {as_of})",
@@ -294,11 +267,8 @@ _EN = {
     "k_home_end": "First / last row",
     "form_record": "Record progress",
     "form_spend": "Record spending",
-    "actual": "Actual",
     "unit_is": "unit",
     "actual_deadline": "Completion date (YYYY-MM-DD) or percent done (e.g. 60%)",
-    "grade": "Grade",
-    'grades': ('达成', '部分达成', '未达成'),
     "measures_hint": "required when behind",
     "save": "Save (Ctrl+S)",
     "cancel": "Cancel (Esc)",
@@ -332,8 +302,6 @@ _EN = {
     "refuse_export": "{user} ({role}) may not export snapshots: needs the manager or admin role",
     "pick_indicator": "Select an indicator first",
     "pick_project": "Select a project first",
-    'kinds': {'quantity': 'quantity', 'rate': 'rate', 'range': 'range', 'deadline': 'deadline', 'qualitative': 'qualitative'},
-    'likelihoods': ('确定能', '有可能', '完全不可能'),
     # Readings of 指标值 (issue 12): the mark, the review list and the reading form.
     "review_mark": "?check",
     "k_review": "Readings to check",

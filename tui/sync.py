@@ -23,8 +23,8 @@ from textual import work
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from jixiao.core import status as engine
 from jixiao.core.errors import JixiaoError
+from jixiao.core.evaluator import Evaluator
 from jixiao.store.exports import write_atomically
 
 from . import messages
@@ -76,6 +76,8 @@ class Sync(Widget):
         self.view_date = view_date
         # The versions workers publish; the screen shows one of them.
         self.versions = Versions()
+        # One evaluator for the app's life: a change of date reuses what it prepared.
+        self.evaluator = Evaluator()
         self._stop = threading.Event()
         self._poll_problem: str | None = None
         # Per unit, a fingerprint of what this process knows of it (its own writes included),
@@ -111,7 +113,7 @@ class Sync(Widget):
                 serial = self.versions.publish(first)
             as_of = self._as_of(first)
             # One unit evaluates in milliseconds: its colours come with the data.
-            evaluation = engine.evaluate(first, as_of)
+            evaluation = self.evaluator.evaluate(first, as_of)
             self.post_message(messages.Loaded(serial, first, user, role, may_report, evaluation,
                                                as_of))
         try:
@@ -135,7 +137,7 @@ class Sync(Widget):
         if first is not None:
             # The complete state arrives whole with its colours: counts, triage and search are
             # never shown half-known.
-            evaluation = engine.evaluate(dataset, as_of)
+            evaluation = self.evaluator.evaluate(dataset, as_of)
             self.post_message(messages.Completed(serial, dataset, evaluation, as_of))
         else:
             with self.versions.writing():
@@ -143,7 +145,7 @@ class Sync(Widget):
                 serial = self.versions.publish(dataset)  # builds the index here, not on the UI thread
             # The panes are usable as soon as the data is in; the colours follow a moment later.
             self.post_message(messages.Loaded(serial, dataset, user, role, may_report))
-            self.post_message(messages.Evaluated(dataset, engine.evaluate(dataset, as_of), as_of))
+            self.post_message(messages.Evaluated(dataset, self.evaluator.evaluate(dataset, as_of), as_of))
         # Fingerprints last: they only matter once someone writes.
         for code in list(dataset.units):
             with self.versions.writing():
@@ -214,7 +216,7 @@ class Sync(Widget):
                 serial = self.versions.publish(new)
         if changed:
             as_of = self._as_of(new)
-            evaluation = engine.evaluate(new, as_of)
+            evaluation = self.evaluator.evaluate(new, as_of)
             self.post_message(messages.Refreshed(serial, new, evaluation, as_of, foreign))
         if problem is None:
             self._poll_problem = None
@@ -247,7 +249,7 @@ class Sync(Widget):
     @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
     def evaluate(self, dataset, as_of: str) -> None:
         """Every colour of ``dataset`` at ``as_of``."""
-        self.post_message(messages.Evaluated(dataset, engine.evaluate(dataset, as_of), as_of))
+        self.post_message(messages.Evaluated(dataset, self.evaluator.evaluate(dataset, as_of), as_of))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def warm(self, browser) -> None:
@@ -276,7 +278,7 @@ class Sync(Widget):
                 view = None
             except JixiaoError as exc:
                 self.post_message(messages.Notice(exc.message, "warning"))
-        evaluation = engine.evaluate(dataset, new)
+        evaluation = self.evaluator.evaluate(dataset, new)
         self.post_message(messages.DateChanged(view, serial, dataset, evaluation))
 
     def _from(self, dataset, as_of: str):
@@ -334,7 +336,9 @@ class Sync(Widget):
         try:
             from jixiao.core import snapshot
 
-            doc = snapshot.build_snapshot(dataset, as_of)
+            # The app's evaluator: what it prepared for the screen serves the snapshot too.
+            doc = snapshot.build_snapshot(dataset, as_of,
+                                          evaluation=self.evaluator.evaluate(dataset, as_of))
             text = snapshot.dump_snapshot(doc)
             target = Path(path).expanduser()
             write_atomically(target, text)

@@ -11,15 +11,14 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from jixiao.core.colours import ALERTS, SEVERITY
 from jixiao.core.dataset import Dataset
 from jixiao.core.model import Indicator, Project, Unit
 from jixiao.core.overrides import indicator_target
-from jixiao.core.status import SEVERITY
 
 from .versions import pending_units
 
-ALERTS = ("red", "amber")
-"""The colours the triage view and ``n``/``N`` visit."""
+# ALERTS (red, amber): the colours the triage view and ``n``/``N`` visit.
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,9 +64,10 @@ def run_readings(args) -> int:
 
 def run_reading(args) -> int:
     """Confirm, override or clear one reading; print it and the colour it now gives."""
+    from jixiao.core.colours import colour_word
     from jixiao.core.overrides import OverrideError, indicator_target, make_override
     from jixiao.core.reading_list import SOURCE_NAMES
-    from jixiao.core.status import colour_word, indicator_status
+    from jixiao.core.rules import indicator_status
     from jixiao.core.targets import describe, parse_target
 
     store = open_store(args, needs="tables")

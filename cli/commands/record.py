@@ -9,11 +9,11 @@ from datetime import date
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import say
-from jixiao.core.model import CAUSES, LIKELIHOODS
-from jixiao.core.periods import iso_date
 from jixiao.core.numbers import format_number
+from jixiao.core.periods import iso_date
 from jixiao.core.text import visible
 from jixiao.core.textwidth import width as text_width
+from jixiao.core.words import CAUSES, LIKELIHOODS
 
 from .common import open_store, parse_year
 
@@ -109,7 +109,7 @@ def _amount(text: str) -> float:
 
 
 def _status_line(status, lang: str) -> str:
-    from jixiao.core.status import colour_word
+    from jixiao.core.colours import colour_word
 
     # The colour as a word first: a status is never shown by colour alone.
     return f"{colour_word(status.colour, lang)}  {status.reason(lang)}"
@@ -117,7 +117,7 @@ def _status_line(status, lang: str) -> str:
 
 def run_record(args) -> int:
     """Append a progress entry and print the status it gives as of its date."""
-    from jixiao.core.status import indicator_status
+    from jixiao.core.rules import indicator_status
 
     lang = _lang(args)
     labels = _LABELS[lang]
@@ -143,7 +143,7 @@ def run_record(args) -> int:
 
 def run_spend(args) -> int:
     """Append a spending entry and print the project's budget light as of its date."""
-    from jixiao.core.status import budget_status
+    from jixiao.core.budget_light import budget_status
 
     lang = _lang(args)
     labels = _LABELS[lang]

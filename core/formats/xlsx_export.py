@@ -14,7 +14,7 @@ import re
 import weakref
 from collections.abc import Callable
 
-from ..status import COLOUR_GLYPHS, colour_word
+from ..colours import COLOUR_GLYPHS, colour_word
 from ..textwidth import width as text_width
 
 _FILLS = {"red": "FFC7CE", "amber": "FFEB9C", "green": "C6EFCE", "blue": "BDD7EE", "grey": "E7E6E6"}
@@ -241,7 +241,7 @@ def monitoring_workbook(dataset, as_of: str, *, advance: Callable[[int], None] =
 
 
 def _monitoring_sheet(ws, as_of, month, unit, project, funds, rows, snap, statuses, head, funds_head):
-    from ..model import CAUSES
+    from ..words import CAUSES
 
     n_cols = len(head) + len(_STATUS_COLUMNS)
     widths: dict[int, int] = {}
@@ -320,7 +320,7 @@ def _merge_runs(rows, first: int, merged) -> set[tuple[int, int]]:
 
 
 def _summary_sheet(ws, as_of, month, blocks, projects) -> None:
-    from ..status import COUNT_ORDER
+    from ..colours import COUNT_ORDER
 
     head = ["预算单位", "项目名称", "年初预算数", f"1-{month}月执行数", f"1-{month}月执行率",
             "预算执行状态", *(colour_word(c) for c in COUNT_ORDER), "指标数", "工作表"]

@@ -22,8 +22,8 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from jixiao.core import readings
-from jixiao.core import status as engine
 from jixiao.core.errors import JixiaoError
+from jixiao.core.rules import indicator_status, target_of
 from jixiao.core.sparkline import history_series
 from jixiao.core.targets import parse_target
 
@@ -462,7 +462,7 @@ class MonitorScreen(Screen):
 
     def _target(self, ind):
         try:
-            return engine.target_of(ind, self.settings.year)
+            return target_of(ind, self.settings.year)
         except Exception:
             return None
 
@@ -564,7 +564,7 @@ class MonitorScreen(Screen):
 
         screen = RecordProgressScreen(
             indicator=ind, target=target, lang=self.lang, as_of=as_of, check=check,
-            preview=lambda entry: engine.indicator_status(ind, entry, as_of, settings, year),
+            preview=lambda entry: indicator_status(ind, entry, as_of, settings, year),
             save=partial(self.sync.write_progress, ind.id),
             previous=self.dataset.counting_progress(ind.id, as_of))
         self.app.push_screen(screen, self._recorded)
@@ -590,7 +590,7 @@ class MonitorScreen(Screen):
         if ind is not None and evaluation is not None:
             counting = self.dataset.counting_progress(ind.id, self.as_of)
             try:
-                status = engine.indicator_status(ind, counting, self.as_of, self.settings,
+                status = indicator_status(ind, counting, self.as_of, self.settings,
                                                  self.settings.year)
             except Exception:  # the full re-evaluation below still colours it
                 status = None
@@ -693,7 +693,7 @@ class MonitorScreen(Screen):
         ind = self.current_indicator()
         year = self._year_of(ind)
         screen = ReadingScreen(
-            indicator=ind, target=engine.target_of(ind, year), lang=self.lang,
+            indicator=ind, target=target_of(ind, year), lang=self.lang,
             inferred=parse_target(ind.target_text, year=year, level1=ind.level1,
                                   category=ind.category, name=ind.name),
             save=partial(self.sync.write_reading, ind.id))

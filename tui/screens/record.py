@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
-from jixiao.core.model import CAUSES, LIKELIHOODS, ProgressEntry
+from jixiao.core.model import ProgressEntry
+from jixiao.core.words import CAUSES, LIKELIHOODS
 
 from ..i18n import label, status_word
 from ..widgets.literal import literal

@@ -12,7 +12,9 @@ from rich.text import Text
 # The expected value is printed exactly as the reason prints it ("应完成≥1.2" and 1.2 in the
 # column, not 1.16): one formatter, the status engine's.
 from jixiao.core.numbers import format_number
-from jixiao.core.status import COLOURS, execution_rate, format_expected
+from jixiao.core.budget_light import execution_rate
+from jixiao.core.colours import COLOURS
+from jixiao.core.reasons import format_expected
 
 from ..i18n import GLYPHS, label, status_word
 from ..view import Browser, Hit
