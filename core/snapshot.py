@@ -22,7 +22,7 @@ from .periods import quarter_end as _quarter_end
 from .overrides import reading_key
 from .rules import target_of
 # The writers are re-exported: callers take a snapshot's text from where they take the document.
-from .snapshot_codec import collector_paused, dump_lines, dump_snapshot, write_snapshot  # noqa: F401
+from .snapshot_codec import dump_lines, dump_snapshot, write_snapshot  # noqa: F401
 from .status import Status
 
 
@@ -76,8 +76,7 @@ def build_snapshot(dataset: Dataset, as_of: str, *, generated_at: str | None = N
     """
     as_of = iso_date(as_of, "as_of")
     ev = evaluation if evaluation is not None else evaluate(dataset, as_of)
-    with collector_paused():
-        return _build(dataset, as_of, ev, generated_at)
+    return _build(dataset, as_of, ev, generated_at)
 
 
 def _build(dataset: Dataset, as_of: str, ev, generated_at: str | None) -> dict:

@@ -17,33 +17,15 @@ Any other valid JSON of a snapshot is still read, only slower: every fast path h
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from bisect import bisect_right
-from contextlib import contextmanager
 # Not in json's documentation, but json's own (C) string escaper: writing the ~8 strings of every
 # indicator through it instead of ``json.dumps`` measured 0.30 s against 0.49 s per dump at 20k
 # indicators — the difference between meeting the 3 s target at 100k and missing it.
 from json.encoder import encode_basestring
 
 from .errors import JixiaoError
-
-
-@contextmanager
-def collector_paused():
-    """Pause the cyclic garbage collector inside the block, re-enabling it only if it was on."""
-    # A 100k-indicator snapshot allocates ~300k dicts, none in a cycle; left on, the cyclic
-    # collector would walk the whole dataset (millions of objects) several times meanwhile —
-    # more than half the time of a build. Re-enabled only if it was on: ``status.evaluate``
-    # and the store pause it the same way, possibly in another thread.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # --- the writer ------------------------------------------------------------------------------
@@ -151,8 +133,7 @@ def dump_snapshot(doc: dict) -> str:
 def write_snapshot(doc: dict, fh) -> None:
     """Write ``dump_snapshot(doc)`` to the text stream ``fh`` piece by piece, so a 100k-indicator
     snapshot never exists as one big string in memory."""
-    with collector_paused():
-        _emit(doc, 0, fh.write, SNAPSHOT_LINE_KEYS, _line_encoder())
+    _emit(doc, 0, fh.write, SNAPSHOT_LINE_KEYS, _line_encoder())
     fh.write("\n")
 
 
@@ -160,8 +141,7 @@ def dump_lines(doc, line_keys=()) -> str:
     """``doc`` as JSON indented like ``json.dumps(indent=2, ensure_ascii=False)``, except that
     the items of lists under a key in ``line_keys`` are written one compact object per line."""
     out: list[str] = []
-    with collector_paused():
-        _emit(doc, 0, out.append, frozenset(line_keys), _line_encoder())
+    _emit(doc, 0, out.append, frozenset(line_keys), _line_encoder())
     out.append("\n")
     return "".join(out)
 

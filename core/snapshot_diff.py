@@ -9,9 +9,9 @@ parsing unchanged indicators — is ``core.snapshot_codec``'s (``read_snapshot``
 
 from __future__ import annotations
 
-# ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
 from .colours import COUNT_ORDER, colour_word
-from .snapshot_codec import (SnapshotIndex, collector_paused, compare_lines, dump_lines, fields,
+# ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
+from .snapshot_codec import (SnapshotIndex, compare_lines, dump_lines, fields,
                              read_snapshot, same_target, signature, target_text)  # noqa: F401
 from .textwidth import clip, fit, one_line
 from .textwidth import width as text_width
@@ -58,12 +58,9 @@ def diff_snapshots(old, new) -> dict:
     recovered, then other moves (between green, blue and grey); every list is otherwise in
     table order.
     """
-    # The collector would walk everything else the process holds (a loaded dataset: millions
-    # of objects) again and again while this allocates its ~100k small objects.
-    with collector_paused():
-        a = read_snapshot(old, label="the old snapshot")
-        b = read_snapshot(new, label="the new snapshot")
-        return _diff(a, b)
+    a = read_snapshot(old, label="the old snapshot")
+    b = read_snapshot(new, label="the new snapshot")
+    return _diff(a, b)
 
 
 def _diff(a: SnapshotIndex, b: SnapshotIndex) -> dict:

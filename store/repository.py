@@ -21,7 +21,6 @@ How the guarantees are kept:
 
 from __future__ import annotations
 
-import gc
 import uuid
 from dataclasses import replace
 from collections import deque
@@ -270,31 +269,23 @@ class Store:
         if keys is not None:
             wanted = {self.layout.partition(PartitionKey(int(k.year), k.unit_code))
                       for k in keys}
-        # Hundreds of thousands of small objects: the cyclic collector would rescan them
-        # again and again while they are built, and none of them forms a cycle.
-        was_enabled = gc.isenabled()
-        gc.disable()
         # One object per distinct repeated string (dates, authors, values, owner ids) across
         # every file: at 100k indicators it saves ~40 MB. Dropped once loading is done.
         share: dict = {}
-        try:
-            files = iter(self.layout.partition_files() if wanted is None else
-                         [p for p in self.layout.partition_files() if p in wanted])
-            # A helper thread reads (and CRC-checks) the next few files while this one decodes:
-            # file reads and zlib release the GIL. A few ahead only, to bound the memory held.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                ahead = deque(pool.submit(self._fetch, p) for p in islice(files, 3))
-                while ahead:
-                    fetched = ahead.popleft().result()
-                    following = next(files, None)
-                    if following is not None:
-                        ahead.append(pool.submit(self._fetch, following))
-                    part, sig = self._grouped(*fetched, share=share)
-                    self._merge(dataset, fetched[0], part)
-                    self._seen[fetched[0]] = sig
-        finally:
-            if was_enabled:
-                gc.enable()
+        files = iter(self.layout.partition_files() if wanted is None else
+                     [p for p in self.layout.partition_files() if p in wanted])
+        # A helper thread reads (and CRC-checks) the next few files while this one decodes:
+        # file reads and zlib release the GIL. A few ahead only, to bound the memory held.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ahead = deque(pool.submit(self._fetch, p) for p in islice(files, 3))
+            while ahead:
+                fetched = ahead.popleft().result()
+                following = next(files, None)
+                if following is not None:
+                    ahead.append(pool.submit(self._fetch, following))
+                part, sig = self._grouped(*fetched, share=share)
+                self._merge(dataset, fetched[0], part)
+                self._seen[fetched[0]] = sig
         return dataset
 
     def refresh(self, dataset: Dataset) -> bool:

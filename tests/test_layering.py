@@ -1,6 +1,7 @@
 """The layering promise of DESIGN.md §3: core is pure, store has no UI, arrows point down only;
 and the packaging promise: one import name, ``jixiao``, and nothing else in site-packages."""
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -76,3 +77,15 @@ def test_no_binary_package_is_committed():
     tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True,
                              text=True).stdout.split()
     assert not [n for n in tracked if n.endswith((".whl", ".egg", ".tar.gz", ".pyc"))]
+
+
+def test_no_library_code_switches_the_garbage_collector_off():
+    # A library must not change process-wide state behind its caller's back (another thread may
+    # be relying on the collector meanwhile).
+    offenders = []
+    for folder in ("core", "store", "tui", "cli", "package"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"\bgc\.(disable|freeze)\s*\(", text):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
