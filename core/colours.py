@@ -39,6 +39,15 @@ def alert_rank(colour: str) -> int:
     return rank if rank < len(ALERTS) else len(ALERTS)
 
 
+def worst_of(colours) -> str:
+    """The worst of ``colours`` (any iterable of colour names); grey if there are none."""
+    seen = set(colours)
+    for colour in COLOURS:
+        if colour in seen:
+            return colour
+    return "grey"
+
+
 def worst(counts: dict[str, int], extra=()) -> str:
     """The worst colour with a non-zero count in ``counts`` or among ``extra``; grey if none."""
     for colour in COLOURS:

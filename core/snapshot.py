@@ -12,7 +12,7 @@ import json
 import re
 from importlib import metadata, resources
 
-from .colours import COLOURS, COUNT_ORDER
+from .colours import COUNT_ORDER, worst_of
 from .dataset import Dataset
 from .errors import JixiaoError
 from .evaluator import evaluate
@@ -99,7 +99,7 @@ def _build(dataset: Dataset, as_of: str, ev, generated_at: str | None) -> dict:
         units.append({
             "code": unit.code,
             "name": unit.name,
-            "colour": _worst(p["colour"] for p in projects),
+            "colour": worst_of(p["colour"] for p in projects),
             "counts": counts,
             "projects": projects,
         })
@@ -109,7 +109,7 @@ def _build(dataset: Dataset, as_of: str, ev, generated_at: str | None) -> dict:
         "generated_at": generated_at if generated_at is not None else now_iso(),
         "as_of": as_of,
         "settings": {"year": year, "thresholds": thresholds.to_dict()},
-        "colour": _worst(u["colour"] for u in units),
+        "colour": worst_of(u["colour"] for u in units),
         "counts": total,
         "units": units,
     }
@@ -125,7 +125,7 @@ def _project(dataset: Dataset, project, as_of: str, ev, shared: tuple) -> dict:
         for colour in colours:
             counts.setdefault(colour, colours.count(colour))
     budget_status = ev.budgets.get(project.id) or _GREY
-    colour = rollup.colour if rollup is not None else _worst([budget_status.colour] + colours)
+    colour = rollup.colour if rollup is not None else worst_of([budget_status.colour] + colours)
     return {
         "id": project.id,
         "name": project.name,
@@ -240,11 +240,3 @@ def _sum_counts(many) -> dict:
         for colour in COUNT_ORDER:
             total[colour] += counts.get(colour, 0)
     return total
-
-
-def _worst(colours) -> str:
-    seen = set(colours)
-    for colour in COLOURS:
-        if colour in seen:
-            return colour
-    return "grey"

@@ -9,15 +9,12 @@ parsing unchanged indicators — is ``core.snapshot_codec``'s (``read_snapshot``
 
 from __future__ import annotations
 
-from .colours import COUNT_ORDER, colour_word
+from .colours import ALERTS, COUNT_ORDER, alert_rank, colour_word
 # ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
 from .snapshot_codec import (SnapshotIndex, compare_lines, dump_lines, fields,
                              read_snapshot, same_target, signature, target_text)  # noqa: F401
 from .textwidth import clip, fit, one_line
 from .textwidth import width as text_width
-
-SEVERITY = {"red": 2, "amber": 1}
-"""How bad a colour is for the diff; every other colour (green, blue, grey) is 0."""
 
 
 def _header(doc: dict) -> dict:
@@ -87,7 +84,7 @@ def _diff(a: SnapshotIndex, b: SnapshotIndex) -> dict:
             continue
         e = _entry(b, k, new_raw, ns)
         if ns[1] and not os_[1]:
-            finals.append({**e, "outcome": "missed" if ns[0] in SEVERITY else "achieved"})
+            finals.append({**e, "outcome": "missed" if ns[0] in ALERTS else "achieved"})
         if not same:
             targets.append({**e, "old_target": target_text(os_[2]), "new_target": e["target"]})
         if os_[0] != ns[0]:     # last: takes ``e`` itself rather than a copy
@@ -109,10 +106,11 @@ def _diff(a: SnapshotIndex, b: SnapshotIndex) -> dict:
 
 
 def _direction(old: str, new: str) -> str:
-    before, after = SEVERITY.get(old, 0), SEVERITY.get(new, 0)
-    if after > before:
-        return "worsened"
+    # Alert ranks (lower = worse): a move between green, blue and grey is neither.
+    before, after = alert_rank(old), alert_rank(new)
     if after < before:
+        return "worsened"
+    if after > before:
         return "recovered"
     return "changed"
 
@@ -121,12 +119,12 @@ _DIRECTION_ORDER = {"worsened": 0, "recovered": 1, "changed": 2}
 
 
 def _change_order(e: dict):
-    before, after = SEVERITY.get(e["old"], 0), SEVERITY.get(e["new"], 0)
+    before, after = alert_rank(e["old"]), alert_rank(e["new"])
     group = _DIRECTION_ORDER[e["direction"]]
     if group == 0:      # from the best colour first, to the worst colour first
-        return (group, before, -after)
-    if group == 1:      # the biggest recovery first
         return (group, -before, after)
+    if group == 1:      # the biggest recovery first
+        return (group, before, -after)
     return (group, 0, 0)
 
 

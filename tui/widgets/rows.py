@@ -20,8 +20,6 @@ from ..i18n import GLYPHS, label, status_word
 from ..view import Browser, Hit
 from .vlist import fit
 
-COUNT_ORDER = COLOURS
-"""The order of per-colour counts in a row: what needs attention first, green last."""
 
 
 def fmt_num(value: float | None, digits: int = 2) -> str:
@@ -32,7 +30,7 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
     return format_number(value, digits, scaled=True, grouped=True)
 
 
-def counts_text(counts: dict[str, int] | None, vlist, colours=COUNT_ORDER) -> Text:
+def counts_text(counts: dict[str, int] | None, vlist, colours=COLOURS) -> Text:
     """Per-colour counts as ``✖3 ▲1 ●4`` — glyph plus number, coloured from the theme; only
     ``colours`` (all by default)."""
     t = Text()
@@ -79,8 +77,9 @@ class UnitRows:
         """The column header."""
         return Text(label("units", self.lang))
 
-    # In a narrow pane the counts that need no attention (green, then blue) give way to the name.
-    COUNT_SETS = (COUNT_ORDER, ("red", "amber", "grey", "blue"), ("red", "amber", "grey"))
+    # Counts in the one worst-first order; in a narrow pane the counts that need no attention
+    # (green, then blue) give way to the name.
+    COUNT_SETS = (COLOURS, COLOURS[:4], COLOURS[:3])
     NAME_ROOM = 12
     """Cells of the name worth keeping before counts are dropped."""
 
