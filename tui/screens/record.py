@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
+from jixiao.core.explanation import explanation_gaps
 from jixiao.core.model import ProgressEntry
 from jixiao.core.words import CAUSES, LIKELIHOODS
 
@@ -149,11 +150,12 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
             if problem:
                 errors["forecast"] = problem
         status = self._would_be(v)
-        if status is not None and status.colour in ("red", "amber"):
-            if not v["causes"]:
-                errors["causes"] = L("need_causes")
-            if not v["measures"]:
-                errors["measures"] = L("need_measures")
+        # The store's own rule, so the form marks exactly what saving would refuse.
+        gaps = explanation_gaps(status, v["causes"], v["measures"]) if status is not None else ()
+        if "causes" in gaps:
+            errors["causes"] = L("need_causes")
+        if "measures" in gaps:
+            errors["measures"] = L("need_measures")
         self._show_errors(errors)
         return None if errors else v
 
