@@ -14,7 +14,7 @@ the store, then measures in fresh child processes (``bench/measure.py``) and pri
 ``bare_textual_s``        the same for a minimal Textual app with one static line (the floor)
 ``record_ms``             one progress entry through ``Store.record_progress``, durable
 ``naive_record_ms``       the same append into ONE TinyDB file, default ``JSONStorage``
-``recompute_s``           ``evaluate(dataset, other_date)`` after a monitoring-date change
+``recompute_s``           ``Evaluator.evaluate(dataset, other_date)`` after a date change
 ``triage_ms``             ``r`` → triage list painted, minus a no-op key's floor (see below)
 ``search_ms``             ``/`` + query: slowest single keystroke or Enter, minus the floor
 ``cursor_ms``             ``down``/``up``: the slowest pane (units, projects, indicators)
