@@ -18,6 +18,9 @@ from ..errors import JixiaoError
 from ..tables import TargetTables, sniff
 
 _NOTHING = "Nothing was stored."
+MAX_UNPACKED = 512 * 1024 * 1024
+"""The most a .docx/.xlsx may unpack to: a province's workbook is far below it, and a crafted
+archive that unpacks to gigabytes (a 'zip bomb') is refused before any library reads it."""
 
 
 def read_office(raw: bytes, source: str) -> TargetTables:
@@ -31,9 +34,13 @@ def read_office(raw: bytes, source: str) -> TargetTables:
     if kind != "zip":
         raise JixiaoError(f"{source}: expected a Word .docx or an Excel .xlsx file. {_NOTHING}")
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+        members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise JixiaoError(damaged(source, "the ZIP archive inside it is broken")) from None
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise JixiaoError(f"{source}: the file unpacks to more than {MAX_UNPACKED // 2**20} MB, far more "
+                          f"than any target table; split it into smaller files. {_NOTHING}")
+    names = {m.filename for m in members}
     if "word/document.xml" in names:
         from .docx_tables import read_docx
         return read_docx(raw, source)
