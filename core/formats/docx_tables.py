@@ -95,6 +95,16 @@ def _header_columns(row: list[tuple[object, str]]) -> dict[str, int] | None:
     return found if all(name in found for name in _REQUIRED) else None
 
 
+def _starts_head(row: list[tuple[object, str]]) -> bool:
+    """Whether ``row`` opens a project's head: a 项目名称 or 单位：万元 cell, or the unit alone on
+    its row (an indicator row has four or five cells of its own)."""
+    labels = {_squash(text) for _, text in row}
+    if labels & _NAME_LABELS or any(_MONEY_UNIT.match(label) for label in labels):
+        return True
+    distinct = len({id(tc) for tc, _ in row})
+    return bool(row) and distinct <= 2 and _is_unit_cell(row[0][1])
+
+
 class _Place:
     """Where a piece was found, for messages: ``table 3, row 2`` or ``above table 3``."""
 
@@ -153,15 +163,23 @@ class _Reader:
 
     def table(self, number: int, table) -> None:
         grid = _grid(table)
-        header_at = next((i for i, row in enumerate(grid) if _header_columns(row)), None)
-        above = grid if header_at is None else grid[:header_at]
-        for r, row in enumerate(above):
-            self.pending.extend(self._row_pieces(grid, r, row, f"table {number}, row {r + 1}"))
-        if header_at is None:
-            return  # a small table of its own (the unit and 单位：万元, say): it belongs above
-        header = self.places.token("cell", "一级指标", f"table {number}, row {header_at + 1}")
-        self.tables.append(self._project(number, grid, header_at, header))
-        self.pending = []
+        r = 0
+        # Usually one project per table; a unit that put all its projects in one table starts
+        # each with its head rows (unit, 项目名称 …) after the previous project's indicators.
+        for header_at in (i for i, row in enumerate(grid) if _header_columns(row)):
+            if header_at < r:
+                continue  # the header repeated among the indicator rows (a page break)
+            for i in range(r, header_at):
+                self.pending.extend(self._row_pieces(grid, i, grid[i], f"table {number}, row {i + 1}"))
+            end = next((i for i in range(header_at + 1, len(grid)) if _starts_head(grid[i])), len(grid))
+            header = self.places.token("cell", "一级指标", f"table {number}, row {header_at + 1}")
+            self.tables.append(self._project(number, grid, header_at, end, header))
+            self.pending = []
+            r = end
+        # What is left (a whole table without the header, say the unit and 单位：万元 on their
+        # own) belongs to the next project.
+        for i in range(r, len(grid)):
+            self.pending.extend(self._row_pieces(grid, i, grid[i], f"table {number}, row {i + 1}"))
 
     def _row_pieces(self, grid, r: int, row, place: str) -> list[_Token]:
         # As Word writes a table as text: a cell spanning columns once, a cell merged down from
@@ -175,7 +193,7 @@ class _Reader:
             out.append(self.places.token("cell", "" if merged_down else text, place))
         return out
 
-    def _project(self, number: int, grid, header_at: int, header: _Token) -> ProjectTable:
+    def _project(self, number: int, grid, header_at: int, end: int, header: _Token) -> ProjectTable:
         cursor = _TableCursor(self.source, self.places, header)
         pieces = self.pending
         # The unit is the last one named before 项目名称 (a document heading may name it too);
@@ -193,16 +211,17 @@ class _Reader:
         cells = [t for i, t in enumerate(pieces)
                  if i > at and (t.kind == "cell" or _MONEY_UNIT.match(_squash(t.text)))]
         project, budget, purpose, goals = _read_header(cursor, unit_tok, cells, self.warnings)
-        rows = self._rows(number, grid, header_at, cursor)
+        rows = self._rows(number, grid, header_at, end, cursor)
         return ProjectTable(code, name.strip(), project, budget, purpose, goals, rows,
                             title=_strip_title(title), place=f"table {number}")
 
-    def _rows(self, number: int, grid, header_at: int, cursor: _TableCursor) -> tuple[IndicatorRow, ...]:
+    def _rows(self, number: int, grid, header_at: int, end: int,
+              cursor: _TableCursor) -> tuple[IndicatorRow, ...]:
         columns = _header_columns(grid[header_at])
         rows: list[IndicatorRow] = []
         level1 = category = ""
         last_l1_tc = None
-        for r in range(header_at + 1, len(grid)):
+        for r in range(header_at + 1, end):
             row = grid[r]
 
             def at(name: str):
