@@ -75,6 +75,22 @@ def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, ca
     assert _files(data) == before
 
 
+def test_projects_in_one_long_table_import_like_one_table_each(tmp_path, capsys, text_store):
+    # Some units put all their projects in one table: each starts with its own head rows.
+    _, text_csv, _ = text_store
+    document = docx.Document(sample_docx(tmp_path / "separate.docx"))
+    first, *others = document.tables
+    for table in others:
+        for tr in list(table._tbl.tr_lst):
+            first._tbl.append(tr)
+        table._tbl.getparent().remove(table._tbl)
+    document.save(tmp_path / "one-table.docx")
+    data = tmp_path / "data"
+    assert jixiao(data, "import", tmp_path / "one-table.docx") == 0
+    assert "Read: 4 units, 8 projects, 128 indicators." in capsys.readouterr().out
+    assert _export_csv(data, capsys) == text_csv
+
+
 def test_merged_cells_are_read_once_per_position_and_a_table_without_the_header_is_context(tmp_path):
     seed = read_tables(SEED).tables[0]
     document = docx.Document()
@@ -117,44 +133,36 @@ def test_a_word_document_without_target_tables_or_with_a_broken_row_exits_2(tmp_
 # --- Excel ------------------------------------------------------------------------------------
 
 
-def _seed_rows(lang: str = "zh") -> list[list[str]]:
+@pytest.fixture
+def seed_csv(seed_dataset):
+    """The sample as CSV text (``seed_csv(lang)``), written by export-targets' own writer."""
+    import io
+
+    from jixiao.core.tables import write_csv
+
+    def text(lang: str = "zh") -> str:
+        buf = io.StringIO(newline="")
+        write_csv(seed_dataset(), buf, lang=lang)
+        return buf.getvalue()
+    return text
+
+
+def _rows(text: str) -> list[list[str]]:
     import csv
     import io
 
-    return list(csv.reader(io.StringIO(parse_csv_text(lang))))
-
-
-def parse_csv_text(lang: str = "zh") -> str:
-    """The sample as CSV, written by export-targets' own writer."""
-    import io
-
-    from jixiao.core.dataset import Dataset
-    from jixiao.core.importing import plan_import
-    from jixiao.core.model import Settings
-    from jixiao.core.tables import write_csv
-
-    ds = Dataset(Settings(2023, "2023-07-31"))
-    plan = plan_import(read_tables(SEED), ds)
-    for unit in plan.units:
-        ds.add_unit(unit)
-    for project in plan.projects:
-        ds.add_project(project)
-    for indicator in plan.indicators:
-        ds.add_indicator(indicator)
-    buf = io.StringIO(newline="")
-    write_csv(ds, buf, lang=lang)
-    return buf.getvalue()
+    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_sheet_in_the_csv_layout_reads_like_the_csv(tmp_path, lang):
-    rows = _seed_rows(lang)
+def test_a_sheet_in_the_csv_layout_reads_like_the_csv(tmp_path, lang, seed_csv):
+    rows = _rows(seed_csv(lang))
     # A title row above the header, as people add them; amounts typed as numbers.
     sheet = [["2023年项目支出绩效目标表"], *rows[:1],
              *([float(c) if c.replace(".", "").isdigit() and i in (3, 4, 5) else c
                 for i, c in enumerate(r)] for r in rows[1:])]
     path = workbook(tmp_path / "targets.xlsx", {"指标": sheet})
-    from_xlsx, from_csv = read_tables(path), parse_csv(parse_csv_text(lang))
+    from_xlsx, from_csv = read_tables(path), parse_csv(seed_csv(lang))
     assert from_xlsx.source == "xlsx"
     assert [(t.unit_code, t.name, t.budget, t.goals, t.purpose, [(r.level1, r.category, r.name, r.description,
              r.target_text) for r in t.rows]) for t in from_xlsx.tables] == \
@@ -163,8 +171,8 @@ def test_a_sheet_in_the_csv_layout_reads_like_the_csv(tmp_path, lang):
     assert from_xlsx.tables[0].place == "sheet “指标”, row 3"
 
 
-def test_several_sheets_import_each_with_the_columns_and_name_the_skipped(tmp_path, capsys):
-    header, *rows = _seed_rows()
+def test_several_sheets_import_each_with_the_columns_and_name_the_skipped(tmp_path, capsys, seed_csv):
+    header, *rows = _rows(seed_csv())
     first = [r for r in rows if r[0] == "301101"]
     rest = [r for r in rows if r[0] != "301101"]
     path = workbook(tmp_path / "book.xlsx", {"说明": [["本表由财政局汇总"]], "办公厅": [header, *first],
@@ -209,6 +217,7 @@ def test_the_sichuan_split_layout_reads_as_its_csv_does(tmp_path):
     from_xlsx, from_csv = read_tables(path), parse_csv(csv_text)
     assert [[replace(r, place="") for r in t.rows] for t in from_xlsx.tables] == \
            [list(t.rows) for t in from_csv.tables]
+    assert from_xlsx.tables[0].rows[0].reading == {"nature": "≥", "unit": "人次"}
     assert [w.split(": ", 1)[1] for w in from_xlsx.warnings] == [w.split(": ", 1)[1] for w in from_csv.warnings]
 
 
@@ -253,7 +262,7 @@ def test_a_damaged_docx_or_xlsx_is_refused(tmp_path, capsys):
     assert not (tmp_path / "data").exists() or _files(tmp_path / "data") == {}
 
 
-def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys):
+def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys, seed_csv):
     path = sample_docx(tmp_path / "targets.docx")
     liar = tmp_path / "targets.txt"
     liar.write_bytes(path.read_bytes())
@@ -261,7 +270,7 @@ def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys):
     assert "(Word document): 8 project tables" in capsys.readouterr().out
 
     csv_as_xlsx = tmp_path / "targets.xlsx"
-    csv_as_xlsx.write_text(parse_csv_text(), encoding="utf-8")
+    csv_as_xlsx.write_text(seed_csv(), encoding="utf-8")
     assert jixiao(tmp_path / "b", "import", csv_as_xlsx) == 0
     assert "(CSV): 8 project tables" in capsys.readouterr().out
 
@@ -282,3 +291,13 @@ def test_no_office_library_is_loaded_until_a_file_needs_it():
                                 text=True).stdout.split())
     assert not {m.split(".")[0] for m in loaded} & {"docx", "openpyxl", "lxml"}
     assert not loaded & {"rich.progress", "rich.console"}     # the progress bar's, drawn on demand
+
+
+def test_an_archive_that_unpacks_to_far_too_much_is_refused_before_reading(tmp_path, capsys, monkeypatch):
+    import jixiao.core.formats as formats
+
+    path = sample_docx(tmp_path / "big.docx")
+    monkeypatch.setattr(formats, "MAX_UNPACKED", 1000)
+    assert jixiao(tmp_path / "data", "import", path) == 2
+    err = capsys.readouterr().err
+    assert "big.docx" in err and "unpacks to more than" in err and "Nothing was stored" in err
