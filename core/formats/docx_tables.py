@@ -18,10 +18,11 @@ import io
 import re
 
 from ..errors import JixiaoError
+from ..faults import say
 from ..tables import (
     _FISCAL_LABELS, _GOAL_LABELS, _HEADER_ALIASES, _LAST_LEVEL1, _MONEY_UNIT, _NAME_LABELS,
     _OTHER_LABELS, _PURPOSE_LABELS, _SECTION_LABELS, _TOTAL_LABELS, IndicatorRow, ProjectTable,
-    TargetTables, _UNIT_CELL, _is_unit_cell, _read_header, _shorten, _squash, _strip_title, _Token,
+    TargetTables, _UNIT_CELL, check_rows, _is_unit_cell, _read_header, _shorten, _squash, _strip_title, _Token,
 )
 from . import damaged
 
@@ -55,9 +56,7 @@ def read_docx(raw: bytes, source: str) -> TargetTables:
         else:
             reader.paragraph(block.text, table_no)
     if not reader.tables:
-        raise JixiaoError(
-            f"{source}: expected a 项目支出绩效目标表: a Word table with the header row 一级指标, "
-            f"二级指标, 三级指标, 指标值; found {table_no} table(s) without it. Nothing was stored.")
+        raise JixiaoError(say("docx_no_table", path=source, count=table_no))
     for t in reader.tables:
         if not any(_LAST_LEVEL1 in r.level1 for r in t.rows):
             reader.warnings.append(f"{t.place}: {t.name}: the table has no 满意度指标 rows")
@@ -212,8 +211,12 @@ class _Reader:
                  if i > at and (t.kind == "cell" or _MONEY_UNIT.match(_squash(t.text)))]
         project, budget, purpose, goals = _read_header(cursor, unit_tok, cells, self.warnings)
         rows = self._rows(number, grid, header_at, end, cursor)
-        return ProjectTable(code, name.strip(), project, budget, purpose, goals, rows,
-                            title=_strip_title(title), place=f"table {number}")
+        table = ProjectTable(code, name.strip(), project, budget, purpose, goals, rows,
+                             title=_strip_title(title), place=f"table {number}")
+        # The text layout's checks (a 指标值 far too long, a row repeated), each table on its own:
+        # a row's ``line`` is its row in that table, so the message reads "table 3 line 12".
+        check_rows(TargetTables((table,), "docx"), f"{self.source} table {number}")
+        return table
 
     def _rows(self, number: int, grid, header_at: int, end: int,
               cursor: _TableCursor) -> tuple[IndicatorRow, ...]:
@@ -247,7 +250,7 @@ class _Reader:
                                 (target, "the 指标值 (the target)")):
                 if not value:
                     raise cursor.fail(what, tok=tok)
-            rows.append(IndicatorRow(level1, category, name, desc, target, place=place))
+            rows.append(IndicatorRow(level1, category, name, desc, target, line=r + 1, place=place))
         if not rows:
             raise cursor.fail("at least one indicator row after the header row")
         return tuple(rows)
