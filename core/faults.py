@@ -134,6 +134,52 @@ FAULTS: dict[str, tuple[str, str]] = {
         "12万元、3500元）；未记录任何内容",
         "{text} has no unit; read as 万元 it would be {times} times the budget of {budget} "
         "万元. Say 元 or 万元 (such as 12万元 or 3500元); nothing recorded"),
+    # --- Word and Excel files (core.formats) ----------------------------------------------------
+    "office_legacy_doc": (
+        "{path} 是旧版 Word 97-2003 .doc 文件，jixiao 不读取这种格式：请用 Word 或 WPS 打开，"
+        "另存为 .docx（Word 文档）后导入；未导入任何内容",
+        "{path} is a legacy Word 97-2003 .doc file, which jixiao does not read; open it in Word "
+        "or WPS, save it as .docx (另存为 Word 文档) and import that; nothing was imported"),
+    "office_legacy_xls": (
+        "{path} 是旧版 Excel 97-2003 .xls 文件，jixiao 不读取这种格式：请用 Excel 或 WPS 打开，"
+        "另存为 .xlsx（Excel 工作簿）后导入；未导入任何内容",
+        "{path} is a legacy Excel 97-2003 .xls file, which jixiao does not read; open it in "
+        "Excel or WPS, save it as .xlsx (另存为 Excel 工作簿) and import that; nothing was imported"),
+    "office_legacy": (
+        "{path} 是旧版 Office 97-2003 文件，jixiao 不读取这种格式：请打开后另存为 .docx 或 .xlsx "
+        "再导入；未导入任何内容",
+        "{path} is a legacy Office 97-2003 file, which jixiao does not read; open it, save it as "
+        ".docx or .xlsx and import that; nothing was imported"),
+    "office_password": (
+        "{path} 设有密码保护，无法读取：请打开它，取消密码（文件 ▸ 信息 ▸ 保护文档/工作簿）并保存"
+        "后重新导入；未导入任何内容",
+        "{path} is protected by a password and cannot be read; open it, remove the password "
+        "(File ▸ Info ▸ Protect) and save it, then import again; nothing was imported"),
+    "office_damaged": (
+        "{path} 已损坏，无法读取（{why}）：请用 Word/Excel 或 WPS 打开，另存为 .docx/.xlsx 后导入"
+        "那份副本；未导入任何内容",
+        "{path} is damaged and cannot be read ({why}); open it in Word/Excel or WPS, save it again "
+        "as .docx/.xlsx (另存为) and import that copy; nothing was imported"),
+    "office_too_big": (
+        "{path} 解压后超过 {limit} MB，远大于任何目标表：请拆分成较小的文件；未导入任何内容",
+        "{path} unpacks to more than {limit} MB, far more than any target table; split it into "
+        "smaller files; nothing was imported"),
+    "office_other_zip": (
+        "{path} 是 ZIP 压缩包，但既不是 Word .docx 也不是 Excel .xlsx（.odt/.ods？请打开后另存为 "
+        ".docx 或 .xlsx）；未导入任何内容",
+        "{path} is a ZIP archive but neither a Word .docx nor an Excel .xlsx (an .odt/.ods? open "
+        "it and save as .docx or .xlsx); nothing was imported"),
+    "docx_no_table": (
+        "{path} 中没有项目支出绩效目标表：找到 {count} 个表格，但都没有“一级指标、二级指标、三级指标、"
+        "指标值”表头行；未导入任何内容",
+        "{path} holds no 项目支出绩效目标表: {count} table(s), none with the header row 一级指标, "
+        "二级指标, 三级指标, 指标值; nothing was imported"),
+    "xlsx_no_sheet": (
+        "{path} 中没有含目标表各列的工作表（需要表头 {columns}；工作表：{sheets}）；未导入任何内容",
+        "{path} has no sheet with the target-table columns (a header row naming {columns}; "
+        "sheets: {sheets}); nothing was imported"),
+    "xlsx_skipped": ("{path}：跳过了没有目标表各列的工作表 {sheets}",
+                     "{path}: skipped sheet(s) without the target-table columns: {sheets}"),
 }
 
 

@@ -15,9 +15,8 @@ import io
 import zipfile
 
 from ..errors import JixiaoError
+from ..faults import say
 from ..tables import TargetTables, sniff
-
-_NOTHING = "Nothing was stored."
 MAX_UNPACKED = 512 * 1024 * 1024
 """The most a .docx/.xlsx may unpack to: a province's workbook is far below it, and a crafted
 archive that unpacks to gigabytes (a 'zip bomb') is refused before any library reads it."""
@@ -32,14 +31,13 @@ def read_office(raw: bytes, source: str) -> TargetTables:
     if kind == "ole2":
         raise JixiaoError(_ole2_message(raw, source))
     if kind != "zip":
-        raise JixiaoError(f"{source}: expected a Word .docx or an Excel .xlsx file. {_NOTHING}")
+        raise JixiaoError(say("office_other_zip", path=source))
     try:
         members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise JixiaoError(damaged(source, "the ZIP archive inside it is broken")) from None
     if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise JixiaoError(f"{source}: the file unpacks to more than {MAX_UNPACKED // 2**20} MB, far more "
-                          f"than any target table; split it into smaller files. {_NOTHING}")
+        raise JixiaoError(say("office_too_big", path=source, limit=MAX_UNPACKED // 2**20))
     names = {m.filename for m in members}
     if "word/document.xml" in names:
         from .docx_tables import read_docx
@@ -47,14 +45,12 @@ def read_office(raw: bytes, source: str) -> TargetTables:
     if "xl/workbook.xml" in names:
         from .xlsx_tables import read_xlsx
         return read_xlsx(raw, source)
-    raise JixiaoError(f"{source}: a ZIP archive that is neither a Word .docx nor an Excel .xlsx file "
-                      f"(an .odt/.ods? open it and save as .docx or .xlsx). {_NOTHING}")
+    raise JixiaoError(say("office_other_zip", path=source))
 
 
 def damaged(source: str, why: str) -> str:
     """The message for an Office file the library cannot open."""
-    return (f"{source}: the file is damaged and cannot be read ({why}); open it in Word/Excel or "
-            f"WPS, save it again as .docx/.xlsx (另存为) and import that copy. {_NOTHING}")
+    return say("office_damaged", path=source, why=why)
 
 
 def _utf16(name: str) -> bytes:
@@ -64,14 +60,9 @@ def _utf16(name: str) -> bytes:
 
 def _ole2_message(raw: bytes, source: str) -> str:
     if _utf16("EncryptedPackage") in raw or _utf16("EncryptionInfo") in raw:
-        return (f"{source}: the file is protected by a password, so it cannot be read; open it, "
-                f"remove the password (文件 ▸ 信息 ▸ 保护 / File ▸ Info ▸ Protect), save it and "
-                f"import again. {_NOTHING}")
+        return say("office_password", path=source)
     if _utf16("WordDocument") in raw:
-        return (f"{source}: a legacy Word 97-2003 .doc file, which jixiao does not read; open it in "
-                f"Word or WPS, save it as .docx (另存为 Word 文档) and import that. {_NOTHING}")
+        return say("office_legacy_doc", path=source)
     if _utf16("Workbook") in raw or _utf16("Book") in raw:
-        return (f"{source}: a legacy Excel 97-2003 .xls file, which jixiao does not read; open it in "
-                f"Excel or WPS, save it as .xlsx (另存为 Excel 工作簿) and import that. {_NOTHING}")
-    return (f"{source}: a legacy Office 97-2003 file, which jixiao does not read; open it and "
-            f"save it as .docx or .xlsx, then import that. {_NOTHING}")
+        return say("office_legacy_xls", path=source)
+    return say("office_legacy", path=source)

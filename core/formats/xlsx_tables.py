@@ -17,6 +17,7 @@ import io
 from dataclasses import replace
 
 from ..errors import JixiaoError
+from ..faults import say
 from ..tables import _REQUIRED, CSV_COLUMNS, TargetTables, header_keys, parse_rows
 from . import damaged
 
@@ -45,11 +46,11 @@ def read_xlsx(raw: bytes, source: str) -> TargetTables:
         warnings.extend(found.warnings)
     if not tables:
         names = ", ".join(f"{zh}/{en}" for key, zh, en in CSV_COLUMNS if key in _REQUIRED)
-        raise JixiaoError(f"{source}: expected a sheet with a header row naming the columns {names}; "
-                          f"no sheet has them ({', '.join(skipped) or 'no sheets'}). Nothing was stored.")
+        raise JixiaoError(say("xlsx_no_sheet", path=source, columns=names,
+                              sheets=", ".join(f"“{name}”" for name in skipped) or "-"))
     if skipped:
-        warnings.insert(0, f"{source}: skipped sheet(s) without the target-table columns: "
-                           + ", ".join(f"“{name}”" for name in skipped))
+        warnings.insert(0, say("xlsx_skipped", path=source,
+                               sheets=", ".join(f"“{name}”" for name in skipped)))
     return TargetTables(tuple(tables), "xlsx", tuple(warnings))
 
 
