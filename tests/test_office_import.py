@@ -117,7 +117,7 @@ def test_a_word_document_without_target_tables_or_with_a_broken_row_exits_2(tmp_
     plain.save(tmp_path / "纪要.docx")
     assert jixiao(data, "import", tmp_path / "纪要.docx") == 2
     err = capsys.readouterr().err
-    assert "纪要.docx" in err and "一级指标" in err and "Nothing was stored" in err
+    assert "纪要.docx" in err and "一级指标" in err and "未导入任何内容" in err
 
     document = docx.Document()
     add_project_table(document, 1, read_tables(SEED).tables[0])
@@ -181,7 +181,7 @@ def test_several_sheets_import_each_with_the_columns_and_name_the_skipped(tmp_pa
     assert jixiao(data, "import", path) == 0
     out = capsys.readouterr().out
     assert "Read: 4 units, 8 projects, 128 indicators." in out
-    assert "skipped sheet(s) without the target-table columns: “说明”" in out
+    assert "跳过了没有目标表各列的工作表 “说明”" in out
 
 
 def test_percent_cells_and_whole_numbers_read_as_shown(tmp_path):
@@ -231,21 +231,24 @@ def _ole2(*streams: str) -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + body + b"\x00" * 512
 
 
-@pytest.mark.parametrize("name, content, says", [
-    ("old.doc", _ole2("Root Entry", "WordDocument", "1Table"), "save it as .docx"),
-    ("old.xls", _ole2("Root Entry", "Workbook"), "save it as .xlsx"),
-    ("secret.xlsx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "password"),
-    ("secret.docx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "password"),
+@pytest.mark.parametrize("name, content, lang, says", [
+    ("old.doc", _ole2("Root Entry", "WordDocument", "1Table"), "zh", "另存为 .docx"),
+    ("old.xls", _ole2("Root Entry", "Workbook"), "zh", "另存为 .xlsx"),
+    ("old.xls", _ole2("Root Entry", "Workbook"), "en", "save it as .xlsx"),
+    ("secret.xlsx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "zh", "密码"),
+    ("secret.docx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "en", "password"),
 ])
-def test_legacy_and_password_protected_files_are_refused_with_what_to_do(tmp_path, capsys, name, content, says):
+def test_legacy_and_password_protected_files_are_refused_with_what_to_do(tmp_path, capsys, name, content,
+                                                                         lang, says):
     data = tmp_path / "data"
     assert jixiao(data, "import", SEED) == 0
     before = _files(data)
     (tmp_path / name).write_bytes(content)
     capsys.readouterr()
-    assert jixiao(data, "import", tmp_path / name) == 2
+    assert main(["--data", str(data), "--lang", lang, "import", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err
-    assert name in err and says in err and "Nothing was stored" in err and "Traceback" not in err
+    nothing = "nothing was imported" if lang == "en" else "未导入任何内容"
+    assert name in err and says in err and nothing in err and "Traceback" not in err
     assert _files(data) == before
 
 
@@ -258,7 +261,7 @@ def test_a_damaged_docx_or_xlsx_is_refused(tmp_path, capsys):
     for name in ("cut.docx", "junk.xlsx"):
         assert jixiao(tmp_path / "data", "import", tmp_path / name) == 2
         err = capsys.readouterr().err
-        assert name in err and "damaged" in err and "另存为" in err and "Traceback" not in err
+        assert name in err and "已损坏" in err and "另存为" in err and "Traceback" not in err
     assert not (tmp_path / "data").exists() or _files(tmp_path / "data") == {}
 
 
@@ -300,4 +303,15 @@ def test_an_archive_that_unpacks_to_far_too_much_is_refused_before_reading(tmp_p
     monkeypatch.setattr(formats, "MAX_UNPACKED", 1000)
     assert jixiao(tmp_path / "data", "import", path) == 2
     err = capsys.readouterr().err
-    assert "big.docx" in err and "unpacks to more than" in err and "Nothing was stored" in err
+    assert "big.docx" in err and "解压后超过" in err and "未导入任何内容" in err
+
+
+def test_a_word_table_repeating_a_row_is_refused_like_the_text(tmp_path, capsys):
+    seed = read_tables(SEED).tables[0]
+    twice = replace(seed, rows=seed.rows + seed.rows[-1:])
+    document = docx.Document()
+    add_project_table(document, 1, twice)
+    document.save(tmp_path / "twice.docx")
+    assert jixiao(tmp_path / "data", "import", "--dry-run", tmp_path / "twice.docx") == 2
+    err = capsys.readouterr().err
+    assert "twice.docx table 1" in err and "13" in err and "12" in err and "Traceback" not in err
