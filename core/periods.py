@@ -52,13 +52,16 @@ def quarter_end(year: int, quarter: int) -> date:
 
 
 @lru_cache(maxsize=4096)
-def time_progress(as_of: date, year: int, deadline: date | None = None) -> float:
-    """序时进度 at ``as_of``: ``(as_of − 1 Jan) / (deadline − 1 Jan)`` clipped to 0..1.
+def time_progress(as_of: date, year: int, deadline: date | None = None,
+                  start: date | None = None) -> float:
+    """序时进度 at ``as_of``: ``(as_of − start) / (deadline − start)`` clipped to 0..1.
 
-    ``deadline`` defaults to 31 December of ``year``; a deadline on or before 1 January (a span
-    that ended last year) counts as fully elapsed once reached.
+    ``start`` defaults to 1 January of ``year`` — a target naming its own period
+    (``2023.07-2024.01``, ``7月起``) passes that period's first day (issue 12 §3) — and
+    ``deadline`` to 31 December; a deadline on or before the start (a span that ended last
+    year) counts as fully elapsed once reached.
     """
-    start = year_start(year)
+    start = start or year_start(year)
     end = deadline or year_end(year)
     span = (end - start).days
     if span <= 0:

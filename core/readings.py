@@ -26,6 +26,14 @@ GRADE_SYNONYMS = {
     "未达成": "未达成", "否": "未达成", "不合格": "未达成", "不及时": "未达成",
     "未完成": "未达成", "未落实": "未达成", "不符合": "未达成", "未达标": "未达成",
     "不达标": "未达成", "missed": "未达成", "no": "未达成",
+    "有": "达成", "无": "未达成", "没有": "未达成", "未发生": "未达成", "零发生": "未达成",
+    "良好": "达成", "优秀": "达成", "优良": "达成", "较好": "达成", "满意": "达成",
+    "正常": "达成", "稳定": "达成", "按时": "达成", "准时": "达成", "有效": "达成",
+    "已实现": "达成", "实现": "达成", "已到位": "达成", "到位": "达成", "已提升": "达成",
+    "一般": "部分达成", "基本满意": "部分达成", "基本实现": "部分达成", "基本到位": "部分达成",
+    "基本落实": "部分达成", "基本符合": "部分达成", "部分实现": "部分达成", "部分落实": "部分达成",
+    "较差": "未达成", "差": "未达成", "不满意": "未达成", "未实现": "未达成", "滞后": "未达成",
+    "延期": "未达成", "未到位": "未达成", "不到位": "未达成", "未提升": "未达成",
 }
 """Words owners write for a grade, mapped to 达成 / 部分达成 / 未达成."""
 
@@ -83,6 +91,24 @@ class Reading:
         if self.error is None:
             return None
         return self.error_zh if lang == "zh" and self.error_zh else self.error
+
+
+_NO_WORDS = frozenset(("否", "无", "没有", "未发生", "零发生", "零", "no"))
+_YES_WORDS = frozenset(("是", "有", "发生", "yes"))
+
+
+def grade_for(reading: Reading, target: Target) -> str | None:
+    """The grade ``reading`` gives ``target``: its own, except that a target written as a
+    negative (``wanted == 'no'``: 否, 无, 零发生) is met by the negative answer, so 否/无 is
+    达成 there and 是/有 未达成 (issue 12 §2)."""
+    if target.wanted != "no" or reading.grade is None:
+        return reading.grade
+    said = normalise(reading.text).lower()
+    if said in _NO_WORDS:
+        return "达成"
+    if said in _YES_WORDS:
+        return "未达成"
+    return reading.grade
 
 
 def read_actual(text: str, target: Target) -> Reading:

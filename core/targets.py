@@ -90,6 +90,15 @@ class Target:
             "wanted": self.wanted,
         }
 
+    def unconfirmed(self, lang: str = "en") -> str | None:
+        """What a status reason adds when this reading needs review (it still gets a colour,
+        but says the reading is unconfirmed, and why); ``None`` for a confident reading."""
+        if self.review is None:
+            return None
+        if lang == "zh":
+            return f"（指标值解读待确认：{self.review_text('zh')}）"
+        return f" (reading unconfirmed: {self.review})"
+
     def review_text(self, lang: str = "en") -> str | None:
         """Why a person should look at this target, in ``lang`` ('en' or 'zh'); ``None`` if no
         need."""
@@ -295,12 +304,18 @@ def infer_measure(kind: str, unit: str | None, level1: str = "", category: str =
     """
     if kind in ("deadline", "qualitative"):
         return None
-    if kind in ("rate", "range") or _units.is_percent(unit) or (unit and "/" in unit):
+    if kind in ("rate", "range") or _units.is_percent(unit) or _per_unit(unit):
         return "level"
     where = category + level1
     if any(word in where for word in _LEVEL_CATEGORIES) or hint == "level":
         return "level"
     return "cumulative"
+
+
+def _per_unit(unit: str | None) -> bool:
+    """Whether ``unit`` is a value per person, area, item… (元/人, 元/亩): a level. A count
+    per year (次/年) is not: in a year's table it is that year's count."""
+    return bool(unit) and "/" in unit and "/" in _units.family(unit)[0]
 
 
 def _measure_is_guess(category: str, level1: str, unit: str | None, hint: str) -> bool:
@@ -603,6 +618,10 @@ def _single(text: str, m: re.Match, level1: str, category: str,
         if cost and money:
             review = review or _review("cost_lower_bound")
     elif op in ("<=", "<"):
+        direction = "lower"
+    elif _number(m.group("num")) == 0:
+        # 0次, 0起: nothing may happen (accidents, complaints) — a cap at zero, whatever the
+        # category, not "at least 0", which anything would meet.
         direction = "lower"
     elif kind == "rate":
         direction = "higher"          # a bare rate means "at least"

@@ -44,6 +44,9 @@ _MULTIPLES = {
     "万平方米": ("平方米", 1e4),
 }
 
+# "Per year": in a table of one budget year a count per year is a count in that year.
+_PER_YEAR = frozenset(("年", "年度", "每年", "a"))
+
 # Magnitude prefixes that turn any count into a bigger one: 万人次, 万份, 亿人.
 _PREFIXES = (("亿", 1e8), ("万", 1e4))
 
@@ -60,6 +63,9 @@ def family(unit: str | None) -> tuple[str, float]:
     if "/" in unit:
         top, _, bottom = unit.partition("/")
         base, factor = family(top)
+        if bottom in _PER_YEAR:
+            # 4次/年 in a budget year's table is 4 次 in that year: recorded as 2次 or 2.
+            return (base, factor)
         return (f"{base}/{_SYNONYMS.get(bottom, bottom)}", factor)
     unit = _SYNONYMS.get(unit, unit)
     if unit in _MULTIPLES:
