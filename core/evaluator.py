@@ -26,7 +26,7 @@ from .model import ProgressEntry, Project, SpendingEntry, Thresholds
 from .overrides import reading_key, target_for_key
 from .periods import time_progress
 from .readings import Reading, read_text
-from .rules import forecast_misses, grey, indicator_status, judge, rule_for
+from .rules import forecast_misses, indicator_status, judge, no_report, rule_for
 from .status import Evaluation, Rollup, Status
 from .targets import Target
 from .words import HOPELESS
@@ -108,8 +108,8 @@ class _Plan:
     def refresh(self, stamp: _Stamp) -> None:
         """Work out what ``stamp``'s date makes of this target."""
         self.stamp = stamp
-        self.t = time_progress(stamp.day, self.year, self.target.deadline)
-        self.grey = grey(self.target.deadline, self.year, stamp.day)
+        self.t = time_progress(stamp.day, self.year, self.target.deadline, self.target.start)
+        self.grey = no_report(self.target, self.year, stamp.day)
 
 
 @dataclass(slots=True, eq=False)

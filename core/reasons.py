@@ -27,10 +27,16 @@ def pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def span_words(d: date, year: int, deadline: date | None) -> tuple[str, str]:
-    """``(zh, en)`` for "by 07-31 (59% of year)" — of the time to an earlier deadline if any."""
-    t = time_progress(d, year, deadline)
+def span_words(d: date, year: int, deadline: date | None,
+               start: date | None = None) -> tuple[str, str]:
+    """``(zh, en)`` for "by 07-31 (59% of year)" — of the time to an earlier deadline if any,
+    or of the target's own period (``start`` to ``deadline``) when it names one."""
+    t = time_progress(d, year, deadline, start)
     md = short_date(d, year)
+    if start is not None:
+        st, dl = short_date(start, year), short_date(deadline or year_end(year), year)
+        return (f"截至{md}（{st}至{dl}期间的时间进度{pct(t)}）",
+                f"by {md} ({pct(t)} of the period {st} to {dl})")
     if deadline is None or deadline == year_end(year):
         return f"截至{md}（序时进度{pct(t)}）", f"by {md} ({pct(t)} of year)"
     dl = short_date(deadline, year)

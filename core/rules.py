@@ -14,7 +14,7 @@ from . import units as _units
 from .model import Indicator, ProgressEntry, Settings, Thresholds
 from .overrides import indicator_target
 from .periods import short_date, time_progress, year_end
-from .readings import Reading, read_actual
+from .readings import Reading, grade_for, read_actual
 from .reasons import format_expected, number, pct, span_words, tail, target_words
 from .status import Status
 from .targets import Target
@@ -38,17 +38,37 @@ def _at_least(target: Target) -> str:
 # --- no data --------------------------------------------------------------------------------
 
 
-def grey(deadline: date | None, year: int, as_of: date) -> Status:
-    """The status of a target with nothing recorded at ``as_of``, due on ``deadline`` (the end
-    of ``year`` when ``None``)."""
-    return Status("grey", why=(_why_grey, deadline or year_end(year), year, as_of))
+def no_report(target: Target, year: int, as_of: date) -> Status:
+    """The status of ``target`` with nothing recorded at ``as_of``: grey while it is not yet
+    due (its deadline, else the end of ``year``), red once the deadline has passed.
+
+    Source (DESIGN.md §6, issue 12 §3): an indicator whose deadline has passed with no report
+    at all is red — it must show in triage and in ``report --only red,amber``; grey stays for
+    "not reported yet, not yet due"."""
+    due = target.deadline or year_end(year)
+    colour = "red" if as_of > due else "grey"
+    return unconfirmed(Status(colour, why=(_why_no_report, due, year)), target)
 
 
-def _why_grey(st, due, year, as_of):
+def _why_no_report(st, due, year):
     dl = short_date(due, year)
-    if as_of > due:
-        return f"尚未填报；已过截止日{dl} → 灰", f"no progress recorded; was due {dl} → grey"
+    if st.colour == "red":
+        return f"尚未填报；已过截止日{dl} → 红", f"no progress recorded; was due {dl} → red"
     return f"尚未填报；截止{dl} → 灰", f"no progress recorded; due {dl} → grey"
+
+
+def unconfirmed(status: Status, target: Target) -> Status:
+    """``status`` with its reason saying the reading of ``target`` is unconfirmed, when that
+    reading needs review (issue 12 §1: it still gets a colour, marked unconfirmed)."""
+    if target.review is None:
+        return status
+    return Status(status.colour, status.final, status.expected, status.ratio,
+                  why=(_why_unconfirmed, status, target), timeless=status.timeless)
+
+
+def _why_unconfirmed(st, inner: Status, target: Target):
+    return (inner.reason_zh + target.unconfirmed("zh"),
+            inner.reason_en + target.unconfirmed("en"))
 
 
 def _why_unreadable(st, reading: Reading, target: Target, year: int):
@@ -69,11 +89,13 @@ def _cumulative_higher(target: Target, reading: Reading, entry_day: str, d: date
         ratio = a / value if value > 0 else None
         colour = "blue" if ratio is not None and ratio >= th.blue_final_from else "green"
         return Status(colour, True, value, ratio, why=(_why_reached, target, a), timeless=True)
-    if t >= 1.0:                      # only then can the deadline be behind us
+    if t >= 1.0:                      # only then can the deadline be reached
         due = target.deadline or year_end(year)
-        if d > due:
-            return Status("red", True, value, a / value if value else None,
-                          why=(_why_missed, target, a, due, year))
+        # Source (DESIGN.md §6, issue 12 §3): at the deadline, 31 December included, a missed
+        # target is no longer green; final once the day is over.
+        if d >= due:
+            return Status("red", d > due, value, a / value if value else None,
+                          why=(_why_missed, target, a, due, year, d > due))
     expected = value * t
     if expected <= 0:
         return Status("green", False, 0.0, None, why=(_why_nothing_due, target, a, d, year))
@@ -93,20 +115,23 @@ def _why_reached(st, target, a):
     return tail(st, f"已达成{words}：实际{number(a)}", f"target {words} reached: actual {number(a)}")
 
 
-def _why_missed(st, target, a, due, year):
+def _why_missed(st, target, a, due, year, passed=True):
     dl = short_date(due, year)
     words = target_words(target)
+    if not passed:
+        return tail(st, f"今日截止（{dl}）：实际{number(a)}，未达{words}",
+                    f"due today ({dl}): actual {number(a)}, short of {words}")
     return tail(st, f"已过截止日{dl}：实际{number(a)}，未达{words}",
                  f"deadline {dl} passed: actual {number(a)}, short of {words}")
 
 
 def _why_nothing_due(st, target, a, d, year):
-    zh_by, en_by = span_words(d, year, target.deadline)
+    zh_by, en_by = span_words(d, year, target.deadline, target.start)
     return tail(st, f"{zh_by}尚无应完成量，实际{number(a)}", f"nothing due yet {en_by}, actual {number(a)}")
 
 
 def _why_pace(st, target, a, d, year):
-    zh_by, en_by = span_words(d, year, target.deadline)
+    zh_by, en_by = span_words(d, year, target.deadline, target.start)
     sym = _at_least(target)
     exp, v = format_expected(st.expected), pct(st.ratio)
     return tail(st, f"{zh_by}应完成{sym}{exp}，实际{number(a)} → {v}",
@@ -170,7 +195,7 @@ def _why_within(st, target, a):
 
 
 def _why_burn(st, target, a, d, year):
-    zh_by, en_by = span_words(d, year, target.deadline)
+    zh_by, en_by = span_words(d, year, target.deadline, target.start)
     exp, v = format_expected(st.expected), pct(st.ratio)
     fast = st.colour == "amber"
     return tail(st, f"{zh_by}应不超过{exp}，实际{number(a)} → {v}{'，支出过快' if fast else ''}",
@@ -235,7 +260,8 @@ def _deadline(target: Target, reading: Reading, entry_day: str, d: date, th: Thr
     days_left = (due - d).days
     warned = colour == "green" and days_left <= th.deadline_warning_days
     return Status("amber" if warned else colour, False, expected, v,
-                  why=(_why_deadline_pace, due, p, d, year, days_left if warned else None))
+                  why=(_why_deadline_pace, due, p, d, year, days_left if warned else None,
+                       target.start))
 
 
 def _why_not_done(st, due, p, year):
@@ -243,12 +269,12 @@ def _why_not_done(st, due, p, year):
     return tail(st, f"已过截止日{dl}，仅完成{number(p)}%", f"deadline {dl} passed with {number(p)}% done")
 
 
-def _why_deadline_pace(st, due, p, d, year, warned_days):
+def _why_deadline_pace(st, due, p, d, year, warned_days, start=None):
     dl = short_date(due, year)
     if st.ratio is None:
         zh, en = f"截止{dl}，已完成{number(p)}%", f"due {dl}, {number(p)}% done"
     else:
-        zh_by, en_by = span_words(d, year, due)
+        zh_by, en_by = span_words(d, year, due, start)
         exp, v = f"{st.expected:.0f}%", pct(st.ratio)
         zh = f"截止{dl}，{zh_by}应完成{exp}，实际{number(p)}% → {v}"
         en = f"due {dl}, expected {exp} done {en_by}, actual {number(p)}% → {v}"
@@ -263,12 +289,18 @@ _GRADE_COLOUR = dict(zip(GRADES, ("green", "amber", "red")))
 
 def _qualitative(target: Target, reading: Reading, entry_day: str, d: date, th: Thresholds,
                  year: int, t: float) -> Status:
-    return Status(_GRADE_COLOUR[reading.grade], why=(_why_grade, reading), timeless=True)
+    # A target written as a negative (否, 无, 零发生) is met by the negative answer.
+    return Status(_GRADE_COLOUR[grade_for(reading, target)], why=(_why_grade, reading, target),
+                  timeless=True)
 
 
-def _why_grade(st, reading):
+def _why_grade(st, reading, target):
     said = reading.text.strip()
-    shown = reading.grade if said == reading.grade else f"{said}（{reading.grade}）"
+    grade = grade_for(reading, target)
+    shown = grade if said == grade else f"{said}（{grade}）"
+    if grade != reading.grade:       # 否 meets a target written as a negative
+        return tail(st, f"评定为{shown}（目标为否定式：{target.text}）",
+                    f"graded {shown} (the target is a negative: {target.text})")
     return tail(st, f"评定为{shown}", f"graded {shown}")
 
 
@@ -300,7 +332,7 @@ def forecast_misses(target: Target, f: Reading) -> bool:
         return False
     kind = target.kind
     if kind == "qualitative":
-        return f.grade != GRADES[0]
+        return grade_for(f, target) != GRADES[0]
     if kind == "deadline":
         return f.done_on > target.deadline if f.kind == "date" else f.value < 100
     v = f.value
@@ -355,11 +387,12 @@ def judge(target: Target, rule, reading: Reading, entry: ProgressEntry, outlook:
     ``t`` the time progress at ``d``; ``outlook`` says whether the forecast or likelihood may
     change the colour (``read`` reads the forecast then)."""
     if reading.error is not None:
-        return Status("grey", why=(_why_unreadable, reading, target, year), timeless=True)
+        return unconfirmed(Status("grey", why=(_why_unreadable, reading, target, year),
+                                  timeless=True), target)
     status = rule(target, reading, entry.as_of, d, thresholds, year, t)
-    if status.final or not outlook:
-        return status
-    return with_outlook(status, target, entry, read)
+    if not (status.final or not outlook):
+        status = with_outlook(status, target, entry, read)
+    return unconfirmed(status, target)
 
 
 def as_date(value) -> date:
@@ -372,8 +405,8 @@ def status_of(target: Target, entry: ProgressEntry | None, as_of, thresholds: Th
     """The status of ``target`` given the ``entry`` that counts at ``as_of`` (or ``None``)."""
     d = as_date(as_of)
     if entry is None:
-        return grey(target.deadline, year, d)
-    t = time_progress(d, year, target.deadline)
+        return no_report(target, year, d)
+    t = time_progress(d, year, target.deadline, target.start)
 
     def read(text: str) -> Reading:
         return read_actual(text, target)

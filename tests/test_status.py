@@ -60,8 +60,9 @@ CASES = [
      "nothing due yet by 01-01 (0% of year), actual 0 → green"),
     ("≥10个", "数量指标", "9", "2024-01-01", "red", True,
      "deadline 12-31 passed: actual 9, short of ≥10个 → red (final)"),
-    ("≥10个", "数量指标", "9", "2023-12-31", "green", False,
-     "expected ≥10 by 12-31 (100% of year), actual 9 → 90% → green"),
+    # at the deadline (31 December included) a missed target is no longer green (issue 12 §3)
+    ("≥10个", "数量指标", "9", "2023-12-31", "red", False,
+     "due today (12-31): actual 9, short of ≥10个 → red"),
     # levels
     ("≥95%", "质量指标", "95%", HALF, "green", False, "target ≥95%, actual 95% → green"),
     ("≥95%", "质量指标", "96", HALF, "green", False, "target ≥95%, actual 96% → green"),
@@ -139,8 +140,9 @@ CASES = [
     ("≥10个", "数量指标", None, HALF, "grey", False, "no progress recorded; due 12-31 → grey"),
     ("2023年6月底前完成等级保护测评", "时效指标", None, "2023-05-01", "grey", False,
      "no progress recorded; due 06-30 → grey"),
-    ("2023年6月底前完成等级保护测评", "时效指标", None, "2023-07-31", "grey", False,
-     "no progress recorded; was due 06-30 → grey"),
+    # no report by the deadline is red, not grey (issue 12 §3)
+    ("2023年6月底前完成等级保护测评", "时效指标", None, "2023-07-31", "red", False,
+     "no progress recorded; was due 06-30 → red"),
 ]
 
 

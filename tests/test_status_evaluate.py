@@ -110,7 +110,7 @@ def test_changing_the_date_recomputes_every_colour():
     assert early.indicators["a1"].colour == "blue"     # 3 of an expected 2.5
     assert late.indicators["a1"].colour == "red"       # 3 of an expected 7.5
     assert early.indicators["a3"].reason_en == "no progress recorded; due 06-30 → grey"
-    assert late.indicators["a3"].reason_en == "no progress recorded; was due 06-30 → grey"
+    assert late.indicators["a3"].reason_en == "no progress recorded; was due 06-30 → red"
 
 
 def test_same_target_and_value_share_a_verdict_but_not_across_dates():
