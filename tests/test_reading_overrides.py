@@ -203,3 +203,18 @@ def test_the_stored_form_round_trips_and_rejects_damage():
                     {"text": "x", "source": "overridden", "op": ">=", "value": "many"}, []):
         with pytest.raises(OverrideError):
             ReadingOverride.from_dict(damaged)
+
+
+def test_readings_review_csv_lists_a_cost_floor_and_run_together_digits_not_a_plain_count(
+        tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "单位编码,单位名称,项目名称,一级指标,二级指标,三级指标,指标值,年度\n"
+        "330106,某区教育局,教师培训项目,成本指标,经济成本指标,培训经费,≥50万元,2023\n"
+        "330106,某区教育局,教师培训项目,产出指标,时效指标,完成时间,2023612,2023\n"
+        "330106,某区教育局,教师培训项目,产出指标,数量指标,培训教师,≥300人次,2023\n",
+        encoding="utf-8")
+    assert cli(capsys, tmp_path / "d", "import", str(path))[0] == 0
+    code, out, _ = cli(capsys, tmp_path / "d", "readings", "--review", "--format", "csv")
+    targets = [r["target"] for r in csv.DictReader(io.StringIO(out))]
+    assert code == 0 and targets == ["≥50万元", "2023612"]
