@@ -234,9 +234,11 @@ _STALE = ("the 指标值 changed since {who} settled its reading (it was {old!r}
           "指标值在{who}确认解读后已改变（原为“{old}”），请重新确认")
 
 
-def apply_override(target: Target, override: ReadingOverride | None) -> Target:
+def apply_override(target: Target, override: ReadingOverride | None, reread=None) -> Target:
     """``target`` (inferred) as the officer settled it; flagged again when ``override`` was set
-    against another 指标值 text."""
+    against another 指标值 text. ``reread(text)`` reads a text in the indicator's context
+    (category, name): a changed operator or unit without a measure takes the measure the
+    rules give the settled target (``≥50万元`` → ``≤`` under 成本 is a cap judged in range)."""
     if override is None:
         return target
     if override.text != target.text:
@@ -247,10 +249,13 @@ def apply_override(target: Target, override: ReadingOverride | None) -> Target:
         return replace(target, review=en, review_zh=zh)
     if override.source == "confirmed":
         return replace(target, review=None, review_zh=None, source="confirmed")
-    return _overridden(target, override)
+    return _overridden(target, override, reread)
 
 
-def _overridden(t: Target, o: ReadingOverride) -> Target:
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def _overridden(t: Target, o: ReadingOverride, reread=None) -> Target:
     start = date.fromisoformat(o.start) if o.start else t.start
     end = date.fromisoformat(o.end) if o.end else None
     unit = o.unit if o.unit is not None else t.unit
@@ -283,7 +288,10 @@ def _overridden(t: Target, o: ReadingOverride) -> Target:
     if value is None:
         return _unusable(t)
     kind = "rate" if _units.is_percent(unit) else "quantity"
-    measure = o.measure or t.measure or infer_measure(kind, unit)
+    measure = o.measure
+    if measure is None and reread is not None and (op != t.op or unit != t.unit):
+        measure = reread(f"{_SYMBOLS[op]}{_num(value)}{unit or ''}").measure
+    measure = measure or t.measure or infer_measure(kind, unit)
     direction = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=": "exact"}[op]
     return Target(text=t.text, kind=kind, op=op, value=value, unit=unit, direction=direction,
                   measure=measure, deadline=deadline, note=t.note, op_written=True, **common)
@@ -334,7 +342,14 @@ def target_for_key(year: int, key: tuple) -> Target:
     text, level1, category, measure, hint, override = key
     inferred = parse_target(text, year=year, level1=level1, category=category,
                             measure=measure, hint=hint)
-    return apply_override(inferred, override)
+    if override is None:
+        return inferred
+
+    def reread(written: str) -> Target:
+        return parse_target(written, year=year, level1=level1, category=category,
+                            measure=measure, hint=hint)
+
+    return apply_override(inferred, override, reread)
 
 
 # --- the reading columns of a target table (core.tables.READING_COLUMNS) ----------------------

@@ -218,3 +218,13 @@ def test_readings_review_csv_lists_a_cost_floor_and_run_together_digits_not_a_pl
     code, out, _ = cli(capsys, tmp_path / "d", "readings", "--review", "--format", "csv")
     targets = [r["target"] for r in csv.DictReader(io.StringIO(out))]
     assert code == 0 and targets == ["≥50万元", "2023612"]
+
+
+def test_a_cost_floor_overridden_to_a_cap_is_judged_in_range_like_any_cost_cap():
+    from jixiao.core.model import Indicator
+
+    text = "≥154万元"
+    ind = Indicator("i1", "p1", 0, "成本指标", "成本指标", "运行经费", "", text,
+                    reading=make_override(text, op="≤", value="154").to_dict())
+    target = indicator_target(ind, 2024)
+    assert (target.op, target.direction, target.measure) == ("<=", "lower", "level")
