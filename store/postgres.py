@@ -19,7 +19,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from jixiao.core.dataset import Dataset
+from jixiao.core.dataset import Dataset, counting_from
 from jixiao.core.errors import JixiaoError, PermissionDenied
 from jixiao.core.overrides import ReadingOverride
 from jixiao.core.periods import iso_date
@@ -213,16 +213,21 @@ class PgStore:
         """The codes of every unit with data."""
         return {k.unit_code for k in self.unit_listing()}
 
-    def load(self, keys: Iterable[PartitionKey] | None = None) -> Dataset:
+    def load(self, keys: Iterable[PartitionKey] | None = None, *, since: str | None = None,
+             progress=None) -> Dataset:
         """Everything, or only the partitions ``keys``, as one ``Dataset`` (remembered for
-        ``refresh``): one consistent snapshot of the database."""
-        dataset = Dataset(settings=self.settings())
+        ``refresh``): one consistent snapshot of the database. ``since`` and
+        ``progress(done, total)`` as in ``Store.load``."""
+        dataset = Dataset(settings=self.settings(), history_from=since)
         self._contents.clear()
         self._revs = {}
         self._settings_rev = self._current_settings_rev()
-        for key, unit, rev, tables in self._read(keys):
+        parts = self._read(keys)
+        for done, (key, unit, rev, tables) in enumerate(parts, 1):
             self._merge(dataset, key, unit, tables)
             self._revs[key] = rev
+            if progress is not None:
+                progress(done, len(parts))
         return dataset
 
     def refresh(self, dataset: Dataset) -> bool:
@@ -312,6 +317,8 @@ class PgStore:
                 if len(history) > 1 and not all(
                         a.as_of < b.as_of for a, b in zip(history, history[1:])):
                     history.sort(key=entry_order)
+            if owner == "indicator_id" and dataset.history_from is not None:
+                grouped = {o: counting_from(h, dataset.history_from) for o, h in grouped.items()}
             target.update(grouped)
             (iids if owner == "indicator_id" else pids).update(grouped)
         dataset.units[unit.code] = unit
@@ -345,6 +352,15 @@ class PgStore:
         if not rows:
             raise JixiaoError(f"no project with id {project_id!r} in the database {self.url}")
         return Project.from_dict(rows[0][0])
+
+    def progress_history(self, indicator_id: str) -> list[ProgressEntry]:
+        """Every progress entry of one indicator, by date then time of recording (through the
+        index of its unit's partition)."""
+        _, project = self.find_indicator(indicator_id)
+        return sorted((ProgressEntry.from_dict(d) for (d,) in self._query(
+            "SELECT doc FROM jixiao.progress WHERE year = %s AND unit_code = %s "
+            "AND indicator_id = %s", (int(project.year), project.unit_code, indicator_id))),
+            key=entry_order)
 
     def spending_history(self, project_id: str) -> list[SpendingEntry]:
         """The spending entries of one project, by date then time of recording."""

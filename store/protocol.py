@@ -68,14 +68,20 @@ class StoreBackend(Protocol):
     def partition_keys(self) -> list[PartitionKey]:
         """The key of every unit and budget year, in display order."""
 
-    def load(self, keys: Iterable[PartitionKey] | None = None) -> Dataset:
-        """Everything, or only the partitions ``keys``, remembered for ``refresh``."""
+    def load(self, keys: Iterable[PartitionKey] | None = None, *, since: str | None = None,
+             progress=None) -> Dataset:
+        """Everything, or only the partitions ``keys``, remembered for ``refresh``; with
+        ``since``, each progress history only from the entry that counts at that date on
+        (``Dataset.history_from``); ``progress(done, total)`` after each partition."""
 
     def refresh(self, dataset: Dataset) -> bool:
         """Take other users' writes into ``dataset``; whether anything changed."""
 
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
         """One indicator and its project."""
+
+    def progress_history(self, indicator_id: str) -> list[ProgressEntry]:
+        """Every progress entry of one indicator, by date then time of recording."""
 
     def find_project(self, project_id: str) -> Project:
         """One project."""

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tinydb import TinyDB
 
@@ -252,7 +252,8 @@ class Store:
         return dict(sorted(unit_index.listing(self.layout).items()))
 
     def load(self, keys: Iterable[PartitionKey] | None = None, *,
-             since: str | None = None) -> Dataset:
+             since: str | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Dataset:
         """Everything in the directory, as one ``Dataset`` (remembered for ``refresh``) — or,
         with ``keys``, only those partitions (keys of absent files are skipped): a start-up
         shows the first unit before the rest is read. A later ``refresh`` of a subset takes in
@@ -261,7 +262,10 @@ class Store:
         With ``since`` (an ISO date), each progress history keeps only the entries that can
         count at that date or later — from the last one dated on or before it — as a screen
         showing that date needs (at 100k indicators: ~40 % of the entries, ~60 MB less); the
-        dataset says so in ``history_from``, and ``progress_history`` reads the rest."""
+        dataset says so in ``history_from``, and ``progress_history`` reads the rest.
+
+        ``progress(done, total)`` is called after each file taken in (a screen says how far
+        loading has come)."""
         dataset = Dataset(settings=self.settings(), history_from=since)
         self._seen = {self.layout.settings: signature(self.layout.settings)}
         self._contents.clear()
@@ -272,8 +276,8 @@ class Store:
         # One object per distinct repeated string (dates, authors, values, owner ids) across
         # every file: at 100k indicators it saves ~40 MB. Dropped once loading is done.
         share: dict = {}
-        files = iter(self.layout.partition_files() if wanted is None else
-                     [p for p in self.layout.partition_files() if p in wanted])
+        paths = [p for p in self.layout.partition_files() if wanted is None or p in wanted]
+        files, total, done = iter(paths), len(paths), 0
         # A helper thread reads (and CRC-checks) the next few files while this one decodes:
         # file reads and zlib release the GIL. A few ahead only, to bound the memory held.
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -286,6 +290,9 @@ class Store:
                 part, sig = self._grouped(*fetched, share=share)
                 self._merge(dataset, fetched[0], part)
                 self._seen[fetched[0]] = sig
+                done += 1
+                if progress is not None:
+                    progress(done, total)
         return dataset
 
     def refresh(self, dataset: Dataset) -> bool:

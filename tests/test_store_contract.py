@@ -107,6 +107,21 @@ def test_spending_history_is_in_date_order(backend):
     assert [e.spent for e in store.spending_history(pid)] == [10, 40]
 
 
+def test_a_screen_loads_what_counts_from_its_date_and_reads_one_history_whole(backend,
+                                                                            first_indicator):
+    store = backend.open("own")
+    iid = first_indicator(store.load(), OWN)
+    for as_of, actual in (("2023-03-31", "12个"), ("2023-06-30", "13个"), ("2023-08-31", "14个")):
+        store.record_progress(iid, as_of=as_of, actual=actual)
+    reader = backend.open("mgr")
+    seen = []
+    ds = reader.load(since="2023-07-31", progress=lambda done, total: seen.append((done, total)))
+    assert ds.history_from == "2023-07-31"
+    assert [e.actual for e in ds.progress[iid]] == ["13个", "14个"]
+    assert seen[-1][0] == seen[-1][1] == len(reader.partition_keys())
+    assert [e.actual for e in reader.progress_history(iid)] == ["12个", "13个", "14个"]
+
+
 def test_a_value_that_does_not_fit_is_refused_and_nothing_is_written(backend, first_indicator):
     store = backend.open()
     ds = store.load()
