@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +52,28 @@ def _version() -> str:
         return "unknown"
 
 
+def entry() -> None:
+    """The ``jixiao`` command (and ``python -m jixiao``): ``main``, then exit. After the TUI the
+    process ends at once, once its output is flushed: every write is durable by then and the
+    terminal restored, and the interpreter would otherwise free the loaded data one object at
+    a time (~3 s at 100k indicators)."""
+    code = main()
+    if _TUI_RAN:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
+_TUI_RAN = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``jixiao``; returns the process exit status."""
+    global _TUI_RAN
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.lang)
@@ -61,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command is None:
                 from .launch import run_app
 
+                _TUI_RAN = True
                 return run_app(args)
             with _visible_output():
                 return int(args.func(args) or 0)

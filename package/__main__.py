@@ -1,8 +1,6 @@
 """``python -m jixiao``: the same as the ``jixiao`` command."""
 
-import sys
-
-from jixiao.cli.main import main
+from jixiao.cli.main import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -47,3 +47,31 @@ def test_quitting_after_a_failed_load_exits_with_its_status_and_repeats_the_mess
     monkeypatch.setattr(JixiaoApp, "run", fake_run)
     assert cli.main(["--data", str(tmp_path / "d")]) == 2
     assert "301205.json is damaged; restore it from the .bak" in capsys.readouterr().err
+
+
+def test_the_command_ends_at_once_after_the_app_with_the_demo_removed_and_output_flushed(
+        monkeypatch):
+    # Quitting at province scale: the process ends without freeing the data object by object,
+    # but only after the app returned (terminal restored), the demo copy is gone and what was
+    # printed is out. Other commands exit the ordinary way.
+    import pytest
+
+    ended = []
+
+    def fake_exit(code):
+        ended.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    monkeypatch.setattr(cli.sys, "argv", ["jixiao", "--demo"])
+    app = []
+    monkeypatch.setattr(JixiaoApp, "run", lambda self: app.append(self.store.data_dir))
+    with pytest.raises(SystemExit):
+        cli.entry()
+    assert ended == [0] and not app[0].exists()
+    ended.clear()
+    monkeypatch.setattr(cli.sys, "argv", ["jixiao", "--version"])
+    monkeypatch.setattr(cli, "_TUI_RAN", False)
+    with pytest.raises(SystemExit):
+        cli.entry()
+    assert ended == []
