@@ -90,21 +90,42 @@ async def test_first_unit_shows_with_colours_before_the_rest_is_read(first_stage
 
 
 @pytest.mark.parametrize("key", ["r", "slash", "n"])
-async def test_triage_search_and_alerts_say_loading_until_complete(first_stage, indicators_pane, loaded, held, key):
+async def test_a_key_pressed_while_loading_waits_for_every_unit_and_is_never_lost(first_stage, indicators_pane, loaded, until, held, key):
+    # an indicator behind in the unit that loads second: triage and n/N must reach it
+    writer = Store(held.data_dir, user="alice")
+    ds = writer.load()
+    behind = next(i.id for i in ds.indicators.values() if i.target_text == "≥100次")
+    assert ds.projects[ds.indicators[behind].project_id].unit_code == "301205"
+    writer.record_progress(behind, as_of="2023-07-31", actual="1次", causes=("其他",),
+                           measures="加快")
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await first_stage(pilot)
         await pilot.press(key)
         await pilot.pause()
-        assert app.monitor.mode == "browse"                     # no partial list passed off as all
-        assert any(n.message == label("loading", "zh") for n in app._notifications)
+        pane = indicators_pane(app)
+        if key == "n":                                          # no list to wait in: it says so
+            assert app.monitor.mode == "browse"
+            assert any(n.message == label("loading", "zh") for n in app._notifications)
+        else:
+            # the list opens at once, saying what it waits for: no partial list passed off as all
+            assert app.monitor.mode == ("triage" if key == "r" else "search")
+            assert pane.rows == [] and pane.empty == label("loading", "zh")
+        if key == "slash":
+            app.monitor.query_one("#search").value = "等保"    # typed while it loads
         held.release.set()
         await loaded(pilot)
+        browser = app.monitor.browser
         if key == "r":
-            await pilot.press("r")
-            await pilot.pause()
-            assert app.monitor.mode == "triage"
-            assert indicators_pane(app).rows == app.monitor.browser.triage()
+            await until(pilot, lambda: behind in pane.rows and pane.rows == browser.triage())
+            assert len(pane.rows) == sum(s.colour in ("red", "amber")
+                                         for s in browser.evaluation.indicators.values())
+            assert pane.empty == label("triage_empty", "zh")
+        elif key == "slash":
+            await until(pilot, lambda: pane.rows == browser.search("等保") != [])
+        else:
+            await until(pilot, lambda: app.monitor.current_indicator() is not None and
+                        app.monitor.current_indicator().id == behind)
 
 
 async def test_a_write_during_the_second_stage_is_kept(first_stage, loaded, until, held):

@@ -78,6 +78,15 @@ class DateChanged(Message):
 
 
 @dataclass
+class LoadProgress(Message):
+    """How far the complete load has come: ``done`` of ``total`` unit files read; when all
+    are, their colours are being worked out."""
+
+    done: int
+    total: int
+
+
+@dataclass
 class LoadFailed(Message):
     """The data could not be opened."""
 

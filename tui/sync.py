@@ -15,6 +15,7 @@ at once when the store announces them (PostgreSQL: LISTEN/NOTIFY).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -119,7 +120,8 @@ class Sync(Widget):
         try:
             # Only the entries that can count from the date shown on: the detail pane reads a
             # whole history when it shows one, and an earlier date reloads (``_from``).
-            dataset = self.store.load(since=self.view_date() or self.store.settings().as_of)
+            dataset = self.store.load(since=self.view_date() or self.store.settings().as_of,
+                                      progress=self._progress())
             if first is not None:
                 with self.versions.writing():
                     # Writes made (by anyone, this app included) while the files were read:
@@ -152,6 +154,18 @@ class Sync(Widget):
                 latest = self.versions.latest
                 if code not in self._prints and code in latest.units:
                     self._prints[code] = fingerprint(latest, code)
+
+    def _progress(self) -> Callable[[int, int], None]:
+        """A ``Store.load`` progress callback posting ``LoadProgress`` about 20 times a second
+        at most (and for the last file), so the screen can say how far loading has come."""
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done == total or now - last[0] >= 0.05:
+                last[0] = now
+                self.post_message(messages.LoadProgress(done, total))
+        return report
 
     def _first_stage(self):
         """The first stage of a start-up: the partitions of the first unit by code, every other

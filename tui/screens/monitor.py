@@ -97,6 +97,9 @@ class MonitorScreen(Screen):
         self._editable: dict[str, bool] = {}
         self._detail_shown: str | None = None
         self._binding_state: tuple | None = None
+        # A key that needs every unit, pressed while they load: done as soon as they are in.
+        self._waiting: tuple | None = None
+        self._loading_text = label("loading", lang)
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -265,10 +268,19 @@ class MonitorScreen(Screen):
         self._update_header()
         if message.evaluation is not None:
             self._colour(message.dataset, message.evaluation, message.as_of)
+        if self._waiting is not None and not self.browser.complete:
+            self._show_waiting()          # a key pressed before the first unit was shown
         if self.browser.complete:
             self.sync.poll()
         # else: the poll starts with the complete state (``_completed``); a refresh of the
         # first stage would read every other file in the poll worker meanwhile.
+
+    @on(messages.LoadProgress)
+    def _load_progress(self, message: messages.LoadProgress) -> None:
+        key = "loading_units" if message.done < message.total else "colouring"
+        self._loading_text = label(key, self.lang).format(done=message.done, total=message.total)
+        if self._waiting is not None:
+            self._show_waiting()
 
     @on(messages.Completed)
     def _completed(self, message: messages.Completed) -> None:
@@ -345,6 +357,8 @@ class MonitorScreen(Screen):
         self._show_detail()
         self._update_header()
         self._sync_bindings()
+        if self._waiting is not None and self.browser.complete and evaluation is not None:
+            self._do_waiting()
         self.sync.warm(self.browser)
 
     def _reshow(self) -> None:
@@ -359,7 +373,7 @@ class MonitorScreen(Screen):
             return
         self.unit_code = code
         pane = self.query_one("#indicators", VirtualList)
-        if self.mode in ("triage", "review"):
+        if self.mode in ("triage", "review") and self.browser.complete:
             current = pane.current
             ids = self.browser.triage() if self.mode == "triage" else self.browser.reviews()
             pane.border_title = f"{label(self.mode + '_title', self.lang)} · {len(ids)}"
@@ -652,21 +666,65 @@ class MonitorScreen(Screen):
 
     def _leave_mode(self) -> None:
         """Back from triage or search to where the user was browsing."""
+        self._waiting = None
         self._show_project(self.project_id, indicator_id=self.indicator_id)
         self.query_one("#indicators", VirtualList).focus()
 
-    def _still_loading(self) -> bool:
-        """Say "loading…" and refuse when only the first unit is loaded: triage, search and
-        n/N over part of the data would pass for answers about all of it."""
-        if self.browser is not None and not self.browser.complete:
-            self.app.notify(label("loading", self.lang), timeout=2)
-            return True
-        return False
+    def _still_loading(self, *action) -> bool:
+        """Whether ``action`` (a method name and its arguments) needs every unit while only the
+        first is loaded — triage, search and n/N over part of the data would pass for answers
+        about all of it. Then it is remembered and done as soon as every unit is in (a key is
+        never lost; the last such key wins), and meanwhile the screen says what it waits for:
+        the triage or review list or the search opens at once, empty, with the progress."""
+        if self.browser is not None and self.browser.complete:
+            return False
+        self._waiting = action
+        self._show_waiting()
+        return True
+
+    def _show_waiting(self) -> None:
+        name = self._waiting[0]
+        if self.browser is None:          # nothing shown yet: the first unit comes first
+            self.app.notify(self._loading_text, timeout=2)
+            return
+        mode = {"action_triage": "triage", "action_review": "review",
+                "action_search": "search"}.get(name)
+        if mode is None:                  # n/N: there is no list to show the wait in
+            self.app.notify(self._loading_text, timeout=2)
+            return
+        if self.mode != mode:
+            self._set_mode(mode, [])
+            pane = self.query_one("#indicators", VirtualList)
+            if mode == "search":
+                self.query_one("#search", Input).focus()
+            else:
+                pane.focus()
+        pane = self.query_one("#indicators", VirtualList)
+        pane.empty = self._loading_text
+        pane.redraw()
+
+    def _do_waiting(self) -> None:
+        """Every unit is in and coloured: do the key that waited for it (a list already open
+        for it fills in)."""
+        name, *args = self._waiting
+        self._waiting = None
+        mode = {"action_triage": "triage", "action_review": "review",
+                "action_search": "search"}.get(name)
+        if mode is not None and self.mode == mode:
+            rows = (self.browser.triage() if mode == "triage" else self.browser.reviews()
+                    if mode == "review" else self.browser.search(
+                        self.query_one("#search", Input).value))
+            self._set_mode(mode, rows)
+            return
+        getattr(self, name)(*args)
 
     def action_triage(self) -> None:
         """Every red and amber indicator of every unit, worst first, in the indicators pane;
         Enter jumps to one in context, ``r`` or Esc goes back."""
-        if self.browser is None or self._still_loading():
+        if self.mode == "triage":
+            self._leave_mode()
+            return
+        if self._still_loading("action_triage"):
             return
         if self.mode == "triage":
             self._leave_mode()
@@ -678,7 +736,10 @@ class MonitorScreen(Screen):
         """Every indicator whose reading of 指标值 needs review, in table order, in the
         indicators pane — an officer walks them with ↑↓ and Enter, settles each with ``t``;
         ``v`` or Esc goes back."""
-        if self.browser is None or self._still_loading():
+        if self.mode == "review":
+            self._leave_mode()
+            return
+        if self._still_loading("action_review"):
             return
         if self.mode == "review":
             self._leave_mode()
@@ -717,7 +778,7 @@ class MonitorScreen(Screen):
 
     def action_next_alert(self, step: int) -> None:
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
-        if self.browser is None or self._still_loading():
+        if self._still_loading("action_next_alert", step):
             return
         current = self.current_indicator()
         iid = self.browser.next_alert(current.id if current else None, step)
@@ -729,7 +790,7 @@ class MonitorScreen(Screen):
     def action_search(self) -> None:
         """Search units, projects and indicators (names and targets) as you type; the matches
         fill the indicators pane, ↓ moves into them, Enter jumps, Esc goes back."""
-        if self.browser is None or self._still_loading():
+        if self._still_loading("action_search"):
             return
         search = self.query_one("#search", Input)
         if self.mode != "search":
@@ -744,8 +805,8 @@ class MonitorScreen(Screen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        """Search again on every keystroke."""
-        if self.mode == "search":
+        """Search again on every keystroke (once every unit is in)."""
+        if self.mode == "search" and self.browser is not None and self.browser.complete:
             hits = self.browser.search(event.value)
             pane = self.query_one("#indicators", VirtualList)
             pane.border_title = f"{label('search_title', self.lang)} · {len(hits)}"
