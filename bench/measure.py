@@ -154,9 +154,10 @@ def _complete(browser) -> bool:
 STATE: dict = {}
 
 
-def _headless_autopilot(exit_after=_until_interactive):
+def _headless_autopilot(exit_after=_until_interactive, before_quit=None):
     """Patch ``App.run`` so any app runs headless and exits once settled; ``STATE`` records the
-    app and the marks of ``_until_interactive``."""
+    app and the marks of ``_until_interactive``. With ``before_quit``, that is called once
+    settled and the app is then quit with its own ``q`` key, as a user quits it."""
     from textual.app import App
 
     original = App.run
@@ -164,7 +165,11 @@ def _headless_autopilot(exit_after=_until_interactive):
     def run(self, *args, **kwargs):
         async def auto_pilot(pilot):
             await exit_after(pilot)
-            pilot.app.exit()
+            if before_quit is None:
+                pilot.app.exit()
+                return
+            before_quit()
+            await pilot.press("q")
 
         STATE["app"] = self
         kwargs.update(headless=True, auto_pilot=auto_pilot, size=(160, 50))
@@ -242,13 +247,29 @@ def _open(location: str):
 
 
 def startup(data_dir: str) -> None:
-    """``jixiao --data DIR`` (or ``--db URL``) as a user starts it, but headless and exiting
-    when interactive."""
-    _headless_autopilot()
-    from jixiao.cli.main import main
+    """``jixiao --data DIR`` (or ``--db URL``) as a user starts it (the console script's own
+    entry), but headless; once settled the figures are printed, ``quit_at`` (epoch seconds) is
+    marked and ``q`` is pressed: the parent takes ``quit_s`` from that mark to the process's
+    end."""
+    def report() -> None:
+        _report_marks("startup")
+        RESULT["quit_at"] = time.time()
+        _emit()
+        sys.stdout.flush()
 
-    code = main(_where(data_dir))
-    _report_marks("startup")
+    _headless_autopilot(before_quit=report)
+    from jixiao.cli import main as cli
+
+    sys.argv = ["jixiao", *_where(data_dir)]
+    entry = getattr(cli, "entry", None)
+    try:
+        if entry is not None:
+            entry()  # ends the process (after the figures were printed)
+        code = cli.main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+    if "quit_at" not in RESULT:
+        _report_marks("startup")  # the app exited before it settled: say why
     if code and not RESULT["missing"]:
         _missing("startup", f"jixiao exited with status {code}")
 
