@@ -200,7 +200,9 @@ class Evaluator:
         Only the progress entry with the latest ``as_of`` on or before the date counts, so an
         earlier quarter can be replayed exactly. A project's colour is the worst of its
         indicators and its budget light; a unit's the worst of its projects; counts are of
-        indicators.
+        indicators. A dataset that holds its histories from a later date only
+        (``Dataset.history_from``) is refused (``ValueError``) rather than judged on the wrong
+        entries.
         """
         with self._lock:
             return self._evaluate(dataset, as_of)
@@ -232,6 +234,7 @@ class Evaluator:
     def _evaluate(self, dataset: Dataset, as_of) -> Evaluation:
         settings = dataset.settings
         key = (as_of if isinstance(as_of, str) else as_of.isoformat()) if as_of else settings.as_of
+        dataset.require_history(key)
         stamp = self._stamp(key, settings.thresholds)
         d = stamp.day
         ev = Evaluation(as_of=key)

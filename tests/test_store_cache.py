@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.evaluator import evaluate
 from jixiao.store import cache
 from jixiao.store.repository import Store
 
@@ -138,6 +139,9 @@ def test_a_load_for_a_date_keeps_what_can_count_and_reads_the_rest_on_demand(wit
     assert ds.counting_progress(iid, "2023-07-31").actual == "3个"
     with pytest.raises(ValueError):          # the entry that counted in April was left out
         ds.counting_progress(iid, "2023-04-30")
+    with pytest.raises(ValueError):
+        evaluate(ds, "2023-04-30")
+    assert evaluate(ds, "2023-07-31").indicators[iid] == evaluate(store.load()).indicators[iid]
     assert [e.as_of for e in store.progress_history(iid)] == ["2023-03-31", "2023-06-30"]
     assert [e.as_of for e in store.load(since="2023-04-30").progress[iid]] == [
         "2023-03-31", "2023-06-30"]
