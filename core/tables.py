@@ -155,9 +155,11 @@ def _utf16(raw: bytes) -> str | None:
     return "little-endian" if little else "big-endian"
 
 
-MAX_TARGET_LENGTH = 200
-"""Most characters a 指标值 may have. Real ones are short (the longest of the sample tables has
-25); a longer one is a cell pasted into the wrong column, and would be read on every start."""
+MAX_TARGET_LENGTH = 1000
+"""Most characters a 指标值 may have. Most are short (the longest of the sample tables has 25),
+but qualitative targets in other provinces' tables run to whole sentences of a few hundred
+characters, which must import; a cell of thousands is one pasted into the wrong column, and
+would be read on every start."""
 
 
 def check_rows(result: TargetTables, source: str) -> TargetTables:

@@ -92,8 +92,20 @@ def test_a_100000_character_target_is_refused_on_import_with_its_line(table_csv,
     with saved.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     assert jixiao(tmp_path / "new", "import", str(saved)) == 2
-    assert "line 6: the 指标值 is too long (100002 characters, at most 200)" in \
+    assert "line 6: the 指标值 is too long (100002 characters, at most 1000)" in \
         capsys.readouterr().err
+
+
+def test_a_long_qualitative_target_of_a_few_hundred_characters_imports(table_csv, tmp_path):
+    rows = list(csv.reader(table_csv.open(encoding="utf-8-sig")))
+    sentence = "严格落实项目管理制度，按期完成各项建设任务，" * 20  # 440 characters
+    rows[5][10] = sentence
+    saved = tmp_path / "long.csv"
+    with saved.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert jixiao(tmp_path / "new", "import", str(saved)) == 0
+    assert jixiao(tmp_path / "new", "export-targets", "-o", str(tmp_path / "out.csv")) == 0
+    assert sentence in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
 
 
 def test_reading_a_100000_character_target_is_linear(monkeypatch, capsys):
