@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
 
+from ..progress import progress
 from .common import db_url
 
 
@@ -85,8 +86,11 @@ def run_copy(args) -> int:
     if args.source:
         source = Store(Path(args.source).expanduser())
         source.require_data()
-        dataset = source.load()
-        database.bulk_load(dataset, what="copied")
+        with progress("db copy", total=2) as advance:   # read, then write: two long steps
+            dataset = source.load()
+            advance(1)
+            database.bulk_load(dataset, what="copied")
+            advance(1)
         print(f"copied {len(dataset.indicators)} indicator(s) of {len(dataset.units)} unit(s) "
               f"from {args.source} into {url}")
         return 0
@@ -94,8 +98,11 @@ def run_copy(args) -> int:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise JixiaoError(f"{target} is not an empty directory; nothing was written")
     database.require_data()
-    dataset = database.load()
-    Store(target).bulk_load(dataset)
+    with progress("db copy", total=2) as advance:
+        dataset = database.load()
+        advance(1)
+        Store(target).bulk_load(dataset)
+        advance(1)
     print(f"copied {len(dataset.indicators)} indicator(s) of {len(dataset.units)} unit(s) "
           f"from {url} into {args.target}")
     return 0
