@@ -104,6 +104,7 @@ FAULTS: dict[str, tuple[str, str]] = {
         "{path} 中有重复的指标行：{rows}。请删除重复行后重新导入；未导入任何内容",
         "{path} repeats indicator rows: {rows}. Delete the repeated rows and import again; "
         "nothing was imported"),
+    "more_rows": ("；另有 {count} 行重复", "; and {count} more repeated rows"),
     "duplicate_row": ("第 {line} 行与第 {first} 行相同（{name}）",
                       "line {line} repeats line {first} ({name})"),
     "target_too_long": (

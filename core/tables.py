@@ -180,8 +180,15 @@ def check_rows(result: TargetTables, source: str) -> TargetTables:
             else:
                 first[key] = row.line
     if repeats:
-        raise JixiaoError(say("duplicate_rows", path=source, rows="; ".join(repeats)))
+        shown = "; ".join(repeats[:SHOWN_REPEATS])
+        if len(repeats) > SHOWN_REPEATS:
+            shown += say("more_rows", count=len(repeats) - SHOWN_REPEATS)
+        raise JixiaoError(say("duplicate_rows", path=source, rows=shown))
     return result
+
+
+SHOWN_REPEATS = 10
+"""How many repeated rows a refusal names: enough to find the pattern, not a screenful."""
 
 
 # --- the Word text layout -------------------------------------------------------------------

@@ -84,6 +84,18 @@ def test_duplicate_rows_are_refused_with_their_line_numbers(table_csv, tmp_path,
     assert not Store(tmp_path / "new").layout.partition_files()
 
 
+def test_many_repeated_rows_are_named_ten_at_a_time(table_csv, tmp_path, capsys):
+    rows = list(csv.reader(table_csv.open(encoding="utf-8-sig")))
+    rows[3:3] = [rows[2]] * 30  # lines 4..33 all repeat line 3
+    saved = tmp_path / "dup.csv"
+    with saved.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert jixiao(tmp_path / "new", "import", str(saved)) == 2
+    err = capsys.readouterr().err
+    assert "line 13 repeats line 3" in err and "line 14 repeats" not in err
+    assert "and 20 more repeated rows" in err
+
+
 def test_a_100000_character_target_is_refused_on_import_with_its_line(table_csv, tmp_path,
                                                                       capsys):
     rows = list(csv.reader(table_csv.open(encoding="utf-8-sig")))
