@@ -167,6 +167,27 @@ def _refuse(text: str, key: str, unit: str | None = None) -> Reading:
                    error_zh=_message(key, unit, "zh"))
 
 
+# How owners report on "improve" and "carry out" targets (有所提升, 按计划推进, 未能落实 …).
+_NOT_MET = re.compile(r"^(?:未|没有|尚未|未能|无明显|不够|不到位)")
+_PARTLY = re.compile(r"^(?:基本|部分|初步|大部分|正在|推进中|进行中)")
+_MET = re.compile(r"^(?:有所|明显|显著|大幅|逐步|持续|稳步|进一步|得到|有效|全面|切实|按计划|按期|"
+                  r"按时|如期|顺利|有序|正常)?(?:提升|提高|改善|增强|加强|增加|扩大|优化|完善|推进|"
+                  r"完成|落实|实现|达到|到位|发挥|保障)(?:了|中)?$")
+
+
+def _grade_of_phrase(s: str) -> str | None:
+    """The grade of a short phrase an owner writes instead of a grade word, or ``None``."""
+    if len(s) > 12:
+        return None
+    if _NOT_MET.match(s):
+        return "未达成"
+    if _PARTLY.match(s):
+        return "部分达成"
+    if _MET.match(s):
+        return "达成"
+    return None
+
+
 _PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
 _NUMERIC_KINDS = frozenset(("quantity", "rate", "range"))
 
@@ -184,7 +205,7 @@ def read_text(text: str, kind: str, unit: str | None, deadline_year: int | None)
     if not s:
         return _refuse(text, expected, unit)
     if kind == "qualitative":
-        grade = GRADE_SYNONYMS.get(s) or GRADE_SYNONYMS.get(s.lower())
+        grade = GRADE_SYNONYMS.get(s) or GRADE_SYNONYMS.get(s.lower()) or _grade_of_phrase(s)
         if grade:
             return Reading(text, "grade", grade=grade)
         return _refuse(text, expected, unit)

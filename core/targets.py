@@ -382,9 +382,11 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
             note = _LEADING_SEP.sub("", _FILLER.sub("", rest)) or None
             return Target(text=text, kind="deadline", deadline=end, start=start, note=note)
 
-    dates = find_dates(s, year)
-    if dates and _reads_as_deadline(s, dates, category):
-        return _deadline(text, s, dates)
+    # 本年度内完成, 当年完成: within the budget year, like 年内完成.
+    dated = _THIS_YEAR.sub("年内", s)
+    dates = find_dates(dated, year)
+    if dates and _reads_as_deadline(dated, dates, category):
+        return _deadline(text, dated, dates)
 
     m = _RANGE.fullmatch(s)
     if m and not m.group("label").endswith(tuple(_WORD_OPS)) \
@@ -404,6 +406,8 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
                       **_review_fields(_review("uncertain_number")))
     return _qualitative(text, s)
 
+
+_THIS_YEAR = re.compile(r"(?:本|当)年度?内?|^年度内")
 
 # --- digits run together ------------------------------------------------------------------------
 

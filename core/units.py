@@ -81,7 +81,10 @@ def convert(value: float, from_unit: str | None, to_unit: str | None) -> float |
     """``value`` in ``from_unit`` expressed in ``to_unit``; ``None`` when they cannot be compared."""
     src, dst = family(from_unit), family(to_unit)
     if src[0] != dst[0]:
-        return None
+        # 120元 against ≤150元/人: owners leave out the "per …" of a per-unit target.
+        top = dst[0].partition("/")[0]
+        if "/" in src[0] or "/" not in dst[0] or src[0] != top:
+            return None
     if src[1] == dst[1]:
         return value
     return value * src[1] / dst[1]

@@ -127,3 +127,35 @@ def test_time_progress_of_a_period_starts_at_its_start():
     assert time_progress(date(2023, 10, 1), YEAR, date(2023, 12, 31), date(2023, 7, 1)) == \
         pytest.approx(92 / 183)
     assert time_progress(date(2023, 6, 1), YEAR, None, date(2023, 7, 1)) == 0.0
+
+
+# --- what owners write on other provinces' tables -------------------------------------------------
+
+@pytest.mark.parametrize("answer,colour", [
+    ("有所提升", "green"), ("按计划推进", "green"), ("明显改善", "green"), ("良好", "green"),
+    ("基本实现", "amber"), ("部分落实", "amber"), ("未能落实", "red"), ("滞后", "red"),
+])
+def test_common_answers_to_qualitative_targets_map_to_the_three_grades(answer, colour):
+    assert judge("服务能力明显增强", answer, "2023-06-30", "社会效益指标").colour == colour
+
+
+def test_a_per_unit_target_takes_an_entry_without_the_per_unit():
+    assert judge("≤150元/人", "120元", "2023-06-30", "成本指标").colour == "green"
+    assert judge("≤150元/人", "160元", "2023-06-30", "成本指标").colour == "red"
+
+
+def test_a_count_per_year_is_proportioned_and_takes_a_plain_count():
+    assert judge("≥4次/年", "2次", "2023-07-02").colour == "green"
+
+
+@pytest.mark.parametrize("category", ["社会效益指标", "质量指标", "数量指标"])
+def test_a_zero_target_is_a_cap_at_zero(category):
+    assert judge("0起", "1起", "2023-06-30", category).colour == "red"
+    assert judge("0起", "0", "2023-06-30", category).colour == "green"
+
+
+@pytest.mark.parametrize("text", ["本年度内完成", "当年完成", "本年度完成系统测评"])
+def test_within_this_year_is_a_deadline_at_its_end(text):
+    t = parse_target(text, year=YEAR, category="时效指标")
+    assert (t.kind, t.deadline) == ("deadline", date(YEAR, 12, 31))
+    assert judge(text, "60%", "2023-07-31", "时效指标").colour == "green"
