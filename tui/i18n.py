@@ -323,7 +323,7 @@ _EN = {
     "reading_sources": {"inferred": "inferred", "confirmed": "confirmed", "overridden": "overridden"},
     "reading_do": "Action",
     "reading_confirm": "Confirm as read",
-    "reading_override": "Change to the fields below",
+    "reading_override": "Change it",
     "reading_clear": "Back to inferred",
     "reading_op": "Operator (≥ ≤ > < = range qualitative deadline)",
     "reading_value": "Value (LOW-HIGH for a range)",
