@@ -47,7 +47,8 @@ def connect(url: str, *, user: str | None = None) -> psycopg.Connection:
         extra = {"user": user} if user else {}
         return psycopg.connect(url, autocommit=True, application_name="jixiao", **extra)
     except psycopg.Error as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        reason = reason or type(exc).__name__
         raise JixiaoError(f"cannot connect to the database {url}: {reason}") from None
 
 

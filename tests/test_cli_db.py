@@ -1,0 +1,55 @@
+"""``jixiao db init|upgrade|copy`` and ``--db`` on the command line (issue 13)."""
+
+from __future__ import annotations
+
+import psycopg
+
+from jixiao.cli.main import main
+
+STAMP = ["--as-of", "2023-07-31", "--generated-at", "2023-08-01T00:00:00+00:00"]
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_no_database_is_a_clear_error(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("JIXIAO_DB", raising=False)
+    code, _, err = run(capsys, "db", "init")
+    assert code == 2 and "jixiao db needs a database: --db URL or $JIXIAO_DB" in err
+    code, _, err = run(capsys, "--db", f"postgresql:///x?host={tmp_path}", "grants")
+    assert code == 2 and "cannot connect to the database" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--db", "postgresql:///x", "--data", str(tmp_path), "grants")
+    assert code == 2 and "either --data DIR" in err
+
+
+def test_init_twice_and_a_newer_schema_are_refused(capsys, pg_url):
+    url = pg_url + " user=admin1"
+    code, _, err = run(capsys, "--db", url, "db", "init")
+    assert code == 2 and "has a jixiao schema already (version 1)" in err
+    assert run(capsys, "--db", url, "db", "upgrade")[1].startswith("the schema is up to date")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE jixiao.meta SET value = '99' WHERE key = 'schema_version'")
+    for argv in (["db", "upgrade"], ["grants"]):
+        code, _, err = run(capsys, "--db", url, *argv)
+        assert code == 2 and "version 99, newer than this jixiao understands (1)" in err
+
+
+def test_copy_in_and_out_keeps_the_snapshot_byte_for_byte(capsys, pg_url, tmp_path, seed_path):
+    url = pg_url + " user=admin1"
+    source, back = tmp_path / "source", tmp_path / "back"
+    assert run(capsys, "--data", str(source), "import", str(seed_path))[0] == 0
+    code, out, err = run(capsys, "--db", url, "db", "copy", "--from", str(source))
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", url, "db", "copy", "--from", str(source))
+    assert code == 2 and "is in the database already" in err
+    assert run(capsys, "--db", url, "db", "copy", "--to", str(back))[0] == 0
+    code, _, err = run(capsys, "--db", url, "db", "copy", "--to", str(back))
+    assert code == 2 and "not an empty directory" in err
+    for where, name in ((["--data", str(source)], "a"), (["--db", url], "b"),
+                        (["--data", str(back)], "c")):
+        assert run(capsys, *where, "snapshot", *STAMP, "-o", str(tmp_path / name))[0] == 0
+    assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes() \
+        == (tmp_path / "c").read_bytes()
