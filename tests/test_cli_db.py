@@ -28,13 +28,13 @@ def test_no_database_is_a_clear_error(capsys, monkeypatch, tmp_path):
 def test_init_twice_and_a_newer_schema_are_refused(capsys, pg_url):
     url = pg_url + " user=admin1"
     code, _, err = run(capsys, "--db", url, "db", "init")
-    assert code == 2 and "has a jixiao schema already (version 1)" in err
+    assert code == 2 and "has a jixiao schema already (version 2)" in err
     assert run(capsys, "--db", url, "db", "upgrade")[1].startswith("the schema is up to date")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE jixiao.meta SET value = '99' WHERE key = 'schema_version'")
     for argv in (["db", "upgrade"], ["grants"]):
         code, _, err = run(capsys, "--db", url, *argv)
-        assert code == 2 and "version 99, newer than this jixiao understands (1)" in err
+        assert code == 2 and "version 99, newer than this jixiao understands (2)" in err
 
 
 def test_copy_in_and_out_keeps_the_snapshot_byte_for_byte(capsys, pg_url, tmp_path, seed_path):
@@ -53,3 +53,34 @@ def test_copy_in_and_out_keeps_the_snapshot_byte_for_byte(capsys, pg_url, tmp_pa
         assert run(capsys, *where, "snapshot", *STAMP, "-o", str(tmp_path / name))[0] == 0
     assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes() \
         == (tmp_path / "c").read_bytes()
+
+
+def test_an_older_schema_is_upgraded_in_place(capsys, pg_server, make_dataset):
+    import uuid
+
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from jixiao.store import pg_schema
+
+    name = f"jxt_old_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as su:
+        su.execute(sql.SQL("CREATE DATABASE {} OWNER admin1").format(sql.Identifier(name)))
+    url = make_conninfo(dbname=name, host=conninfo_to_dict(pg_server)["host"], user="admin1")
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert pg_schema.upgrade(conn, to=1) == [1]
+        code, _, err = run(capsys, "--db", url, "grants")
+        assert code == 2 and "older than this jixiao's 2: run `jixiao db upgrade`" in err
+        code, out, _ = run(capsys, "--db", url, "db", "upgrade")
+        assert code == 0 and out.startswith("upgraded to version 2")
+        from jixiao.store.postgres import PgStore
+
+        store = PgStore(url)
+        store.bulk_load(make_dataset())
+        assert [e.what for e in store.log() if e.action == "import"][0] == \
+            "loaded 2 project(s), 6 indicator(s)"
+        store.close()
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as su:
+            su.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
