@@ -270,3 +270,4 @@ def test_a_reading_is_settled_by_an_admin_only_and_logged(backend, first_indicat
     assert [e.what.split(": ")[-1] for e in logged] == [override.describe(),
                                                        "back to the inferred reading"]
     assert all(e.user == "admin1" and e.units == (OWN,) for e in logged)
+

@@ -38,3 +38,6 @@ BEGIN
      WHERE s.kind = 'unit' ORDER BY s.seq;
     PERFORM pg_notify('jixiao', 'load');
 END $$;
+
+-- The detail pane reads one indicator's whole history (Store.progress_history).
+CREATE INDEX ON jixiao.progress (indicator_id);
