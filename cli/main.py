@@ -11,32 +11,40 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import set_language
+from jixiao.core.language import LANGUAGES, say, speaking
 from jixiao.core.text import visible
 from jixiao.store.oserrors import fault
 
 from .commands import MODULES
 from .commands.common import demo_session
+from .parser import Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every sub-command registered."""
-    parser = argparse.ArgumentParser(
+    """The full argument parser, with every sub-command registered, in the run's language."""
+    parser = Parser(
         prog="jixiao",
-        description="预算绩效运行监控 — monitor budget performance targets in the terminal. "
-                    "Without a COMMAND, opens the monitoring screen.",
-        epilog="Try it on the sample data: jixiao --demo",
+        description=say("Monitor budget performance targets in the terminal. Without a COMMAND, "
+                        "opens the monitoring screen.",
+                        "预算绩效运行监控。不带命令时打开监控界面。"),
+        epilog=say("Try it on the sample data: jixiao --demo", "用示例数据试一试：jixiao --demo"),
     )
-    parser.add_argument("--version", action="version", version=f"jixiao {_version()}")
+    parser.add_argument("--version", action="version", version=f"jixiao {_version()}",
+                        help=say("show the version and exit", "显示版本并退出"))
     parser.add_argument("--data", metavar="DIR",
-                        help="data directory (default: $JIXIAO_DATA, else ~/.local/share/jixiao)")
+                        help=say("data directory (default: $JIXIAO_DATA, else ~/.local/share/jixiao)",
+                                 "数据目录（默认：$JIXIAO_DATA，否则 ~/.local/share/jixiao）"))
     parser.add_argument("--db", metavar="URL",
-                        help="a PostgreSQL database instead of a data directory, as a libpq URL "
-                             "(default: $JIXIAO_DB), e.g. postgresql:///jixiao")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of labels and reasons (default: zh)")
+                        help=say("a PostgreSQL database instead of a data directory, as a libpq URL "
+                                 "(default: $JIXIAO_DB), e.g. postgresql:///jixiao",
+                                 "用 PostgreSQL 数据库代替数据目录，写作 libpq URL（默认：$JIXIAO_DB），"
+                                 "例如 postgresql:///jixiao"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
+                        help=say("language of everything jixiao says (default: zh)",
+                                 "界面和输出的语言（默认：zh 中文）"))
     parser.add_argument("--demo", action="store_true",
-                        help="open a fresh temporary copy of the sample data (never your own store)")
+                        help=say("open a fresh temporary copy of the sample data (never your own store)",
+                                 "打开示例数据的临时副本（不会动你自己的数据）"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in MODULES:
         importlib.import_module(name).register(sub)
@@ -71,12 +79,30 @@ def entry() -> None:
 _TUI_RAN = False
 
 
+def requested_language(argv: list[str]) -> str:
+    """The language ``--lang`` asks for in ``argv`` (before parsing: help and argument errors
+    are written while parsing), else Chinese."""
+    for n, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and n + 1 < len(argv) and argv[n + 1] in LANGUAGES:
+            return argv[n + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGUAGES:
+            return arg[7:]
+    return LANGUAGES[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``jixiao``; returns the process exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with speaking(requested_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     global _TUI_RAN
     parser = build_parser()
     args = parser.parse_args(argv)
-    set_language(args.lang)
     try:
         with demo_session(args):
             if args.command is None:

@@ -2,13 +2,14 @@
 Chinese (the default) and English, in one table so a translation is one edit and the two
 languages never drift apart.
 
-``say(key, **fields)`` renders one in the current language, which the CLI sets from ``--lang``
-(``set_language``). Fields are user text or paths and are substituted as they are.
+``said(key, **fields)`` gives one in both languages (what a ``JixiaoError`` carries, so the TUI
+and the CLI each show their own); ``say`` renders it in the current run's language
+(``core.language``). Fields are user text or paths and are substituted as they are.
 """
 
 from __future__ import annotations
 
-_LANG = "zh"
+from .language import Said, current
 
 # key: (zh, en)
 FAULTS: dict[str, tuple[str, str]] = {
@@ -184,18 +185,22 @@ FAULTS: dict[str, tuple[str, str]] = {
 }
 
 
-def set_language(lang: str) -> None:
-    """Make ``say`` speak ``lang`` ('zh' or 'en'; anything else means 'zh')."""
-    global _LANG
-    _LANG = "en" if lang == "en" else "zh"
-
-
 def language() -> str:
-    """The current language ('zh' or 'en')."""
-    return _LANG
+    """The current run's language ('zh' or 'en'; see ``core.language``)."""
+    return current()
+
+
+def said(key: str, **fields: object) -> Said:
+    """The message ``key`` in both languages with ``fields`` filled in (a field that is itself
+    a ``Said`` is filled in the same language)."""
+    zh, en = FAULTS[key]
+
+    def fill(template: str, lang: str) -> str:
+        return template.format(**{k: v.text(lang) if isinstance(v, Said) else v
+                                  for k, v in fields.items()})
+    return Said(fill(en, "en"), fill(zh, "zh"))
 
 
 def say(key: str, **fields: object) -> str:
-    """The message ``key`` in the current language with ``fields`` filled in."""
-    zh, en = FAULTS[key]
-    return (en if _LANG == "en" else zh).format(**fields)
+    """The message ``key`` in the current run's language with ``fields`` filled in."""
+    return said(key, **fields).text(current())

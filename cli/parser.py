@@ -1,0 +1,116 @@
+"""argparse in the run's language, with columns that line up when names are Chinese.
+
+argparse writes its own words ("usage:", "options", "show this help message and exit", its
+error messages) in English and lines help up by counting characters, so a metavar such as
+``二级指标`` (four characters, eight columns) pushed its help four columns right. ``Parser`` and
+``HelpFormatter`` here speak the language of ``core.language`` and measure in terminal columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from jixiao.core.language import current, say
+from jixiao.core.textwidth import width
+
+_HEADINGS_ZH = {"positional arguments": "位置参数", "options": "选项",
+                "optional arguments": "选项"}
+
+_ERRORS_ZH = (
+    # (argparse's English message, its Chinese); the groups are carried over as they are.
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"参数 \1：无效的选项 \2（可选：\3）"),
+    (r"argument (.*?): expected one argument", r"参数 \1：需要一个值"),
+    (r"argument (.*?): expected at least one argument", r"参数 \1：至少需要一个值"),
+    (r"argument (.*?): invalid (.*?) value: (.*)", r"参数 \1：无效的值 \3"),
+    (r"argument (.*?): not allowed with argument (.*)", r"参数 \1：不能与参数 \2 同时使用"),
+    (r"argument (.*?): ignored explicit argument (.*)", r"参数 \1：不接受值 \2"),
+    (r"argument (.*?): (.*)", r"参数 \1：\2"),
+    (r"ambiguous option: (.*?) could match (.*)", r"选项 \1 有歧义，可能是：\2"),
+)
+
+
+def translate_error(message: str) -> str:
+    """argparse's English error ``message`` in the run's language."""
+    if current() != "zh":
+        return message
+    for pattern, zh in _ERRORS_ZH:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, zh, message)
+    return message
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Headings in the run's language; help lined up and wrapped by terminal columns."""
+
+    def start_section(self, heading):
+        """A section, its heading translated."""
+        if current() == "zh":
+            heading = _HEADINGS_ZH.get(heading, heading)
+        super().start_section(heading)
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        """The usage line, introduced in the run's language."""
+        super().add_usage(usage, actions, groups, say("usage: ", "用法：") if prefix is None else prefix)
+
+    def _format_action(self, action):
+        # argparse pads the option column by len(); a wide character takes two columns, so
+        # the gap before the help shrinks by what the invocation is wider than its length.
+        lines = super()._format_action(action).split("\n")
+        return "\n".join(_realign(line) for line in lines)
+
+    def _split_lines(self, text, width_):
+        return wrap(" ".join(text.split()), width_)
+
+    def _fill_text(self, text, width_, indent):
+        return "\n".join(indent + line for line in wrap(" ".join(text.split()), width_ - len(indent)))
+
+
+def _realign(line: str) -> str:
+    match = re.match(r"^(\s*\S.*?)(\s{2,})(\S.*)$", line)
+    if not match:
+        return line
+    head, gap, rest = match.groups()
+    extra = width(head) - len(head)
+    if extra <= 0:
+        return line
+    return head + " " * max(2, len(gap) - extra) + rest
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns, broken at spaces, or between
+    wide characters (Chinese is written without spaces)."""
+    lines: list[str] = []
+    line = ""
+    # A closing mark stays with what it closes: a line never starts with "）" or "，".
+    for token in re.findall(r"(?:[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+)"
+                            r"[）」』，。；：、！？)]*|\s+", text):
+        if token.isspace():
+            token = " "
+        if width(line + token) > columns and line.strip():
+            lines.append(line.rstrip())
+            line = "" if token == " " else token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose help and errors speak the run's language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=say("show this help message and exit", "显示本帮助并退出"))
+
+    def error(self, message):
+        """Print the usage and ``message`` (translated) and exit with status 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {say('error', '错误')}: {translate_error(message)}\n")
