@@ -117,6 +117,12 @@ FAULTS: dict[str, tuple[str, str]] = {
     "date_form": (
         "{what} 必须是 YYYY-MM-DD 形式的日期（如 2023-07-31），而不是 {value}",
         "{what} must be a date in the form YYYY-MM-DD (such as 2023-07-31), not {value}"),
+    "no_such_day": (
+        "{what} {text} 这一天不存在：{year}年{month}月只有 {days} 天",
+        "{what} {text} does not exist: {month_name} {year} has {days} days"),
+    "no_such_month": (
+        "{what} {text} 这一天不存在：月份须为 01–12",
+        "{what} {text} does not exist: the month must be 01–12"),
     "as_of_outside_year": (
         "监控日期 {as_of} 不在预算年度 {year} 内：请给出 {year}-01-01 到 {year}-12-31 之间的日期；"
         "未做任何更改",

@@ -14,7 +14,8 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from .errors import JixiaoError
-from .faults import say
+from .faults import said
+from .language import Said
 from .model import parse_date
 
 _MONTH_END = relativedelta(day=31)
@@ -28,7 +29,36 @@ def iso_date(value, what: str) -> str:
     try:
         return parse_date(value).isoformat()
     except ValueError:
-        raise JixiaoError(say("date_form", what=what, value=repr(value))) from None
+        raise JixiaoError(date_problem(str(value), what)) from None
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # whatever the locale says
+_YMD = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+
+
+def date_problem(text: str, what: str | Said = Said("the date", "日期")) -> Said | None:
+    """What is wrong with ``text`` as a date typed for ``what`` (``None``: a real ISO date).
+
+    A well-formed date that is not in the calendar (``2023-02-30``) is told apart from text
+    that is not a date at all: "use YYYY-MM-DD" would send the user looking for a typo that is
+    not there. The one message for a bad date, wherever it is typed.
+    """
+    try:
+        parse_date(text)
+        return None
+    except ValueError:
+        pass
+    m = _YMD.fullmatch(text)
+    if m is not None:
+        year, month, day = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            return said("no_such_month", what=what, text=text.strip())
+        days = (date(year, month, 1) + _MONTH_END).day
+        if not 1 <= day <= days:
+            return said("no_such_day", what=what, text=text.strip(), year=year, month=month,
+                        month_name=_MONTH_NAMES[month - 1], days=days)
+    return said("date_form", what=what, value=repr(text))
 
 
 def year_start(year: int) -> date:

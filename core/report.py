@@ -38,7 +38,9 @@ def parse_only(text: str | None) -> tuple[str, ...]:
         if not word:
             continue
         if word not in _ALIASES:
-            raise JixiaoError(f"unknown colour {word!r} in --only; use red, amber, green, blue, grey")
+            raise JixiaoError(f"unknown colour {word!r} in --only; use red, amber, green, blue, grey",
+                              zh=f"--only 中的状态 {word!r} 未知；可用 红、黄、绿、蓝、灰"
+                                 "（或 red、amber、green、blue、grey）")
         out.append(_ALIASES[word])
     return tuple(dict.fromkeys(out))
 
@@ -50,7 +52,9 @@ def report_rows(doc: dict, *, only: tuple[str, ...] = (), units: tuple[str, ...]
     missing = [code for code in units if code not in known]
     if missing:
         raise JixiaoError(f"no unit with code {', '.join(missing)} in the {doc['settings']['year']} "
-                          f"tables (known: {', '.join(sorted(known)) or 'none'})")
+                          f"tables (known: {', '.join(sorted(known)) or 'none'})",
+                          zh=f"{doc['settings']['year']} 年度的目标表中没有代码为 {'、'.join(missing)} "
+                             f"的单位（已有：{'、'.join(sorted(known)) or '无'}）")
     rows = []
     for unit in doc["units"]:
         if units and unit["code"] not in units:

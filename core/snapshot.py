@@ -39,7 +39,8 @@ def quarter_end(text: str) -> str:
     """The last day of a quarter written ``2023Q2`` (or ``2023-Q2``), as ``2023-06-30``."""
     m = _QUARTER.match(text or "")
     if not m:
-        raise JixiaoError(f"not a quarter in the form YYYYQn (e.g. 2023Q2): {text!r}")
+        raise JixiaoError(f"not a quarter in the form YYYYQn (e.g. 2023Q2): {text!r}",
+                          zh=f"{text!r} 不是季度：季度写作 YYYYQn（例如 2023Q2）")
     return _quarter_end(int(m.group(1)), int(m.group(2))).isoformat()
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import JixiaoError
-from .faults import say
+from .faults import said
+from .language import Said
 from .model import Budget
 
 # --- the result ----------------------------------------------------------------------------
@@ -122,10 +123,10 @@ def decode(raw: bytes, source: str = "input") -> str:
     how to save the file as UTF-8; a NUL byte elsewhere is reported on its own line."""
     utf16 = _utf16(raw)
     if utf16:
-        raise JixiaoError(say("utf16", path=source, bom=utf16))
+        raise JixiaoError(said("utf16", path=source, bom=utf16))
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise JixiaoError(say("nul_byte", path=source, line=raw.count(b"\n", 0, nul) + 1))
+        raise JixiaoError(said("nul_byte", path=source, line=raw.count(b"\n", 0, nul) + 1))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -171,19 +172,21 @@ def check_rows(result: TargetTables, source: str) -> TargetTables:
         first: dict[tuple, int] = {}
         for row in table.rows:
             if len(row.target_text) > MAX_TARGET_LENGTH:
-                raise JixiaoError(say("target_too_long", path=source, line=row.line,
+                raise JixiaoError(said("target_too_long", path=source, line=row.line,
                                       length=len(row.target_text), limit=MAX_TARGET_LENGTH))
             key = (row.level1, row.category, row.name, row.description, row.target_text)
             if key in first:
-                repeats.append(say("duplicate_row", line=row.line, first=first[key],
-                                   name=_shorten(row.name)))
+                repeats.append(said("duplicate_row", line=row.line, first=first[key],
+                                    name=_shorten(row.name)))
             else:
                 first[key] = row.line
     if repeats:
-        shown = "; ".join(repeats[:SHOWN_REPEATS])
-        if len(repeats) > SHOWN_REPEATS:
-            shown += say("more_rows", count=len(repeats) - SHOWN_REPEATS)
-        raise JixiaoError(say("duplicate_rows", path=source, rows=shown))
+        shown = repeats[:SHOWN_REPEATS]
+        more = (said("more_rows", count=len(repeats) - SHOWN_REPEATS)
+                if len(repeats) > SHOWN_REPEATS else Said("", ""))
+        rows = Said("; ".join(r.en for r in shown) + more.en,
+                    "；".join(r.zh for r in shown) + more.zh)
+        raise JixiaoError(said("duplicate_rows", path=source, rows=rows))
     return result
 
 

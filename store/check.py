@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core import language
 
 from .grants import ROLES
 from jixiao.core.faults import say
@@ -23,13 +24,17 @@ def check_directory(layout: Layout) -> list[str]:
     is one problem, whose message says whether its ``.bak`` can replace it."""
     root = layout.root
     if not root.exists():
-        return [f"{root} does not exist: import a table with `jixiao import FILE` (which "
-                "creates it), or check --data / $JIXIAO_DATA"]
+        return [language.say(f"{root} does not exist: import a table with `jixiao import FILE` (which "
+                    "creates it), or check --data / $JIXIAO_DATA",
+                    f"{root} 不存在：请用 jixiao import 文件 导入目标表（会创建该目录），"
+                    "或检查 --data 或 $JIXIAO_DATA")]
     if not root.is_dir():
-        return [f"{root} is not a directory"]
+        return [language.say(f"{root} is not a directory", f"{root} 不是目录")]
     if not layout.holds_data():
-        return [f"{root} holds no jixiao data: import a table with `jixiao import FILE`, or "
-                "check --data / $JIXIAO_DATA"]
+        return [language.say(f"{root} holds no jixiao data: import a table with `jixiao import FILE`, or "
+                    "check --data / $JIXIAO_DATA",
+                    f"{root} 中没有 jixiao 数据：请用 jixiao import 文件 导入目标表，"
+                    "或检查 --data 或 $JIXIAO_DATA")]
     problems: list[str] = []
     # Links first: every later check reads files, and advice must never name a path that
     # goes through a link (a chmod through it would change a file outside the store).
@@ -134,9 +139,11 @@ def _check_grants(path: Path) -> list[str]:
         grants = Store(path.parent, user="check").grants()
     except JixiaoError as exc:
         return [exc.message]
-    out = [f"{path}: {g.user} has unknown role {g.role!r}" for g in grants if g.role not in ROLES]
+    out = [language.say(f"{path}: {g.user} has unknown role {g.role!r}",
+               f"{path}：{g.user} 的角色 {g.role!r} 未知") for g in grants if g.role not in ROLES]
     if grants and not any(g.role == "admin" for g in grants):
-        out.append(f"{path}: no admin is granted; nobody can change grants")
+        out.append(language.say(f"{path}: no admin is granted; nobody can change grants",
+                       f"{path}：没有授权任何 admin（管理员），没人能修改授权"))
     return out
 
 
@@ -147,32 +154,41 @@ def _check_partition(path: Path, seen_ids: dict[str, Path]) -> list[str]:
         return [exc.message]
     out = []
     if path.stem != file_stem(part.unit.code):
-        out.append(f"{path} holds unit {part.unit.code}, which belongs in "
-                   f"{file_stem(part.unit.code)}.json; move it back")
+        out.append(language.say(f"{path} holds unit {part.unit.code}, which belongs in "
+                       f"{file_stem(part.unit.code)}.json; move it back",
+                       f"{path} 存的是单位 {part.unit.code}，应在 {file_stem(part.unit.code)}.json 中；"
+                       "请移回"))
     pids = set()
     for p in part.projects:
         pids.add(p.id)
         if p.unit_code != part.unit.code or p.year != part.key.year:
-            out.append(f"{path}: project {p.id} ({p.name}) is of unit {p.unit_code} year "
-                       f"{p.year}, not of this file's unit {part.unit.code} year {part.key.year}")
+            out.append(language.say(f"{path}: project {p.id} ({p.name}) is of unit {p.unit_code} year "
+                           f"{p.year}, not of this file's unit {part.unit.code} year {part.key.year}",
+                           f"{path}：项目 {p.id}（{p.name}）属于单位 {p.unit_code} {p.year} 年度，"
+                           f"不属于本文件的单位 {part.unit.code} {part.key.year} 年度"))
     for i in part.indicators:
         if i.project_id not in pids:
-            out.append(f"{path}: indicator {i.id} ({i.name}) names a project that is not here")
+            out.append(language.say(f"{path}: indicator {i.id} ({i.name}) names a project that is not here",
+                           f"{path}：指标 {i.id}（{i.name}）所属的项目不在本文件中"))
         if i.id in seen_ids:
-            out.append(f"{path}: indicator id {i.id} also appears in {seen_ids[i.id]}")
+            out.append(language.say(f"{path}: indicator id {i.id} also appears in {seen_ids[i.id]}",
+                           f"{path}：指标编号 {i.id} 也出现在 {seen_ids[i.id]} 中"))
         seen_ids[i.id] = path
     ids = set()
     for e in part.progress + part.spending:
         if e.id in ids:
-            out.append(f"{path}: entry id {e.id} appears twice")
+            out.append(language.say(f"{path}: entry id {e.id} appears twice",
+                           f"{path}：记录编号 {e.id} 出现了两次"))
         ids.add(e.id)
         try:
             date.fromisoformat(e.as_of)
         except ValueError:
-            out.append(f"{path}: entry {e.id} has a bad date {e.as_of!r}")
+            out.append(language.say(f"{path}: entry {e.id} has a bad date {e.as_of!r}",
+                           f"{path}：记录 {e.id} 的日期 {e.as_of!r} 有误"))
     for e in part.spending:
         if e.project_id not in pids:
-            out.append(f"{path}: spending entry {e.id} names a project that is not here")
+            out.append(language.say(f"{path}: spending entry {e.id} names a project that is not here",
+                           f"{path}：支出记录 {e.id} 所属的项目不在本文件中"))
     return out
 
 

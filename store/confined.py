@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Iterator
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import say
+from jixiao.core.faults import said
+from jixiao.core.language import Said
 
 from .oserrors import fault
 
@@ -59,19 +60,19 @@ def refuse_link(dir_fd: int, name: str, path: Path) -> os.stat_result | None:
     return st
 
 
-def link_message(path: Path, target: str) -> str:
+def link_message(path: Path, target: str) -> Said:
     """The refusal of the link at ``path`` (to ``target``): remove it, and restore the file
     when a data file (not a lock, backup or temporary file) belongs there."""
-    return say("symlink", path=path, target=target, restore=_restore(path))
+    return said("symlink", path=path, target=target, restore=_restore(path))
 
 
-def dir_message(path: Path) -> str:
+def dir_message(path: Path) -> Said:
     """The refusal of a directory at ``path``, where a store file belongs."""
-    return say("not_a_file", path=path, restore=_restore(path))
+    return said("not_a_file", path=path, restore=_restore(path))
 
 
-def _restore(path: Path) -> str:
-    return "" if Path(path).name.endswith((".lock", ".tmp", ".bak")) else say("symlink_restore")
+def _restore(path: Path) -> Said | str:
+    return "" if Path(path).name.endswith((".lock", ".tmp", ".bak")) else said("symlink_restore")
 
 
 def _target(dir_fd: int, name: str) -> str:
@@ -132,7 +133,7 @@ def _descend(fd: int, name: str, here: Path, create: bool) -> int:
                     st = os.stat(name, dir_fd=fd, follow_symlinks=False)
                     if stat.S_ISLNK(st.st_mode):
                         raise JixiaoError(link_message(here, _target(fd, name))) from None
-                    raise JixiaoError(say("not_a_dir", path=here)) from None
+                    raise JixiaoError(said("not_a_dir", path=here)) from None
                 raise
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(here))
     except OSError as exc:

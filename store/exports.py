@@ -18,7 +18,8 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8", binary: bo
     nor be left behind. With ``binary`` the content is bytes, or a function that writes to a
     binary stream (a workbook). A ``JixiaoError`` names the file when it cannot be written."""
     if path.is_dir():
-        raise JixiaoError(f"{path} is a directory; -o needs a file name")
+        raise JixiaoError(f"{path} is a directory; -o needs a file name",
+                          zh=f"{path} 是目录；需要文件名")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 less the umask, like any file the user writes: a shared server's umask 007

@@ -66,7 +66,9 @@ def require_reporter(grants: list[Grant], user: str, doing: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may report; ``doing`` names what was asked."""
     if not may_report(grants, user):
         raise PermissionDenied(f"{user} may not {doing}: that needs the manager or admin role; "
-                               f"{user} is {_describe(grants, user)}.")
+                               f"{user} is {_describe(grants, user)}.",
+                               zh=f"{user} 不能{_doing_zh(doing)}：需要 manager（管理者）或 admin"
+                                  f"（管理员）角色；{user} 是{_describe(grants, user, 'zh')}。")
 
 
 def require_admin(grants: list[Grant], user: str, doing: str) -> None:
@@ -74,7 +76,9 @@ def require_admin(grants: list[Grant], user: str, doing: str) -> None:
     role = role_of(grants, user)
     if role != "admin":
         raise PermissionDenied(f"{user} may not {doing}: that needs the admin role; "
-                               f"{user} is {_describe(grants, user)}.")
+                               f"{user} is {_describe(grants, user)}.",
+                               zh=f"{user} 不能{_doing_zh(doing)}：需要 admin（管理员）角色；"
+                                  f"{user} 是{_describe(grants, user, 'zh')}。")
 
 
 def require_unit(grants: list[Grant], user: str, unit_code: str, doing: str) -> None:
@@ -83,17 +87,35 @@ def require_unit(grants: list[Grant], user: str, unit_code: str, doing: str) -> 
         raise PermissionDenied(
             f"{user} may not {doing} for unit {unit_code}: that needs the owner role for unit "
             f"{unit_code} (or admin); {user} is {_describe(grants, user)}. "
-            "Ask an admin: jixiao grant " + f"{user} --role owner --unit {unit_code}")
+            "Ask an admin: jixiao grant " + f"{user} --role owner --unit {unit_code}",
+            zh=f"{user} 不能为单位 {unit_code} {_doing_zh(doing)}：需要该单位的 owner（填报人）角色"
+               f"（或 admin）；{user} 是{_describe(grants, user, 'zh')}。请管理员运行："
+               f"jixiao grant {user} --role owner --unit {unit_code}")
 
 
-def _describe(grants: list[Grant], user: str) -> str:
+_DOING_ZH = {
+    "record progress": "记录进度", "record spending": "记录支出", "change grants": "修改授权",
+    "change settings": "修改设置", "import target tables": "导入目标表", "load data": "载入数据",
+    "take a snapshot": "生成快照", "run a report": "生成报告",
+    "export the monitoring table": "导出监控表", "export": "导出",
+}
+"""What a refused user asked to do, in Chinese (the callers name it in English)."""
+
+
+def _doing_zh(doing: str) -> str:
+    return _DOING_ZH.get(doing, doing)
+
+
+def _describe(grants: list[Grant], user: str, lang: str = "en") -> str:
     role = role_of(grants, user)
+    zh = lang == "zh"
     if role is None:
-        return "not granted any role"
+        return "未被授予任何角色" if zh else "not granted any role"
     if role == "owner":
         units = next((g.units for g in grants if g.user == user), ())
-        return "owner of unit(s) " + ", ".join(units)
-    return role
+        return ("单位 " + "、".join(units) + " 的 owner（填报人）") if zh else (
+            "owner of unit(s) " + ", ".join(units))
+    return {"admin": "admin（管理员）", "manager": "manager（管理者）"}.get(role, role) if zh else role
 
 
 def with_grant(grants: list[Grant], user: str, role: str, units: tuple[str, ...]) -> list[Grant]:
@@ -104,18 +126,23 @@ def with_grant(grants: list[Grant], user: str, role: str, units: tuple[str, ...]
     """
     user = user.strip()
     if not user:
-        raise JixiaoError("a grant needs a user name")
+        raise JixiaoError("a grant needs a user name", zh="授权需要用户名")
     if role not in ROLES:
-        raise JixiaoError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+        raise JixiaoError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}",
+                          zh=f"未知角色 {role!r}；可用：{', '.join(ROLES)}")
     units = tuple(dict.fromkeys(u.strip() for u in units if u.strip()))
     if role == "owner" and not units:
-        raise JixiaoError("an owner grant needs at least one --unit CODE")
+        raise JixiaoError("an owner grant needs at least one --unit CODE",
+                          zh="owner 授权至少需要一个 --unit 单位代码")
     if role != "owner" and units:
-        raise JixiaoError(f"--unit applies to owners only; a {role} reads every unit")
+        raise JixiaoError(f"--unit applies to owners only; a {role} reads every unit",
+                          zh=f"--unit 只适用于 owner；{role} 可查看所有单位")
     if not grants and role != "admin":
         raise JixiaoError(
             "the first grant must name an admin, or nobody could change grants afterwards: "
-            "start with  jixiao grant YOUR_NAME --role admin")
+            "start with  jixiao grant YOUR_NAME --role admin",
+            zh="第一个授权必须是 admin（管理员），否则以后没人能修改授权：请先运行  "
+               "jixiao grant 你的用户名 --role admin")
     out, done = [], False
     for g in grants:
         if g.user != user:
@@ -138,19 +165,22 @@ def without_grant(grants: list[Grant], user: str, units: tuple[str, ...] = ()) -
     """
     current = next((g for g in grants if g.user == user), None)
     if current is None:
-        raise JixiaoError(f"{user} has no grant to revoke")
+        raise JixiaoError(f"{user} has no grant to revoke", zh=f"{user} 没有可收回的授权")
     out = [g for g in grants if g.user != user]
     if not units and current.role == "admin" and not any(g.role == "admin" for g in out):
         # Revoking the very last grant would make the store single-user again, where anyone
         # who can run jixiao is admin: never by accident.
-        raise JixiaoError(f"{user} is the last admin; grant another admin first")
+        raise JixiaoError(f"{user} is the last admin; grant another admin first",
+                          zh=f"{user} 是最后一个 admin（管理员）；请先授权另一个 admin")
     if units:
         if current.role != "owner":
             raise JixiaoError(f"{user} is {current.role}, which is not limited to units; "
-                              f"revoke without --unit to remove the role")
+                              f"revoke without --unit to remove the role",
+                              zh=f"{user} 是 {current.role}，不按单位授权；不带 --unit 收回即可取消该角色")
         missing = [u for u in units if u not in current.units]
         if missing:
-            raise JixiaoError(f"{user} holds no grant for unit(s) {', '.join(missing)}")
+            raise JixiaoError(f"{user} holds no grant for unit(s) {', '.join(missing)}",
+                              zh=f"{user} 没有单位 {'、'.join(missing)} 的授权")
         left = tuple(u for u in current.units if u not in units)
         if left:
             out.append(Grant(user, "owner", left))
@@ -161,4 +191,5 @@ def without_grant(grants: list[Grant], user: str, units: tuple[str, ...] = ()) -
 def _require_an_admin(grants: list[Grant]) -> None:
     if grants and not any(g.role == "admin" for g in grants):
         raise JixiaoError("this would leave no admin, and nobody could change grants any more; "
-                          "grant another admin first")
+                          "grant another admin first",
+                          zh="这样将没有 admin（管理员），以后没人能修改授权；请先授权另一个 admin")

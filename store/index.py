@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.language import say
 from jixiao.core.model import Unit
 
 from .layout import Layout, PartitionKey, file_stem
@@ -37,7 +38,9 @@ def _entries(path: Path, tables: dict) -> dict[tuple[int, str], Unit]:
     except (KeyError, TypeError, ValueError, AttributeError):
         raise JixiaoError(f"{path} is damaged: a unit record cannot be read. It is only a "
                           "start-up hint: delete it, and the next import writes its units back "
-                          "(until then the app lists units by code first)") from None
+                          "(until then the app lists units by code first)",
+                          zh=f"{path} 已损坏：有一条单位记录无法读取。它只用于加快启动：删除它即可，"
+                             "下次导入会重新写入（在此之前界面先按代码列出单位）") from None
     return out
 
 
@@ -111,8 +114,11 @@ def check_index(layout: Layout) -> list[str]:
         except JixiaoError:
             continue
         if actual != unit:
-            out.append(f"{layout.index} lists {path.parent.name}/{path.name} as unit "
-                       f"{unit.code} {unit.name!r}, but the file holds {actual.code} "
-                       f"{actual.name!r}; the app shows the file's name once it is loaded. "
-                       "Re-import the unit's table to correct the index")
+            out.append(say(f"{layout.index} lists {path.parent.name}/{path.name} as unit "
+                           f"{unit.code} {unit.name!r}, but the file holds {actual.code} "
+                           f"{actual.name!r}; the app shows the file's name once it is loaded. "
+                           "Re-import the unit's table to correct the index",
+                           f"{layout.index} 把 {path.parent.name}/{path.name} 列为单位 {unit.code} "
+                           f"{unit.name!r}，但文件中是 {actual.code} {actual.name!r}；界面在载入后显示"
+                           "文件中的名称。重新导入该单位的目标表即可更正索引"))
     return out

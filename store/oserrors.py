@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import say
+from jixiao.core.faults import said
 
 from .identity import current_user
 
@@ -24,12 +24,12 @@ def fault(exc: OSError, path: Path, doing: str = "write") -> JixiaoError:
     ``path`` (the file, or the directory the file is in)."""
     path = Path(path)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return JixiaoError(say("disk_full", path=path, detail=exc.strerror))
+        return JixiaoError(said("disk_full", path=path, detail=exc.strerror))
     if exc.errno == errno.EROFS:
-        return JixiaoError(say("read_only_fs", path=path))
+        return JixiaoError(said("read_only_fs", path=path))
     if exc.errno in (errno.EACCES, errno.EPERM):
         return _denied(path, doing)
-    return JixiaoError(say("os_error", doing=say(f"doing_{doing}"), path=path,
+    return JixiaoError(said("os_error", doing=said(f"doing_{doing}"), path=path,
                            detail=exc.strerror or exc))
 
 
@@ -44,18 +44,18 @@ def _denied(path: Path, doing: str) -> JixiaoError:
         try:
             st = os.lstat(target)
         except OSError:
-            return JixiaoError(say("os_error", doing=say(f"doing_{doing}"), path=path,
+            return JixiaoError(said("os_error", doing=said(f"doing_{doing}"), path=path,
                                    detail=os.strerror(errno.EACCES)))
     owner, group = _name(pwd.getpwuid, st.st_uid), _name(grp.getgrgid, st.st_gid)
     immutable = _immutable(target)
     if immutable:
-        advice = say("advice_immutable", path=target)
+        advice = said("advice_immutable", path=target)
     elif group not in _groups(user) and os.geteuid() != st.st_uid:
-        advice = say("advice_group", user=user, group=group)
+        advice = said("advice_group", user=user, group=group)
     else:
-        advice = say("advice_mode", path=target)
+        advice = said("advice_mode", path=target)
     key = "no_read" if doing == "read" else "no_write"
-    return JixiaoError(say(key, user=user, path=target, owner=owner, group=group,
+    return JixiaoError(said(key, user=user, path=target, owner=owner, group=group,
                            mode=stat.filemode(st.st_mode),
                            flags=", chattr +i" if immutable else "", advice=advice))
 

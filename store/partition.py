@@ -19,7 +19,7 @@ from . import confined
 from .audit import AuditEntry
 from .columns import Layout
 from .layout import PartitionKey
-from .storage import RECORD_CHECKS, parse, restore_advice
+from .storage import RECORD_CHECKS, damaged, parse
 
 KIND = "partition"
 """The schema kind of partition files."""
@@ -70,7 +70,8 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     got = confined.read_bytes(Path(path))
     if got is None:
         raise JixiaoError(f"cannot read {path}: it disappeared (moved or deleted by someone "
-                          "else); run `jixiao check`")
+                          "else); run `jixiao check`",
+                          zh=f"无法读取 {path}：它不见了（被别人移走或删除）；请运行 jixiao check")
     return got
 
 
@@ -78,8 +79,7 @@ def _records(path: Path, tables: dict, name: str) -> list[tuple[str, dict]]:
     # Records stay in file order, which is the order they were appended in.
     table = tables.get(name) or {}
     if not isinstance(table, dict):
-        raise JixiaoError(f"{path} is damaged: table {name!r} is not a table. It was left "
-                          f"unchanged; {restore_advice(path, KIND)}")
+        raise damaged(path, KIND, f"table {name!r} is not a table", f"表 {name!r} 不是表")
     return list(table.items())
 
 
@@ -130,15 +130,14 @@ def from_tables(path: Path, tables: dict, share: dict | None = None) -> Partitio
                     raise TypeError("not an object")
                 make(doc)
             except (TypeError, KeyError, ValueError, AttributeError) as exc:
-                raise JixiaoError(
-                    f"{path} is damaged: {name} record {doc_id} cannot be read (missing or bad "
-                    f"{exc}). It was left unchanged; {restore_advice(path, KIND)}") from None
+                raise damaged(path, KIND, f"{name} record {doc_id} cannot be read: missing or bad {exc}",
+                              f"{name} 记录 {doc_id} 无法读取：缺少或错误的 {exc}") from None
         raise AssertionError("unreachable")
 
     units = build("unit", lambda d: Unit(code=str(d["code"]), name=str(d["name"])))
     if len(units) != 1:
-        raise JixiaoError(f"{path} is damaged: it should name exactly one unit, not {len(units)}. "
-                          f"It was left unchanged; {restore_advice(path, KIND)}")
+        raise damaged(path, KIND, f"it should name exactly one unit, not {len(units)}",
+                      f"应恰好写明一个单位，而不是 {len(units)} 个")
     try:
         year = int(Path(path).parent.name)
     except ValueError:

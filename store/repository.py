@@ -34,8 +34,9 @@ from tinydb import TinyDB
 
 from jixiao.core.dataset import Dataset, counting_from
 from jixiao.core.errors import JixiaoError
-from jixiao.core.explanation import missing_explanation
-from jixiao.core.faults import say
+from jixiao.core.colours import colour_word
+from jixiao.core.explanation import explanation_gaps, missing_explanation
+from jixiao.core.faults import said
 from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
                                entry_order, now_iso, year_default_as_of)
 from jixiao.core.overrides import ReadingOverride, override_of
@@ -53,7 +54,7 @@ from . import cache as read_cache
 from . import index as unit_index
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
                         read_bytes, read_partition, signature)
-from .storage import (RECORD_CHECKS, AtomicStorage, parse, read_file, restore_advice,
+from .storage import (RECORD_CHECKS, AtomicStorage, damaged, parse, read_file,
                       undo_writes)
 
 
@@ -89,13 +90,18 @@ class Store:
         root = self.layout.root
         advice = ("Import a table with `jixiao import FILE`, or check --data / $JIXIAO_DATA if "
                   "you meant another directory.")
+        advice_zh = "请先用 jixiao import 文件 导入目标表；如果指的是别的目录，请检查 --data 或 $JIXIAO_DATA。"
         if not root.exists():
-            raise JixiaoError(f"{root} does not exist, so there is no jixiao data there. {advice}")
+            raise JixiaoError(f"{root} does not exist, so there is no jixiao data there. {advice}",
+                              zh=f"{root} 不存在，那里没有 jixiao 数据。{advice_zh}")
         if not root.is_dir():
-            raise JixiaoError(f"{root} is not a directory; --data must name a data directory")
+            raise JixiaoError(f"{root} is not a directory; --data must name a data directory",
+                              zh=f"{root} 不是目录；--data 必须指向数据目录")
         if not self.layout.holds_data(tables=tables):
-            what = "no imported target tables" if self.layout.holds_data() else "no jixiao data"
-            raise JixiaoError(f"{root} holds {what}. {advice}")
+            some = self.layout.holds_data()
+            what = "no imported target tables" if some else "no jixiao data"
+            what_zh = "没有已导入的目标表" if some else "没有 jixiao 数据"
+            raise JixiaoError(f"{root} holds {what}. {advice}", zh=f"{root} 中{what_zh}。{advice_zh}")
 
     # --- who ---------------------------------------------------------------------------------
     @property
@@ -141,7 +147,8 @@ class Store:
         unknown = [u for u in units if stems and file_stem(u) not in stems]
         if unknown:
             raise JixiaoError(f"unit(s) {', '.join(unknown)} are not in this data directory; "
-                              "check the code, or import the unit's table first")
+                              "check the code, or import the unit's table first",
+                              zh=f"数据目录中没有单位 {'、'.join(unknown)}；请检查代码，或先导入该单位的目标表")
         result = self._change_grants(
             lambda gs: rules.with_grant(gs, user, role, units), "grant",
             f"{user} → {role}" + (f" for {', '.join(units)}" if units else ""), units)
@@ -203,14 +210,14 @@ class Store:
         """Refuse a monitoring date outside the budget year, and a change to a year this
         directory holds no tables for: either would make every report an empty all-clear."""
         if int(settings.as_of[:4]) != settings.year:
-            raise JixiaoError(say("as_of_outside_year", as_of=settings.as_of,
+            raise JixiaoError(said("as_of_outside_year", as_of=settings.as_of,
                                   year=settings.year))
         years = sorted({int(p.parent.name) for p in self.layout.partition_files()})
         if not years or settings.year in years:
             return  # no tables yet (set up before the first import), or tables for the year
         if self.layout.settings.exists() and self.settings().year == settings.year:
             return  # the year is not being changed
-        raise JixiaoError(say("year_without_tables", year=settings.year,
+        raise JixiaoError(said("year_without_tables", year=settings.year,
                               years=", ".join(map(str, years))))
 
     def _write_settings(self, settings: Settings) -> None:
@@ -426,7 +433,9 @@ class Store:
                 try:
                     part, _ = read_partition(path)
                 except JixiaoError as exc:
-                    raise JixiaoError(f"cannot look up {what} {wanted!r}: {exc.message}") from None
+                    raise JixiaoError(f"cannot look up {what} {wanted!r}: {exc.text('en')}",
+                                      zh=f"无法查找{_WHAT_ZH.get(what, what)} {wanted!r}："
+                                         f"{exc.text('zh')}") from None
                 for p in part.projects:
                     self._project_at[p.id] = (part.key, p)
                 for i in part.indicators:
@@ -441,8 +450,12 @@ class Store:
             except JixiaoError as exc:
                 raise JixiaoError(f"no {what} with id {wanted!r} in the readable files of "
                                   f"{self.data_dir}, and one file cannot be read (it may hold "
-                                  f"it): {exc.message}") from None
-        raise JixiaoError(f"no {what} with id {wanted!r} in {self.data_dir}")
+                                  f"it): {exc.text('en')}",
+                                  zh=f"{self.data_dir} 的可读文件中没有编号为 {wanted!r} 的"
+                                     f"{_WHAT_ZH.get(what, what)}，且有一个文件无法读取（可能在其中）："
+                                     f"{exc.text('zh')}") from None
+        raise JixiaoError(f"no {what} with id {wanted!r} in {self.data_dir}",
+                          zh=f"{self.data_dir} 中没有编号为 {wanted!r} 的{_WHAT_ZH.get(what, what)}")
 
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
         """The indicator with ``indicator_id`` and its project (``JixiaoError`` if unknown, or
@@ -512,7 +525,8 @@ class Store:
             rules.require_unit(_grant_list(self.layout.grants, tables), self._user,
                                key.unit_code, doing)
             if not path.exists():
-                raise JixiaoError(f"{path} disappeared; nothing was recorded")
+                raise JixiaoError(f"{path} disappeared; nothing was recorded",
+                                  zh=f"{path} 不见了；未记录任何内容")
             # A new TinyDB per write: its document-id counter and query cache start from the
             # file as it is now, inside the lock, so no id is reused and nothing stale is seen.
             db = TinyDB(path, storage=AtomicStorage, kind=KIND)
@@ -737,18 +751,20 @@ def progress_entry(indicator: Indicator, project: Project, settings: Settings, u
     as_of = _in_budget_years(iso_date(as_of, "as_of"), project, "progress")
     actual = (actual or "").strip()
     if not actual:
-        raise JixiaoError("a progress entry needs an actual value (完成值)")
+        raise JixiaoError("a progress entry needs an actual value (完成值)", zh="进度记录需要完成值")
     _check_value(indicator, project, actual, "actual value")
     if forecast is not None and forecast.strip():
         _check_value(indicator, project, forecast.strip(), "forecast")
     else:
         forecast = None
     if likelihood is not None and likelihood not in LIKELIHOODS:
-        raise JixiaoError(f"likelihood {likelihood!r} is not one of {', '.join(LIKELIHOODS)}")
+        raise JixiaoError(f"likelihood {likelihood!r} is not one of {', '.join(LIKELIHOODS)}",
+                          zh=f"完成目标可能性 {likelihood!r} 不是 {'、'.join(LIKELIHOODS)} 之一")
     causes = tuple(causes or ())
     bad = [c for c in causes if c not in CAUSES]
     if bad:
-        raise JixiaoError(f"cause(s) {', '.join(map(repr, bad))} not among {', '.join(CAUSES)}")
+        raise JixiaoError(f"cause(s) {', '.join(map(repr, bad))} not among {', '.join(CAUSES)}",
+                          zh=f"偏差原因 {'、'.join(map(repr, bad))} 不在 {'、'.join(CAUSES)} 之中")
     measures = measures if measures and measures.strip() else None
     entry = ProgressEntry(id=_new_id(), indicator_id=indicator.id, as_of=as_of,
                           actual=actual,
@@ -760,7 +776,9 @@ def progress_entry(indicator: Indicator, project: Project, settings: Settings, u
     status = indicator_status(indicator, entry, as_of, settings, project.year)
     missing = missing_explanation(status, causes, measures)
     if missing:
-        raise JixiaoError(f"{missing}; nothing was recorded (status: {status.reason('en')})")
+        raise JixiaoError(f"{missing}; nothing was recorded (status: {status.reason('en')})",
+                          zh=f"{_missing_zh(status, causes, measures)}；未记录任何内容"
+                             f"（状态：{status.reason('zh')}）")
     return entry
 
 
@@ -771,9 +789,11 @@ def spending_entry(project: Project, user: str, *, as_of: str, spent: float,
     try:
         spent = float(spent)
     except (TypeError, ValueError):
-        raise JixiaoError(f"spent must be a number of 万元, not {spent!r}") from None
+        raise JixiaoError(f"spent must be a number of 万元, not {spent!r}",
+                          zh=f"支出必须是以万元为单位的数字，而不是 {spent!r}") from None
     if not spent >= 0 or spent == float("inf"):
-        raise JixiaoError(f"spent must be a finite number ≥ 0 (万元), not {spent!r}")
+        raise JixiaoError(f"spent must be a finite number ≥ 0 (万元), not {spent!r}",
+                          zh=f"支出必须是 ≥ 0 的有限数字（万元），而不是 {spent!r}")
     return SpendingEntry(id=_new_id(), project_id=project.id, as_of=as_of, spent=spent,
                          author=user, recorded_at=now_iso(), note=note)
 
@@ -794,9 +814,9 @@ def _grant_tables(layout: Layout) -> dict:
             usable = read_file(bak, "grants") is not None
         except JixiaoError:
             usable = False
-        restore = say("grants_restore_bak" if usable else "grants_restore_backup", bak=bak,
+        restore = said("grants_restore_bak" if usable else "grants_restore_backup", bak=bak,
                       path=path)
-        raise JixiaoError(say("grants_missing", path=path, bak=bak.name, restore=restore))
+        raise JixiaoError(said("grants_missing", path=path, bak=bak.name, restore=restore))
     return {}
 
 
@@ -805,8 +825,7 @@ def _grant_list(path: Path, tables: dict) -> list[rules.Grant]:
         records = sorted((tables.get("grants") or {}).items(), key=lambda kv: int(kv[0]))
         return [rules.Grant.from_dict(doc) for _, doc in records]
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise JixiaoError(f"{path} is damaged: a grant record cannot be read. It was left "
-                          f"unchanged; {restore_advice(path, 'grants')}") from None
+        raise damaged(path, "grants", "a grant record cannot be read", "有一条授权记录无法读取") from None
 
 
 def _settings_from(path: Path, tables: dict) -> Settings:
@@ -819,8 +838,8 @@ def _settings_from(path: Path, tables: dict) -> Settings:
         _check_settings(settings)
         return settings
     except (KeyError, TypeError, ValueError, AttributeError, JixiaoError):
-        raise JixiaoError(f"{path} is damaged: the settings record cannot be read. It was left "
-                          f"unchanged; {restore_advice(path, 'settings')}") from None
+        raise damaged(path, "settings", "the settings record cannot be read",
+                      "设置记录无法读取") from None
 
 
 RECORD_CHECKS["grants"] = _grant_list
@@ -834,6 +853,25 @@ def _key_of(path: Path, part) -> PartitionKey:
     except ValueError:
         year = 0
     return PartitionKey(year, part.unit.code)
+
+
+_WHAT_ZH = {
+    "indicator": "指标", "project": "项目", "as_of": "日期", "progress": "进度记录",
+    "spending": "支出记录", "the monitoring date": "监控日期", "actual value": "完成值",
+    "forecast": "全年预计",
+}
+"""The English names the messages above use for things, in Chinese."""
+
+_GAP_ZH = {"causes": "至少一项偏差原因（经费保障、制度保障、人员保障、硬件条件保障或其他）",
+           "measures": "纠偏措施"}
+
+
+def _missing_zh(status, causes, measures) -> str:
+    """``missing_explanation`` in Chinese."""
+    gaps = explanation_gaps(status, causes, measures)
+    colour = getattr(status, "colour", status)
+    return (f"这条记录使指标为{colour_word(colour, 'zh')}，因此需要填写"
+            + "和".join(_GAP_ZH[g] for g in gaps))
 
 
 def _only(tables: dict, name: str) -> dict | None:
@@ -854,7 +892,10 @@ def _in_budget_years(as_of: str, project: Project, what: str) -> str:
         raise JixiaoError(f"{what} dated {as_of} is outside the budget year {year} of "
                           f"{project.name!r}: the date must lie between {year}-01-01 and "
                           f"{year + 1}-12-31 (the following year, for final results); nothing "
-                          "was recorded")
+                          "was recorded",
+                          zh=f"日期为 {as_of} 的{_WHAT_ZH.get(what, what)}不在 {project.name!r} 的预算年度 "
+                             f"{year} 内：日期须在 {year}-01-01 到 {year + 1}-12-31 之间（次年用于填报"
+                             "最终结果）；未记录任何内容")
     return as_of
 
 
@@ -864,18 +905,20 @@ def _default_for(year: int) -> Settings:
 
 def _check_settings(settings: Settings, *, saving: bool = False) -> None:
     if not isinstance(settings.year, int) or not 1990 <= settings.year <= 2200:
-        raise JixiaoError(f"year must be a budget year like 2023, not {settings.year!r}")
+        raise JixiaoError(f"year must be a budget year like 2023, not {settings.year!r}",
+                          zh=f"年度必须是 2023 这样的预算年度，而不是 {settings.year!r}")
     iso_date(settings.as_of, "the monitoring date")
     if saving:
         # Every rule, so inverted bands never reach the file; reading stays lenient so a file
         # written before a rule existed can still be opened and corrected.
         problem = settings.thresholds.problem()
         if problem:
-            raise JixiaoError(f"{problem}; nothing was changed")
+            raise JixiaoError(f"{problem}; nothing was changed", zh=f"{problem}；未做任何更改")
         return
     for name, value in settings.thresholds.to_dict().items():
         if not isinstance(value, (int, float)) or value != value or value < 0:
-            raise JixiaoError(f"threshold {name} must be a number ≥ 0, not {value!r}")
+            raise JixiaoError(f"threshold {name} must be a number ≥ 0, not {value!r}",
+                              zh=f"阈值 {name} 必须是 ≥ 0 的数字，而不是 {value!r}")
 
 
 def _settings_diff(old: Settings, new: Settings) -> str:
@@ -890,10 +933,13 @@ def _settings_diff(old: Settings, new: Settings) -> str:
 
 
 def _check_value(indicator: Indicator, project: Project, text: str, what: str) -> None:
-    problem = check_actual(text, target_of(indicator, project.year))
+    target = target_of(indicator, project.year)
+    problem = check_actual(text, target)
     if problem:
         raise JixiaoError(f"{what} {text!r} does not fit the target {indicator.target_text!r} of "
-                          f"{indicator.name!r}: {problem}")
+                          f"{indicator.name!r}: {problem}",
+                          zh=f"{_WHAT_ZH.get(what, what)} {text!r} 与 {indicator.name!r} 的指标值 "
+                             f"{indicator.target_text!r} 不符：{check_actual(text, target, lang='zh')}")
 
 
 def _upsert(tables: dict, unit: Unit, projects: list[Project],

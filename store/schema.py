@@ -64,10 +64,10 @@ def schema_of(data: object) -> tuple[str | None, int | None]:
     return record.get("kind"), schema
 
 
-def _restore_advice(path, kind: str) -> str:
+def _restore_advice(path, kind: str, lang: str = "en") -> str:
     from .storage import restore_advice  # storage reads files through this module
 
-    return restore_advice(path, kind)
+    return restore_advice(path, kind, lang)
 
 
 def upgrade(path, kind: str, data: object) -> dict:
@@ -77,24 +77,32 @@ def upgrade(path, kind: str, data: object) -> dict:
     if found_kind is None:
         raise JixiaoError(
             f"{path} is not a jixiao data file (no jixiao schema stamp). It was left unchanged; "
-            "move it out of the data directory, or point --data at the right directory.")
+            "move it out of the data directory, or point --data at the right directory.",
+            zh=f"{path} 不是 jixiao 数据文件（没有 jixiao 格式标记）。文件未被改动；"
+               "请把它移出数据目录，或让 --data 指向正确的目录。")
     if found_kind != kind:
         raise JixiaoError(
             f"{path} is a jixiao {found_kind!r} file where a {kind!r} file belongs. It was left "
             "unchanged; move it back where it came from, or "
-            + _restore_advice(path, kind))
+            + _restore_advice(path, kind),
+            zh=f"{path} 是 jixiao 的 {found_kind!r} 文件，但这里应是 {kind!r} 文件。文件未被改动；"
+               "请把它移回原处，或" + _restore_advice(path, kind, "zh"))
     if schema is None or schema < 1:
         raise JixiaoError(f"{path} has an unreadable schema version. It was left unchanged; "
-                          + _restore_advice(path, kind))
+                          + _restore_advice(path, kind),
+                          zh=f"{path} 的格式版本无法读取。文件未被改动；" + _restore_advice(path, kind, "zh"))
     if schema > CURRENT:
         raise JixiaoError(
             f"{path} was written by a newer jixiao (schema {schema}; this version reads up to "
-            f"{CURRENT}). It was left unchanged; upgrade jixiao to use this data directory.")
+            f"{CURRENT}). It was left unchanged; upgrade jixiao to use this data directory.",
+            zh=f"{path} 由更新版本的 jixiao 写入（格式 {schema}；本版本最多读取 {CURRENT}）。"
+               "文件未被改动；请升级 jixiao 后再使用此数据目录。")
     tables = dict(data)
     for version in range(schema, CURRENT):
         step = MIGRATIONS.get(version)
         if step is None:
-            raise JixiaoError(f"{path}: no migration from schema {version}; upgrade jixiao.")
+            raise JixiaoError(f"{path}: no migration from schema {version}; upgrade jixiao.",
+                              zh=f"{path}：没有从格式 {version} 升级的方法；请升级 jixiao。")
         tables = step(kind, tables)
     tables[META] = stamp(kind)
     return tables

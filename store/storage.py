@@ -16,7 +16,7 @@ from pathlib import Path
 from tinydb.storages import Storage
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import say
+from jixiao.core.faults import said
 
 from . import confined
 from .oserrors import fault
@@ -33,13 +33,22 @@ def read_file(path: Path, kind: str) -> dict | None:
     return None if got is None else parse(path, kind, got[0])
 
 
+def damaged(path: Path, kind: str, en: str, zh: str) -> JixiaoError:
+    """The refusal for the damaged ``kind`` file at ``path``: what is wrong (``en``/``zh``),
+    that it was left unchanged, and how to restore it."""
+    return JixiaoError(f"{path} is damaged ({en}). It was left unchanged; "
+                       f"{restore_advice(path, kind)}",
+                       zh=f"{path} 已损坏（{zh}）。文件未被改动；{restore_advice(path, kind, 'zh')}")
+
+
 def parse(path: Path, kind: str, raw: bytes) -> dict:
     """Parse and check the bytes of a ``kind`` file (see ``read_file``)."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise JixiaoError(f"{path} is damaged (not valid JSON: {exc}). It was left unchanged; "
-                          f"{restore_advice(path, kind)}") from None
+        where = (f"第 {exc.lineno} 行第 {exc.colno} 列" if isinstance(exc, json.JSONDecodeError)
+                 else "不是 UTF-8 文本")
+        raise damaged(path, kind, f"not valid JSON: {exc}", f"不是有效的 JSON：{where}") from None
     return upgrade(path, kind, data)
 
 
@@ -48,21 +57,26 @@ RECORD_CHECKS: dict = {}
 ``kind`` file hold records that cannot be read; each reader module registers its own."""
 
 
-def restore_advice(path: Path, kind: str) -> str:
+def restore_advice(path: Path, kind: str, lang: str = "en") -> str:
     """What to do about the damaged ``kind`` file at ``path``, true for this directory: restore
     ``NAME.bak`` when it is there and reads back whole (``RECORD_CHECKS``), else use a backup.
     Reads only."""
     path = Path(path)
     bak = path.with_name(path.name + ".bak")
+    zh = lang == "zh"
     if not bak.exists():
-        return f"there is no {bak.name} beside it, so restore it from a backup."
+        return (f"旁边没有 {bak.name}，请从备份恢复。" if zh
+                else f"there is no {bak.name} beside it, so restore it from a backup.")
     check = RECORD_CHECKS.get(kind)
     try:
         tables = read_file(bak, kind)
         if check is not None:
             check(bak, tables)  # a .bak is only a remedy if it reads back whole
     except JixiaoError:
-        return f"its {bak.name} is damaged too, so restore it from a backup."
+        return (f"它的 {bak.name} 也已损坏，请从备份恢复。" if zh
+                else f"its {bak.name} is damaged too, so restore it from a backup.")
+    if zh:
+        return f"{bak.name} 可以读取（最后一次写入之前的版本）；恢复方法：cp -p {bak} {path}，然后运行 jixiao check。"
     return (f"{bak.name} reads fine (the generation before the last write); to restore it: "
             f"cp -p {bak} {path}, then run `jixiao check`.")
 
@@ -120,7 +134,8 @@ def encode(kind: str, tables: dict) -> bytes:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError as exc:
         raise JixiaoError(f"refusing to write a {kind} file holding a value JSON cannot "
-                          f"represent ({exc}); nothing was changed") from None
+                          f"represent ({exc}); nothing was changed",
+                          zh=f"拒绝写入含有 JSON 无法表示的值的 {kind} 文件（{exc}）；未做任何更改") from None
     return text.encode("utf-8")
 
 
@@ -167,7 +182,7 @@ def undo_writes(done: list[tuple[Path, bool]], cause: JixiaoError) -> JixiaoErro
         except (OSError, JixiaoError):
             failed.append(str(path))
     if failed:
-        return JixiaoError(say("import_half_done", cause=cause.message,
+        return JixiaoError(said("import_half_done", cause=cause.said,
                                files=", ".join(failed)), cause.exit_code)
-    return JixiaoError(say("import_undone", cause=cause.message, count=len(done)),
+    return JixiaoError(said("import_undone", cause=cause.said, count=len(done)),
                        cause.exit_code)

@@ -144,17 +144,6 @@ def screen_text():
     return _tui_kit().screen_text
 
 
-@pytest.fixture(autouse=True)
-def default_language():
-    """Every test starts in the default language (Chinese): ``main(["--lang", "en", …])`` in
-    one test must not change the messages another test sees."""
-    from jixiao.core.faults import set_language
-
-    set_language("zh")
-    yield
-    set_language("zh")
-
-
 # --- PostgreSQL (issue 13) ------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def pg_server():

@@ -66,9 +66,12 @@ def start_writer(data: Path, user: str, indicator: str, count: int) -> subproces
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def run_cli(data: Path, *args: str, user_cmd: list[str] | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m jixiao --data DATA ARGS`` (prefixed by ``user_cmd``, e.g. runuser)."""
-    cmd = (user_cmd or []) + [sys.executable, "-m", "jixiao", "--data", str(data), *args]
+def run_cli(data: Path, *args: str, user_cmd: list[str] | None = None,
+            lang: str = "en") -> subprocess.CompletedProcess:
+    """Run ``python -m jixiao --lang LANG --data DATA ARGS`` (prefixed by ``user_cmd``, e.g.
+    runuser); English unless told, as the messages the tests read are."""
+    cmd = (user_cmd or []) + [sys.executable, "-m", "jixiao", "--lang", lang, "--data", str(data),
+                              *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent)
 

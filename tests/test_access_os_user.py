@@ -100,8 +100,8 @@ def shared_dir():
 
 def _as_account(account, data: Path, *args: str) -> subprocess.CompletedProcess:
     exe, env = account
-    return subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-m", "jixiao", "--data",
-                           str(data), *args], env=env, capture_output=True, text=True,
+    return subprocess.run([RUNUSER, "-u", ACCOUNT, "--", *exe, "-m", "jixiao", "--lang", "en",
+                           "--data", str(data), *args], env=env, capture_output=True, text=True,
                           cwd=ROOT, timeout=60)
 
 

@@ -95,14 +95,14 @@ def test_an_entry_after_the_monitoring_date_says_when_it_counts(data, capsys):
     (["record", "@测评结果合格", "--actual", "很好", "--as-of", "2023-07-31"],
      "needs a grade: 达成, 部分达成 or 未达成"),
     (["record", "@≥8个", "--actual", "3", "--as-of", "2023-13-01"],
-     "--as-of must be a date in the form YYYY-MM-DD (such as 2023-07-31), not '2023-13-01'"),
+     "--as-of 2023-13-01 does not exist: the month must be 01–12"),
     (["record", "@≥8个", "--actual", "3", "--as-of", "2023-07-31", "--forecast", "很多"],
      "needs a number in 个"),
     (["spend", "PXXXX", "--spent", "10", "--as-of", "2023-07-31"], "no project with id 'PXXXX'"),
     (["spend", "@project", "--spent", "abc", "--as-of", "2023-07-31"],
      "--spent: needs an amount ≥ 0 in 万元"),
     (["spend", "@project", "--spent", "10", "--as-of", "yesterday"],
-     "--as-of must be a date in the form YYYY-MM-DD"),
+     "--as-of must be a date in the form YYYY-MM-DD (such as 2023-07-31), not 'yesterday'"),
     # Dated outside the budget year 2023 and the year after (final results): a typo, refused.
     (["record", "@≥8个", "--actual", "9", "--as-of", "2030-07-31"],
      "progress dated 2030-07-31 is outside the budget year 2023"),
@@ -166,7 +166,7 @@ def test_explain_never_fails_on_odd_text(capsys):
 
 def test_record_help_shows_a_single_percent_sign(capsys):
     with pytest.raises(SystemExit):
-        main(["record", "--help"])
+        main(["--lang", "en", "record", "--help"])
     out = capsys.readouterr().out
     assert "60% (percent done" in out and "%%" not in out
 

@@ -167,10 +167,10 @@ def test_cli_diff_table_and_json(tmp_path, pair, capsys):
     table = capsys.readouterr().out
     assert table.startswith("快照对比 2023-06-30 → 2023-09-30")
     assert "绿→红" in table
-    assert main(["diff", str(a), str(b), "--format", "json"]) == 0
+    assert main(["--lang", "en", "diff", str(a), str(b), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["old"]["as_of"] == "2023-06-30" and len(data["colour_changes"]) == 6
-    assert main(["diff", str(a), str(tmp_path / "missing.json")]) == 2
+    assert main(["--lang", "en", "diff", str(a), str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
 
 

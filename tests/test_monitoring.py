@@ -98,7 +98,7 @@ def test_text_that_excel_would_run_as_a_formula_is_kept_literal():
 
 def test_cli_writes_utf8_with_bom_for_excel(tmp_path, capsys):
     out = tmp_path / "监控表.csv"
-    assert main(["--demo", "export-monitoring", "--as-of", "2023-07-31", "-o", str(out)]) == 0
+    assert main(["--lang", "en", "--demo", "export-monitoring", "--as-of", "2023-07-31", "-o", str(out)]) == 0
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = parse(data.decode("utf-8-sig"))
@@ -113,7 +113,7 @@ def test_cli_writes_utf8_with_bom_for_excel(tmp_path, capsys):
 
 def test_cli_refuses_a_bad_date_or_place_without_writing(tmp_path, capsys):
     out = tmp_path / "t.csv"
-    assert main(["--demo", "export-monitoring", "--as-of", "2023-13-01", "-o", str(out)]) == 2
-    assert "YYYY-MM-DD" in capsys.readouterr().err and not out.exists()
-    assert main(["--demo", "export-monitoring", "-o", str(tmp_path / "no" / "such" / "t.csv")]) == 2
+    assert main(["--lang", "en", "--demo", "export-monitoring", "--as-of", "2023-13-01", "-o", str(out)]) == 2
+    assert "2023-13-01 does not exist" in capsys.readouterr().err and not out.exists()
+    assert main(["--lang", "en", "--demo", "export-monitoring", "-o", str(tmp_path / "no" / "such" / "t.csv")]) == 2
     assert "no/such/t.csv" in capsys.readouterr().err

@@ -105,10 +105,10 @@ def test_cli_csv_has_a_header_and_one_row_per_indicator(capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--only", "purple"], "unknown colour"),
-    (["--unit", "000000"], "no unit with code 000000"),
+    (["--only", "purple"], "状态 'purple' 未知"),
+    (["--unit", "000000"], "没有代码为 000000 的单位"),
     (["--as-of", "31/07/2023"], "YYYY-MM-DD"),
-    (["--as-of", "2023-07-31", "--quarter", "2023Q2"], "not both"),
+    (["--as-of", "2023-07-31", "--quarter", "2023Q2"], "只能给一个"),
 ])
 def test_cli_bad_input_is_a_clear_message(capsys, argv, message):
     code, out, err = run(capsys, *argv)
@@ -138,11 +138,11 @@ def test_owners_may_not_snapshot_report_or_export_a_shared_store(tmp_path, capsy
     admin.grant(me, "owner", ["301101"])
     attempts = [["snapshot"], ["report"], ["export-monitoring", "-o", str(tmp_path / "t.csv")]]
     for argv in attempts:
-        assert main(["--data", str(tmp_path), *argv]) == 3
+        assert main(["--lang", "en", "--data", str(tmp_path), *argv]) == 3
         err = capsys.readouterr().err
         assert me in err and "manager or admin" in err and "owner" in err
     assert not (tmp_path / "t.csv").exists()
     admin.grant(me, "manager")
     for argv in attempts:
-        assert main(["--data", str(tmp_path), *argv]) == 0
+        assert main(["--lang", "en", "--data", str(tmp_path), *argv]) == 0
     assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")

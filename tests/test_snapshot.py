@@ -227,7 +227,7 @@ def test_schema_rejects_a_document_that_breaks_the_layout():
 def test_cli_snapshot_is_byte_identical_and_goes_to_a_file(tmp_path, capsys):
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     for out in (a, b):
-        assert main(["--demo", "snapshot", "--quarter", "2023Q2", "-o", str(out),
+        assert main(["--lang", "en", "--demo", "snapshot", "--quarter", "2023Q2", "-o", str(out),
                      "--generated-at", PINNED]) == 0
     assert a.read_bytes() == b.read_bytes()
     doc = json.loads(a.read_text("utf-8"))
@@ -237,18 +237,18 @@ def test_cli_snapshot_is_byte_identical_and_goes_to_a_file(tmp_path, capsys):
 
 
 def test_cli_snapshot_to_stdout_defaults_to_the_monitoring_date(capsys):
-    assert main(["--demo", "snapshot"]) == 0
+    assert main(["--lang", "en", "--demo", "snapshot"]) == 0
     assert json.loads(capsys.readouterr().out)["as_of"] == "2023-07-31"
 
 
 @pytest.mark.parametrize("argv, message", [
     (["snapshot", "--quarter", "2023Q9"], "quarter"),
-    (["snapshot", "--as-of", "2023-02-30"], "YYYY-MM-DD"),
+    (["snapshot", "--as-of", "2023-02-30"], "February 2023 has 28 days"),
     (["snapshot", "--as-of", "2023-06-30", "--generated-at", "yesterday"], "ISO timestamp"),
 ])
 def test_cli_snapshot_bad_input_is_a_clear_message(argv, message, capsys, tmp_path):
     out = tmp_path / "s.json"
-    assert main(["--demo", *argv, "-o", str(out)]) == 2
+    assert main(["--lang", "en", "--demo", *argv, "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not out.exists()

@@ -60,7 +60,7 @@ def test_spending_is_appended(filled_store, tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(as_of="2023-13-01", actual="3个"), "YYYY-MM-DD"),
+    (dict(as_of="2023-13-01", actual="3个"), "the month must be 01–12"),
     (dict(as_of="2023-07-31", actual="  "), "actual"),
     (dict(as_of="2023-07-31", actual="3个", likelihood="maybe"), "likelihood"),
     (dict(as_of="2023-07-31", actual="3个", causes=("天气",)), "天气"),

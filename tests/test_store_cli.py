@@ -28,7 +28,7 @@ def test_bad_settings_are_refused_and_change_nothing(filled_store, run_cli, tmp_
     filled_store(tmp_path / "d")
     path = tmp_path / "d" / "settings.json"
     before = path.read_bytes()
-    for args, words in ((["--as-of", "2023-02-30"], "YYYY-MM-DD"),
+    for args, words in ((["--as-of", "2023-02-30"], "February 2023 has 28 days"),
                         (["--year", "23"], "budget year"),
                         (["--threshold", "redness=1"], "NAME=VALUE"),
                         (["--threshold", "red_below=abc"], "not a number"),
@@ -61,7 +61,7 @@ def test_thresholds_that_would_invert_the_bands_are_refused(filled_store, tmp_pa
     filled_store(tmp_path / "d")
     before = (tmp_path / "d" / "settings.json").read_bytes()
     capsys.readouterr()
-    assert main(["--data", str(tmp_path / "d"), "settings", "--threshold", threshold]) == 2
+    assert main(["--lang", "en", "--data", str(tmp_path / "d"), "settings", "--threshold", threshold]) == 2
     err = capsys.readouterr().err
     assert rule in err and "nothing was changed" in err, err
     assert (tmp_path / "d" / "settings.json").read_bytes() == before
@@ -69,7 +69,7 @@ def test_thresholds_that_would_invert_the_bands_are_refused(filled_store, tmp_pa
 
 def test_thresholds_changed_together_are_judged_together(filled_store, tmp_path):
     filled_store(tmp_path / "d")
-    assert main(["--data", str(tmp_path / "d"), "settings", "--threshold", "red_below=0.85",
+    assert main(["--lang", "en", "--data", str(tmp_path / "d"), "settings", "--threshold", "red_below=0.85",
                  "--threshold", "amber_below=0.9"]) == 0
     t = Store(tmp_path / "d", user="x").settings().thresholds
     assert (t.red_below, t.amber_below) == (0.85, 0.9)
@@ -89,7 +89,7 @@ def test_a_directory_without_jixiao_data_is_refused_not_reported_as_all_clear(
     data = tmp_path / "nodata"
     if where == "empty":
         data.mkdir()
-    assert main(["--data", str(data), *argv]) == 2
+    assert main(["--lang", "en", "--data", str(data), *argv]) == 2
     captured = capsys.readouterr()
     text = captured.out + captured.err
     assert str(data) in text and "jixiao import FILE" in text, text
@@ -101,10 +101,10 @@ def test_a_directory_without_jixiao_data_is_refused_not_reported_as_all_clear(
 
 def test_settings_or_grants_alone_are_not_tables_to_report_on(tmp_path, capsys):
     data = tmp_path / "d"
-    assert main(["--data", str(data), "settings", "--year", "2023"]) == 0  # creates it
-    assert main(["--data", str(data), "settings"]) == 0
+    assert main(["--lang", "en", "--data", str(data), "settings", "--year", "2023"]) == 0  # creates it
+    assert main(["--lang", "en", "--data", str(data), "settings"]) == 0
     capsys.readouterr()
-    assert main(["--data", str(data), "report"]) == 2
+    assert main(["--lang", "en", "--data", str(data), "report"]) == 2
     assert "holds no imported target tables" in capsys.readouterr().err
 
 

@@ -224,8 +224,10 @@ def test_a_truncated_file_is_refused_at_its_end(keep, expected):
 def test_a_binary_file_is_refused(tmp_path):
     f = tmp_path / "x.txt"
     f.write_bytes(b"\x00\x01\x02PK\x03\x04")
-    with pytest.raises(JixiaoError, match="第 1 行含有 NUL"):
+    with pytest.raises(JixiaoError) as refused:
         read_tables(f)
+    assert "第 1 行含有 NUL" in refused.value.text("zh")
+    assert "line 1 holds a NUL byte" in refused.value.text("en")
 
 
 # --- CSV ------------------------------------------------------------------------------------

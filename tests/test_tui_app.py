@@ -518,7 +518,7 @@ async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_
     damaged.write_text("garbage", encoding="utf-8")
     with pytest.raises(JixiaoError) as raised:
         Store(data, user="admin1").load()
-    message = raised.value.message
+    message = raised.value.text("zh")              # the screen speaks the UI language
     assert "301205.json" in message
     app = JixiaoApp(Store(data, user="admin1"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -539,7 +539,7 @@ async def test_a_damaged_unit_file_shows_the_stores_message_in_full_and_q_exits_
         await until(pilot, lambda: isinstance(app.screen, ErrorScreen))
         await pilot.press("q")
         await pilot.pause()
-    assert app.return_code == 2 and app.failure.message == message
+    assert app.return_code == 2 and app.failure.text("zh") == message
 
 
 async def test_detail_shows_the_project_and_indicator_ids_the_cli_takes(screen_text, loaded, small_dataset, store):

@@ -63,16 +63,17 @@ def _os_error(exc: OSError) -> JixiaoError:
 class Sync(Widget):
     """The store's side of the monitor screen: loads, polls, evaluates, writes and exports.
 
-    ``view_date`` tells the workers the monitoring date the user chose for this view only
+    Messages for the user are in ``lang``. ``view_date`` tells the workers the monitoring date the user chose for this view only
     (``None``: the stored one), read when a worker colours a new version.
     """
 
     DEFAULT_CSS = "Sync { display: none; }"
 
-    def __init__(self, store, *, poll_interval: float = 1.0,
+    def __init__(self, store, *, lang: str = "zh", poll_interval: float = 1.0,
                  view_date: Callable[[], str | None] = lambda: None) -> None:
         super().__init__()
         self.store = store
+        self.lang = lang
         self.poll_interval = poll_interval
         self.view_date = view_date
         # The versions workers publish; the screen shows one of them.
@@ -235,7 +236,7 @@ class Sync(Widget):
         if problem is None:
             self._poll_problem = None
             return
-        message = problem.message if isinstance(problem, JixiaoError) else str(problem)
+        message = problem.text(self.lang) if isinstance(problem, JixiaoError) else str(problem)
         if message != self._poll_problem:
             self._poll_problem = message
             severity = "error" if isinstance(problem, JixiaoError) else "warning"
@@ -291,7 +292,7 @@ class Sync(Widget):
                     serial = self.versions.publish(dataset)
                 view = None
             except JixiaoError as exc:
-                self.post_message(messages.Notice(exc.message, "warning"))
+                self.post_message(messages.Notice(exc.text(self.lang), "warning"))
         evaluation = self.evaluator.evaluate(dataset, new)
         self.post_message(messages.DateChanged(view, serial, dataset, evaluation))
 
@@ -357,7 +358,7 @@ class Sync(Widget):
             target = Path(path).expanduser()
             write_atomically(target, text)
         except (JixiaoError, OSError) as exc:
-            message = exc.message if isinstance(exc, JixiaoError) else str(exc)
+            message = exc.text(self.lang) if isinstance(exc, JixiaoError) else str(exc)
             self.post_message(messages.Notice(message, "error"))
             return
         self.post_message(messages.Notice(f"{done} {target}"))

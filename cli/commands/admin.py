@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jixiao.core.language import say
+
 import argparse
 from dataclasses import fields, replace
 
@@ -14,20 +16,27 @@ from .common import data_dir, db_url, open_store
 def register(subparsers) -> None:
     """Add the ``check`` and ``settings`` sub-commands."""
     c = subparsers.add_parser(
-        "check", help="verify every file of the data directory (changes nothing)",
-        description="Read every file of the data directory and report damaged, foreign or "
-                    "newer-schema files, broken references and loose permissions. Exit status "
-                    "0 when all is well, 2 when there are problems. Nothing is changed.")
+        "check", help=say("verify every file of the data directory (changes nothing)",
+                          "检查数据目录中的每个文件（不做任何更改）"),
+        description=say("Read every file of the data directory and report damaged, foreign or "
+                        "newer-schema files, broken references and loose permissions. Exit status "
+                        "0 when all is well, 2 when there are problems. Nothing is changed.",
+                        "读取数据目录中的每个文件，报告损坏、外来或更新版本格式的文件、失效的引用和过宽的权限。"
+                        "一切正常时退出状态为 0，有问题时为 2。不做任何更改。"))
     c.set_defaults(func=run_check)
 
     s = subparsers.add_parser(
-        "settings", help="show or change the year, monitoring date and thresholds",
-        description="Without options: show the settings. With options: change them (admin "
-                    "only); the change is logged.")
-    s.add_argument("--year", type=int, help="budget year")
-    s.add_argument("--as-of", metavar="DATE", help="monitoring date 监控日期 (YYYY-MM-DD)")
+        "settings", help=say("show or change the year, monitoring date and thresholds",
+                             "查看或修改年度、监控日期和阈值"),
+        description=say("Without options: show the settings. With options: change them (admin "
+                        "only); the change is logged.",
+                        "不带选项：显示设置。带选项：修改设置（仅管理员），修改会记入日志。"))
+    s.add_argument("--year", type=int, help=say("budget year", "预算年度"))
+    s.add_argument("--as-of", metavar="DATE", help=say("monitoring date 监控日期 (YYYY-MM-DD)",
+                                                       "监控日期（YYYY-MM-DD）"))
     s.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
-                   type=_threshold, help="a status threshold, e.g. red_below=0.5 (repeatable)")
+                   type=_threshold, help=say("a status threshold, e.g. red_below=0.5 (repeatable)",
+                                             "状态阈值，例如 red_below=0.5（可重复）"))
     s.set_defaults(func=run_settings)
 
 
@@ -36,14 +45,17 @@ def _threshold(text: str) -> tuple[str, float]:
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or name not in names:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(names)}")
+        raise argparse.ArgumentTypeError(say(f"expected NAME=VALUE with NAME one of {', '.join(names)}",
+                                             f"应为 NAME=VALUE，NAME 取 {', '.join(names)} 之一"))
     try:
         number = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{name}: {value!r} is not a number") from None
+        raise argparse.ArgumentTypeError(say(f"{name}: {value!r} is not a number",
+                                             f"{name}：{value!r} 不是数字")) from None
     if name == "deadline_warning_days":
         if not number.is_integer():
-            raise argparse.ArgumentTypeError("deadline_warning_days must be a whole number")
+            raise argparse.ArgumentTypeError(say("deadline_warning_days must be a whole number",
+                                                 "deadline_warning_days 必须是整数"))
         number = int(number)
     return name, number
 
@@ -62,12 +74,14 @@ def run_check(args) -> int:
     path = data_dir(args)
     problems = Store(path).check()
     for p in problems:
-        print(f"problem: {visible(p)}")  # one problem, one line
+        print(say("problem: ", "问题：") + visible(str(p)))  # one problem, one line
     if problems:
-        print(f"{len(problems)} problem(s) in {path}; nothing was changed")
+        print(say(f"{len(problems)} problem(s) in {path}; nothing was changed",
+                  f"{path} 中有 {len(problems)} 个问题；未做任何更改"))
         return 2
     files = len(Store(path).layout.partition_files())
-    print(f"{path}: ok ({files} unit-year file(s), settings and grants readable)")
+    print(say(f"{path}: ok ({files} unit-year file(s), settings and grants readable)",
+              f"{path}：正常（{files} 个单位年度文件，设置和授权均可读取）"))
     return 0
 
 
@@ -86,11 +100,11 @@ def run_settings(args) -> int:
         new = replace(settings, year=year, as_of=as_of, thresholds=thresholds)
         store.save_settings(new)
         settings = store.settings()
-        print("settings changed")
+        print(say("settings changed", "设置已修改"))
     elif not store.has_settings():
-        print("(defaults: no settings stored yet)")
-    print(f"year      {settings.year}")
-    print(f"as_of     {settings.as_of}")
+        print(say("(defaults: no settings stored yet)", "（默认值：尚未保存设置）"))
+    print(say(f"year      {settings.year}", f"年度      {settings.year}"))
+    print(say(f"as_of     {settings.as_of}", f"监控日期  {settings.as_of}"))
     for name, value in settings.thresholds.to_dict().items():
         print(f"{name:<22}{value}")
     return 0

@@ -8,7 +8,8 @@ import sys
 from datetime import date
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import say
+from jixiao.core import faults
+from jixiao.core.language import say
 from jixiao.core.numbers import format_number
 from jixiao.core.periods import iso_date
 from jixiao.core.text import visible
@@ -40,53 +41,88 @@ _LABELS = {
 }
 
 
+_LIKELIHOODS_EN = {"确定能": "certain", "有可能": "possible", "完全不可能": "impossible"}
+_CAUSES_EN = {"经费保障": "funding", "制度保障": "rules", "人员保障": "staffing",
+              "硬件条件保障": "equipment", "其他": "other"}
+
+
 def register(subparsers) -> None:
     """Add the ``record``, ``spend`` and ``explain`` sub-commands."""
     r = subparsers.add_parser(
-        "record", help="append a progress entry to an indicator and show its new status",
-        description="Append one progress entry (完成值 as of a date) to an indicator and print "
-                    "the status it gives. The value is written as a person writes it: 3, 3个, "
-                    "0.5亿元, 2023-06-20 (a deadline met that day), 60% (percent done toward a "
-                    "deadline), 达成 / 部分达成 / 未达成 (or 是/否, 合格/不合格, 及时/不及时). "
-                    "An entry that leaves the indicator amber or red needs --cause and "
-                    "--measures. The date must lie in the project's budget year or the next.")
-    r.add_argument("indicator", metavar="INDICATOR_ID", help="the indicator's id (shown in the UI)")
-    r.add_argument("--actual", required=True, metavar="VALUE", help="完成值 as of --as-of")
+        "record", help=say("append a progress entry to an indicator and show its new status",
+                           "为指标追加一条进度记录并显示新的状态"),
+        description=say(
+            "Append one progress entry (完成值 as of a date) to an indicator and print the status "
+            "it gives. The value is written as a person writes it: 3, 3个, 0.5亿元, 2023-06-20 "
+            "(a deadline met that day), 60% (percent done toward a deadline), 达成 / 部分达成 / "
+            "未达成 (or 是/否, 合格/不合格, 及时/不及时). An entry that leaves the indicator amber "
+            "or red needs --cause and --measures. The date must lie in the project's budget year "
+            "or the next.",
+            "为指标追加一条进度记录（截至某日的完成值），并显示它得出的状态。完成值按平常的写法填写：3、3个、"
+            "0.5亿元、2023-06-20（当天完成的时限）、60%（时限任务的完成百分比）、达成 / 部分达成 / 未达成"
+            "（或 是/否、合格/不合格、及时/不及时）。使指标为黄或红的记录必须填写 --cause 和 --measures。"
+            "日期须在项目的预算年度或次年之内。"))
+    r.add_argument("indicator", metavar="INDICATOR_ID",
+                   help=say("the indicator's id (shown in the UI)", "指标编号（界面中可见）"))
+    r.add_argument("--actual", required=True, metavar="VALUE",
+                   help=say("完成值 as of --as-of", "截至 --as-of 的完成值"))
     r.add_argument("--as-of", required=True, metavar="YYYY-MM-DD",
-                   help="the date the value is as of")
-    r.add_argument("--forecast", metavar="VALUE", help="全年预计完成情况, in the same form as --actual")
-    r.add_argument("--likelihood", choices=LIKELIHOODS, help="完成目标可能性")
+                   help=say("the date the value is as of", "完成值的截至日期"))
+    r.add_argument("--forecast", metavar="VALUE",
+                   help=say("全年预计完成情况, in the same form as --actual",
+                            "全年预计完成情况，写法同 --actual"))
+    r.add_argument("--likelihood", choices=LIKELIHOODS,
+                   help=say("完成目标可能性 (likelihood of meeting the target): "
+                            + ", ".join(f"{zh} = {en}" for zh, en in _LIKELIHOODS_EN.items()),
+                            "完成目标可能性"))
     r.add_argument("--cause", action="append", default=[], choices=CAUSES, dest="causes",
-                   help="偏差原因 (repeatable)")
-    r.add_argument("--measures", metavar="TEXT", help="纠偏措施")
-    r.add_argument("--note", metavar="TEXT", help="a remark kept with the entry")
+                   help=say("偏差原因, cause of a shortfall (repeatable): "
+                            + ", ".join(f"{zh} = {en}" for zh, en in _CAUSES_EN.items()),
+                            "偏差原因（可重复）"))
+    r.add_argument("--measures", metavar="TEXT", help=say("纠偏措施 (corrective measures)", "纠偏措施"))
+    r.add_argument("--note", metavar="TEXT",
+                   help=say("a remark kept with the entry", "随记录保存的备注"))
     r.set_defaults(func=run_record)
 
     s = subparsers.add_parser(
-        "spend", help="record a project's cumulative spending and show its budget light",
-        description="Append the cumulative spend (预算执行数, 万元) of a project as of a date and "
-                    "print the budget-execution light it gives.")
-    s.add_argument("project", metavar="PROJECT_ID", help="the project's id (shown in the UI)")
+        "spend", help=say("record a project's cumulative spending and show its budget light",
+                          "记录项目的累计支出并显示预算执行灯"),
+        description=say("Append the cumulative spend (预算执行数, 万元) of a project as of a date "
+                        "and print the budget-execution light it gives.",
+                        "追加项目截至某日的累计预算执行数（万元），并显示它得出的预算执行灯。"))
+    s.add_argument("project", metavar="PROJECT_ID",
+                   help=say("the project's id (shown in the UI)", "项目编号（界面中可见）"))
     s.add_argument("--spent", required=True, metavar="AMOUNT",
-                   help="cumulative spend in 万元 (or with a unit: 400000元, 0.5亿元)")
+                   help=say("cumulative spend in 万元 (or with a unit: 400000元, 0.5亿元)",
+                            "累计支出，单位万元（也可带单位：400000元、0.5亿元）"))
     s.add_argument("--as-of", required=True, metavar="YYYY-MM-DD",
-                   help="the date the amount is as of")
-    s.add_argument("--note", metavar="TEXT", help="a remark kept with the entry")
+                   help=say("the date the amount is as of", "金额的截至日期"))
+    s.add_argument("--note", metavar="TEXT",
+                   help=say("a remark kept with the entry", "随记录保存的备注"))
     s.set_defaults(func=run_spend)
 
     e = subparsers.add_parser(
-        "explain", help="show how jixiao reads a 指标值 (no data directory needed)",
-        description="Print how a target text is read: kind, operator, number, unit, deadline, "
-                    "direction, cumulative or level, and what an owner records against it.")
-    e.add_argument("text", metavar="TARGET", help='the 指标值, e.g. "≥8个" or "2023年6月底前完成"')
-    e.add_argument("--category", default="", metavar="二级指标", help="e.g. 数量指标, 成本指标")
-    e.add_argument("--level1", default="", metavar="一级指标", help="e.g. 产出指标")
+        "explain", help=say("show how jixiao reads a 指标值 (no data directory needed)",
+                            "显示 jixiao 如何解读一个指标值（不需要数据目录）"),
+        description=say("Print how a target text is read: kind, operator, number, unit, "
+                        "deadline, direction, cumulative or level, and what an owner records "
+                        "against it.",
+                        "显示指标值的解读：类型、运算符、数值、单位、时限、方向、累计或水平，以及填报时应填写什么。"))
+    e.add_argument("text", metavar="TARGET", help=say('the 指标值, e.g. "≥8个" or "2023年6月底前完成"',
+                                                      '指标值，例如 "≥8个" 或 "2023年6月底前完成"'))
+    e.add_argument("--category", default="", metavar="二级指标",
+                   help=say("e.g. 数量指标, 成本指标", "例如 数量指标、成本指标"))
+    e.add_argument("--level1", default="", metavar="一级指标",
+                   help=say("e.g. 产出指标", "例如 产出指标"))
     e.add_argument("--year", type=parse_year, default=None,
-                   help="budget year for dates without one (default: the budget year of "
-                        "the data directory's store, else the current year)")
+                   help=say("budget year for dates without one (default: the budget year of "
+                            "the data directory's store, else the current year)",
+                            "没有写年份的日期所用的预算年度（默认：数据目录的预算年度，否则今年）"))
     e.add_argument("--measure", choices=("cumulative", "level"),
-                   help="override whether the target is cumulative or a level")
-    e.add_argument("--json", action="store_true", help="print the reading as JSON")
+                   help=say("override whether the target is cumulative or a level",
+                            "指定指标值是累计（cumulative）还是水平（level）"))
+    e.add_argument("--json", action="store_true",
+                   help=say("print the reading as JSON", "以 JSON 输出解读结果"))
     e.set_defaults(func=run_explain)
 
 
@@ -98,10 +134,13 @@ def register(subparsers) -> None:
 def _amount(text: str) -> float:
     from jixiao.core.readings import read_amount_wan
 
-    # English, like every other refusal the store and the commands give.
     try:
         return read_amount_wan(text)
     except ValueError as exc:
+        try:
+            read_amount_wan(text, lang="zh")
+        except ValueError as zh:
+            raise JixiaoError(f"--spent: {exc}", zh=f"--spent：{zh}") from None
         raise JixiaoError(f"--spent: {exc}") from None
 
 
@@ -182,8 +221,8 @@ def _far_over_budget(text: str, spent: float, project) -> str | None:
         return None
     fields = dict(budget=format_number(total), times=format_number(spent / total, 0))
     if not any(ch in text for ch in "元万亿"):
-        raise JixiaoError(say("amount_needs_unit", text=text.strip(), **fields))
-    return say("spend_far_over", project=project.name, spent=format_number(spent), **fields)
+        raise JixiaoError(faults.said("amount_needs_unit", text=text.strip(), **fields))
+    return faults.say("spend_far_over", project=project.name, spent=format_number(spent), **fields)
 
 
 def _falling_spend(history, entry, labels) -> str | None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
-import re
-from datetime import date
-
-from jixiao.core.periods import quarter_end
+from jixiao.core.periods import date_problem, quarter_end
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,36 +11,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from jixiao.core.model import parse_date
-
 from ..i18n import label
 from .record import FORM_CSS, show_error
 
-
-_YMD = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
-
-
 def read_date(text: str, lang: str) -> tuple[str | None, str | None]:
-    """``(iso date, None)`` for a real date, else ``(None, what is wrong)`` in ``lang``.
-
-    A well-formed date that is not in the calendar (``2023-02-30``) is told apart from text that
-    is not a date at all: "use YYYY-MM-DD" would send the user looking for a typo that is not there.
-    """
-    try:
-        return parse_date(text).isoformat(), None
-    except ValueError:
-        pass
-    m = _YMD.fullmatch(text)
-    if m is None:
-        return None, label("not_date", lang)
-    year, month = int(m.group(1)), int(m.group(2))
-    if not 1 <= month <= 12:
-        return None, label("no_such_month", lang).format(text=text.strip())
-    days = calendar.monthrange(year, month)[1]
-    if 1 <= int(m.group(3)) <= days:
-        return None, label("not_date", lang)      # a real day written 2023-7-1: say the format
-    return None, label("no_such_day", lang).format(text=text.strip(), year=year, month=month,
-                                                  month_name=calendar.month_name[month], days=days)
+    """``(iso date, None)`` for a real date, else ``(None, what is wrong)`` in ``lang`` — the
+    same message ``core.periods`` gives wherever a date is typed."""
+    problem = date_problem(text)
+    if problem is not None:
+        return None, problem.text(lang)
+    return text.strip(), None
 
 
 def quarter_ends(year: int) -> list[str]:

@@ -98,7 +98,7 @@ class FormScreen(ModalScreen[Saved]):
         try:
             entry = self.save(**values)
         except JixiaoError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
+            self.app.call_from_thread(self._refused, exc.text(self.lang))
             return
         except OSError as exc:   # a disk full or a vanished directory: say so, keep the input
             self.app.call_from_thread(self._refused, f"{exc.filename or ''}: {exc.strerror or exc}")

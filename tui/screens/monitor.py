@@ -84,7 +84,8 @@ class MonitorScreen(Screen):
         super().__init__()
         self.store = store
         self.lang = lang
-        self.sync = Sync(store, poll_interval=poll_interval, view_date=lambda: self.view_as_of)
+        self.sync = Sync(store, lang=lang, poll_interval=poll_interval,
+                         view_date=lambda: self.view_as_of)
         self._shown_serial = 0
         self.dataset = None                 # the published version on screen (UI thread only)
         self.browser: Browser | None = None
@@ -241,7 +242,7 @@ class MonitorScreen(Screen):
         # the user retries (after restoring the file) or quits with the error's exit status.
         error = message.error
         self.app.failure = error
-        self.app.push_screen(ErrorScreen(error.message, lang=self.lang, exit_code=error.exit_code),
+        self.app.push_screen(ErrorScreen(error.text(self.lang), lang=self.lang, exit_code=error.exit_code),
                              self._failure_handled)
 
     def _failure_handled(self, choice: str | None) -> None:
