@@ -16,7 +16,7 @@ from office_files import SEED, add_project_table, sample_docx, workbook
 
 
 def jixiao(data, *argv):
-    return main(["--data", str(data), *map(str, argv)])
+    return main(["--lang", "en", "--data", str(data), *map(str, argv)])
 
 
 def _files(directory: Path) -> dict[str, bytes]:
