@@ -82,13 +82,14 @@ def database(pg_server, accounts):
 
 def _jixiao(url: str, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, JIXIAO_DB=url)
-    return subprocess.run([sys.executable, "-m", "jixiao", *args], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "jixiao", "--lang", "en", *args], env=env,
+                          capture_output=True,
                           text=True, timeout=120)
 
 
 def _as(accounts, account: str, url: str, *args: str, code: str | None = None):
     exe, env = accounts[account]
-    argv = [*exe, "-c", code, *args] if code else [*exe, "-m", "jixiao", *args]
+    argv = [*exe, "-c", code, *args] if code else [*exe, "-m", "jixiao", "--lang", "en", *args]
     return subprocess.run([RUNUSER, "-u", account, "--", *argv], env=dict(env, JIXIAO_DB=url),
                           capture_output=True, text=True, cwd="/tmp", timeout=120)
 
@@ -107,7 +108,8 @@ def test_the_snapshot_is_byte_identical_to_the_file_stores(database, tmp_path):
     assert _jixiao(url, "--db", url, "--data", data, "import", str(SEED)).returncode == 2
     env = {k: v for k, v in os.environ.items() if k != "JIXIAO_DB"}
     for argv in (["import", str(SEED)], ["snapshot", *STAMP, "-o", str(tmp_path / "f.json")]):
-        done = subprocess.run([sys.executable, "-m", "jixiao", "--data", data, *argv], env=env,
+        done = subprocess.run([sys.executable, "-m", "jixiao", "--lang", "en", "--data", data, *argv],
+                              env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     assert (tmp_path / "pg.json").read_bytes() == (tmp_path / "f.json").read_bytes()
