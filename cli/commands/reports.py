@@ -135,7 +135,7 @@ def cmd_snapshot(args) -> int:
         write_output(lambda fh: write_snapshot(doc, fh), args.output)
     if args.output:
         c = doc["counts"]
-        from jixiao.core.status import colour_word
+        from jixiao.core.colours import colour_word
         counts = ", ".join(f"{n} {colour_word(colour, current())}" for colour, n in c.items())
         print(say(f"wrote {args.output}: as of {doc['as_of']}, {counts}",
                   f"已写入 {args.output}：截至 {doc['as_of']}，{counts}"), file=sys.stderr)
