@@ -16,7 +16,7 @@ from office_files import SEED, add_project_table, sample_docx, workbook
 
 
 def jixiao(data, *argv):
-    return main(["--lang", "en", "--data", str(data), *map(str, argv)])
+    return main(["--data", str(data), *map(str, argv)])
 
 
 def _files(directory: Path) -> dict[str, bytes]:
@@ -57,7 +57,7 @@ def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, ca
 
     assert jixiao(data, "import", path, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "(Word document): 8 project tables" in out
+    assert "（Word 文档）：8 张项目目标表" in out
     assert "would add:     4 units, 8 projects, 128 indicators" in out
     assert not data.exists() or _files(data) == {}
 
@@ -270,17 +270,17 @@ def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys, see
     liar = tmp_path / "targets.txt"
     liar.write_bytes(path.read_bytes())
     assert jixiao(tmp_path / "a", "import", liar) == 0
-    assert "(Word document): 8 project tables" in capsys.readouterr().out
+    assert "（Word 文档）：8 张项目目标表" in capsys.readouterr().out
 
     csv_as_xlsx = tmp_path / "targets.xlsx"
     csv_as_xlsx.write_text(seed_csv(), encoding="utf-8")
     assert jixiao(tmp_path / "b", "import", csv_as_xlsx) == 0
-    assert "(CSV): 8 project tables" in capsys.readouterr().out
+    assert "（CSV）：8 张项目目标表" in capsys.readouterr().out
 
     text_as_doc = tmp_path / "targets.doc"
     text_as_doc.write_bytes(SEED.read_bytes())
     assert jixiao(tmp_path / "c", "import", text_as_doc) == 0
-    assert "(Word text layout): 8 project tables" in capsys.readouterr().out
+    assert "（Word 文本格式）：8 张项目目标表" in capsys.readouterr().out
 
 
 def test_no_office_library_is_loaded_until_a_file_needs_it():
