@@ -196,8 +196,18 @@ class MonitorScreen(Screen):
         return row
 
     def current_project(self):
-        """The project under the cursor of the projects pane, or ``None``."""
-        return self.query_one("#projects", VirtualList).current if self.dataset else None
+        """The project the user has selected: in triage and search, the project of the row
+        under the cursor of the indicators pane (a project hit, or an indicator's project);
+        while browsing, the row of the projects pane. ``None`` when there is none."""
+        if self.dataset is None:
+            return None
+        if self.mode != "browse":
+            row = self.query_one("#indicators", VirtualList).current
+            if isinstance(row, Hit):
+                return self.dataset.projects.get(row.project_id) if row.project_id else None
+            indicator = self.current_indicator()
+            return self.dataset.projects.get(indicator.project_id) if indicator else None
+        return self.query_one("#projects", VirtualList).current
 
     def can_edit(self, unit_code: str | None) -> bool:
         """Whether the user may record for ``unit_code`` (asked once per unit per load)."""

@@ -1,0 +1,100 @@
+"""Keys act on what is selected, and typed keys are never lost (issue 15 §1, §3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.sample_data import load_sample
+from jixiao.store.repository import Store
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.screens.record import RecordProgressScreen
+from jixiao.tui.screens.spending import SpendingScreen
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def demo(tmp_path) -> Store:
+    """The sample data, as ``jixiao --demo`` opens it (single user: admin)."""
+    Store(tmp_path / "data", user="admin1").bulk_load(load_sample())
+    return Store(tmp_path / "data", user="admin1")
+
+
+async def to_row_of_unit(pilot, unit: str, until) -> str:
+    """Move the triage cursor to the first row of ``unit``; its indicator id."""
+    app = pilot.app
+    monitor = app.monitor
+    for _ in range(len(monitor.query_one("#indicators").rows)):
+        ind = monitor.current_indicator()
+        if monitor.dataset.projects[ind.project_id].unit_code == unit:
+            return ind.id
+        await pilot.press("down")
+        await pilot.pause()
+    raise AssertionError(f"no triage row of unit {unit}")
+
+
+async def test_s_in_triage_opens_the_spending_form_of_the_row_s_project(demo, loaded, until):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert app.monitor.query_one("#projects").current.unit_code == "301101"
+        await pilot.press("r")
+        await until(pilot, lambda: app.monitor.mode == "triage")
+        iid = await to_row_of_unit(pilot, "301206", until)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+        assert app.screen.project.id == app.monitor.dataset.indicators[iid].project_id
+        assert app.screen.project.unit_code == "301206"
+
+
+async def test_e_in_triage_opens_the_record_form_of_the_row(demo, loaded, until):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.monitor.mode == "triage")
+        iid = await to_row_of_unit(pilot, "301206", until)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        assert app.screen.indicator.id == iid
+
+
+async def test_s_on_a_search_hit_opens_that_project_s_spending_form(demo, loaded, until):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        wanted = next(p for p in app.monitor.dataset.projects.values() if p.unit_code == "301206")
+        await pilot.press("slash")
+        await pilot.press(*wanted.name[:6])
+        await until(pilot, lambda: app.monitor.mode == "search"
+                    and app.monitor.query_one("#indicators").rows)
+        await pilot.press("down")               # into the matches: the first is the project
+        await pilot.pause()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+        assert app.screen.project.id == wanted.id
+
+
+async def test_n_in_triage_moves_from_the_selected_row(demo, loaded, until):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.monitor.mode == "triage")
+        iid = await to_row_of_unit(pilot, "301206", until)
+        expected = app.monitor.browser.next_alert(iid, 1)
+        await pilot.press("n")
+        await until(pilot, lambda: app.monitor.mode == "browse")
+        assert app.monitor.current_indicator().id == expected
+
+
+async def test_quick_keystrokes_in_the_record_form_all_arrive_in_order(demo, loaded, until):
+    app = JixiaoApp(demo, poll_interval=0.05)        # the poll runs all the time meanwhile
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("tab", "tab", "e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.press("a", "b", "c", "left", "backspace", "backspace", "backspace", "end",
+                          "minus", "5")
+        await pilot.pause()
+        assert app.screen.query_one("#actual").value == "c-5"
