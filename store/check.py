@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core import language
+from jixiao.core.overrides import OverrideError, ReadingOverride
 
 from .grants import ROLES
 from jixiao.core.faults import say
@@ -174,6 +175,16 @@ def _check_partition(path: Path, seen_ids: dict[str, Path]) -> list[str]:
             out.append(language.say(f"{path}: indicator id {i.id} also appears in {seen_ids[i.id]}",
                            f"{path}：指标编号 {i.id} 也出现在 {seen_ids[i.id]} 中"))
         seen_ids[i.id] = path
+        if i.reading is not None:
+            try:
+                ReadingOverride.from_dict(i.reading)
+            except OverrideError as exc:
+                out.append(language.say(
+                    f"{path}: indicator {i.id} ({i.name}) has a settled reading that cannot be "
+                    f"read ({exc}); the inferred reading counts until an admin settles it again "
+                    f"with `jixiao reading {i.id}`",
+                    f"{path}：指标 {i.id}（{i.name}）已确认的指标值解读无法读取（{exc}）；在管理员用 "
+                    f"`jixiao reading {i.id}` 重新确认之前按自动推断的解读处理"))
     ids = set()
     for e in part.progress + part.spending:
         if e.id in ids:

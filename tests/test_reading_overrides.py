@@ -228,3 +228,21 @@ def test_a_cost_floor_overridden_to_a_cap_is_judged_in_range_like_any_cost_cap()
                     reading=make_override(text, op="≤", value="154").to_dict())
     target = indicator_target(ind, 2024)
     assert (target.op, target.direction, target.measure) == ("<=", "lower", "level")
+
+
+def test_check_names_a_damaged_settled_reading_and_the_inferred_one_counts(store_dir, capsys):
+    store = Store(store_dir)
+    ids, _ = _ids(store)
+    cost = ids["宣传推广费用"]
+    store.set_reading(cost, make_override("≥40万元", op="≤", value="40"))
+    path = next(p for p in store_dir.rglob("*.json") if cost in p.read_text(encoding="utf-8")
+                and "indicators" in p.read_text(encoding="utf-8"))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for record in doc["indicators"].values():
+        if record["id"] == cost:
+            record["reading"]["op"] = "about"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    target = indicator_target(Store(store_dir).load().indicators[cost], 2024)
+    assert (target.source, target.op) == ("inferred", ">=")
+    code, out, err = cli(capsys, store_dir, "check")
+    assert code == 2 and f"jixiao reading {cost}" in out + err
