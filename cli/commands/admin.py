@@ -7,6 +7,7 @@ from jixiao.core.language import say
 import argparse
 from dataclasses import fields, replace
 
+from jixiao.core.periods import iso_date
 from jixiao.core.model import Thresholds, year_default_as_of
 from jixiao.core.text import visible
 
@@ -93,7 +94,8 @@ def run_settings(args) -> int:
     if changing:
         thresholds = replace(settings.thresholds, **dict(args.threshold))
         year = settings.year if args.year is None else args.year
-        as_of = settings.as_of if args.as_of is None else args.as_of.strip()
+        # Checked here, under the flag's own name, so the refusal is in the user's language.
+        as_of = settings.as_of if args.as_of is None else iso_date(args.as_of.strip(), "--as-of")
         if args.as_of is None and not as_of.startswith(f"{year}-"):
             # A new year alone moves the monitoring date into it (its last day, or today).
             as_of = year_default_as_of(year)

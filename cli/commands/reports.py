@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import said
 
 from ..progress import progress
 from .common import open_store, write_output
@@ -110,10 +111,17 @@ def resolve_as_of(args, dataset) -> str:
         raise JixiaoError("give either --quarter or --as-of, not both",
                           zh="--quarter 和 --as-of 只能给一个")
     if getattr(args, "quarter", None):
-        return quarter_end(args.quarter)
-    if getattr(args, "as_of", None):
-        return iso_date(args.as_of, "--as-of")
-    return dataset.settings.as_of
+        as_of = quarter_end(args.quarter)
+    elif getattr(args, "as_of", None):
+        as_of = iso_date(args.as_of, "--as-of")
+    else:
+        return dataset.settings.as_of
+    # The monitoring date settings accepts, and no other: a date in another year colours every
+    # indicator grey, which reads as an empty all-clear in a cron mail.
+    year = dataset.settings.year
+    if int(as_of[:4]) != year:
+        raise JixiaoError(said("as_of_outside_year", as_of=as_of, year=year))
+    return as_of
 
 
 def cmd_snapshot(args) -> int:
