@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from . import units as _units
-from .numbers import format_number
+from .numbers import MAX_DIGITS, format_number, too_many_digits
 from .periods import find_dates
 from .words import DIRECTION_WORDS, KIND_WORDS, MEASURE_WORDS, is_cost
 
@@ -197,6 +197,9 @@ _REVIEWS = {
                  "单位嵌在句子里（{words}）：请确认解读"),
     "run_together": ("digits run together ({digits}): no reading is safe (a date? a count?)",
                      "数字连写（{digits}），无法可靠解读（日期？数量？）"),
+    "too_many_digits": ("a number with more than {limit} digits ({digits}…): no count or amount "
+                        "is that large; check the 指标值", "数字超过 {limit} 位（{digits}…），"
+                        "不可能是数量或金额：请核对指标值"),
     "scale_grade": ("a grade on a scale ({grade}): say which answer counts as met",
                     "等级式目标（{grade}）：请确认哪种答复算达成"),
     "measure_guess": ("no operator: whether it accumulates through the year or is a level is a "
@@ -368,6 +371,14 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
         return Target(text=text, kind="qualitative", parsed=False,
                       **_review_fields(_review("run_together", digits=run.group(0))))
 
+    # A number too long for a float would read as inf and compare as met or missed against
+    # any actual: no reading of it is safe, as for an actual (numbers.MAX_DIGITS).
+    huge = next((m.group(0) for m in _NUMBER_RUN.finditer(s) if too_many_digits(m.group(0))), None)
+    if huge is not None:
+        return Target(text=text, kind="qualitative", parsed=False,
+                      **_review_fields(_review("too_many_digits", limit=MAX_DIGITS,
+                                               digits=huge[:MAX_DIGITS])))
+
     # Source (issue 12 §3): a target that names its own period (2023.07-2024.01, 2021年1月-12月,
     # 7月起) measures time progress over that period, not from 1 January.
     period = own_period(s, year)
@@ -410,6 +421,8 @@ def _parse(text: str, year: int, level1: str, category: str, measure: str | None
 _THIS_YEAR = re.compile(r"(?:本|当)年度?内?|^年度内")
 
 # --- digits run together ------------------------------------------------------------------------
+
+_NUMBER_RUN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # 1,000,000.5
 
 # 2023612 (2023年6月12日 with the separators lost), 202306: a year glued to a month and day.
 _RUN_TOGETHER = re.compile(r"(?<![\d.,])(?:19|20)\d{4,6}(?![\d.,])")
