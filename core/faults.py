@@ -163,6 +163,15 @@ FAULTS: dict[str, tuple[str, str]] = {
         "后重新导入；未导入任何内容",
         "{path} is protected by a password and cannot be read; open it, remove the password "
         "(File ▸ Info ▸ Protect) and save it, then import again; nothing was imported"),
+    "zip_broken": ("其中的 ZIP 压缩包已损坏", "the ZIP archive inside it is broken"),
+    "import_missing": ("{path}：没有这个文件；未导入任何内容",
+                       "{path}: no such file; nothing was imported"),
+    "import_directory": ("{path} 是一个目录，而要导入的应当是目标表文件（.docx、.xlsx、.txt 或 "
+                         ".csv）；未导入任何内容",
+                         "{path}: is a directory, expected a target-table file (.docx, .xlsx, "
+                         ".txt or .csv); nothing was imported"),
+    "import_unreadable": ("无法读取 {path}（{detail}）；未导入任何内容",
+                          "{path}: cannot read ({detail}); nothing was imported"),
     "office_damaged": (
         "{path} 已损坏，无法读取（{why}）：请用 Word/Excel 或 WPS 打开，另存为 .docx/.xlsx 后导入"
         "那份副本；未导入任何内容",

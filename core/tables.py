@@ -88,11 +88,11 @@ def read_tables(path: str | Path) -> TargetTables:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise JixiaoError(f"{path}: no such file") from None
+        raise JixiaoError(said("import_missing", path=path)) from None
     except IsADirectoryError:
-        raise JixiaoError(f"{path}: is a directory, expected a target-table file") from None
+        raise JixiaoError(said("import_directory", path=path)) from None
     except OSError as exc:
-        raise JixiaoError(f"{path}: cannot read ({exc.strerror})") from None
+        raise JixiaoError(said("import_unreadable", path=path, detail=exc.strerror)) from None
     if sniff(raw) != "text":
         # Word and Excel files, whatever their extension says; the readers load their libraries.
         from .formats import read_office

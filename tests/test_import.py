@@ -106,7 +106,7 @@ def test_a_malformed_or_truncated_file_exits_2_and_stores_nothing(tmp_path, caps
 
 def test_a_missing_file_exits_2(tmp_path, capsys):
     assert jixiao(tmp_path / "data", "import", tmp_path / "nope.txt") == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "没有这个文件" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
 
 

@@ -35,7 +35,7 @@ def read_office(raw: bytes, source: str) -> TargetTables:
     try:
         members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise JixiaoError(damaged(source, "the ZIP archive inside it is broken")) from None
+        raise JixiaoError(damaged(source, say("zip_broken"))) from None
     if sum(m.file_size for m in members) > MAX_UNPACKED:
         raise JixiaoError(say("office_too_big", path=source, limit=MAX_UNPACKED // 2**20))
     names = {m.filename for m in members}
