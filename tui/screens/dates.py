@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
 from .record import FORM_CSS, show_error
 
@@ -50,7 +51,7 @@ class DateScreen(ModalScreen[str | None]):
             yield Label(L("date_quarters"), classes="field-label")
             yield OptionList(*[Option(d, id=d) for d in quarter_ends(self.year)], id="quarters")
             yield Label(L("date_any"), classes="field-label")
-            yield Input(id="date", value=self.current)
+            yield OrderedInput(id="date", value=self.current)
             yield Static("", id="date-error", classes="error")
 
     def on_mount(self) -> None:

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
 from .record import FORM_CSS, show_error
 
@@ -28,7 +29,7 @@ class ExportScreen(ModalScreen[str | None]):
         with VerticalScroll():
             yield Static(Text(label("export_title", self.lang), style="bold"))
             yield Label(label("export_path", self.lang), classes="field-label")
-            yield Input(id="path", value=self.default)
+            yield OrderedInput(id="path", value=self.default)
             yield Static("", id="path-error", classes="error")
 
     def on_mount(self) -> None:

@@ -29,6 +29,7 @@ from jixiao.core.targets import parse_target
 
 from .. import messages
 from ..commands import MonitorCommands
+from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
 from ..keys import (EDIT_ACTIONS, FOOTER_DROP_ORDER, FOOTER_KEEP, FOOTER_MINOR, ACTIONS,
                     bindings, help_keys, short_labels)
@@ -111,7 +112,7 @@ class MonitorScreen(Screen):
             yield VirtualList(self._unit_rows, header=None, empty=label("loading", self.lang), id="units")
             yield VirtualList(self._project_rows, header=self._project_header,
                               empty=label("no_projects", self.lang), id="projects")
-        yield Input(id="search", placeholder=label("search_hint", self.lang))
+        yield OrderedInput(id="search", placeholder=label("search_hint", self.lang))
         yield VirtualList(self._indicator_rows, header=self._indicator_header,
                           empty=label("no_indicators", self.lang), id="indicators")
         yield DetailPane(id="detail")

@@ -14,6 +14,7 @@ from jixiao.core.numbers import format_number
 from jixiao.core.overrides import OverrideError, make_override
 from jixiao.core.targets import MEASURE_NAMES, Target, describe
 
+from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
 from ..widgets.literal import literal
 from ..widgets.toggles import StateRadioButton
@@ -58,7 +59,7 @@ class ReadingScreen(FormScreen[object]):
                                            if t.needs_review else action == "confirm")
             for field in FIELDS:
                 yield Label(L(f"reading_{field}"), classes="field-label")
-                yield Input(id=field, value=self._current(field))
+                yield OrderedInput(id=field, value=self._current(field))
             yield Static("", id="fields-error", classes="error")
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):

@@ -18,6 +18,7 @@ from jixiao.core.explanation import explanation_gaps
 from jixiao.core.model import ProgressEntry
 from jixiao.core.words import CAUSES, LIKELIHOODS
 
+from ..widgets.ordered_input import OrderedInput
 from ..i18n import label, status_word
 from ..widgets.literal import literal
 from ..widgets.toggles import StateCheckbox, StateRadioButton
@@ -63,10 +64,10 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
                     unit = getattr(self.target, "unit", None)
                     text = f"{L('actual')}" + (f" ({L('unit_is')}: {unit})" if unit else "")
                 yield Label(Text(text), classes="field-label")
-                yield Input(id="actual", placeholder=self._placeholder())
+                yield OrderedInput(id="actual", placeholder=self._placeholder())
             yield Static("", id="actual-error", classes="error")
             yield Label(L("forecast"), classes="field-label")
-            yield Input(id="forecast", value=(self.previous.forecast or "") if self.previous else "")
+            yield OrderedInput(id="forecast", value=(self.previous.forecast or "") if self.previous else "")
             yield Static("", id="forecast-error", classes="error")
             yield Label(L("likelihood"), classes="field-label")
             with RadioSet(id="likelihood"):
@@ -78,10 +79,10 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
                     yield StateCheckbox(cause, id=f"cause-{n}")
             yield Static("", id="causes-error", classes="error")
             yield Label(f"{L('measures')} ({L('measures_hint')})", classes="field-label")
-            yield Input(id="measures")
+            yield OrderedInput(id="measures")
             yield Static("", id="measures-error", classes="error")
             yield Label(L("note"), classes="field-label")
-            yield Input(id="note")
+            yield OrderedInput(id="note")
             yield Static("", id="preview")
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 from jixiao.core.model import SpendingEntry
 from jixiao.core.readings import read_amount_wan
 
+from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
 from ..widgets.literal import literal
 from .dates import read_date
@@ -47,13 +48,13 @@ class SpendingScreen(FormScreen[SpendingEntry | None]):
             yield Static(head)
             yield Label(L("spent"), classes="field-label")
             yield Static(Text(hint), id="spent-hint", classes="hint")
-            yield Input(id="spent", placeholder=L("example").format(value=f"{prev.spent:g}" if prev else "12.5"))
+            yield OrderedInput(id="spent", placeholder=L("example").format(value=f"{prev.spent:g}" if prev else "12.5"))
             yield Static("", id="spent-error", classes="error")
             yield Label(L("spent_as_of"), classes="field-label")
-            yield Input(id="as_of", value=self.as_of)
+            yield OrderedInput(id="as_of", value=self.as_of)
             yield Static("", id="as_of-error", classes="error")
             yield Label(L("note"), classes="field-label")
-            yield Input(id="note")
+            yield OrderedInput(id="note")
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button(L("save"), id="save", variant="primary")

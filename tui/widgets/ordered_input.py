@@ -1,0 +1,42 @@
+"""An ``Input`` that applies every key in the order it was typed.
+
+Textual inserts a printable key in the field's own ``_on_key``, but a key bound to an editing
+action (Left, End, Backspace, …) first bubbles through every container and the screen to the
+app, which then runs the field's binding. While the screen is busy — a form re-checks the
+value and recomputes its preview on every change — the next printable key reaches the field
+before the bubbling Left or End: ``abc Left ⌫⌫⌫ End -5`` came out ``-5c`` or ``-c5``.
+Here the field runs its own editing bindings as it receives them, so every key keeps its place.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.binding import Binding
+from textual.widgets import Input
+
+
+def _editing_actions() -> dict[str, str]:
+    actions: dict[str, str] = {}
+    for binding in Input.BINDINGS:
+        key, action = ((binding.key, binding.action) if isinstance(binding, Binding)
+                       else (binding[0], binding[1]))
+        for one in key.split(","):
+            actions.setdefault(one.strip(), action)
+    return actions
+
+
+_ACTIONS = _editing_actions()
+"""The key → action bindings ``Input`` declares (cursor moves, deletions, selection)."""
+
+
+class OrderedInput(Input):
+    """An ``Input`` whose editing keys run in the field, in order with the typed characters."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        action = None if event.is_printable else _ACTIONS.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
