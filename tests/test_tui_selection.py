@@ -104,3 +104,22 @@ async def test_quick_keystrokes_in_the_record_form_all_arrive_in_order(demo, loa
         await until(pilot, lambda: app.screen.query_one("#actual").value.endswith("5"))
         await pilot.pause()
         assert app.screen.query_one("#actual").value == "c-5"
+
+
+async def test_ctrl_c_and_the_screenshot_speak_the_ui_language_without_markup(demo, loaded,
+                                                                             tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await loaded(pilot)
+        app.action_help_quit()
+        app.action_screenshot()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("按 q 或 Ctrl+Q 退出" in m for m in messages)
+        saved = [m for m in messages if m.startswith("截图已保存：")]
+        assert saved and not any("[" in m for m in messages)
+        assert list(tmp_path.glob("*.svg"))           # in the current directory
+    for svg in tmp_path.glob("*.svg"):
+        svg.unlink()

@@ -8,11 +8,14 @@ workers) and ``tui.messages`` (what the workers tell the screen).
 
 from __future__ import annotations
 
+import os
+
 from textual.app import App
 from textual.screen import Screen
 
 from jixiao.core.errors import JixiaoError
 
+from .i18n import label
 from .screens.monitor import MonitorScreen, monitor_screen
 
 
@@ -36,6 +39,21 @@ class JixiaoApp(App):
     def get_default_screen(self) -> Screen:
         """The monitor screen is the app's base screen."""
         return self.monitor
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit, in the UI language (Textual's own toast is English, with
+        markup our literal toasts would show raw)."""
+        self.notify(label("help_quit", self.lang), title=label("help_quit_title", self.lang))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen in the current directory (there may be no ~/Downloads)."""
+        try:
+            saved = self.save_screenshot(filename, path or os.getcwd())
+        except OSError as exc:
+            self.notify(f"{label('screenshot_failed', self.lang)}: {exc.strerror or exc}",
+                        severity="error")
+            return
+        self.notify(f"{label('screenshot_saved', self.lang)} {saved}", timeout=5)
 
     async def action_quit(self) -> None:
         """Quit (``q``, Ctrl+Q); after a failed load with that failure's exit status."""
