@@ -73,7 +73,9 @@ class Store:
         self._user = user if user is not None else current_user()
         self._seen: dict[Path, Signature | None] = {}
         self._contents: dict[PartitionKey, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._indicator_at: dict[str, tuple[PartitionKey, Indicator]] = {}
+        # Indicators by id without their partition key: it is their project's, and a
+        # (key, indicator) pair per indicator cost ~6 MB at 100k.
+        self._indicator_at: dict[str, Indicator] = {}
         self._project_at: dict[str, tuple[PartitionKey, Project]] = {}
         self._grants_cache: tuple[Signature | None, list[rules.Grant]] | None = None
         self._last_read: tuple[Path, Signature, read_cache.Grouped] | None = None
@@ -382,7 +384,7 @@ class Store:
         self._project_at.update(zip(pids, zip(repeat(key), part.projects)))
         iids = [i.id for i in part.indicators]
         dataset.indicators.update(zip(iids, part.indicators))
-        self._indicator_at.update(zip(iids, zip(repeat(key), part.indicators)))
+        self._indicator_at.update(zip(iids, part.indicators))
         pids, iids = set(pids), set(iids)
         for target, grouped in ((dataset.progress, part.progress),
                                 (dataset.spending, part.spending)):
@@ -419,7 +421,7 @@ class Store:
         dataset.invalidate()  # projects and indicators were removed behind its back
 
     # --- finding one thing without loading everything ----------------------------------------
-    def _locate(self, wanted: str, table: dict, what: str) -> tuple[PartitionKey, object]:
+    def _locate(self, wanted: str, table: dict, what: str):
         if wanted in table:
             return table[wanted]
         needle = f'"{wanted}"'.encode("utf-8")
@@ -440,7 +442,7 @@ class Store:
                 for p in part.projects:
                     self._project_at[p.id] = (part.key, p)
                 for i in part.indicators:
-                    self._indicator_at[i.id] = (part.key, i)
+                    self._indicator_at[i.id] = i
                 if wanted in table:
                     return table[wanted]
         # Not found: a damaged or unreadable file may be where it is, and saying only "no such
@@ -461,7 +463,7 @@ class Store:
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
         """The indicator with ``indicator_id`` and its project (``JixiaoError`` if unknown, or
         naming the damaged file that stops the search)."""
-        key, indicator = self._locate(indicator_id, self._indicator_at, "indicator")
+        indicator = self._locate(indicator_id, self._indicator_at, "indicator")
         _, project = self._locate(indicator.project_id, self._project_at, "project")
         return indicator, project
 
@@ -474,7 +476,8 @@ class Store:
         """Every progress entry of one indicator, by date then time of recording (reads only
         its own file, through the read cache; the last file read is kept, so moving between
         the indicators of one unit reads nothing)."""
-        key, _ = self._locate(indicator_id, self._indicator_at, "indicator")
+        indicator = self._locate(indicator_id, self._indicator_at, "indicator")
+        key, _ = self._locate(indicator.project_id, self._project_at, "project")
         path = self.layout.partition(key)
         kept = self._last_read
         if kept is None or kept[0] != path or kept[1] != signature(path):
