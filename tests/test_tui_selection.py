@@ -123,3 +123,14 @@ async def test_ctrl_c_and_the_screenshot_speak_the_ui_language_without_markup(de
         assert list(tmp_path.glob("*.svg"))           # in the current directory
     for svg in tmp_path.glob("*.svg"):
         svg.unlink()
+
+
+async def test_the_header_at_80_columns_keeps_role_and_sort_and_marks_a_cut(demo, loaded):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        line = app.monitor.query_one("#header").render_line(0).text.rstrip()
+        assert "(admin)" in line and "按状态" in line
+        assert line.endswith("…") or "绩效运行监控" in line

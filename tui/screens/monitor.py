@@ -39,7 +39,7 @@ from ..widgets.detail import DetailData, DetailPane
 from ..widgets.footer import KeyFooter
 from ..widgets.literal import literal
 from ..widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitRows
-from ..widgets.vlist import VirtualList
+from ..widgets.vlist import VirtualList, fit
 from .dates import DateScreen
 from .error import ErrorScreen
 from .export import ExportScreen
@@ -163,6 +163,7 @@ class MonitorScreen(Screen):
     def _adapt(self, width: int, height: int) -> None:
         self.set_class(width < 100, "-narrow")
         self.set_class(height < 30, "-short")
+        self._update_header()
 
     def watch_by_status(self) -> None:
         """The header says how the panes are sorted."""
@@ -225,7 +226,9 @@ class MonitorScreen(Screen):
         if not self.dataset or not self.is_mounted:
             return
         L = lambda k: label(k, self.lang)  # noqa: E731
-        t = Text(f"jixiao · {L('app_title')} · {L('year')} {self.settings.year} · {L('as_of')} {self.as_of}")
+        # What changes and what the user acts on first (date, who, sort order); the app's name
+        # last, where a narrow terminal cuts it — with an ellipsis, never silently.
+        t = Text(f"{L('year')} {self.settings.year} · {L('as_of')} {self.as_of}")
         if self.view_as_of and self.view_as_of != self.settings.as_of:
             t.append(f" ({L('view_only')})")
         t.append(" · ")
@@ -233,7 +236,9 @@ class MonitorScreen(Screen):
         t.append(f" ({self.user_role})")
         if self.by_status:
             t.append(f" · {L('sorted_status')}")
-        self.query_one("#header", Static).update(t)
+        t.append(f" · jixiao · {L('app_title')}")
+        room = max(1, self.app.size.width - 2)        # the header's padding is one cell a side
+        self.query_one("#header", Static).update(fit(t, room))
 
     # --- what the sync workers report -------------------------------------------------------
     def _take(self, serial: int, dataset) -> bool:
