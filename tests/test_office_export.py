@@ -132,7 +132,7 @@ def test_a_workbook_is_not_written_to_a_terminal(tmp_path, capsys, sample_store,
     screen = _Terminal()
     monkeypatch.setattr("sys.stdout", screen)
     assert jixiao(sample_store, "report", "--format", "xlsx") == 2
-    assert "-o FILE.xlsx" in capsys.readouterr().err and screen.getvalue() == ""
+    assert "-o 文件.xlsx" in capsys.readouterr().err and screen.getvalue() == ""
 
 
 def test_write_atomically_takes_bytes_and_a_binary_writer(tmp_path):

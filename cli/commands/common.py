@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.language import Said
 from jixiao.store.exports import _produce, write_atomically
 
 
@@ -117,6 +118,20 @@ def parse_year(text: str) -> int:
     return int(text)
 
 
+def refuse_workbook_on_terminal(args) -> None:
+    """Refuse ``--format xlsx`` without ``-o`` when standard output is a terminal — before any
+    work, so the user is not made to wait for a workbook that cannot be shown."""
+    if getattr(args, "format", None) == "xlsx" and not getattr(args, "output", None) \
+            and getattr(sys.stdout, "raw", sys.stdout).isatty():
+        raise JixiaoError(_NOT_FOR_A_TERMINAL)
+
+
+_NOT_FOR_A_TERMINAL = Said(
+    "an Excel workbook is not for a terminal: give -o FILE.xlsx (or redirect standard output "
+    "to a file)",
+    "Excel 工作簿不能输出到终端：请用 -o 文件.xlsx 指定文件（或把标准输出重定向到文件）")
+
+
 def write_output(content, output: str | None, *, encoding: str = "utf-8", binary: bool = False) -> None:
     """Write ``content`` to the file ``output`` (see ``write_atomically``), or to standard
     output when there is none. ``binary`` content (a workbook) is not written to a terminal."""
@@ -127,8 +142,7 @@ def write_output(content, output: str | None, *, encoding: str = "utf-8", binary
         # Underneath the command line's text filter (cli.main._VisibleWriter): bytes, unfiltered.
         stream = getattr(sys.stdout, "raw", sys.stdout)
         if stream.isatty():
-            raise JixiaoError("an Excel workbook is not for a terminal: give -o FILE.xlsx "
-                              "(or redirect standard output to a file)")
+            raise JixiaoError(_NOT_FOR_A_TERMINAL)
         stream.flush()
         _produce(content)(stream.buffer)
         stream.buffer.flush()

@@ -15,7 +15,7 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import said
 
 from ..progress import progress
-from .common import open_store, write_output
+from .common import open_store, refuse_workbook_on_terminal, write_output
 
 
 def register(sub) -> None:
@@ -179,6 +179,7 @@ def cmd_report(args) -> int:
 
     only = report.parse_only(args.only)
     units = tuple(u.strip() for u in (args.unit or "").split(",") if u.strip())
+    refuse_workbook_on_terminal(args)
     dataset = load_dataset(args, "run a report")
     doc = build_snapshot(dataset, resolve_as_of(args, dataset), generated_at="")
     rows = report.report_rows(doc, only=only, units=units)

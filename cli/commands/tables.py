@@ -12,7 +12,7 @@ from jixiao.core.text import visible
 from jixiao.store.exports import write_atomically
 
 from ..progress import progress
-from .common import open_store, parse_year, write_output
+from .common import open_store, parse_year, refuse_workbook_on_terminal, write_output
 
 _KINDS = {"text": ("Word text layout", "Word 文本格式"), "csv": ("CSV", "CSV"),
           "docx": ("Word document", "Word 文档"), "xlsx": ("Excel workbook", "Excel 工作簿")}
@@ -88,6 +88,7 @@ def run_export(args) -> int:
     """Write the stored target tables as CSV or a workbook to ``-o FILE`` or standard output."""
     from jixiao.core.tables import write_csv
 
+    refuse_workbook_on_terminal(args)
     dataset = open_store(args, needs="tables").load()
     lang = getattr(args, "lang", "zh")
     if args.format == "xlsx":
