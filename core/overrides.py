@@ -43,12 +43,14 @@ _MEASURE_SPELLINGS = {"cumulative": "cumulative", "累计": "cumulative", "level
 
 
 class OverrideError(ValueError):
-    """An override that cannot be made; the message says what is wrong in English, ``column``
-    names the table column (``core.tables.READING_COLUMNS``) at fault when one is."""
+    """An override that cannot be made; the message says what is wrong in English (``zh``: in
+    Chinese, the same text when none is given), ``column`` names the table column
+    (``core.tables.READING_COLUMNS``) at fault when one is."""
 
-    def __init__(self, message: str, column: str = "nature"):
+    def __init__(self, message: str, column: str = "nature", *, zh: str | None = None):
         super().__init__(message)
         self.column = column
+        self.zh = message if zh is None else zh
 
 
 @dataclass(frozen=True)
@@ -124,34 +126,43 @@ def _checked(o: ReadingOverride) -> ReadingOverride:
     if o.source not in ("confirmed", "overridden"):
         raise OverrideError(f"source must be confirmed or overridden, not {o.source!r}")
     if o.op is not None and o.op not in OPS:
-        raise OverrideError(f"op must be one of {', '.join(OPS)}, not {o.op!r}")
+        raise OverrideError(f"op must be one of {', '.join(OPS)}, not {o.op!r}",
+                            zh=f"运算符必须是 {', '.join(OPS)} 之一，而不是 {o.op!r}")
     for name in ("value", "low", "high"):
         v = getattr(o, name)
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
                               or v != v or v in (float("inf"), float("-inf"))):
-            raise OverrideError(f"{name} must be a finite number, not {v!r}")
+            raise OverrideError(f"{name} must be a finite number, not {v!r}",
+                                zh=f"{name} 必须是有限的数字，而不是 {v!r}")
     if o.measure is not None and o.measure not in MEASURES:
-        raise OverrideError(f"measure must be cumulative or level, not {o.measure!r}")
+        raise OverrideError(f"measure must be cumulative or level, not {o.measure!r}",
+                            zh=f"计量方式必须是 cumulative（累计）或 level（水平），而不是 {o.measure!r}")
     if o.wanted is not None and o.wanted not in WANTED:
-        raise OverrideError(f"wanted must be yes or no, not {o.wanted!r}")
+        raise OverrideError(f"wanted must be yes or no, not {o.wanted!r}",
+                            zh=f"期望答复必须是 yes（是）或 no（否），而不是 {o.wanted!r}")
     for name in ("start", "end"):
         v = getattr(o, name)
         if v is not None:
             try:
                 date.fromisoformat(v)
             except (TypeError, ValueError):
-                raise OverrideError(f"{name} must be a date YYYY-MM-DD, not {v!r}") from None
+                raise OverrideError(f"{name} must be a date YYYY-MM-DD, not {v!r}",
+                                    zh=f"{name} 必须是 YYYY-MM-DD 形式的日期，而不是 {v!r}") from None
     if o.start and o.end and o.start > o.end:
-        raise OverrideError(f"the period runs backwards: start {o.start} is after end {o.end}")
+        raise OverrideError(f"the period runs backwards: start {o.start} is after end {o.end}",
+                            zh=f"期间首尾颠倒：起始 {o.start} 晚于截止 {o.end}")
     if o.op == "range" and (o.low is None or o.high is None or o.low > o.high):
-        raise OverrideError("a range needs --value LOW-HIGH with LOW ≤ HIGH, e.g. 1-2")
+        raise OverrideError("a range needs --value LOW-HIGH with LOW ≤ HIGH, e.g. 1-2",
+                            zh="区间需要 --value 下限-上限，且下限 ≤ 上限，如 1-2")
     if o.op == "deadline" and not o.end:
-        raise OverrideError("a deadline needs --end DATE (the date it is due)")
+        raise OverrideError("a deadline needs --end DATE (the date it is due)",
+                            zh="时限需要 --end 日期（到期的日期）")
     if o.op in (">=", "<=", ">", "<", "=") and o.value is None:
-        raise OverrideError(f"op {o.op} needs --value")
+        raise OverrideError(f"op {o.op} needs --value", zh=f"运算符 {o.op} 需要 --value")
     if o.unit is not None and (not isinstance(o.unit, str) or len(o.unit) > 20
                                or any(c.isspace() or not c.isprintable() for c in o.unit)):
-        raise OverrideError(f"unit must be a short word such as 个, 万元 or 元/人, not {o.unit!r}")
+        raise OverrideError(f"unit must be a short word such as 个, 万元 or 元/人, not {o.unit!r}",
+                            zh=f"单位必须是简短的词，如 个、万元 或 元/人，而不是 {o.unit!r}")
     return o
 
 
@@ -170,18 +181,22 @@ def make_override(text: str, *, confirm: bool = False, op: str | None = None,
     if confirm:
         if given:
             raise OverrideError("--confirm takes the reading as inferred; give either it or "
-                                "the fields to change")
+                                "the fields to change",
+                                zh="--confirm 表示按推断的解读确认：请只给它，或只给要修改的字段")
         return ReadingOverride(text=text, source="confirmed", author=author, at=at)
     if not given:
         raise OverrideError("nothing to change: give --confirm, --clear or at least one of "
-                            "--op --value --unit --measure --start --end --wanted")
+                            "--op --value --unit --measure --start --end --wanted",
+                            zh="没有要修改的内容：请给出 --confirm、--clear，或 --op --value --unit "
+                               "--measure --start --end --wanted 中至少一项")
     fields_ = {}
     if op is not None:
         key = normalise(str(op)).lower() if op not in _OP_SPELLINGS else op
         fields_["op"] = _OP_SPELLINGS.get(key) or _OP_SPELLINGS.get(str(op).strip())
         if fields_["op"] is None:
             raise OverrideError(f"op must be one of ≥ ≤ > < = range qualitative deadline, "
-                                f"not {op!r}")
+                                f"not {op!r}", zh=f"运算符必须是 ≥ ≤ > < = range qualitative "
+                                                  f"deadline 之一，而不是 {op!r}")
     if value not in (None, ""):
         fields_.update(_value_fields(value, fields_.get("op")))
     elif inferred is not None and fields_.get("op") in (">=", "<=", ">", "<", "="):
@@ -194,7 +209,8 @@ def make_override(text: str, *, confirm: bool = False, op: str | None = None,
     if measure not in (None, ""):
         m = _MEASURE_SPELLINGS.get(str(measure).strip())
         if m is None:
-            raise OverrideError(f"measure must be cumulative (累计) or level (水平), not {measure!r}")
+            raise OverrideError(f"measure must be cumulative (累计) or level (水平), not {measure!r}",
+                                zh=f"计量方式必须是 cumulative（累计）或 level（水平），而不是 {measure!r}")
         fields_["measure"] = m
     for name, v in (("start", start), ("end", end)):
         if v not in (None, ""):
@@ -202,7 +218,8 @@ def make_override(text: str, *, confirm: bool = False, op: str | None = None,
     if wanted not in (None, ""):
         w = _WANTED_SPELLINGS.get(str(wanted).strip().lower())
         if w is None:
-            raise OverrideError(f"wanted must be yes (是) or no (否), not {wanted!r}")
+            raise OverrideError(f"wanted must be yes (是) or no (否), not {wanted!r}",
+                                zh=f"期望答复必须是 yes（是）或 no（否），而不是 {wanted!r}")
         fields_["wanted"] = w
         fields_.setdefault("op", "qualitative")
     return _checked(ReadingOverride(text=text, source="overridden", author=author, at=at,
@@ -221,11 +238,13 @@ def _value_fields(value, op: str | None) -> dict:
                     return {"low": float(low.replace(",", "")), "high": float(high.replace(",", ""))}
                 except ValueError:
                     break
-        raise OverrideError(f"a range is written LOW-HIGH, e.g. 1-2, not {value!r}")
+        raise OverrideError(f"a range is written LOW-HIGH, e.g. 1-2, not {value!r}",
+                            zh=f"区间写作 下限-上限，如 1-2，而不是 {value!r}")
     try:
         return {"value": float(s.replace(",", ""))}
     except ValueError:
-        raise OverrideError(f"value must be a number, not {value!r}") from None
+        raise OverrideError(f"value must be a number, not {value!r}",
+                            zh=f"数值必须是数字，而不是 {value!r}") from None
 
 
 # --- applying an override ---------------------------------------------------------------------
@@ -404,7 +423,7 @@ def override_from_columns(text: str, cells: dict[str, str]) -> ReadingOverride:
     except OverrideError as exc:
         column = next((c for c in ("value", "unit", "measure", "start", "end", "wanted")
                        if c in str(exc).split()[0]), "nature")
-        raise OverrideError(str(exc), column) from None
+        raise OverrideError(str(exc), column, zh=exc.zh) from None
 
 
 def _number_in(text: str) -> float | None:

@@ -149,7 +149,7 @@ def test_a_bad_override_is_refused_and_changes_nothing(store_dir, capsys, args, 
     ids, _ = _ids(store)
     files = sorted(p for p in store_dir.rglob("*.json"))
     before = [p.read_bytes() for p in files]
-    code, _, err = cli(capsys, store_dir, "reading", ids["建成农田面积"], *args)
+    code, _, err = cli(capsys, store_dir, "--lang", "en", "reading", ids["建成农田面积"], *args)
     assert code == 2 and message in err and "Traceback" not in err
     assert [p.read_bytes() for p in files] == before
 

@@ -77,7 +77,7 @@ def run_reading(args) -> int:
     if args.clear:
         if any(v not in (None, "") for v in facts.values()):
             raise JixiaoError("--clear goes back to the inferred reading; it takes no other "
-                              "option")
+                              "option", zh="--clear 回到推断的解读，不能与其他选项同用")
         override = None
     else:
         try:
@@ -87,7 +87,7 @@ def run_reading(args) -> int:
                                          level1=indicator.level1, category=indicator.category,
                                          name=indicator.name), **facts)
         except OverrideError as exc:
-            raise JixiaoError(f"{exc}; nothing was changed") from None
+            raise JixiaoError(f"{exc}; nothing was changed", zh=f"{exc.zh}；未做任何更改") from None
     indicator = store.set_reading(indicator.id, override)
     lang = getattr(args, "lang", "zh")
     target = indicator_target(indicator, project.year)
