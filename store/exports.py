@@ -20,6 +20,9 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8", binary: bo
     if path.is_dir():
         raise JixiaoError(f"{path} is a directory; -o needs a file name",
                           zh=f"{path} 是目录；需要文件名")
+    if _is_stream(path):
+        _write_through(path, content, encoding=encoding, binary=binary)
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 less the umask, like any file the user writes: a shared server's umask 007
@@ -45,6 +48,25 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8", binary: bo
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _is_stream(path: Path) -> bool:
+    # -o /dev/null, /dev/stdout or a named pipe: a device or pipe is written into, never
+    # replaced — a rename over /dev/null (as root) would turn it into a plain file for everyone.
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_through(path: Path, content, *, encoding: str, binary: bool) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as fh:
+            _produce(content)(fh)
+    except OSError as exc:
+        raise fault(exc, path) from None
 
 
 def _produce(content):

@@ -106,6 +106,24 @@ def test_write_atomically(tmp_path, umask):
         write_atomically(tmp_path, "x")
 
 
+def test_an_export_into_a_pipe_or_device_writes_into_it_and_never_replaces_it(tmp_path):
+    """``-o /dev/null`` or a named pipe: a rename over it (as root, over /dev/null) would turn
+    the device into a plain file for every program on the machine."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_atomically(fifo, "名称,值\r\n", encoding="utf-8")
+    reader.join(timeout=10)
+    assert got == ["名称,值\r\n".encode("utf-8")]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
 def test_write_output_to_stdout(capsys):
     write_output(lambda fh: fh.write("hello\n"), None)
     assert capsys.readouterr().out == "hello\n"
