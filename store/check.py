@@ -15,7 +15,7 @@ from .grants import ROLES
 from jixiao.core.faults import say
 
 from .confined import dir_message, link_message
-from .index import check_index, read_index
+from .index import check_index, missing_units
 from .layout import Layout, file_stem
 from .partition import read_partition
 
@@ -50,7 +50,7 @@ def check_directory(layout: Layout) -> list[str]:
             continue  # reported as a link; its advice (cp -p …) would go through the link
         problems += _check_partition(path, seen_ids)
     problems += check_index(layout)
-    problems += _check_index_files(layout)
+    problems += [str(gone) for gone in missing_units(layout)]
     if not links:
         problems += _check_modes(layout)
     # A link is met again by every reader of the file behind it: say it once.
@@ -104,22 +104,6 @@ def _check_entries(layout: Layout) -> list[str]:
         name = path.name
         if path.is_dir() and name.endswith((".json", ".bak", ".lock")):
             out.append(dir_message(path))
-    return out
-
-
-def _check_index_files(layout: Layout) -> list[str]:
-    """Units the index lists whose file is gone (deleted, or a directory in its place)."""
-    try:
-        entries = read_index(layout)
-    except JixiaoError:
-        return []  # reported by check_index
-    out = []
-    for (year, stem), unit in sorted(entries.items()):
-        path = layout.units_dir / str(year) / f"{stem}.json"
-        if not path.exists() and not path.is_symlink():
-            bak = path.with_name(path.name + ".bak")
-            out.append(say("index_unit_missing", index=layout.index, code=unit.code,
-                           year=year, path=path, bak=bak.name))
     return out
 
 

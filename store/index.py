@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from jixiao.core import faults
 from jixiao.core.errors import JixiaoError
 from jixiao.core.language import say
 from jixiao.core.model import Unit
@@ -121,4 +122,22 @@ def check_index(layout: Layout) -> list[str]:
                            f"{layout.index} 把 {path.parent.name}/{path.name} 列为单位 {unit.code} "
                            f"{unit.name!r}，但文件中是 {actual.code} {actual.name!r}；界面在载入后显示"
                            "文件中的名称。重新导入该单位的目标表即可更正索引"))
+    return out
+
+
+def missing_units(layout: Layout) -> list:
+    """A message (``Said``, both languages) per unit the index lists whose file is gone; none
+    when the index itself cannot be read (``check_index`` reports that). A directory in the
+    file's place is reported on its own by ``check``."""
+    try:
+        entries = read_index(layout)
+    except JixiaoError:
+        return []
+    out = []
+    for (year, stem), unit in sorted(entries.items()):
+        path = layout.units_dir / str(year) / f"{stem}.json"
+        if not path.exists() and not path.is_symlink():
+            bak = path.with_name(path.name + ".bak")
+            out.append(faults.said("index_unit_missing", index=layout.index, code=unit.code,
+                                   year=year, path=path, bak=bak.name))
     return out

@@ -285,6 +285,11 @@ class Store:
         # One object per distinct repeated string (dates, authors, values, owner ids) across
         # every file: at 100k indicators it saves ~40 MB. Dropped once loading is done.
         share: dict = {}
+        if wanted is None:
+            # A unit file deleted behind the store's back must not read as a smaller all-clear.
+            gone = unit_index.missing_units(self.layout)
+            if gone:
+                raise JixiaoError(gone[0])
         paths = [p for p in self.layout.partition_files() if wanted is None or p in wanted]
         files, total, done = iter(paths), len(paths), 0
         # A helper thread reads (and CRC-checks) the next few files while this one decodes:

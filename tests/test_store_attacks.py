@@ -244,3 +244,19 @@ def test_check_gives_no_advice_through_a_linked_year_directory(filled_store, tmp
     out = capsys.readouterr().out
     assert "2023 is a symbolic link" in out
     assert "cp -p" not in out and "chmod" not in out
+
+
+def test_a_deleted_unit_file_stops_every_report_not_only_check(tmp_path, capsys):
+    """A unit file removed behind the store's back (with its .bak) must not read as a smaller
+    all-clear: report, snapshot and the TUI's load refuse with the message check gives."""
+    from jixiao.cli.main import main
+    from jixiao.sample_data import load_sample
+    from jixiao.store.repository import Store
+
+    data = tmp_path / "d"
+    Store(data).bulk_load(load_sample())
+    for path in (data / "units" / "2023").glob("301303.json*"):
+        path.unlink()
+    assert main(["--lang", "en", "--data", str(data), "report"]) == 2
+    assert "lists unit 301303 (2023) but" in capsys.readouterr().err
+    assert main(["--lang", "en", "--data", str(data), "check"]) == 2
