@@ -39,8 +39,11 @@ SCENES = (
     Scene("monitor", (), title="监控主界面 / the monitoring screen"),
     Scene("monitor-en", (), lang="en", title="the monitoring screen, --lang en"),
     Scene("triage", ("r",), title="红黄清单 / triage: every red and amber indicator"),
-    Scene("detail", ("n", "n", "tab"), title="详情 / the detail pane with its sparkline"),
-    Scene("record", ("tab", "tab", "e"), title="记录进度 / the record form"),
+    # 印制数量 (unit 301205) has three reports, so its sparkline has something to show.
+    Scene("detail", ("down", "enter", "enter", "enter"), size=(120, 40),
+          title="详情 / the detail pane with its sparkline"),
+    # A value typed in: the form shows the colour it would give and asks for causes and measures.
+    Scene("record", ("tab", "tab", "e", "3"), title="记录进度 / the record form"),
     Scene("review", ("v",), title="待确认读法 / readings that need review"),
     Scene("monitor-80x24", (), size=(80, 24), title="80×24"),
 )
