@@ -30,6 +30,7 @@ from datetime import date
 from .dataset import Dataset
 from .overrides import ReadingOverride, indicator_target, override_from_columns, override_of
 from .errors import JixiaoError
+from .language import say
 from .model import Indicator, Project, Unit
 from .tables import ProjectTable, TargetTables, year_from_text
 from .words import is_cost
@@ -323,45 +324,64 @@ def _where_row(row) -> str:
 
 # --- the report ---------------------------------------------------------------------------------
 
-_KINDS = (("unit", "units"), ("project", "projects"), ("indicator", "indicators"))
+_KINDS = (("unit", "units", "个单位"), ("project", "projects", "个项目"),
+          ("indicator", "indicators", "项指标"))
 
 
 def _counts(plan: ImportPlan, items: str) -> str:
-    counts = [(plan.count(items, k), k, plural) for k, plural in _KINDS]
-    parts = [f"{n} {k if n == 1 else plural}" for n, k, plural in counts if n]
-    return ", ".join(parts) if parts else "nothing"
+    counts = [(plan.count(items, k), k, plural, zh) for k, plural, zh in _KINDS]
+    parts = [say(f"{n} {k if n == 1 else plural}", f"{n} {zh}") for n, k, plural, zh in counts if n]
+    return say(", ", "，").join(parts) if parts else say("nothing", "无")
 
 
 def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
-    """The import report for a person: year and why, counts, what changed, every warning."""
-    lines = [f"Year: {plan.year_source}"]
-    total = (f"{len(plan.units)} units, {len(plan.projects)} projects, "
-             f"{len(plan.indicators)} indicators")
+    """The import report for a person, in the run's language: year and why, counts, what
+    changed, every warning, and how many readings need review."""
+    lines = [say(f"Year: {plan.year_source}", f"年度：{plan.year_source}")]
+    total = say(f"{len(plan.units)} units, {len(plan.projects)} projects, "
+                f"{len(plan.indicators)} indicators",
+                f"{len(plan.units)} 个单位，{len(plan.projects)} 个项目，{len(plan.indicators)} 项指标")
     if dry_run:
-        lines.append(f"Dry run — nothing stored. The file holds {total}.")
-        lines.append(f"  would add:     {_counts(plan, 'added')}")
-        lines.append(f"  would change:  {_counts(plan, 'changed')}")
-        lines.append(f"  would remove:  {_counts(plan, 'removed')} (their progress history is kept)")
-        lines.append(f"  left alone:    {_counts(plan, 'unchanged')}")
+        lines.append(say(f"Dry run — nothing stored. The file holds {total}.",
+                         f"试运行——未保存任何内容。文件中有 {total}。"))
+        lines.append(say(f"  would add:     {_counts(plan, 'added')}",
+                         f"  将新增：{_counts(plan, 'added')}"))
+        lines.append(say(f"  would change:  {_counts(plan, 'changed')}",
+                         f"  将修改：{_counts(plan, 'changed')}"))
+        lines.append(say(f"  would remove:  {_counts(plan, 'removed')} (their progress history is kept)",
+                         f"  将移除：{_counts(plan, 'removed')}（其进度记录保留）"))
+        lines.append(say(f"  left alone:    {_counts(plan, 'unchanged')}",
+                         f"  不变：{_counts(plan, 'unchanged')}"))
         lines.extend(f"  + {it.kind} {it.label}" for it in plan.added)
     else:
         # Counts of what the file holds, not of what was stored: the next line says that.
-        lines.append(f"Read: {total}.")
+        lines.append(say(f"Read: {total}.", f"读取：{total}。"))
         if plan.is_noop:
-            lines.append("  nothing changed: the store already holds these tables")
+            lines.append(say("  nothing changed: the store already holds these tables",
+                             "  没有变化：数据中已有这些目标表"))
         else:
-            lines.append(f"  added: {_counts(plan, 'added')}; changed: {_counts(plan, 'changed')}; "
-                         f"removed: {_counts(plan, 'removed')}; unchanged: {_counts(plan, 'unchanged')}")
+            added, changed = _counts(plan, "added"), _counts(plan, "changed")
+            removed, unchanged = _counts(plan, "removed"), _counts(plan, "unchanged")
+            lines.append(say(f"  added: {added}; changed: {changed}; removed: {removed}; "
+                             f"unchanged: {unchanged}",
+                             f"  新增：{added}；修改：{changed}；移除：{removed}；不变：{unchanged}"))
     lines.extend(f"  ~ {it.kind} {it.label}: {it.detail}" for it in plan.changed)
-    lines.extend(f"  - {it.kind} {it.label} (progress history kept)" for it in plan.removed)
+    lines.extend(say(f"  - {it.kind} {it.label} (progress history kept)",
+                     f"  - {it.kind} {it.label}（进度记录保留）") for it in plan.removed)
     if plan.warnings:
-        lines.append(f"Warnings ({len(plan.warnings)}):")
+        lines.append(say(f"Warnings ({len(plan.warnings)}):", f"警告（{len(plan.warnings)} 条）："))
         lines.extend(f"  ! {w}" for w in plan.warnings)
     else:
-        lines.append("No warnings.")
-    # Last, so it is what a person reads when the command ends (issue 12 §1).
+        lines.append(say("No warnings.", "没有警告。"))
+    # Last, so it is what a person reads when the command ends.
     doubtful = plan.needs_review()
-    lines.append(f"Readings: {doubtful} of {len(plan.indicators)} need review"
-                 + (" — list them with `jixiao readings --review`, settle them with "
-                    "`jixiao reading ID`" if doubtful else "") + ".")
+    n = len(plan.indicators)
+    if doubtful:
+        lines.append(say(f"Readings: {doubtful} of {n} need review — list them with `jixiao "
+                         "readings --review`, settle them with `jixiao reading ID`.",
+                         f"指标值解读：{n} 项中有 {doubtful} 项待复核——用 `jixiao readings "
+                         "--review` 列出，用 `jixiao reading ID` 确认或改正。"))
+    else:
+        lines.append(say(f"Readings: {doubtful} of {n} need review.",
+                         f"指标值解读：{n} 项中有 0 项待复核。"))
     return lines

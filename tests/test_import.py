@@ -50,15 +50,15 @@ def test_importing_the_seed_twice_leaves_4_units_8_projects_128_verbatim_indicat
     data = tmp_path / "data"
     assert jixiao(data, "import", SEED) == 0
     first = capsys.readouterr().out
-    assert "Read: 4 units, 8 projects, 128 indicators." in first
-    assert "added: 4 units, 8 projects, 128 indicators" in first
-    assert "Year: 2023 from the tables" in first
+    assert "读取：4 个单位，8 个项目，128 项指标。" in first
+    assert "新增：4 个单位，8 个项目，128 项指标" in first
+    assert "年度：2023 from the tables" in first
     after_first = _files(data)
     assert jixiao(data, "import", SEED) == 0
     again = capsys.readouterr().out
-    assert "nothing changed" in again
+    assert "没有变化" in again
     # The counts are of what the file holds; nothing may claim an import that did not happen.
-    assert "Imported" not in again and "Read: 4 units, 8 projects, 128 indicators." in again
+    assert "Imported" not in again and "读取：4 个单位，8 个项目，128 项指标。" in again
     assert _files(data) == after_first  # a no-op writes nothing at all
     ds = Store(data).load()
     assert (len(ds.units), len(ds.projects), len(ds.indicators)) == (4, 8, 128)
@@ -145,7 +145,7 @@ def test_dry_run_reports_changes_and_stores_nothing(tmp_path, capsys):
     data = tmp_path / "data"
     assert jixiao(data, "import", SEED, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "Dry run — nothing stored." in out and "would add:     4 units, 8 projects, 128 indicators" in out
+    assert "试运行——未保存任何内容。" in out and "将新增：4 个单位，8 个项目，128 项指标" in out
     assert Store(data).load().indicators == {}
     assert not data.exists() or _files(data) == {}
 
@@ -154,9 +154,9 @@ def test_dry_run_reports_changes_and_stores_nothing(tmp_path, capsys):
     capsys.readouterr()
     assert jixiao(data, "import", _revised(tmp_path), "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "would change:  1 project" not in out
-    assert "would change:  1 indicator" in out and "would remove:  1 indicator" in out
-    assert "would add:     1 indicator" in out and "left alone:    4 units, 8 projects, 126 indicators" in out
+    assert "将修改：1 个项目" not in out
+    assert "将修改：1 项指标" in out and "将移除：1 项指标" in out
+    assert "将新增：1 项指标" in out and "不变：4 个单位，8 个项目，126 项指标" in out
     assert _files(data) == before
 
 
@@ -191,7 +191,7 @@ def test_year_comes_from_the_flag_then_the_tables_then_the_clock():
 
 def test_import_with_year_flag_through_the_cli(tmp_path, capsys):
     assert jixiao(tmp_path, "import", SEED, "--year", "2022") == 0
-    assert "Year: 2022 from --year" in capsys.readouterr().out
+    assert "年度：2022 from --year" in capsys.readouterr().out
     assert {p.year for p in Store(tmp_path).load().projects.values()} == {2022}
 
 
@@ -210,7 +210,7 @@ def test_export_then_import_changes_nothing(tmp_path, capsys, lang):
     before = _files(data)
     capsys.readouterr()
     assert jixiao(data, "import", out) == 0
-    assert "nothing changed" in capsys.readouterr().out
+    assert "没有变化" in capsys.readouterr().out
     assert _files(data) == before
 
 

@@ -42,7 +42,7 @@ def test_export_targets_xlsx_imports_into_a_fresh_store_byte_identical(tmp_path,
 
     fresh = tmp_path / "fresh"
     assert jixiao(fresh, "import", book) == 0
-    assert "Read: 4 units, 8 projects, 128 indicators." in capsys.readouterr().out
+    assert "读取：4 个单位，8 个项目，128 项指标。" in capsys.readouterr().out
     assert _csv(fresh, capsys) == _csv(data, capsys)
 
     ws = openpyxl.load_workbook(book).active

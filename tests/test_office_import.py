@@ -58,12 +58,12 @@ def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, ca
     assert jixiao(data, "import", path, "--dry-run") == 0
     out = capsys.readouterr().out
     assert "（Word 文档）：8 张项目目标表" in out
-    assert "would add:     4 units, 8 projects, 128 indicators" in out
+    assert "将新增：4 个单位，8 个项目，128 项指标" in out
     assert not data.exists() or _files(data) == {}
 
     assert jixiao(data, "import", path) == 0
     out = capsys.readouterr().out
-    assert "Read: 4 units, 8 projects, 128 indicators." in out
+    assert "读取：4 个单位，8 个项目，128 项指标。" in out
     assert _warnings(out) == text_warnings
     assert re.search(r"! table 3, row \d+: 301101 机关运行保障经费 · 成本指标", out)
     # Same ids, same verbatim 指标值, same budgets, goals and 资金用途.
@@ -71,7 +71,7 @@ def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, ca
 
     before = _files(data)
     assert jixiao(data, "import", path) == 0
-    assert "nothing changed: the store already holds these tables" in capsys.readouterr().out
+    assert "没有变化：数据中已有这些目标表" in capsys.readouterr().out
     assert _files(data) == before
 
 
@@ -87,7 +87,7 @@ def test_projects_in_one_long_table_import_like_one_table_each(tmp_path, capsys,
     document.save(tmp_path / "one-table.docx")
     data = tmp_path / "data"
     assert jixiao(data, "import", tmp_path / "one-table.docx") == 0
-    assert "Read: 4 units, 8 projects, 128 indicators." in capsys.readouterr().out
+    assert "读取：4 个单位，8 个项目，128 项指标。" in capsys.readouterr().out
     assert _export_csv(data, capsys) == text_csv
 
 
@@ -180,7 +180,7 @@ def test_several_sheets_import_each_with_the_columns_and_name_the_skipped(tmp_pa
     data = tmp_path / "data"
     assert jixiao(data, "import", path) == 0
     out = capsys.readouterr().out
-    assert "Read: 4 units, 8 projects, 128 indicators." in out
+    assert "读取：4 个单位，8 个项目，128 项指标。" in out
     assert "跳过了没有目标表各列的工作表 “说明”" in out
 
 

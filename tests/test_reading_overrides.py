@@ -40,7 +40,7 @@ def store_dir(tmp_path, capsys):
     data = tmp_path / "d"
     code, out, _ = cli(capsys, data, "import", str(path))
     assert code == 0
-    assert out.rstrip().splitlines()[-1].startswith("Readings: 2 of 4 need review")
+    assert out.rstrip().splitlines()[-1].startswith("指标值解读：4 项中有 2 项待复核")
     code, _, _ = cli(capsys, data, "settings", "--as-of", "2024-07-31")
     assert code == 0
     return data
@@ -183,7 +183,7 @@ def test_a_sichuan_table_imports_with_settled_readings(tmp_path, capsys):
     path = tmp_path / "sc.csv"
     path.write_text(SICHUAN, encoding="utf-8")
     code, out, _ = cli(capsys, tmp_path / "d", "import", str(path), "--year", "2024")
-    assert code == 0 and "Readings: 0 of 4 need review" in out
+    assert code == 0 and "指标值解读：4 项中有 0 项待复核" in out
     code, out, _ = cli(capsys, tmp_path / "d", "log")
     assert "import" in out
 
