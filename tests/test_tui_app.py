@@ -577,6 +577,24 @@ async def test_the_detail_pane_starts_at_the_top_for_every_new_selection(indicat
         assert pane.scroll_y == 0
 
 
+async def test_j_and_k_scroll_the_detail_pane_like_the_arrow_keys(indicators_pane, loaded, tmp_path):
+    from jixiao.tui.widgets.detail import DetailPane
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        pane = app.query_one(DetailPane)
+        pane.focus()
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert pane.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert pane.scroll_y == 2
+        assert app.focused is pane              # the keys scrolled, they did not move focus
+
+
 async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(screen_text, loaded, small_dataset, until, store):
     from jixiao.tui.widgets.toggles import StateRadioButton
     iid = ids(small_dataset())["开展等保测评的系统数量"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -139,6 +140,13 @@ class DetailPane(VerticalScroll):
     """A scrollable pane holding one indicator's detail (or a hint when none is selected)."""
 
     COMPONENT_CLASSES = set(STATUS_CLASSES)
+
+    # j/k as in every other pane (the help screen promises them for all panes); up/down and the
+    # page keys come from VerticalScroll.
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
 
     DEFAULT_CSS = STATUS_CSS.format(name="DetailPane") + """
     DetailPane > Static { width: 1fr; }
