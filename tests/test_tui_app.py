@@ -447,6 +447,32 @@ async def test_export_writes_the_snapshot_at_the_monitoring_date(loaded, until, 
     assert "开展等保测评的系统数量" in out.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("lang, warning", [("zh", "已存在"), ("en", "exists")])
+async def test_export_asks_before_overwriting_an_existing_file(loaded, until, store, tmp_path, lang, warning):
+    out = tmp_path / "snap.json"
+    out.write_text("keep me", encoding="utf-8")
+    app = JixiaoApp(store, lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert warning in str(app.screen.query_one("#path-error").render())
+        assert out.read_text(encoding="utf-8") == "keep me"
+        await pilot.press("escape")                     # changed her mind: nothing written
+        await pilot.pause()
+        assert out.read_text(encoding="utf-8") == "keep me"
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")                      # the second Enter confirms
+        await until(pilot, lambda: "2023-07-31" in out.read_text(encoding="utf-8"))
+
+
 async def test_status_colours_follow_the_theme(indicators_pane, loaded, store):
     from textual.color import Color
     app = JixiaoApp(store)

@@ -1,6 +1,9 @@
-"""The ``x`` dialog: where to write the quarterly snapshot."""
+"""The ``x`` dialog: where to write the quarterly snapshot; an existing file is overwritten only
+after the user presses Enter a second time on the same name."""
 
 from __future__ import annotations
+
+import os
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +18,8 @@ from .record import FORM_CSS, show_error
 
 
 class ExportScreen(ModalScreen[str | None]):
-    """Asks for a file name (prefilled); dismisses with it, or ``None`` on Esc."""
+    """Asks for a file name (prefilled); dismisses with it, or ``None`` on Esc. A name that
+    already exists is first answered with a warning; Enter again on the same name confirms."""
 
     DEFAULT_CSS = FORM_CSS.format(name="ExportScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -23,6 +27,7 @@ class ExportScreen(ModalScreen[str | None]):
     def __init__(self, *, default: str, lang: str) -> None:
         super().__init__()
         self.default, self.lang = default, lang
+        self._confirmed: str | None = None     # the existing path the user was warned about
 
     def compose(self) -> ComposeResult:
         """Title and the path field."""
@@ -39,10 +44,22 @@ class ExportScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Take the path (a blank one is refused)."""
         event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        path = event.value.strip()
+        error = self.query_one("#path-error", Static)
+        if not path:
+            show_error(error, label("required", self.lang))
+        # lexists: a symlink (even a dangling one) is something the user would overwrite too
+        elif os.path.lexists(os.path.expanduser(path)) and path != self._confirmed:
+            self._confirmed = path
+            show_error(error, label("export_exists", self.lang))
         else:
-            show_error(self.query_one("#path-error", Static), label("required", self.lang))
+            self.dismiss(path)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A changed name needs its own confirmation."""
+        if event.value.strip() != self._confirmed:
+            self._confirmed = None
+            show_error(self.query_one("#path-error", Static), None)
 
     def action_cancel(self) -> None:
         """Export nothing."""
