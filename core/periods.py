@@ -61,6 +61,15 @@ def date_problem(text: str, what: str | Said = Said("the date", "日期")) -> Sa
     return said("date_form", what=what, value=repr(text))
 
 
+def as_of_problem(as_of: str, year: int) -> Said | None:
+    """What is wrong with the ISO date ``as_of`` as the monitoring date of budget ``year``
+    (``None``: it is in that year). A date in another year colours every indicator grey, which
+    reads as an empty all-clear."""
+    if int(as_of[:4]) != year:
+        return said("as_of_outside_year", as_of=as_of, year=year)
+    return None
+
+
 def year_start(year: int) -> date:
     """1 January of ``year`` — where time progress starts."""
     return date(year, 1, 1)

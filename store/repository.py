@@ -40,7 +40,7 @@ from jixiao.core.faults import said
 from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
                                entry_order, now_iso, year_default_as_of)
 from jixiao.core.overrides import ReadingOverride, override_of
-from jixiao.core.periods import iso_date
+from jixiao.core.periods import as_of_problem, iso_date
 from jixiao.core.readings import check_actual
 from jixiao.core.rules import indicator_status, target_of
 from jixiao.core.words import CAUSES, LIKELIHOODS
@@ -211,9 +211,9 @@ class Store:
     def _check_settings_fit(self, settings: Settings) -> None:
         """Refuse a monitoring date outside the budget year, and a change to a year this
         directory holds no tables for: either would make every report an empty all-clear."""
-        if int(settings.as_of[:4]) != settings.year:
-            raise JixiaoError(said("as_of_outside_year", as_of=settings.as_of,
-                                  year=settings.year))
+        problem = as_of_problem(settings.as_of, settings.year)
+        if problem is not None:
+            raise JixiaoError(problem)
         years = sorted({int(p.parent.name) for p in self.layout.partition_files()})
         if not years or settings.year in years:
             return  # no tables yet (set up before the first import), or tables for the year

@@ -175,6 +175,11 @@ async def test_changing_the_monitoring_date_recomputes_every_colour(screen_text,
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
         await pilot.press("down", "down", "down", "enter")        # 2023-12-31
+        await pilot.pause()
+        # a change for everyone is confirmed first: nothing has changed yet
+        assert "所有用户" in str(app.screen.query_one("#date-error").render())
+        assert store.settings().as_of == "2023-07-31"
+        await pilot.press("enter")
         await until(pilot, lambda: app.monitor.as_of == "2023-12-31" and app.monitor.browser.evaluation.as_of == "2023-12-31")
         assert "2023-12-31" in screen_text(app)
         # 4 of ≥8 is on track in July but far behind at the end of the year
@@ -200,6 +205,34 @@ async def test_date_change_by_a_non_admin_is_for_this_view_only(screen_text, loa
         await until(pilot, lambda: app.monitor.browser.evaluation.as_of == "2023-09-15")
         assert "2023-09-15" in screen_text(app) and "只读视图" in screen_text(app)
         assert store.settings().as_of == "2023-07-31"
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ("不在预算年度", "2023-12-31")),
+                                         ("en", ("outside the budget year", "2023-12-31"))])
+async def test_the_monitoring_date_must_be_in_the_budget_year_and_esc_keeps_it(loaded, until, store, lang, words):
+    app = JixiaoApp(store, lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        field = app.screen.query_one("#date")
+        field.value = "2030-01-01"
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")                       # not even a second Enter takes it
+        await pilot.pause()
+        assert isinstance(app.screen, DateScreen)
+        error = str(app.screen.query_one("#date-error").render())
+        assert all(w in error for w in words)
+        field.value = "2023-09-30"                       # in the year: asks first
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ("所有用户" if lang == "zh" else "everyone") in str(app.screen.query_one("#date-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DateScreen)
+        assert store.settings().as_of == "2023-07-31" and app.monitor.as_of == "2023-07-31"
 
 
 async def test_a_typed_date_that_is_not_a_date_is_refused_inline(loaded, until, store):
@@ -663,7 +696,7 @@ async def test_only_another_process_s_write_is_announced_as_one(loaded, small_da
         # the admin's own monitoring-date change
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
-        await pilot.press("down", "down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter", "enter")   # chosen, then confirmed
         await until(pilot, lambda: reloads)
         # the admin's own progress entry (written from a worker thread, as the form does)
         await asyncio.to_thread(app.monitor.sync.write_progress, iid, as_of="2023-07-31", actual="9个")
@@ -984,7 +1017,7 @@ async def test_only_what_counts_is_held_yet_the_whole_history_shows_and_earlier_
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
         app.screen.query_one("#date").value = "2023-04-30"
         app.screen.query_one("#date").focus()
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")      # the second Enter confirms the shared change
         await until(pilot, lambda: app.monitor.browser.evaluation.as_of == "2023-04-30")
         # 1 of ≥8 counts in April: behind; the entry is back in what the screen holds
         assert app.monitor.browser.colour(iid) == "red"

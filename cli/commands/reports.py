@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import said
 
 from ..progress import progress
 from .common import open_store, refuse_workbook_on_terminal, write_output
@@ -104,7 +103,7 @@ def load_dataset(args, doing: str):
 
 def resolve_as_of(args, dataset) -> str:
     """The as-of date chosen by ``--quarter`` or ``--as-of``, else the monitoring date."""
-    from jixiao.core.periods import iso_date
+    from jixiao.core.periods import as_of_problem, iso_date
     from jixiao.core.snapshot import quarter_end
 
     if getattr(args, "quarter", None) and getattr(args, "as_of", None):
@@ -118,9 +117,9 @@ def resolve_as_of(args, dataset) -> str:
         return dataset.settings.as_of
     # The monitoring date settings accepts, and no other: a date in another year colours every
     # indicator grey, which reads as an empty all-clear in a cron mail.
-    year = dataset.settings.year
-    if int(as_of[:4]) != year:
-        raise JixiaoError(said("as_of_outside_year", as_of=as_of, year=year))
+    problem = as_of_problem(as_of, dataset.settings.year)
+    if problem is not None:
+        raise JixiaoError(problem)
     return as_of
 
 

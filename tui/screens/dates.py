@@ -1,8 +1,9 @@
-"""The ``d`` dialog: pick a new monitoring date — a quarter end, or any date typed."""
+"""The ``d`` dialog: pick a new monitoring date in the budget year — a quarter end, or any date
+typed. An admin's choice is stored for everyone, so it is taken only on a second Enter."""
 
 from __future__ import annotations
 
-from jixiao.core.periods import date_problem, quarter_end
+from jixiao.core.periods import as_of_problem, date_problem, quarter_end
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,10 +16,13 @@ from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
 from .record import FORM_CSS, show_error
 
-def read_date(text: str, lang: str) -> tuple[str | None, str | None]:
-    """``(iso date, None)`` for a real date, else ``(None, what is wrong)`` in ``lang`` — the
-    same message ``core.periods`` gives wherever a date is typed."""
+def read_date(text: str, lang: str, year: int | None = None) -> tuple[str | None, str | None]:
+    """``(iso date, None)`` for a real date (in budget ``year`` when given, as a monitoring
+    date must be), else ``(None, what is wrong)`` in ``lang`` — the same messages
+    ``core.periods`` gives wherever a date is typed."""
     problem = date_problem(text)
+    if problem is None and year is not None:
+        problem = as_of_problem(text.strip(), year)
     if problem is not None:
         return None, problem.text(lang)
     return text.strip(), None
@@ -30,7 +34,9 @@ def quarter_ends(year: int) -> list[str]:
 
 
 class DateScreen(ModalScreen[str | None]):
-    """Dismisses with the chosen ISO date, or ``None`` on Esc."""
+    """Dismisses with the chosen ISO date, or ``None`` on Esc; unless ``view_only``, a new date
+    is first answered with a warning that it changes the date for everyone, and taken when the
+    same date is chosen again."""
 
     DEFAULT_CSS = FORM_CSS.format(name="DateScreen") + """
     DateScreen OptionList { height: auto; max-height: 6; }
@@ -40,6 +46,7 @@ class DateScreen(ModalScreen[str | None]):
     def __init__(self, *, year: int, current: str, lang: str, view_only: bool) -> None:
         super().__init__()
         self.year, self.current, self.lang, self.view_only = year, current, lang, view_only
+        self._pending: str | None = None      # the shared change the user was warned about
 
     def compose(self) -> ComposeResult:
         """Quarter ends, then a free date field."""
@@ -61,17 +68,28 @@ class DateScreen(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A quarter end was chosen."""
         event.stop()
-        self.dismiss(event.option.id)
+        self._choose(event.option.id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """A typed date: accepted when it is a real date."""
         event.stop()
-        chosen, problem = read_date(event.value, self.lang)
+        chosen, problem = read_date(event.value, self.lang, self.year)
         if problem:
+            self._pending = None
             show_error(self.query_one("#date-error", Static), problem)
             event.input.add_class("-invalid")
             return
-        self.dismiss(chosen)
+        event.input.remove_class("-invalid")
+        self._choose(chosen)
+
+    def _choose(self, chosen: str) -> None:
+        # A view-only change touches no one else; the current date changes nothing.
+        if self.view_only or chosen == self.current or chosen == self._pending:
+            self.dismiss(chosen)
+            return
+        self._pending = chosen
+        show_error(self.query_one("#date-error", Static),
+                   label("date_confirm", self.lang).format(date=chosen))
 
     def action_cancel(self) -> None:
         """Keep the current date."""
