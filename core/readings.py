@@ -51,6 +51,9 @@ _MESSAGES = {
     "percentage": ("needs a percentage, e.g. 95%", "需要百分比，如 95%"),
     "number_in": ("needs a number in {unit}", "需要以{unit}为单位的数字"),
     "number": ("needs a number", "需要数字"),
+    "done_after_entry": ("the completion date {done} is after this entry's date {as_of}: a task "
+                         "is reported done on or after the day it was done",
+                         "完成日期 {done} 晚于本条记录的日期 {as_of}：只能记录已经完成的事"),
     "too_many_digits": (f"a number may have at most {MAX_DIGITS} digits before the point",
                         f"数值在小数点前最多 {MAX_DIGITS} 位"),
     "percent_done_range": ("percent done must be between 0 and 100%",
@@ -123,6 +126,19 @@ def check_actual(text: str, target: Target, *, lang: str = "en") -> str | None:
     """``None`` when ``text`` fits ``target``; else what is expected in ``lang`` ('en' or 'zh'),
     e.g. ``needs a number in 万元`` / ``需要以万元为单位的数字``."""
     return read_actual(text, target).message(lang)
+
+
+def check_entry_actual(text: str, target: Target, as_of: str, *, lang: str = "en") -> str | None:
+    """``check_actual`` for the actual of an entry dated ``as_of`` (ISO): also refuses a
+    completion date after ``as_of`` — a forecast may name a future day, an actual may not."""
+    problem = check_actual(text, target, lang=lang)
+    if problem is not None:
+        return problem
+    reading = read_actual(text, target)
+    if reading.kind == "date" and reading.done_on is not None and reading.done_on.isoformat() > as_of:
+        en, zh = _MESSAGES["done_after_entry"]
+        return (zh if lang == "zh" else en).format(done=reading.done_on.isoformat(), as_of=as_of)
+    return None
 
 
 def read_amount_wan(text: str, *, lang: str = "en") -> float:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.core.dataset import Dataset
+from jixiao.core.model import Indicator
 from jixiao.sample_data import load_sample
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
@@ -1022,3 +1023,32 @@ async def test_only_what_counts_is_held_yet_the_whole_history_shows_and_earlier_
         # 1 of ≥8 counts in April: behind; the entry is back in what the screen holds
         assert app.monitor.browser.colour(iid) == "red"
         assert [e.actual for e in app.monitor.dataset.progress[iid]] == ["1个", "8个"]
+
+
+@pytest.mark.parametrize("lang, word", [("zh", "晚于"), ("en", "after this entry's date")])
+async def test_the_record_form_refuses_a_completion_date_after_the_entry_s_own_date(loaded, small_dataset, until, tmp_path, lang, word):
+    ds = small_dataset()
+    project = next(p for p in ds.projects.values() if p.unit_code == "301101")
+    iid = Indicator.make_id(project.id, "产出指标", "时效指标", "系统上线")
+    ds.add_indicator(Indicator(iid, project.id, 9, "产出指标", "时效指标", "系统上线", "上线时间",
+                               "2023年10月底前完成"))
+    store = Store(tmp_path / "data", user="alice")
+    store.bulk_load(ds)
+    app = JixiaoApp(store, lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        app.monitor.jump_to(iid)
+        await pilot.pause()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.press(*"2023-08-15")            # the entry is dated 2023-07-31
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordProgressScreen)
+        assert word in str(app.screen.query_one("#actual-error").render())
+        assert store.load().progress == {}
+        field = app.screen.query_one("#actual")
+        field.value = "2023-07-20"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        assert [e.actual for e in store.load().progress[iid]] == ["2023-07-20"]

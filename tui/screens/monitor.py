@@ -593,8 +593,14 @@ class MonitorScreen(Screen):
             # Without a parsed target the form cannot judge; the store still checks on save.
             return readings.check_actual(text, target, lang=lang) if target is not None else None
 
+        def check_done(text: str) -> str | None:
+            if target is None:
+                return None
+            return readings.check_entry_actual(text, target, as_of, lang=lang)
+
         screen = RecordProgressScreen(
             indicator=ind, target=target, lang=self.lang, as_of=as_of, check=check,
+            check_actual=check_done,
             preview=lambda entry: indicator_status(ind, entry, as_of, settings, year),
             save=partial(self.sync.write_progress, ind.id),
             previous=self.dataset.counting_progress(ind.id, as_of))

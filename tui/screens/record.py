@@ -34,10 +34,14 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
 
     def __init__(self, *, indicator, target, lang: str, as_of: str,
                  check: Callable[[str], str | None], preview: Callable[[ProgressEntry], object],
-                 save: Callable[..., ProgressEntry], previous: ProgressEntry | None = None) -> None:
+                 save: Callable[..., ProgressEntry], previous: ProgressEntry | None = None,
+                 check_actual: Callable[[str], str | None] | None = None) -> None:
         super().__init__(lang=lang, save=save)
         self.indicator, self.target, self.as_of = indicator, target, as_of
+        # ``check`` judges a value against the target (the forecast); ``check_actual`` also
+        # knows the entry's date, so the actual cannot be a completion date still to come.
         self.check, self.preview = check, preview
+        self.check_actual = check_actual or check
         self.previous = previous
         self.kind = getattr(target, "kind", "qualitative")
         self._attempted = False
@@ -125,7 +129,7 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
         }
 
     def _would_be(self, v: dict):
-        if not v["actual"] or self.check(v["actual"]):
+        if not v["actual"] or self.check_actual(v["actual"]):
             return None
         entry = ProgressEntry(id="preview", indicator_id=self.indicator.id, as_of=self.as_of,
                               actual=v["actual"], author="", recorded_at="", forecast=v["forecast"],
@@ -143,7 +147,7 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
         if not v["actual"]:
             errors["actual"] = L("required")
         else:
-            problem = self.check(v["actual"])
+            problem = self.check_actual(v["actual"])
             if problem:
                 errors["actual"] = problem
         if v["forecast"]:
@@ -184,7 +188,7 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Re-check as the owner types (only the field being typed before the first save)."""
         if event.input.id == "actual" and event.value.strip():
-            problem = self.check(event.value.strip())
+            problem = self.check_actual(event.value.strip())
             show_error(self.query_one("#actual-error", Static), problem)
             event.input.set_class(bool(problem), "-invalid")
         if self._attempted:
