@@ -1,11 +1,15 @@
 """Set-up shared by every test file."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 # The store's per-user read cache (store.cache) would otherwise be written under the real
-# ~/.cache of whoever runs the tests; child processes inherit this as well.
+# ~/.cache of whoever runs the tests; child processes inherit this as well. Removed when the
+# test run ends, so runs do not pile up folders in the temporary directory.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="jixiao-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 # A developer's own database must never be what a test without --db writes to.
 os.environ.pop("JIXIAO_DB", None)
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+
+from jixiao.store.cache import cache_dir
 from jixiao.store.repository import Store
 from jixiao.cli import main as cli
 from jixiao.tui.app import JixiaoApp
@@ -16,6 +19,8 @@ def run(monkeypatch, *argv: str) -> list[JixiaoApp]:
         # What the user would see: the store the app was given, read while it runs.
         started.append(self)
         self.seen = (self.store.data_dir, len(self.store.load().indicators), self.store.data_dir.exists())
+        self.cache = cache_dir(self.store.data_dir)
+        self.cached = self.cache.exists()
     monkeypatch.setattr(JixiaoApp, "run", fake_run)
     assert cli.main(list(argv)) == 0
     return started
@@ -27,6 +32,24 @@ def test_demo_opens_the_sample_in_a_temporary_directory_and_removes_it(monkeypat
     assert existed and indicators == 128
     assert app.lang == "en"
     assert not path.exists()
+    assert app.cached and not app.cache.exists()      # its read cache goes with it
+
+
+def test_a_test_run_removes_its_cache_folder_when_it_ends(tmp_path):
+    # conftest points XDG_CACHE_HOME at a fresh folder for every run; a run must not leave it.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    env["TMPDIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c",
+                           "import os, conftest; print(os.environ['XDG_CACHE_HOME'])"],
+                          cwd=Path(__file__).parent, env=env, capture_output=True, text=True,
+                          check=True)
+    made = Path(done.stdout.strip())
+    assert made.parent == tmp_path and made.name.startswith("jixiao-test-cache-")
+    assert not made.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_data_opens_the_given_directory_and_keeps_it(monkeypatch, tmp_path):

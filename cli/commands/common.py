@@ -89,7 +89,18 @@ def demo_session(args):
         args.data = str(tmp)
         yield
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_demo(tmp)
+
+
+def _remove_demo(path: Path) -> None:
+    # The store's read cache of the demo is keyed by the demo's path, which never comes back:
+    # left behind, every run would add one more folder under ~/.cache/jixiao.
+    from jixiao.store.cache import cache_dir
+
+    cache = cache_dir(path)
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_abandoned_demos() -> None:
@@ -98,7 +109,7 @@ def _remove_abandoned_demos() -> None:
     for path in Path(tempfile.gettempdir()).glob("jixiao-demo-*-*"):
         pid = path.name.split("-")[2]
         if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_demo(path)
 
 
 def _alive(pid: int) -> bool:
