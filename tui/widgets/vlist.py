@@ -78,7 +78,7 @@ class VirtualList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VirtualList { height: 1fr; background: $surface; overflow-x: hidden; }
     VirtualList > .vlist--header { color: $text-muted; text-style: bold; }
-    VirtualList > .vlist--cursor { background: $boost; text-style: bold; }
+    VirtualList > .vlist--cursor { background: $panel-lighten-1; color: $foreground; text-style: bold; }
     VirtualList:focus > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     VirtualList > .vlist--empty { color: $text-muted; text-style: italic; }
     """ + STATUS_CSS.format(name="VirtualList")
@@ -253,7 +253,9 @@ class VirtualList(ScrollView, can_focus=True):
         row = fit(self.formatter(self.rows[index], inner, self), inner)
         if index == self.cursor:
             text = Text("▸ ") + row
-            text.stylize_before(self.component_style("vlist--cursor"))
+            # The cursor's colours go over the status colours, not under them: red on the
+            # cursor's blue is 1.2:1, and the glyph and word still say the status.
+            text.stylize(self.component_style("vlist--cursor"))
         else:
             text = Text("  ") + row
         return self._strip(text, width, base)
