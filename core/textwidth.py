@@ -88,7 +88,9 @@ def wrap(text: str, columns: int) -> list[str]:
     """``text`` broken into lines of at most ``columns`` columns.
 
     Chinese may break between any two characters; Latin words break at a space when there is
-    one in the second half of the line, so English reasons stay readable.
+    one in the second half of the line, so English reasons stay readable, and a Latin word in
+    Chinese text (a command such as ``jixiao import``) moves to the next line whole rather than
+    being split, unless it is wider than a line by itself.
     """
     text = one_line(text)
     lines: list[str] = []
@@ -99,8 +101,22 @@ def wrap(text: str, columns: int) -> list[str]:
         space = text.rfind(" ", 0, cut + 1)
         if space > cut // 2 and text[cut:cut + 1] != " ":
             cut = space
+        elif _in_word(text, cut):
+            start = cut
+            while start > 0 and _is_word_char(text[start - 1]):
+                start -= 1
+            cut = start or cut
         lines.append(text[:cut].rstrip())
         text = text[cut:].lstrip()
     if text or not lines:
         lines.append(text)
     return lines
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "_-./:")
+
+
+def _in_word(text: str, cut: int) -> bool:
+    # Whether cutting before ``text[cut]`` would split a Latin word.
+    return 0 < cut < len(text) and _is_word_char(text[cut - 1]) and _is_word_char(text[cut])

@@ -52,3 +52,17 @@ def test_wrapped_lines_keep_graphemes_whole_and_fit():
     assert "".join(lines) == text
     assert all(width(line) <= 5 for line in lines)
     assert all(FAMILY in line or "\u200d" not in line for line in lines)
+
+
+@pytest.mark.parametrize("columns", range(8, 41))
+def test_a_latin_word_in_chinese_text_is_never_split(columns):
+    text = "没有数据：请先导入目标表（jixiao import）"
+    lines = wrap(text, columns)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(width(line) <= columns for line in lines)
+    words = " ".join(lines).replace("（", " ").replace("）", " ").split()
+    assert "jixiao" in words and "import" in words
+
+
+def test_a_latin_word_wider_than_the_line_is_still_cut_to_fit():
+    assert wrap("超长 abcdefghijkl", 6) == ["超长", "abcdef", "ghijkl"]

@@ -768,13 +768,31 @@ async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(screen
         assert footer.rstrip().endswith(("退出", "Quit", "命令面板", "命令", "Commands", "Cmds"))
 
 
-async def test_an_empty_store_says_in_full_what_to_do(rows_text, until, tmp_path):
-    app = JixiaoApp(Store(tmp_path / "nothing", user="me"))
-    async with app.run_test(size=(80, 24)) as pilot:
+@pytest.mark.parametrize("lang, message, no_projects, footer_words", [
+    ("zh", "没有数据：请先导入目标表（jixiaoimport）", ("没有项目", "没有指标"), ("记录", "支出", "日期", "导出")),
+    ("en", "Nodata:importtargettablesfirst(jixiaoimport)", ("has no projects", "has no indicators"),
+     ("Rec", "Spend", "Date", "Export"))])
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_an_empty_store_says_in_full_what_to_do(rows_text, screen_text, until, tmp_path, lang, message, no_projects, footer_words, size):
+    app = JixiaoApp(Store(tmp_path / "nothing", user="me"), lang=lang)
+    async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: app.monitor.browser is not None)
         await pilot.pause()
         units = rows_text(app.query_one("#units", VirtualList))
-        assert "没有数据：请先导入目标表（jixiaoimport）" == squeeze("".join(units))
+        assert message == squeeze("".join(units))
+        # the command is never cut inside a word, however the message wraps
+        words = " ".join(units).translate(str.maketrans("（）()", "    ")).split()
+        assert "jixiao" in words and "import" in words
+        text = screen_text(app)
+        # there is no unit to have no projects, nor a project to have no indicators
+        assert not any(words in text for words in no_projects)
+        footer = text.splitlines()[-1]
+        assert not any(word in footer for word in footer_words), footer
+        assert "q" in footer
+        for key in ("e", "s", "d", "x"):            # and the keys do nothing
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is app.monitor
 
 
 async def test_the_expected_column_rounds_like_the_reason(loaded, row_of, small_dataset, store):

@@ -53,6 +53,9 @@ PANE_KEYS = (
 EDIT_ACTIONS = ("record", "spend", "export", "reading")
 """Actions the user may not be allowed to take: their keys show disabled and explain why."""
 
+NEEDS_DATA = ("record", "spend", "date", "export")
+"""Actions that need at least one unit: an empty store does not offer them at all."""
+
 
 def binding_id(action: str) -> str:
     """A stable id per action: ``next_alert(1)`` → ``next_alert``, ``(-1)`` → ``next_alert-prev``,

@@ -31,7 +31,7 @@ from .. import messages
 from ..commands import MonitorCommands
 from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
-from ..keys import (EDIT_ACTIONS, FOOTER_DROP_ORDER, FOOTER_KEEP, FOOTER_MINOR, ACTIONS,
+from ..keys import (EDIT_ACTIONS, NEEDS_DATA, FOOTER_DROP_ORDER, FOOTER_KEEP, FOOTER_MINOR, ACTIONS,
                     bindings, help_keys, short_labels)
 from ..sync import Sync
 from ..view import Browser, Hit
@@ -434,8 +434,11 @@ class MonitorScreen(Screen):
         self.unit_code = code
         projects = self.query_one("#projects", VirtualList)
         # A unit whose file is not read yet has no projects *yet*: say so, not "no projects".
-        projects.empty = label("loading" if code in self.browser.pending else "no_projects",
-                               self.lang)
+        # No unit at all: the units pane already says what to do; "no projects in this unit"
+        # would speak of a unit that does not exist.
+        projects.empty = ("" if code is None else
+                          label("loading" if code in self.browser.pending else "no_projects",
+                                self.lang))
         rows = self.browser.projects(code, by_status=self.by_status) if code else []
         index = next((n for n, p in enumerate(rows) if p.id == project_id), 0)
         projects.set_rows(rows, index, announce=False)
@@ -445,6 +448,8 @@ class MonitorScreen(Screen):
         self.project_id = project_id
         self._set_mode("browse")
         indicators = self.query_one("#indicators", VirtualList)
+        # No project (an empty store, a unit without projects): no "this project has none".
+        indicators.empty = label("no_indicators", self.lang) if project_id else ""
         rows = self.browser.indicators(project_id, by_status=self.by_status) if project_id else []
         index = next((n for n, i in enumerate(rows) if i.id == indicator_id), 0)
         indicators.set_rows(rows, index, announce=False)
@@ -549,6 +554,8 @@ class MonitorScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys show as disabled (``None``) in the footer where the user may not edit;
         with nothing selected they stay enabled, and pressing them says what to select."""
+        if action in NEEDS_DATA and self.dataset is not None and not self.dataset.units:
+            return False      # an empty store: nothing to record, spend, date or export
         if action in EDIT_ACTIONS and self.dataset is not None:
             reason = self.refusal(action)
             if reason and reason not in (label("pick_indicator", self.lang),
@@ -558,7 +565,7 @@ class MonitorScreen(Screen):
 
     def _sync_bindings(self) -> None:
         # Redrawing the footer costs ~100 ms; do it only when an edit key changes state.
-        state = tuple(self.check_action(a, ()) for a in EDIT_ACTIONS)
+        state = tuple(self.check_action(a, ()) for a in EDIT_ACTIONS + NEEDS_DATA)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()

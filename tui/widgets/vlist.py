@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from jixiao.core.textwidth import fit_plan
+from jixiao.core.textwidth import fit_plan, wrap
 
 from .literal import literal
 
@@ -261,8 +261,10 @@ class VirtualList(ScrollView, can_focus=True):
         return self._strip(text, width, base)
 
     def _empty_lines(self, width: int) -> list[Text]:
-        text = Text(literal(self.empty), style=self.component_style("vlist--empty"))
-        return list(text.wrap(self.app.console, max(1, width)))
+        # core's wrap, not Rich's: Rich splits a Latin word that follows Chinese text mid-word
+        # (``ji`` / ``xiao import``), and a command cut in two cannot be copied.
+        style = self.component_style("vlist--empty")
+        return [Text(literal(line), style=style) for line in wrap(self.empty, max(1, width))]
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = [Segment(s.text, base + s.style if s.style else base)
