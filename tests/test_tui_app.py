@@ -517,9 +517,9 @@ async def test_status_colours_follow_the_theme(indicators_pane, loaded, store):
         for theme in ("textual-dark", "nord"):
             app.theme = theme
             await pilot.pause()
-            want = Color.parse(app.current_theme.error).rich_color.triplet
+            want = Color.parse(app.get_css_variables()["text-error"]).rich_color.triplet
             got = pane.status_style("red").color.triplet
-            assert all(abs(a - b) <= 3 for a, b in zip(got, want))   # the theme's error colour
+            assert all(abs(a - b) <= 3 for a, b in zip(got, want))   # the theme's error text colour
             seen.append(got)
         assert seen[0] != seen[1]
 

@@ -174,3 +174,25 @@ async def test_check_boxes_and_radio_buttons_of_the_record_form_are_legible(admi
         radios[0].parent.focus()                 # a focused radio set marks its chosen button
         await pilot.pause()
         check({"☑", "☐", "◉", "○"})
+
+
+
+@modes
+async def test_red_rows_below_the_cursor_in_triage_read_their_status(admin_app, loaded, until, no_color):
+    """Not only the selected row: every red row of the triage list is read too."""
+    app = admin_app(no_color)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.monitor.mode == "triage")
+        await pilot.pause()
+        pane = app.query_one("#indicators", VirtualList)
+        region = pane.content_region
+        reds = []
+        for y in range(region.y, region.bottom):
+            row = segments(app, Region(region.x, y, region.width, 1))
+            if "✖" in shown(row) and "▸" not in shown(row):
+                reds.append(row)
+        assert len(reds) >= 2, "the sample's triage list has several red rows"
+        for row in reds:
+            assert illegible(row) == [], shown(row)

@@ -26,7 +26,7 @@ class ErrorScreen(Screen[str]):
     ErrorScreen { align: center middle; }
     ErrorScreen > VerticalScroll { width: 100%; max-width: 100; height: auto; max-height: 100%;
                                    border: round $error; padding: 0 1; }
-    ErrorScreen #error-title { text-style: bold; color: $error; }
+    ErrorScreen #error-title { text-style: bold; color: $text-error; }
     ErrorScreen #error-message { margin: 1 0; }
     ErrorScreen #error-keys { color: $text-muted; }
     """

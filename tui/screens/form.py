@@ -21,7 +21,7 @@ FORM_CSS = """
     border: round $accent; background: $panel; padding: 0 1; }}
 {name} .field-label {{ text-style: bold; color: $text-muted; }}
 {name} .hint {{ color: $text-muted; }}
-{name} .error {{ color: $error; height: auto; display: none; }}
+{name} .error {{ color: $text-error; height: auto; display: none; }}
 {name} .error.-shown {{ display: block; }}
 {name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
 {name} Input:focus {{ background: $primary 30%; border: none; }}
@@ -34,7 +34,7 @@ FORM_CSS = """
 {name} #causes Checkbox:focus {{ background: $primary 30%; }}
 {name} #buttons {{ height: auto; }}
 {name} #buttons Button {{ margin-right: 2; height: 1; min-width: 10; border: none; }}
-{name} #form-error {{ color: $error; text-style: bold; }}
+{name} #form-error {{ color: $text-error; text-style: bold; }}
 """
 """The look shared by the record and spending forms; ``{name}`` is the screen's class name."""
 

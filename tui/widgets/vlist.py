@@ -32,7 +32,7 @@ STATUS_CLASSES = frozenset(("status--red", "status--amber", "status--grey", "sta
 """The component classes through which a widget takes its status colours from the theme."""
 
 STATUS_CSS = """
-{name} > .status--red {{ color: $error; text-style: bold; }}
+{name} > .status--red {{ color: $text-error; text-style: bold; }}
 {name} > .status--amber {{ color: $warning; text-style: bold; }}
 {name} > .status--grey {{ color: $text-muted; }}
 {name} > .status--blue {{ color: $accent; }}
