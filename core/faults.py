@@ -80,6 +80,95 @@ FAULTS: dict[str, tuple[str, str]] = {
     "grants_restore_bak": ("cp -p {bak} {path}", "cp -p {bak} {path}"),
     "grants_restore_backup": ("没有可用的 {bak}，请从备份恢复",
                               "there is no usable {bak}, so restore it from a backup"),
+    "no_admin_left": (
+        "这样将没有 admin（管理员），以后没人能修改授权；请先授权另一个 admin",
+        "this would leave no admin, and nobody could change grants any more; grant another "
+        "admin first"),
+    # --- refusals: the grants (store.grants), said alike by both stores -------------------------
+    "need_admin": (
+        "{user} 不能{doing}：需要 admin（管理员）角色；{user} 是{standing}。",
+        "{user} may not {doing}: that needs the admin role; {user} is {standing}."),
+    "need_reporter": (
+        "{user} 不能{doing}：需要 manager（管理者）或 admin（管理员）角色；{user} 是{standing}。",
+        "{user} may not {doing}: that needs the manager or admin role; {user} is {standing}."),
+    "need_unit": (
+        "{user} 不能为单位 {code} {doing}：需要该单位的 owner（填报人）角色（或 admin）；{user} 是"
+        "{standing}。请管理员运行：jixiao grant {user} --role owner --unit {code}",
+        "{user} may not {doing} for unit {code}: that needs the owner role for unit {code} (or "
+        "admin); {user} is {standing}. Ask an admin: jixiao grant {user} --role owner --unit "
+        "{code}"),
+    "standing_none": ("未被授予任何角色", "not granted any role"),
+    "standing_owner": ("单位 {units} 的 owner（填报人）", "owner of unit(s) {units}"),
+    "standing_admin": ("admin（管理员）", "admin"),
+    "standing_manager": ("manager（管理者）", "manager"),
+    # --- the PostgreSQL store (issue 13): the server's refusals carry these keys -----------------
+    "db_not_granted": (
+        "{user} 不能使用该数据库中的 jixiao 数据{detail}：{user} 未被授予任何角色。请管理员运行："
+        "jixiao grant {user} --role owner --unit 单位代码",
+        "{user} may not use the jixiao data in this database{detail}: {user} is not granted any "
+        "role. Ask an admin: jixiao grant {user} --role owner --unit CODE"),
+    "db_append_only": (
+        "{table} 只能追加：其中的记录从不修改或删除",
+        "{table} is append-only: its records are never changed or deleted"),
+    "db_no_indicator": (
+        "{db}中没有编号为 '{id}' 的指标",
+        "no indicator with id '{id}' in the database{db}"),
+    "db_no_project": (
+        "{db}中没有编号为 '{id}' 的项目",
+        "no project with id '{id}' in the database{db}"),
+    "db_reading_gone": (
+        "指标 {id} 已不在数据库中（重新导入时被删除）；未做任何更改",
+        "indicator {id} is no longer in the database (a re-import removed it); nothing was "
+        "changed"),
+    "db_reading_changed": (
+        "{id} 的指标值在此期间被修改了；未做任何更改",
+        "the 指标值 of {id} changed meanwhile; nothing was changed"),
+    "db_grants_changed": (
+        "准备这次修改时授权已被他人改动；未做任何更改，请重试",
+        "the grants changed while this change was prepared; nothing was changed, try again"),
+    "db_import_no_unit": (
+        "导入内容中没有单位 '{code}'；未存储任何内容",
+        "the import names no unit '{code}'; nothing was stored"),
+    "db_load_exists": (
+        "{year} 年的单位 {code} 已在数据库中；整体载入只能填充空的存储",
+        "unit {code} of {year} is in the database already; a bulk load only fills an empty "
+        "store"),
+    "db_unknown_unit": (
+        "数据集中有未知单位 '{code}' 的项目",
+        "the dataset has projects of unknown unit '{code}'"),
+    "db_units_unknown": (
+        "数据库中没有单位 {codes}；请检查代码，或先导入该单位的目标表",
+        "unit(s) {codes} are not in this database; check the code, or import the unit's table "
+        "first"),
+    "db_no_tables": (
+        "数据库 {db} 中没有已导入的目标表。请用 jixiao import 文件 导入目标表，或检查 --db / "
+        "$JIXIAO_DB",
+        "the database {db} holds no imported target tables. Import a table with `jixiao import "
+        "FILE`, or check --db / $JIXIAO_DB"),
+    "db_connect": (
+        "无法连接数据库 {db}：{reason}",
+        "cannot connect to the database {db}: {reason}"),
+    "db_no_schema": (
+        "该数据库还没有 jixiao 模式：请数据库所有者先运行 jixiao db init",
+        "this database has no jixiao schema yet: the database owner runs `jixiao db init` "
+        "first"),
+    "db_schema_exists": (
+        "该数据库已有 jixiao 模式（版本 {found}）；jixiao db upgrade 可将旧版本升级",
+        "this database has a jixiao schema already (version {found}); `jixiao db upgrade` "
+        "brings an older one up to date"),
+    "db_schema_old": (
+        "该数据库的 jixiao 模式是版本 {found}，比本 jixiao 的 {latest} 旧：请（以其所有者身份）"
+        "运行 jixiao db upgrade",
+        "the jixiao schema of this database is version {found}, older than this jixiao's "
+        "{latest}: run `jixiao db upgrade` (as its owner)"),
+    "db_schema_new": (
+        "该数据库的 jixiao 模式是版本 {found}，比本 jixiao 能理解的（{latest}）新；未做任何更改："
+        "请升级 jixiao",
+        "the jixiao schema of this database is version {found}, newer than this jixiao "
+        "understands ({latest}); nothing was changed: upgrade jixiao"),
+    "db_server": (
+        "数据库服务器拒绝了该操作：{message}",
+        "{message}"),
     # --- check ------------------------------------------------------------------------------------
     "index_unit_missing": (
         "{index} 列出单位 {code}（{year} 年），但 {path} 不存在：该单位文件被删除或移走了。请从 "

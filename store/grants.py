@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.core.errors import JixiaoError, PermissionDenied
+from jixiao.core.faults import said
+from jixiao.core.language import Said
 
 ROLES = ("admin", "manager", "owner")
 """``admin``: imports, settings, grants, everything; ``manager``: reads all, exports;
@@ -65,32 +67,45 @@ def may_report(grants: list[Grant], user: str) -> bool:
 def require_reporter(grants: list[Grant], user: str, doing: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may report; ``doing`` names what was asked."""
     if not may_report(grants, user):
-        raise PermissionDenied(f"{user} may not {doing}: that needs the manager or admin role; "
-                               f"{user} is {_describe(grants, user)}.",
-                               zh=f"{user} 不能{_doing_zh(doing)}：需要 manager（管理者）或 admin"
-                                  f"（管理员）角色；{user} 是{_describe(grants, user, 'zh')}。")
+        raise refusal("need_reporter", user, doing, *_standing_of(grants, user))
 
 
 def require_admin(grants: list[Grant], user: str, doing: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` is an admin; ``doing`` names the change."""
-    role = role_of(grants, user)
-    if role != "admin":
-        raise PermissionDenied(f"{user} may not {doing}: that needs the admin role; "
-                               f"{user} is {_describe(grants, user)}.",
-                               zh=f"{user} 不能{_doing_zh(doing)}：需要 admin（管理员）角色；"
-                                  f"{user} 是{_describe(grants, user, 'zh')}。")
+    if role_of(grants, user) != "admin":
+        raise refusal("need_admin", user, doing, *_standing_of(grants, user))
 
 
 def require_unit(grants: list[Grant], user: str, unit_code: str, doing: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may edit ``unit_code``."""
     if not may_edit_unit(grants, user, unit_code):
-        raise PermissionDenied(
-            f"{user} may not {doing} for unit {unit_code}: that needs the owner role for unit "
-            f"{unit_code} (or admin); {user} is {_describe(grants, user)}. "
-            "Ask an admin: jixiao grant " + f"{user} --role owner --unit {unit_code}",
-            zh=f"{user} 不能为单位 {unit_code} {_doing_zh(doing)}：需要该单位的 owner（填报人）角色"
-               f"（或 admin）；{user} 是{_describe(grants, user, 'zh')}。请管理员运行："
-               f"jixiao grant {user} --role owner --unit {unit_code}")
+        raise refusal("need_unit", user, doing, *_standing_of(grants, user), code=unit_code)
+
+
+def refusal(key: str, user: str, doing: str, role: str | None, units=(),
+            **fields: object) -> PermissionDenied:
+    """The refusal ``key`` (``need_admin``, ``need_reporter``, ``need_unit`` of
+    ``core.faults``) of ``user`` asking to do ``doing`` (named in English) while holding
+    ``role`` over ``units``: what the file store raises and the PostgreSQL server's refusals
+    become."""
+    return PermissionDenied(said(key, user=user, doing=Said(doing, _DOING_ZH.get(doing, doing)),
+                                 standing=standing(role, units), **fields))
+
+
+def standing(role: str | None, units=()) -> Said:
+    """What a user with ``role`` over ``units`` is, in both languages."""
+    if role is None:
+        return said("standing_none")
+    if role == "owner":
+        return Said(said("standing_owner", units=", ".join(units)).en,
+                    said("standing_owner", units="、".join(units)).zh)
+    return said(f"standing_{role}") if role in ROLES else Said(role, role)
+
+
+def _standing_of(grants: list[Grant], user: str) -> tuple[str | None, tuple[str, ...]]:
+    role = role_of(grants, user)
+    units = next((g.units for g in grants if g.user == user), ()) if role == "owner" else ()
+    return role, units
 
 
 _DOING_ZH = {
@@ -98,24 +113,9 @@ _DOING_ZH = {
     "change settings": "修改设置", "import target tables": "导入目标表", "load data": "载入数据",
     "take a snapshot": "生成快照", "run a report": "生成报告",
     "export the monitoring table": "导出监控表", "export": "导出",
+    "change the reading of a target": "修改指标值的读法",
 }
 """What a refused user asked to do, in Chinese (the callers name it in English)."""
-
-
-def _doing_zh(doing: str) -> str:
-    return _DOING_ZH.get(doing, doing)
-
-
-def _describe(grants: list[Grant], user: str, lang: str = "en") -> str:
-    role = role_of(grants, user)
-    zh = lang == "zh"
-    if role is None:
-        return "未被授予任何角色" if zh else "not granted any role"
-    if role == "owner":
-        units = next((g.units for g in grants if g.user == user), ())
-        return ("单位 " + "、".join(units) + " 的 owner（填报人）") if zh else (
-            "owner of unit(s) " + ", ".join(units))
-    return {"admin": "admin（管理员）", "manager": "manager（管理者）"}.get(role, role) if zh else role
 
 
 def with_grant(grants: list[Grant], user: str, role: str, units: tuple[str, ...]) -> list[Grant]:
@@ -190,6 +190,4 @@ def without_grant(grants: list[Grant], user: str, units: tuple[str, ...] = ()) -
 
 def _require_an_admin(grants: list[Grant]) -> None:
     if grants and not any(g.role == "admin" for g in grants):
-        raise JixiaoError("this would leave no admin, and nobody could change grants any more; "
-                          "grant another admin first",
-                          zh="这样将没有 admin（管理员），以后没人能修改授权；请先授权另一个 admin")
+        raise JixiaoError(said("no_admin_left"))

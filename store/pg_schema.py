@@ -11,8 +11,10 @@ from importlib import resources
 import psycopg
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import said
+from jixiao.core.language import Said
 
-MIGRATIONS = ("v1.sql", "v2.sql")
+MIGRATIONS = ("v1.sql", "v2.sql", "v3.sql")
 """The migration files in order; version N is reached by the N-th."""
 
 LATEST = len(MIGRATIONS)
@@ -34,13 +36,11 @@ def require_current(conn: psycopg.Connection) -> None:
     """Raise ``JixiaoError`` unless the database has the schema version this jixiao knows."""
     found = version(conn)
     if found is None:
-        raise JixiaoError("this database has no jixiao schema yet: the database owner runs "
-                          "`jixiao db init` first")
+        raise JixiaoError(said("db_no_schema"))
     if found > LATEST:
         raise JixiaoError(_too_new(found))
     if found < LATEST:
-        raise JixiaoError(f"the jixiao schema of this database is version {found}, older than "
-                          f"this jixiao's {LATEST}: run `jixiao db upgrade` (as its owner)")
+        raise JixiaoError(said("db_schema_old", found=found, latest=LATEST))
 
 
 def init(conn: psycopg.Connection) -> None:
@@ -48,8 +48,7 @@ def init(conn: psycopg.Connection) -> None:
     first admin. Refuses a database that has one."""
     found = version(conn)
     if found is not None:
-        raise JixiaoError(f"this database has a jixiao schema already (version {found}); "
-                          "`jixiao db upgrade` brings an older one up to date")
+        raise JixiaoError(said("db_schema_exists", found=found))
     upgrade(conn)
 
 
@@ -71,6 +70,5 @@ def upgrade(conn: psycopg.Connection, to: int = LATEST) -> list[int]:
     return done
 
 
-def _too_new(found: int) -> str:
-    return (f"the jixiao schema of this database is version {found}, newer than this jixiao "
-            f"understands ({LATEST}); nothing was changed: upgrade jixiao")
+def _too_new(found: int) -> Said:
+    return said("db_schema_new", found=found, latest=LATEST)

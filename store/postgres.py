@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from jixiao.core.dataset import Dataset, counting_from
-from jixiao.core.errors import JixiaoError, PermissionDenied
+from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import said
+from jixiao.core.language import Said
 from jixiao.core.overrides import ReadingOverride
 from jixiao.core.periods import iso_date
 from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
@@ -35,13 +36,11 @@ from .layout import PartitionKey
 from .partition import PROGRESS, SPENDING, Partition, compact, records
 from .repository import (Store, _check_settings, _default_for, _history_entries,
                          _settings_diff, progress_entry, spending_entry)
+from .pg_errors import server_errors, translate_denied
 from .pg_schema import require_current
 
 CHANNEL = "jixiao"
 """The LISTEN/NOTIFY channel every write function notifies."""
-
-_PRIVILEGE = "42501"  # insufficient_privilege: the server's refusals (exit 3)
-
 
 def connect(url: str, *, user: str | None = None) -> psycopg.Connection:
     """An autocommit connection to the libpq ``url`` (``user`` overrides the URL's role: the
@@ -52,28 +51,7 @@ def connect(url: str, *, user: str | None = None) -> psycopg.Connection:
     except psycopg.Error as exc:
         reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
         reason = reason or type(exc).__name__
-        raise JixiaoError(f"cannot connect to the database {url}: {reason}") from None
-
-
-@contextmanager
-def server_errors(user: str = "") -> Iterator[None]:
-    """Turn the server's errors into ``JixiaoError`` (exit 2) and refusals into
-    ``PermissionDenied`` (exit 3), with the server's message."""
-    try:
-        yield
-    except psycopg.Error as exc:
-        raise translate(exc, user) from None
-
-
-def translate(exc: psycopg.Error, user: str = "") -> JixiaoError:
-    """The ``JixiaoError`` a person is shown for the server error ``exc``."""
-    message = (exc.diag.message_primary if exc.diag else None) or str(exc).strip()
-    if exc.sqlstate == _PRIVILEGE:
-        if message.startswith("permission denied for"):
-            # Not a rule of ours but the database's own privileges: a role without a grant.
-            return translate_denied(user or "this role", message)
-        return PermissionDenied(message)
-    return JixiaoError(message)
+        raise JixiaoError(said("db_connect", db=url, reason=reason)) from None
 
 
 class PgStore:
@@ -150,8 +128,8 @@ class PgStore:
         codes = {c for (c,) in self._query("SELECT DISTINCT unit_code FROM jixiao.partitions")}
         unknown = [u for u in units if codes and u not in codes]
         if unknown:
-            raise JixiaoError(f"unit(s) {', '.join(unknown)} are not in this database; "
-                              "check the code, or import the unit's table first")
+            raise JixiaoError(Said(said("db_units_unknown", codes=", ".join(unknown)).en,
+                                   said("db_units_unknown", codes="、".join(unknown)).zh))
         new = rules.with_grant(current, user, role, units)
         self._set_grants(current, new, "grant",
                          f"{user} → {role}" + (f" for {', '.join(units)}" if units else ""), units)
@@ -207,8 +185,7 @@ class PgStore:
         has_tables = bool(self._query("SELECT 1 FROM jixiao.partitions LIMIT 1"))
         if has_tables or (not tables and self.has_settings()):
             return
-        raise JixiaoError(f"the database {self.url} holds no imported target tables. Import a "
-                          "table with `jixiao import FILE`, or check --db / $JIXIAO_DB")
+        raise JixiaoError(said("db_no_tables", db=self.url))
 
     def unit_listing(self) -> dict[PartitionKey, Unit]:
         """Every partition's key and unit, ordered by year then unit code."""
@@ -367,14 +344,14 @@ class PgStore:
         rows = self._query("SELECT i.doc, p.doc FROM jixiao.indicators i JOIN jixiao.projects p "
                            "ON p.id = i.project_id WHERE i.id = %s", (indicator_id,))
         if not rows:
-            raise JixiaoError(f"no indicator with id {indicator_id!r} in the database {self.url}")
+            raise JixiaoError(said("db_no_indicator", id=indicator_id, db=Said(f" {self.url}", f"数据库 {self.url} ")))
         return Indicator.from_dict(rows[0][0]), Project.from_dict(rows[0][1])
 
     def find_project(self, project_id: str) -> Project:
         """The project with ``project_id`` (``JixiaoError`` if unknown)."""
         rows = self._query("SELECT doc FROM jixiao.projects WHERE id = %s", (project_id,))
         if not rows:
-            raise JixiaoError(f"no project with id {project_id!r} in the database {self.url}")
+            raise JixiaoError(said("db_no_project", id=project_id, db=Said(f" {self.url}", f"数据库 {self.url} ")))
         return Project.from_dict(rows[0][0])
 
     def progress_history(self, indicator_id: str) -> list[ProgressEntry]:
@@ -469,7 +446,7 @@ class PgStore:
         keys = sorted({PartitionKey(int(p.year), p.unit_code) for p in dataset.projects.values()})
         for key in keys:
             if key.unit_code not in dataset.units:
-                raise JixiaoError(f"the dataset has projects of unknown unit {key.unit_code!r}")
+                raise JixiaoError(said("db_unknown_unit", code=key.unit_code))
 
         def rows():
             for key in keys:
@@ -547,12 +524,3 @@ def _history_objects(layout, rows: list[tuple], share: dict) -> list:
     if "causes" in columns:  # a JSON list, or NULL for none
         columns["causes"] = [tuple(v) if v else () for v in columns["causes"]]
     return layout.build(len(rows), columns, share)
-
-
-def translate_denied(user: str, detail: str = "") -> PermissionDenied:
-    """The refusal for a role the jixiao schema has not been granted to (``detail``: the
-    server's own words, when it said something)."""
-    detail = f" ({detail})" if detail else ""
-    return PermissionDenied(
-        f"{user} may not use the jixiao data in this database{detail}: {user} is not granted "
-        f"any role. Ask an admin: jixiao grant {user} --role owner --unit CODE")

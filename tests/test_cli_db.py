@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 
 from jixiao.cli.main import main
+from jixiao.store.pg_schema import LATEST
 
 STAMP = ["--as-of", "2023-07-31", "--generated-at", "2023-08-01T00:00:00+00:00"]
 
@@ -19,22 +20,29 @@ def test_no_database_is_a_clear_error(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("JIXIAO_DB", raising=False)
     code, _, err = run(capsys, "db", "init")
     assert code == 2 and "jixiao db needs a database: --db URL or $JIXIAO_DB" in err
-    code, _, err = run(capsys, "--db", f"postgresql:///x?host={tmp_path}", "grants")
+    code, _, err = run(capsys, "--lang", "en", "--db", f"postgresql:///x?host={tmp_path}",
+                       "grants")
     assert code == 2 and "cannot connect to the database" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--db", f"postgresql:///x?host={tmp_path}", "grants")
+    assert code == 2 and "无法连接数据库" in err and "Traceback" not in err
     code, _, err = run(capsys, "--db", "postgresql:///x", "--data", str(tmp_path), "grants")
     assert code == 2 and "either --data DIR" in err
 
 
 def test_init_twice_and_a_newer_schema_are_refused(capsys, pg_url):
     url = pg_url + " user=admin1"
+    code, _, err = run(capsys, "--lang", "en", "--db", url, "db", "init")
+    assert code == 2 and f"has a jixiao schema already (version {LATEST})" in err
     code, _, err = run(capsys, "--db", url, "db", "init")
-    assert code == 2 and "has a jixiao schema already (version 2)" in err
+    assert code == 2 and f"该数据库已有 jixiao 模式（版本 {LATEST}）" in err
     assert run(capsys, "--db", url, "db", "upgrade")[1].startswith("the schema is up to date")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE jixiao.meta SET value = '99' WHERE key = 'schema_version'")
     for argv in (["db", "upgrade"], ["grants"]):
+        code, _, err = run(capsys, "--lang", "en", "--db", url, *argv)
+        assert code == 2 and f"version 99, newer than this jixiao understands ({LATEST})" in err
         code, _, err = run(capsys, "--db", url, *argv)
-        assert code == 2 and "version 99, newer than this jixiao understands (2)" in err
+        assert code == 2 and f"版本 99，比本 jixiao 能理解的（{LATEST}）新" in err
 
 
 def test_copy_in_and_out_keeps_the_snapshot_byte_for_byte(capsys, pg_url, tmp_path, seed_path):
@@ -43,7 +51,7 @@ def test_copy_in_and_out_keeps_the_snapshot_byte_for_byte(capsys, pg_url, tmp_pa
     assert run(capsys, "--data", str(source), "import", str(seed_path))[0] == 0
     code, out, err = run(capsys, "--db", url, "db", "copy", "--from", str(source))
     assert code == 0, err
-    code, _, err = run(capsys, "--db", url, "db", "copy", "--from", str(source))
+    code, _, err = run(capsys, "--lang", "en", "--db", url, "db", "copy", "--from", str(source))
     assert code == 2 and "is in the database already" in err
     assert run(capsys, "--db", url, "db", "copy", "--to", str(back))[0] == 0
     code, _, err = run(capsys, "--db", url, "db", "copy", "--to", str(back))
@@ -70,10 +78,10 @@ def test_an_older_schema_is_upgraded_in_place(capsys, pg_server, make_dataset):
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             assert pg_schema.upgrade(conn, to=1) == [1]
-        code, _, err = run(capsys, "--db", url, "grants")
-        assert code == 2 and "older than this jixiao's 2: run `jixiao db upgrade`" in err
+        code, _, err = run(capsys, "--lang", "en", "--db", url, "grants")
+        assert code == 2 and f"older than this jixiao's {LATEST}: run `jixiao db upgrade`" in err
         code, out, _ = run(capsys, "--db", url, "db", "upgrade")
-        assert code == 0 and out.startswith("upgraded to version 2")
+        assert code == 0 and out.startswith(f"upgraded to version {LATEST}")
         from jixiao.store.postgres import PgStore
 
         store = PgStore(url)
