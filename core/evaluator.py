@@ -150,16 +150,18 @@ class _Case:
 class _History:
     """One indicator's prepared history: the entry that counts at a date is the last one of the
     history dated on or before it, so only entries dated before every later one can ever
-    count; their ``dates`` strictly increase and ``bisect`` finds the one, whose case is in
-    ``cases``. ``entries``, ``n`` and ``last`` tell whether the history changed since."""
+    count; their dates strictly increase and ``bisect`` finds the one. ``steps`` holds the
+    ``k`` dates followed by their ``k`` cases: one tuple rather than two saves ~6 MB at 100k
+    indicators, and ``bisect(steps, date, 0, k)`` costs the same. ``entries``, ``n`` and
+    ``last`` tell whether the history changed since."""
 
     iid: str
     plan: _Plan
     entries: object
     n: int
     last: ProgressEntry | None
-    dates: tuple
-    cases: tuple
+    k: int
+    steps: tuple
 
 
 @dataclass(slots=True, eq=False)
@@ -268,9 +270,9 @@ class Evaluator:
                     if entries is not h.entries or (n and (len(entries) != n
                                                           or entries[-1] is not h.last)):
                         h = histories[k] = _prepare_history(iid, h.plan, entries)
-                    i = bisect_right(h.dates, key)
+                    i = bisect_right(h.steps, key, 0, h.k)
                     if i:
-                        case = h.cases[i - 1]
+                        case = h.steps[h.k + i - 1]
                         st = case.status if case.stamp is stamp else case.judge(stamp)
                     else:
                         plan = h.plan
@@ -336,7 +338,7 @@ def _prepare_history(iid: str, plan: _Plan, entries: list | None) -> _History:
     # Every case is made (and its values read) here, once, rather than at the first date it
     # counts: a change of date then judges cases and reads nothing.
     if not entries:
-        return _History(iid, plan, None if entries is None else _UNTRUSTED, 0, None, (), ())
+        return _History(iid, plan, None if entries is None else _UNTRUSTED, 0, None, 0, ())
     case = plan.case
     dates = [e.as_of for e in entries]
     if sorted(set(dates)) == dates:           # one entry per date, in order: the usual case
@@ -350,7 +352,8 @@ def _prepare_history(iid: str, plan: _Plan, entries: list | None) -> _History:
                 cases.append(case(e))
         dates.reverse()
         cases.reverse()
-    return _History(iid, plan, entries, len(entries), entries[-1], tuple(dates), tuple(cases))
+    return _History(iid, plan, entries, len(entries), entries[-1], len(dates),
+                    (*dates, *cases))
 
 
 def evaluate(dataset: Dataset, as_of: str | None = None) -> Evaluation:
