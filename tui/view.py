@@ -42,7 +42,7 @@ class Browser:
         # whole or not at all (the dataset and evaluations themselves never change).
         self._units: list[Unit] | None = None
         self._ordering: tuple[list[str], dict[str, int]] | None = None
-        self._alerts: tuple[object, list[int]] | None = None
+        self._alerts: tuple[object, array] | None = None
         self._triage: tuple[object, list[str]] | None = None
         self._reviews: tuple[list[str], frozenset] | None = None
         self._hay: tuple[list[str], list, array, array] | None = None
@@ -142,30 +142,45 @@ class Browser:
         return self._unit_pos.get(unit_code)
 
     # --- anywhere ---------------------------------------------------------------------------
-    def _order_and_positions(self) -> tuple[list[str], dict[str, int]]:
+    def _order_and_starts(self) -> tuple[list[str], dict[str, int]]:
+        # Every indicator id in reading order, and where each project's run of them starts: a
+        # position is found from the project's start (5,000 entries at 100k indicators) rather
+        # than kept per indicator (a 100k-entry dict and its ints, ~8 MB).
         ordering = self._ordering
         if ordering is None:
             ds = self.dataset
-            order = [i.id for u in self.units() for p in ds.projects_of(u.code)
-                     for i in ds.indicators_of(p.id)]
-            ordering = self._ordering = (order, {iid: n for n, iid in enumerate(order)})
+            order: list[str] = []
+            starts: dict[str, int] = {}
+            for u in self.units():
+                for p in ds.projects_of(u.code):
+                    starts[p.id] = len(order)
+                    order.extend([i.id for i in ds.indicators_of(p.id)])
+            ordering = self._ordering = (order, starts)
         return ordering
 
     def order(self) -> list[str]:
         """Every indicator id in reading order: unit code, project order, table order."""
-        return self._order_and_positions()[0]
+        return self._order_and_starts()[0]
 
     def position(self, indicator_id: str | None) -> int | None:
         """Where an indicator stands in ``order()``."""
-        return self._order_and_positions()[1].get(indicator_id) if indicator_id else None
+        ind = self.dataset.indicators.get(indicator_id) if indicator_id else None
+        start = self._order_and_starts()[1].get(ind.project_id) if ind else None
+        if start is None:
+            return None
+        for k, i in enumerate(self.dataset.indicators_of(ind.project_id)):
+            if i.id == indicator_id:
+                return start + k
+        return None
 
-    def _alert_positions(self, ev) -> list[int]:
+    def _alert_positions(self, ev) -> array:
         alerts = self._alerts
         if alerts is None or alerts[0] is not ev:
             statuses = ev.indicators if ev else {}
-            alerts = self._alerts = (ev, [n for n, iid in enumerate(self.order())
-                                          if (s := statuses.get(iid)) is not None
-                                          and s.colour in ALERTS])
+            # Machine ints: ~30k Python ints at 100k indicators would cost ~1 MB more.
+            alerts = self._alerts = (ev, array("i", [n for n, iid in enumerate(self.order())
+                                                     if (s := statuses.get(iid)) is not None
+                                                     and s.colour in ALERTS]))
         return alerts[1]
 
     def next_alert(self, indicator_id: str | None, step: int = 1) -> str | None:
