@@ -41,7 +41,7 @@ from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, Spen
                                entry_order, now_iso, year_default_as_of)
 from jixiao.core.overrides import ReadingOverride, override_of
 from jixiao.core.periods import as_of_problem, iso_date
-from jixiao.core.readings import check_actual
+from jixiao.core.readings import check_actual, check_entry_actual
 from jixiao.core.rules import indicator_status, target_of
 from jixiao.core.words import CAUSES, LIKELIHOODS
 
@@ -762,6 +762,7 @@ def progress_entry(indicator: Indicator, project: Project, settings: Settings, u
     if not actual:
         raise JixiaoError("a progress entry needs an actual value (完成值)", zh="进度记录需要完成值")
     _check_value(indicator, project, actual, "actual value")
+    _check_done_by(indicator, project, actual, as_of)
     if forecast is not None and forecast.strip():
         _check_value(indicator, project, forecast.strip(), "forecast")
     else:
@@ -949,6 +950,16 @@ def _check_value(indicator: Indicator, project: Project, text: str, what: str) -
                           f"{indicator.name!r}: {problem}",
                           zh=f"{_WHAT_ZH.get(what, what)} {text!r} 与 {indicator.name!r} 的指标值 "
                              f"{indicator.target_text!r} 不符：{check_actual(text, target, lang='zh')}")
+
+
+def _check_done_by(indicator: Indicator, project: Project, actual: str, as_of: str) -> None:
+    # A completion date after the entry's own date reports as done what is not done yet: the
+    # record form refuses it as the owner types; here every other way in (CLI, scripts, both
+    # stores) is refused with the very same sentence.
+    target = target_of(indicator, project.year)
+    problem = check_entry_actual(actual, target, as_of)
+    if problem:
+        raise JixiaoError(problem, zh=check_entry_actual(actual, target, as_of, lang="zh"))
 
 
 def _upsert(tables: dict, unit: Unit, projects: list[Project],

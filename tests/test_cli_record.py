@@ -213,3 +213,19 @@ def test_record_names_a_damaged_unit_file_instead_of_saying_no_such_id(data, cap
         err = capsys.readouterr().err
         assert str(path) in err and "damaged" in err and "no indicator" not in err, err
         assert "restore" in err
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is after this entry's date 2023-07-31"),
+                                         ("zh", "完成日期 2023-08-05 晚于本条记录的日期 2023-07-31")])
+def test_record_refuses_a_completion_date_after_the_entry_s_date(data, run_cli, lang, words):
+    # Through the real entry point, in a child process: the record form's rule, its message,
+    # exit 2, and nothing stored.
+    _, ind = ids(data)
+    iid = ind["2023年6月底前完成等级保护测评"]
+    done = run_cli(data, "record", iid, "--actual", "2023-08-05", "--as-of", "2023-07-31",
+                   lang=lang)
+    assert done.returncode == 2, done
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert iid not in Store(data).load().progress
+    ok = run_cli(data, "record", iid, "--actual", "2023-06-20", "--as-of", "2023-07-31", lang=lang)
+    assert ok.returncode == 0, ok

@@ -271,3 +271,30 @@ def test_a_reading_is_settled_by_an_admin_only_and_logged(backend, first_indicat
                                                        "back to the inferred reading"]
     assert all(e.user == "admin1" and e.units == (OWN,) for e in logged)
 
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_completion_date_after_the_entry_s_own_date_is_refused(empty_backend, make_dataset, lang):
+    # The record form's rule kept by the store itself, so the CLI and scripts cannot break it.
+    from jixiao.core.model import Indicator
+    from jixiao.core.readings import check_entry_actual
+    from jixiao.core.rules import target_of
+
+    ds = make_dataset()
+    project = ds.projects_of(OWN)[0]
+    done = Indicator(Indicator.make_id(project.id, "产出指标", "时效指标", "完成时间"), project.id,
+                     9, "产出指标", "时效指标", "完成时间", "", "2023年6月底前")
+    ds.add_indicator(done)
+    store = empty_backend.open()
+    store.bulk_load(ds)
+    with pytest.raises(JixiaoError) as err:
+        store.record_progress(done.id, as_of="2023-06-20", actual="2023-06-25")
+    assert err.value.exit_code == 2
+    said = err.value.text(lang)
+    assert said == check_entry_actual("2023-06-25", target_of(done, 2023), "2023-06-20", lang=lang)
+    assert ("2023-06-25" in said and "2023-06-20" in said
+            and ("after" in said if lang == "en" else "晚于" in said))
+    assert store.load().progress == {}
+    # The day itself, or any day before it, is a completion already reported.
+    store.record_progress(done.id, as_of="2023-06-25", actual="2023-06-25")
+    assert [e.actual for e in store.load().progress[done.id]] == ["2023-06-25"]
