@@ -12,6 +12,7 @@ from jixiao.core.language import say
 import sys
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.stamps import local_stamp
 from jixiao.core.text import visible
 
 from .common import open_store
@@ -122,7 +123,7 @@ def run_log(args) -> int:
         # One change, one line: a newline or carriage return typed into a note (or planted in
         # a file) is shown as ␊ / ␍, so it can never forge a line that looks like another change.
         units = visible(",".join(e.units) or "-")
-        when = visible(e.at[:19].replace("T", " "))  # to the second: either precision
+        when = visible(local_stamp(e.at))  # local time to the minute, whatever was stored
         print(f"{when}  {visible(e.user):<10} {visible(e.action):<9} {units:<8} "
               f"{visible(e.what)}")
     if not entries:

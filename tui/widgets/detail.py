@@ -12,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from jixiao.core.stamps import local_stamp
+
 from ..i18n import label, status_word
 from .literal import literal
 from .vlist import STATUS_CLASSES, STATUS_CSS
@@ -113,7 +115,9 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
     for h in reversed(d.history):
         t.append(f"  {h.as_of}  ")
         t.append(h.author, style=bold)
-        t.append(f"  {h.recorded_at}  {L('actual')} ")
+        # Local time to the second: stored stamps are UTC to the microsecond (or carry the
+        # importer's offset), and the two side by side would read hours apart.
+        t.append(f"  {local_stamp(h.recorded_at, seconds=True)}  {L('actual')} ")
         t.append(h.actual)
         for key, value in (("forecast", h.forecast), ("likelihood", h.likelihood),
                            ("causes", "、".join(h.causes) if h.causes else None),

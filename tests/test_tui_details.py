@@ -1,0 +1,96 @@
+"""Smaller things a user noticed on the monitoring screen (issue 15 §2 and §5): times in local
+time, the project's spent amount and execution rate at every size, the spending form checked as
+it is typed, and a blue status that is not the amber one."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from jixiao.cli.main import main
+from jixiao.core.stamps import local_stamp
+from jixiao.sample_data import load_sample
+from jixiao.store.repository import Store
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.widgets.detail import DetailPane
+
+
+@pytest.fixture
+def tz():
+    """``tz(name)``: run in time zone ``name`` (as ``TZ=name`` would), restored afterwards."""
+    before = os.environ.get("TZ")
+
+    def use(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+    yield use
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A data directory holding the sample data (history recorded at +08:00), admin ``admin1``."""
+    data = tmp_path / "data"
+    admin = Store(data, user="admin1")
+    admin.bulk_load(load_sample())
+    admin.grant("admin1", "admin")
+    return data
+
+
+# --- 1. times ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("zone, shown", [("Asia/Shanghai", "2023-08-03 10:00"),
+                                         ("UTC", "2023-08-03 02:00"),
+                                         ("America/New_York", "2023-08-02 22:00")])
+def test_a_stamp_is_shown_in_the_local_zone_to_the_minute(tz, zone, shown):
+    tz(zone)
+    assert local_stamp("2023-08-03T10:00:00+08:00") == shown
+    assert local_stamp("2023-08-03T02:00:00.123456+00:00") == shown
+    assert local_stamp("2023-08-03T02:00:07.123456+00:00", seconds=True) == shown + ":07"
+    # Without an offset a stamp was written in local time; not a time at all: as it is.
+    assert local_stamp("2023-08-03T10:00:00") == "2023-08-03 10:00"
+    assert local_stamp("昨天") == "昨天"
+
+
+async def test_the_detail_history_shows_local_seconds_never_raw_utc(sample, tz, loaded, until):
+    tz("Asia/Shanghai")
+    store = Store(sample, user="admin1")
+    ds = store.load()
+    iid = next(i.id for i in ds.indicators.values() if ds.progress.get(i.id))
+    sample_stamp = ds.progress[iid][-1].recorded_at
+    assert sample_stamp.endswith("+08:00")
+    new = store.record_progress(iid, as_of="2023-07-31", actual=ds.progress[iid][-1].actual,
+                                causes=("其他",), measures="加快")
+    assert new.recorded_at.endswith("+00:00") and "." in new.recorded_at   # UTC, microseconds
+    app = JixiaoApp(Store(sample, user="admin1"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        app.monitor.jump_to(iid)
+        await until(pilot, lambda: app.monitor.indicator_id == iid)
+        await pilot.pause()
+        text = str(app.query_one("#detail-body").render())
+        assert local_stamp(new.recorded_at, seconds=True) in text
+        assert local_stamp(sample_stamp, seconds=True) in text
+        assert new.recorded_at not in text and new.recorded_at[11:19] not in text
+        assert "+00:00" not in text and "+08:00" not in text
+        assert not re.search(r"\dT\d|:\d\d\.\d", text)         # no ISO 'T', no microseconds
+
+
+def test_the_log_lists_local_times_to_the_minute(sample, tz, capsys):
+    tz("Asia/Shanghai")
+    assert main(["--data", str(sample), "log", "--unit", "301205"]) == 0
+    shanghai = capsys.readouterr().out.splitlines()
+    assert shanghai and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d  \S", line) for line in shanghai)
+    assert "2023-07-06 09:30  wang.fang" in "\n".join(shanghai)
+    tz("UTC")
+    assert main(["--data", str(sample), "log", "--unit", "301205"]) == 0
+    utc = capsys.readouterr().out.splitlines()
+    assert "2023-07-06 01:30  wang.fang" in "\n".join(utc)
+    assert [line[16:] for line in utc] == [line[16:] for line in shanghai]   # only the time moved
