@@ -10,13 +10,17 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 
 from jixiao.cli.main import main
 from jixiao.core.stamps import local_stamp
 from jixiao.sample_data import load_sample
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
+from jixiao.tui.i18n import status_word
+from jixiao.tui.screens.spending import SpendingScreen
 from jixiao.tui.widgets.detail import DetailPane
+from jixiao.tui.widgets.vlist import VirtualList
 
 
 @pytest.fixture
@@ -94,3 +98,65 @@ def test_the_log_lists_local_times_to_the_minute(sample, tz, capsys):
     utc = capsys.readouterr().out.splitlines()
     assert "2023-07-06 01:30  wang.fang" in "\n".join(utc)
     assert [line[16:] for line in utc] == [line[16:] for line in shanghai]   # only the time moved
+
+
+# --- 2. the project's money at every size ---------------------------------------------------------
+def _money(store: Store, lang: str) -> dict[str, str]:
+    """What the projects pane should say of each project: ``{project id: summary line}``."""
+    from jixiao.core.budget_light import execution_rate
+    from jixiao.tui.widgets.rows import fmt_num
+
+    ds = store.load()
+    words = {"zh": ("预算", "执行", "执行率"), "en": ("budget", "spent", "rate")}[lang]
+    out = {}
+    for p in ds.projects.values():
+        entry = ds.counting_spending(p.id, ds.settings.as_of)
+        spent = entry.spent if entry else None
+        ratio = execution_rate(spent, p.budget.total)
+        out[p.id] = (f"{words[0]} {fmt_num(p.budget.total)} · {words[1]} {fmt_num(spent)} · "
+                     f"{words[2]} {'—' if ratio is None else f'{ratio:.0%}'}")
+    return out
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+@pytest.mark.parametrize("lang, light", [("zh", "灯"), ("en", "light")])
+async def test_spent_and_execution_rate_show_at_every_size_and_the_light_has_a_header(
+        sample, loaded, screen_text, size, lang, light):
+
+    money = _money(Store(sample, user="admin1"), lang)
+    app = JixiaoApp(Store(sample, user="admin1"), lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        projects = app.query_one("#projects", VirtualList)
+        header = projects.render_line(0).text
+        assert light in header.split(), header
+        seen = 0
+        for _ in range(3):
+            project = projects.current
+            text = screen_text(app)
+            assert money[project.id] in text, (money[project.id], text)
+            # The light beside the rate, as glyph and word (no colour needed).
+            budget = app.monitor.browser.evaluation.budgets[project.id]
+            assert money[project.id] + " " + status_word(budget.colour, lang) in text
+            seen += 1
+            projects.focus()
+            await pilot.press("j")
+            await pilot.pause()
+        assert seen == 3
+
+
+async def test_the_money_line_follows_a_new_spending_report(sample, loaded, until, screen_text):
+
+    app = JixiaoApp(Store(sample, user="admin1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        project = app.query_one("#projects", VirtualList).current
+        app.query_one("#projects", VirtualList).focus()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+        await pilot.press(*"80", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
+        rate = f"{80 / project.budget.total:.0%}"
+        await until(pilot, lambda: f"执行 80 · 执行率 {rate}" in screen_text(app))
+
+

@@ -371,6 +371,7 @@ class MonitorScreen(Screen):
             self._reshow()
         for id in ("units", "projects", "indicators"):
             self.query_one(f"#{id}", VirtualList).redraw()
+        self._show_money()
         self._show_detail()
         self._update_header()
         self._sync_bindings()
@@ -454,8 +455,17 @@ class MonitorScreen(Screen):
         index = next((n for n, i in enumerate(rows) if i.id == indicator_id), 0)
         indicators.set_rows(rows, index, announce=False)
         self.indicator_id = indicators.current.id if indicators.current else None
+        self._show_money()
         self._show_detail()
         self._sync_bindings()
+
+    def _show_money(self) -> None:
+        # The selected project's budget, spent, rate and light on the pane's bottom border:
+        # at 80 columns the rows have no room for the spent and rate columns.
+        projects = self.query_one("#projects", VirtualList)
+        rows = ProjectRows(self.browser, self.lang, lambda: self.as_of)
+        projects.border_subtitle = rows.summary(self.dataset.projects.get(self.project_id)
+                                                if self.project_id else None)
 
     def _show_detail(self) -> None:
         pane = self.query_one(DetailPane)
@@ -664,6 +674,7 @@ class MonitorScreen(Screen):
             return
         self._take_latest()
         self.query_one("#projects", VirtualList).redraw()
+        self._show_money()
         self._saved()
         self.reevaluate()
 

@@ -7,6 +7,7 @@ drop out, least important first, as the pane narrows. User text is always a lite
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 # The expected value is printed exactly as the reason prints it ("应完成≥1.2" and 1.2 in the
@@ -111,7 +112,9 @@ class ProjectRows:
         self.browser, self.lang, self.as_of = browser, lang, as_of
 
     def _widths(self, width: int) -> dict[str, int]:
-        w = {"budget": 9, "light": 2, "counts": 16 if width >= 60 else 12}
+        # The budget light's column is as wide as its header (灯 / light), never unlabelled.
+        w = {"budget": 9, "light": max(2, cell_len(label("col_light", self.lang))),
+             "counts": 16 if width >= 60 else 12}
         if width >= 56:
             w["spent"] = 9
         if width >= 64:
@@ -128,7 +131,8 @@ class ProjectRows:
             parts.append(fit(label("col_spent", self.lang), w["spent"], right=True))
         if "rate" in w:
             parts.append(fit(label("col_rate", self.lang), w["rate"], right=True))
-        parts += [fit("", w["light"]), fit(label("col_counts", self.lang), w["counts"])]
+        parts += [fit(label("col_light", self.lang), w["light"]),
+                  fit(label("col_counts", self.lang), w["counts"])]
         return join(parts)
 
     def __call__(self, project, width: int, vlist) -> Text:
@@ -151,6 +155,24 @@ class ProjectRows:
         parts.append(fit(Text(glyph, style=vlist.status_style(light)), w["light"]))
         parts.append(fit(counts_text(r.counts if r else None, vlist), w["counts"]))
         return join(parts)
+
+
+    def summary(self, project) -> Text:
+        """The project's money in one labelled line — budget, spent, execution rate and the
+        budget light as glyph and word — for the projects pane's bottom border: a pane too
+        narrow for the spent and rate columns still shows them for the selected project."""
+        if project is None:
+            return Text("")
+        L = lambda k: label(k, self.lang)  # noqa: E731
+        entry = self.browser.dataset.counting_spending(project.id, self.as_of())
+        spent = entry.spent if entry else None
+        ratio = execution_rate(spent, project.budget.total)
+        budget = self.browser.evaluation.budgets.get(project.id) if self.browser.evaluation else None
+        t = Text(f"{L('col_budget')} {fmt_num(project.budget.total)} · {L('col_spent')} "
+                 f"{fmt_num(spent)} · {L('col_rate')} {'—' if ratio is None else f'{ratio:.0%}'}")
+        if budget is not None:
+            t.append(f" {status_word(budget.colour, self.lang)}")
+        return t
 
 
 class IndicatorRows:
