@@ -160,3 +160,74 @@ async def test_the_money_line_follows_a_new_spending_report(sample, loaded, unti
         await until(pilot, lambda: f"执行 80 · 执行率 {rate}" in screen_text(app))
 
 
+# --- 3. the spending form checks as it is typed ---------------------------------------------------
+async def _spending_form(app, pilot, until):
+
+    app.query_one("#projects", VirtualList).focus()
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, SpendingScreen))
+    await pilot.pause()
+    return app.screen
+
+
+def _message(form, id: str) -> str:
+    widget = form.query_one(id)
+    return str(widget.render()) if widget.display and (widget.has_class("-shown") or id == "#form-error") else ""
+
+
+async def test_the_spending_form_marks_a_wrong_amount_or_date_as_it_is_typed(sample, loaded, until):
+    app = JixiaoApp(Store(sample, user="admin1"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        form = await _spending_form(app, pilot, until)
+        spent = form.query_one("#spent")
+        assert _message(form, "#spent-error") == ""                 # untouched: no complaint
+        await pilot.press(*"12x")                                  # no save pressed
+        await pilot.pause()
+        assert "万元" in _message(form, "#spent-error") and spent.has_class("-invalid")
+        await pilot.press("backspace")                             # now it reads: the line goes
+        await pilot.pause()
+        assert _message(form, "#spent-error") == "" and not spent.has_class("-invalid")
+        await pilot.press("backspace", "backspace")                # emptied before any save
+        await pilot.pause()
+        assert _message(form, "#spent-error") == ""
+        await pilot.press(*"12.5")
+        form.query_one("#as_of").focus()
+        await pilot.press("end", "backspace", "backspace", *"32")  # 2023-07-32
+        await pilot.pause()
+        assert _message(form, "#as_of-error") != "" and form.query_one("#as_of").has_class("-invalid")
+        await pilot.press("backspace", "backspace", *"31")
+        await pilot.pause()
+        assert _message(form, "#as_of-error") == ""
+        assert _message(form, "#spent-error") == ""
+
+
+async def test_the_spending_form_never_keeps_a_message_about_values_it_no_longer_holds(sample, loaded, until):
+
+    app = JixiaoApp(Store(sample, user="admin1"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        form = await _spending_form(app, pilot, until)
+        await pilot.press("enter")                                 # save with nothing typed
+        await pilot.pause()
+        assert _message(form, "#spent-error") != ""
+        await pilot.press(*"10")
+        await pilot.pause()
+        assert _message(form, "#spent-error") == ""                # fixed: the line is gone
+        await pilot.press("backspace", "backspace")                # emptied after a save try
+        await pilot.pause()
+        assert _message(form, "#spent-error") != ""
+        await pilot.press(*"10")
+        # A date the store refuses (outside the budget year): its refusal, then a change.
+        form.query_one("#as_of").focus()
+        await pilot.press("home", *"2030", "delete", "delete", "delete", "delete")
+        await pilot.press("enter")
+        await until(pilot, lambda: "2030" in _message(form, "#form-error"))
+        assert isinstance(app.screen, SpendingScreen)
+        await pilot.press("home", "delete", "delete", "delete", "delete", *"2023")
+        await pilot.pause()
+        assert _message(form, "#form-error") == ""
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
+
+

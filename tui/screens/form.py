@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -66,6 +66,13 @@ class FormScreen(ModalScreen[Saved]):
     def validate(self) -> dict | None:
         """The ``save`` keywords when every field is valid; else ``None`` (errors shown)."""
         raise NotImplementedError
+
+    @on(Input.Changed)
+    def _refusal_outdated(self) -> None:
+        """The store's refusal spoke of the values saved then: once a field changes it is no
+        longer about what the form holds, so it goes (not while a save is under way)."""
+        if not self.query_one("#save", Button).disabled:
+            self.query_one("#form-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a field saves (when valid)."""

@@ -33,6 +33,7 @@ class SpendingScreen(FormScreen[SpendingEntry | None]):
                  save: Callable[..., SpendingEntry]) -> None:
         super().__init__(lang=lang, save=save)
         self.project, self.as_of, self.previous = project, as_of, previous
+        self._attempted = False
 
     def compose(self) -> ComposeResult:
         """Title with budget, then the fields."""
@@ -64,22 +65,43 @@ class SpendingScreen(FormScreen[SpendingEntry | None]):
         """Focus the amount."""
         self.query_one("#spent", Input).focus()
 
-    def validate(self) -> dict | None:
-        """Mark invalid fields inline; the ``record_spending`` keywords when all are valid."""
-        as_of = self.query_one("#as_of", Input).value.strip()
-        errors = {}
+    def _read(self, field: str):
+        """``(value, problem)`` of the amount or the date as typed now."""
+        text = self.query_one(f"#{field}", Input).value
+        if field == "as_of":
+            return read_date(text.strip(), self.lang)
         try:
             # 元 and 亿元 are read too, exactly as `jixiao spend` reads them.
-            spent = read_amount_wan(self.query_one("#spent", Input).value, lang=self.lang)
+            return read_amount_wan(text, lang=self.lang), None
         except ValueError as exc:
-            errors["spent"] = str(exc)
-        as_of, problem = read_date(as_of, self.lang)
-        if problem:
-            errors["as_of"] = problem
+            return None, str(exc)
+
+    def _mark(self, field: str, problem: str | None) -> None:
+        show_error(self.query_one(f"#{field}-error", Static), problem)
+        self.query_one(f"#{field}", Input).set_class(bool(problem), "-invalid")
+
+    def validate(self) -> dict | None:
+        """Mark invalid fields inline; the ``record_spending`` keywords when all are valid."""
+        self._attempted = True
+        values, errors = {}, {}
         for field in ("spent", "as_of"):
-            show_error(self.query_one(f"#{field}-error", Static), errors.get(field))
-            self.query_one(f"#{field}", Input).set_class(field in errors, "-invalid")
+            values[field], problem = self._read(field)
+            self._mark(field, problem)
+            if problem:
+                errors[field] = problem
         if errors:
             return None
         note = self.query_one("#note", Input).value.strip() or None
-        return {"as_of": as_of, "spent": spent, "note": note}
+        return {"as_of": values["as_of"], "spent": values["spent"], "note": note}
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Check the amount and the date as they are typed, as the record form does: the line
+        under a field always speaks of what it holds now. An empty amount is only marked
+        once a save was tried (an untouched form is not an error)."""
+        field = event.input.id
+        if field not in ("spent", "as_of"):
+            return
+        _, problem = self._read(field)
+        if field == "spent" and not event.value.strip() and not self._attempted:
+            problem = None
+        self._mark(field, problem)
