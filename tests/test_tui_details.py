@@ -231,3 +231,22 @@ async def test_the_spending_form_never_keeps_a_message_about_values_it_no_longer
         await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
 
 
+# --- 5. blue is not amber ----------------------------------------------------------------------------
+def _distance(a, b) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
+
+
+async def test_blue_has_a_colour_of_its_own(sample, loaded):
+
+    app = JixiaoApp(Store(sample, user="admin1"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        pane = app.query_one("#indicators", VirtualList)
+        styles = {c: pane.status_style(c).color.triplet for c in ("red", "amber", "blue", "green")}
+        # Far from every other status colour (the theme's accent was amber's very orange).
+        for other in ("red", "amber", "green"):
+            assert _distance(styles["blue"], styles[other]) > 100, (other, styles)
+        want = Color.parse(app.get_css_variables()["text-primary"]).rich_color.triplet
+        assert styles["blue"] == want                   # the theme's own text blue
+        detail = app.query_one(DetailPane)
+        assert detail.status_style("blue").color.triplet == want

@@ -35,7 +35,7 @@ STATUS_CSS = """
 {name} > .status--red {{ color: $text-error; text-style: bold; }}
 {name} > .status--amber {{ color: $warning; text-style: bold; }}
 {name} > .status--grey {{ color: $text-muted; }}
-{name} > .status--blue {{ color: $accent; }}
+{name} > .status--blue {{ color: $text-primary; }}
 {name} > .status--green {{ color: $success; }}
 """
 """The theme's colour for each status (``{name}``: the widget's class name) — one table for
