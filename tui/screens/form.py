@@ -15,10 +15,14 @@ from jixiao.core.errors import JixiaoError
 
 from ..i18n import label
 
+# Measured in tests/test_tui_contrast.py (theme, NO_COLOR, 256 colours): on $panel the error
+# lines read 4.4:1 without colour, so the box is $surface; Textual's placeholder grey and its
+# primary button (#0178D4) read below 4.5:1, so the placeholder is the text colour in italics
+# (it always starts 例如 / e.g.) and the button two shades darker.
 FORM_CSS = """
 {name} {{ align: center middle; }}
 {name} > VerticalScroll {{ width: 100%; max-width: 100; height: auto; max-height: 100%;
-    border: round $accent; background: $panel; padding: 0 1; }}
+    border: round $accent; background: $surface; padding: 0 1; }}
 {name} .field-label {{ text-style: bold; color: $text-muted; }}
 {name} .hint {{ color: $text-muted; }}
 {name} .error {{ color: $text-error; height: auto; display: none; }}
@@ -26,6 +30,7 @@ FORM_CSS = """
 {name} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-2; }}
 {name} Input:focus {{ background: $primary 30%; border: none; }}
 {name} Input.-invalid, {name} Input.-invalid:focus {{ background: $error 30%; border: none; }}
+{name} Input > .input--placeholder {{ color: $foreground; text-style: italic; }}
 {name} RadioSet {{ width: auto; height: auto; layout: horizontal; border: none; padding: 0; }}
 {name} RadioSet:focus {{ background: $primary 30%; }}
 {name} RadioButton {{ margin-right: 2; }}
@@ -34,6 +39,7 @@ FORM_CSS = """
 {name} #causes Checkbox:focus {{ background: $primary 30%; }}
 {name} #buttons {{ height: auto; }}
 {name} #buttons Button {{ margin-right: 2; height: 1; min-width: 10; border: none; }}
+{name} #buttons Button.-primary {{ background: $primary-darken-2; }}
 {name} #form-error {{ color: $text-error; text-style: bold; }}
 """
 """The look shared by the record and spending forms; ``{name}`` is the screen's class name."""

@@ -79,7 +79,9 @@ class VirtualList(ScrollView, can_focus=True):
     VirtualList { height: 1fr; background: $surface; overflow-x: hidden; }
     VirtualList > .vlist--header { color: $text-muted; text-style: bold; }
     VirtualList > .vlist--cursor { background: $panel-lighten-1; color: $foreground; text-style: bold; }
-    VirtualList:focus > .vlist--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    /* Not $block-cursor-background (#0178D4): its text reads 4.5:1 in true colour but 3.9:1
+       once a 256-colour terminal rounds it to #0087D7; two shades darker keeps both above. */
+    VirtualList:focus > .vlist--cursor { background: $primary-darken-2; color: $block-cursor-foreground; }
     VirtualList > .vlist--empty { color: $text-muted; text-style: italic; }
     """ + STATUS_CSS.format(name="VirtualList")
 
