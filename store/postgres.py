@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from itertools import groupby
-from operator import itemgetter
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -33,9 +31,10 @@ from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, Spen
 from . import grants as rules
 from .audit import AuditEntry, chronological, matches
 from .layout import PartitionKey
-from .partition import PROGRESS, SPENDING, Partition, compact, records
+from .partition import Partition, compact, records
 from .repository import (Store, _check_settings, _default_for, _history_entries,
                          _settings_diff, progress_entry, spending_entry)
+from . import pg_history
 from .pg_errors import server_errors, translate_denied
 from .pg_schema import require_current
 
@@ -292,14 +291,14 @@ class PgStore:
                     key = PartitionKey(y, c)
                     if key in out:
                         out[key][2][table] = records(table, json.loads(docs), share)
-            for table, layout in (("progress", PROGRESS), ("spending", SPENDING)):
-                # History (390k entries at 100k indicators) as columns the driver decodes in
-                # C, built a column at a time: no JSON parse, no dict per entry.
-                cur.execute(_history_query(table, layout, where), params)
-                for (y, c), rows in groupby(cur.fetchall(), key=itemgetter(0, 1)):
+            for table in pg_history.TABLES:
+                # History (390k entries at 100k indicators): an array per field and unit,
+                # which the driver decodes in C; entries built a field at a time.
+                cur.execute(pg_history.query(table, where), params)
+                for y, c, n, *arrays in cur.fetchall():
                     key = PartitionKey(y, c)
                     if key in out:
-                        out[key][2][table] = _history_objects(layout, list(rows), share)
+                        out[key][2][table] = pg_history.entries(table, n, arrays, share)
         return [(key, unit, rev, tables) for key, (unit, rev, tables) in out.items()]
 
     def _merge(self, dataset: Dataset, key: PartitionKey, unit: Unit, tables: dict) -> None:
@@ -311,9 +310,7 @@ class PgStore:
                                         "indicator_id"),
                                        (dataset.spending, tables.get("spending", []),
                                         "project_id")):
-            grouped: dict[str, list] = {}
-            for e in entries:
-                grouped.setdefault(getattr(e, owner), []).append(e)
+            grouped = pg_history.grouped(entries, owner)
             for history in grouped.values():
                 if len(history) > 1 and not all(
                         a.as_of < b.as_of for a, b in zip(history, history[1:])):
@@ -344,31 +341,30 @@ class PgStore:
         rows = self._query("SELECT i.doc, p.doc FROM jixiao.indicators i JOIN jixiao.projects p "
                            "ON p.id = i.project_id WHERE i.id = %s", (indicator_id,))
         if not rows:
-            raise JixiaoError(said("db_no_indicator", id=indicator_id, db=Said(f" {self.url}", f"数据库 {self.url} ")))
+            raise JixiaoError(said("db_no_indicator", id=indicator_id, db=self._where()))
         return Indicator.from_dict(rows[0][0]), Project.from_dict(rows[0][1])
 
     def find_project(self, project_id: str) -> Project:
         """The project with ``project_id`` (``JixiaoError`` if unknown)."""
         rows = self._query("SELECT doc FROM jixiao.projects WHERE id = %s", (project_id,))
         if not rows:
-            raise JixiaoError(said("db_no_project", id=project_id, db=Said(f" {self.url}", f"数据库 {self.url} ")))
+            raise JixiaoError(said("db_no_project", id=project_id, db=self._where()))
         return Project.from_dict(rows[0][0])
 
+    def _where(self) -> Said:
+        return Said(f" {self.url}", f"数据库 {self.url} ")
+
     def progress_history(self, indicator_id: str) -> list[ProgressEntry]:
-        """Every progress entry of one indicator, by date then time of recording (through the
-        index of its unit's partition)."""
-        _, project = self.find_indicator(indicator_id)
-        return sorted((ProgressEntry.from_dict(d) for (d,) in self._query(
-            "SELECT doc FROM jixiao.progress WHERE year = %s AND unit_code = %s "
-            "AND indicator_id = %s", (int(project.year), project.unit_code, indicator_id))),
-            key=entry_order)
+        """Every progress entry of one indicator, by date then time of recording."""
+        self.find_indicator(indicator_id)
+        return sorted(pg_history.from_rows("progress", self._query(
+            pg_history.one_query("progress"), (indicator_id,))), key=entry_order)
 
     def spending_history(self, project_id: str) -> list[SpendingEntry]:
         """The spending entries of one project, by date then time of recording."""
         self.find_project(project_id)
-        return sorted((SpendingEntry.from_dict(d) for (d,) in self._query(
-            "SELECT doc FROM jixiao.spending WHERE project_id = %s", (project_id,))),
-            key=entry_order)
+        return sorted(pg_history.from_rows("spending", self._query(
+            pg_history.one_query("spending"), (project_id,))), key=entry_order)
 
     # --- appending history -------------------------------------------------------------------
     def record_progress(self, indicator_id: str, *, as_of: str, actual: str,
@@ -457,14 +453,22 @@ class PgStore:
                 yield "project", p.id, None, y, c, p.to_dict()
                 for i in dataset.indicators_of(p.id):
                     yield "indicator", i.id, p.id, y, c, compact(i.to_dict())
-                    for e in dataset.progress.get(i.id, ()):
-                        yield "progress", e.id, i.id, y, c, compact(e.to_dict())
-                for e in dataset.spending.get(p.id, ()):
-                    yield "spending", e.id, p.id, y, c, compact(e.to_dict())
 
+        def entries(table: str, owners):
+            for owner in owners:
+                y, c = int(owner.year), owner.unit_code
+                for e in getattr(dataset, table).get(owner.id, ()):
+                    yield y, c, e
+
+        projects = list(dataset.projects.values())
         with self._lock, server_errors(self._user), self._conn.transaction(), \
                 self._conn.cursor() as cur:
             self._stage(cur, rows())
+            pg_history.stage(cur, "progress", entries("progress", (
+                _Owner(i.id, p.year, p.unit_code)
+                for p in projects for i in dataset.indicators_of(p.id))))
+            pg_history.stage(cur, "spending", entries("spending", projects))
+            self._let_owner_read(cur, "jx_progress", "jx_spending")
             cur.execute("SELECT jixiao.load_staged(%s)", (what,))
         if not self.has_settings():
             self.save_settings(dataset.settings)
@@ -481,10 +485,15 @@ class PgStore:
         cur.execute("CREATE INDEX ON jx_stage (kind, ref)")
         cur.execute("CREATE INDEX ON jx_stage (kind, id)")
         cur.execute("ANALYZE jx_stage")
+        self._let_owner_read(cur, "jx_stage")
+
+    def _let_owner_read(self, cur, *tables: str) -> None:
         owner = cur.execute("SELECT nspowner::regrole::text FROM pg_namespace "
                             "WHERE nspname = 'jixiao'").fetchone()[0]
         if owner != self._user:
-            cur.execute(sql.SQL("GRANT SELECT ON jx_stage TO {}").format(sql.Identifier(owner)))
+            for table in tables:
+                cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(table),
+                                                                     sql.Identifier(owner)))
 
     # --- audit -------------------------------------------------------------------------------
     def log(self, unit: str | None = None, user: str | None = None,
@@ -506,21 +515,9 @@ class PgStore:
         return wanted
 
 
-_TYPED = {"causes": "doc->'causes'", "spent": "(doc->>'spent')::float8"}
-"""The history fields that are not text, as SQL the driver decodes to the right type."""
+class _Owner(NamedTuple):
+    """What a history entry belongs to, and the partition it goes in."""
 
-
-def _history_query(table: str, layout, where: str) -> sql.Composed:
-    """Every field of ``layout`` as a column of its own, rows by partition in recording order."""
-    fields = [sql.SQL(_TYPED[name]) if name in _TYPED else
-              sql.SQL("doc->>{}").format(sql.Literal(name)) for name in layout.names]
-    return sql.SQL("SELECT year, unit_code, {} FROM jixiao.{}" + where
-                   + " ORDER BY year, unit_code, seq").format(
-        sql.SQL(", ").join(fields), sql.Identifier(table))
-
-
-def _history_objects(layout, rows: list[tuple], share: dict) -> list:
-    columns = dict(zip(layout.names, map(list, list(zip(*rows))[2:])))
-    if "causes" in columns:  # a JSON list, or NULL for none
-        columns["causes"] = [tuple(v) if v else () for v in columns["causes"]]
-    return layout.build(len(rows), columns, share)
+    id: str
+    year: int | str
+    unit_code: str
