@@ -17,7 +17,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-import store_kit  # noqa: E402  (this folder is on sys.path, as for every conftest)
+import office_files  # noqa: E402  (this folder is on sys.path, as for every conftest)
+import os_accounts  # noqa: E402
+import store_kit  # noqa: E402
 
 SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
 
@@ -28,6 +30,36 @@ def umask() -> int:
     mask = os.umask(0o022)      # the only way to read it is to set it; put straight back
     os.umask(mask)
     return mask
+
+
+@pytest.fixture(scope="session")
+def account_python():
+    """``account_python(name, probe=…)``: ``(argv, env)`` of a python the local account
+    ``name`` (made when missing; root only) can run jixiao with, or a sentence saying why
+    there is none (``tests/os_accounts.py``)."""
+    pythons = os_accounts.Pythons()
+    yield pythons.python_for
+    pythons.close()
+
+
+@pytest.fixture
+def sample_docx():
+    """``sample_docx(path, unit_above_every=0)``: the sample's tables as a published Word
+    document (``tests/office_files.py``)."""
+    return office_files.sample_docx
+
+
+@pytest.fixture
+def add_project_table():
+    """``add_project_table(document, number, table, unit=…)``: one project's table added to a
+    python-docx document as the published layout has it."""
+    return office_files.add_project_table
+
+
+@pytest.fixture
+def workbook():
+    """``workbook(path, {sheet: rows})``: an .xlsx file written with openpyxl."""
+    return office_files.workbook
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -23,69 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNUSER = shutil.which("runuser") or "runuser"
 
 
-def _ensure_account(name: str = ACCOUNT) -> str | None:
-    """``None`` when the account ``name`` exists or was made, else why it cannot be."""
-    if os.geteuid() != 0:
-        return "not running as root, so no second account can be created"
-    if not shutil.which("useradd") or not shutil.which("runuser"):
-        return "useradd/runuser are not installed"
-    if subprocess.run(["id", name], capture_output=True).returncode != 0:
-        made = subprocess.run(["useradd", "--no-create-home", "--user-group", name],
-                              capture_output=True, text=True)
-        if made.returncode != 0:
-            return f"useradd failed: {made.stderr.strip()}"
-    return None
-
-
-def _jixiao_tree() -> Path:
-    """A directory holding ``jixiao/`` laid out as installed (the package-dir mapping as
-    symlinks into the checkout), so a python without this venv's import hooks finds it."""
-    top = Path(tempfile.mkdtemp(prefix="jixiao-path-", dir="/tmp"))
-    os.chmod(top, 0o755)
-    pkg = top / "jixiao"
-    shutil.copytree(ROOT / "package", pkg)
-    for name in ("core", "store", "tui", "cli", "sample_data", "bench"):
-        (pkg / name).symlink_to(ROOT / name)
-    subprocess.run(["chmod", "-R", "a+rX", str(top)], check=True)
-    return top
-
-
-def _python_for_account(tree: Path, name: str = ACCOUNT,
-                        probe: str = "import tinydb, jixiao.core, jixiao.store, jixiao.cli.main"
-                        ) -> tuple[list[str], dict] | None:
-    """A python the account ``name`` can execute, with the project and its dependencies
-    (``probe`` imports them) importable."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
-    site = sysconfig.get_paths()["purelib"]
-    env_with_path = dict(env, PYTHONPATH=f"{tree}{os.pathsep}{site}")
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    # /root (where a pyenv interpreter may live) is closed to other accounts; a system python
-    # of the same version with the project and its pure-Python dependencies on the path works.
-    candidates = [(sys.executable, env)] + [(f"{d}/{version}", env_with_path)
-                                            for d in ("/usr/bin", "/usr/local/bin")]
-    for exe, e in candidates:
-        if not os.path.exists(exe):
-            continue
-        ok = subprocess.run([RUNUSER, "-u", name, "--", exe, "-c", probe], env=e,
-                            capture_output=True, cwd="/tmp")
-        if ok.returncode == 0:
-            return [exe], e
-    return None
-
-
 @pytest.fixture(scope="module")
-def account():
-    why = _ensure_account()
-    if why:
-        pytest.skip(why)
-    tree = _jixiao_tree()
-    found = _python_for_account(tree)
-    if found is None:
-        shutil.rmtree(tree, ignore_errors=True)
-        pytest.skip(f"account {ACCOUNT} can execute neither {sys.executable} nor a system "
-                    f"python of the same version with the project on PYTHONPATH")
-    yield found
-    shutil.rmtree(tree, ignore_errors=True)
+def account(account_python):
+    found = account_python(ACCOUNT)
+    if isinstance(found, str):
+        pytest.skip(found)
+    return found
 
 
 @pytest.fixture

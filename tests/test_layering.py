@@ -89,3 +89,17 @@ def test_no_library_code_switches_the_garbage_collector_off():
             if re.search(r"\bgc\.(disable|freeze)\s*\(", text):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_test_modules_share_helpers_only_through_conftest_fixtures():
+    # A test module importing another couples the two: helpers live in the kits conftest.py
+    # imports and hands out as fixtures.
+    kits = {p.stem for p in (ROOT / "tests").glob("*.py") if not p.stem.startswith("test_")}
+    offenders = []
+    for path in (ROOT / "tests").glob("test_*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"\s*(?:from|import)\s+([\w.]+)", line)
+            if m and (m.group(1).split(".")[0].startswith("test_")
+                      or m.group(1).split(".")[0] in kits - {"conftest"}):
+                offenders.append(f"{path.name}: {line.strip()}")
+    assert offenders == []

@@ -12,7 +12,6 @@ from jixiao.cli.main import main
 from jixiao.sample_data import load_sample
 from jixiao.store.exports import write_atomically
 from jixiao.store.repository import Store
-from office_files import SEED
 
 
 class _Terminal(io.StringIO):
@@ -33,9 +32,9 @@ def _csv(data, capsys, *extra) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_export_targets_xlsx_imports_into_a_fresh_store_byte_identical(tmp_path, capsys, lang):
+def test_export_targets_xlsx_imports_into_a_fresh_store_byte_identical(tmp_path, capsys, lang, seed_path):
     data = tmp_path / "data"
-    assert jixiao(data, "import", SEED) == 0
+    assert jixiao(data, "import", seed_path) == 0
     book = tmp_path / "targets.xlsx"
     assert main(["--data", str(data), "--lang", lang, "export-targets", "--format", "xlsx", "-o", str(book)]) == 0
     assert "wrote 128 indicator rows" in capsys.readouterr().out
@@ -51,9 +50,9 @@ def test_export_targets_xlsx_imports_into_a_fresh_store_byte_identical(tmp_path,
     assert ws["D2"].value == "89.00" and ws["D2"].data_type == "s"   # as the tables print it
 
 
-def test_a_target_that_looks_like_a_formula_stays_text(tmp_path, capsys):
+def test_a_target_that_looks_like_a_formula_stays_text(tmp_path, capsys, seed_path):
     data = tmp_path / "data"
-    text = SEED.read_text(encoding="utf-8").replace("\t≥8个\n", "\t=SUM(A1:A9)\n", 1)
+    text = seed_path.read_text(encoding="utf-8").replace("\t≥8个\n", "\t=SUM(A1:A9)\n", 1)
     (tmp_path / "t.txt").write_text(text, encoding="utf-8")
     assert jixiao(data, "import", tmp_path / "t.txt") == 0
     book = tmp_path / "t.xlsx"
@@ -143,8 +142,8 @@ def test_write_atomically_takes_bytes_and_a_binary_writer(tmp_path):
     assert target.read_bytes() == b"PK" and [p.name for p in tmp_path.iterdir()] == ["a.bin"]
 
 
-def test_commands_write_nothing_to_a_stderr_that_is_not_a_terminal(tmp_path, capsys, sample_store):
-    assert jixiao(tmp_path / "d", "import", SEED) == 0
+def test_commands_write_nothing_to_a_stderr_that_is_not_a_terminal(tmp_path, capsys, sample_store, seed_path):
+    assert jixiao(tmp_path / "d", "import", seed_path) == 0
     assert jixiao(sample_store, "export-monitoring", "--format", "xlsx", "-o", tmp_path / "m.xlsx") == 0
     err = capsys.readouterr().err
     assert "━" not in err and "\x1b[" not in err

@@ -12,7 +12,6 @@ import pytest
 
 from jixiao.cli.main import main
 from jixiao.core.tables import parse_csv, read_tables
-from office_files import SEED, add_project_table, sample_docx, workbook
 
 
 def jixiao(data, *argv):
@@ -37,10 +36,10 @@ def _warnings(out: str) -> list[str]:
 
 
 @pytest.fixture
-def text_store(tmp_path, capsys):
+def text_store(tmp_path, capsys, seed_path):
     """A store holding the sample imported from its text export, its CSV and its warnings."""
     data = tmp_path / "from-text"
-    assert jixiao(data, "import", SEED) == 0
+    assert jixiao(data, "import", seed_path) == 0
     warnings = _warnings(capsys.readouterr().out)
     return data, _export_csv(data, capsys), warnings
 
@@ -50,7 +49,7 @@ def text_store(tmp_path, capsys):
 
 @pytest.mark.parametrize("unit_above_every", [0, 2])
 def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, capsys, text_store,
-                                                                   unit_above_every):
+                                                                   unit_above_every, sample_docx):
     _, text_csv, text_warnings = text_store
     path = sample_docx(tmp_path / "目标表.docx", unit_above_every=unit_above_every)
     data = tmp_path / "from-word"
@@ -75,7 +74,7 @@ def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, ca
     assert _files(data) == before
 
 
-def test_projects_in_one_long_table_import_like_one_table_each(tmp_path, capsys, text_store):
+def test_projects_in_one_long_table_import_like_one_table_each(tmp_path, capsys, text_store, sample_docx):
     # Some units put all their projects in one table: each starts with its own head rows.
     _, text_csv, _ = text_store
     document = docx.Document(sample_docx(tmp_path / "separate.docx"))
@@ -91,8 +90,8 @@ def test_projects_in_one_long_table_import_like_one_table_each(tmp_path, capsys,
     assert _export_csv(data, capsys) == text_csv
 
 
-def test_merged_cells_are_read_once_per_position_and_a_table_without_the_header_is_context(tmp_path):
-    seed = read_tables(SEED).tables[0]
+def test_merged_cells_are_read_once_per_position_and_a_table_without_the_header_is_context(tmp_path, seed_path, add_project_table):
+    seed = read_tables(seed_path).tables[0]
     document = docx.Document()
     document.add_paragraph("2023年项目支出绩效目标表")
     # The unit line as a small table of its own above the project table.
@@ -109,7 +108,7 @@ def test_merged_cells_are_read_once_per_position_and_a_table_without_the_header_
     assert table.goals == seed.goals and table.purpose == seed.purpose
 
 
-def test_a_word_document_without_target_tables_or_with_a_broken_row_exits_2(tmp_path, capsys):
+def test_a_word_document_without_target_tables_or_with_a_broken_row_exits_2(tmp_path, capsys, seed_path, add_project_table):
     data = tmp_path / "data"
     plain = docx.Document()
     plain.add_paragraph("会议纪要")
@@ -120,7 +119,7 @@ def test_a_word_document_without_target_tables_or_with_a_broken_row_exits_2(tmp_
     assert "纪要.docx" in err and "一级指标" in err and "未导入任何内容" in err
 
     document = docx.Document()
-    add_project_table(document, 1, read_tables(SEED).tables[0])
+    add_project_table(document, 1, read_tables(seed_path).tables[0])
     t = document.tables[0]
     t.cell(9, 5).text = ""                       # the 指标值 of the third indicator row, gone
     document.save(tmp_path / "broken.docx")
@@ -155,7 +154,7 @@ def _rows(text: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_sheet_in_the_csv_layout_reads_like_the_csv(tmp_path, lang, seed_csv):
+def test_a_sheet_in_the_csv_layout_reads_like_the_csv(tmp_path, lang, seed_csv, workbook):
     rows = _rows(seed_csv(lang))
     # A title row above the header, as people add them; amounts typed as numbers.
     sheet = [["2023年项目支出绩效目标表"], *rows[:1],
@@ -171,7 +170,7 @@ def test_a_sheet_in_the_csv_layout_reads_like_the_csv(tmp_path, lang, seed_csv):
     assert from_xlsx.tables[0].place == "sheet “指标”, row 3"
 
 
-def test_several_sheets_import_each_with_the_columns_and_name_the_skipped(tmp_path, capsys, seed_csv):
+def test_several_sheets_import_each_with_the_columns_and_name_the_skipped(tmp_path, capsys, seed_csv, workbook):
     header, *rows = _rows(seed_csv())
     first = [r for r in rows if r[0] == "301101"]
     rest = [r for r in rows if r[0] != "301101"]
@@ -206,7 +205,7 @@ def test_percent_cells_and_whole_numbers_read_as_shown(tmp_path):
     assert [r.category for r in table.rows] == ["质量指标", "质量指标"]
 
 
-def test_the_sichuan_split_layout_reads_as_its_csv_does(tmp_path):
+def test_the_sichuan_split_layout_reads_as_its_csv_does(tmp_path, workbook):
     # One mapping for CSV and Excel: whatever the CSV reader makes of 指标性质 | 指标值 | 度量单位,
     # the sheet gives the same.
     rows = [["单位编码", "单位名称", "项目名称", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
@@ -239,9 +238,9 @@ def _ole2(*streams: str) -> bytes:
     ("secret.docx", _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "en", "password"),
 ])
 def test_legacy_and_password_protected_files_are_refused_with_what_to_do(tmp_path, capsys, name, content,
-                                                                         lang, says):
+                                                                         lang, says, seed_path):
     data = tmp_path / "data"
-    assert jixiao(data, "import", SEED) == 0
+    assert jixiao(data, "import", seed_path) == 0
     before = _files(data)
     (tmp_path / name).write_bytes(content)
     capsys.readouterr()
@@ -252,7 +251,7 @@ def test_legacy_and_password_protected_files_are_refused_with_what_to_do(tmp_pat
     assert _files(data) == before
 
 
-def test_a_damaged_docx_or_xlsx_is_refused(tmp_path, capsys):
+def test_a_damaged_docx_or_xlsx_is_refused(tmp_path, capsys, sample_docx):
     good = sample_docx(tmp_path / "good.docx").read_bytes()
     (tmp_path / "cut.docx").write_bytes(good[: len(good) // 2])
     with zipfile.ZipFile(tmp_path / "junk.xlsx", "w") as z:
@@ -265,7 +264,7 @@ def test_a_damaged_docx_or_xlsx_is_refused(tmp_path, capsys):
     assert not (tmp_path / "data").exists() or _files(tmp_path / "data") == {}
 
 
-def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys, seed_csv):
+def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys, seed_csv, seed_path, sample_docx):
     path = sample_docx(tmp_path / "targets.docx")
     liar = tmp_path / "targets.txt"
     liar.write_bytes(path.read_bytes())
@@ -278,7 +277,7 @@ def test_a_file_is_judged_by_its_content_not_its_extension(tmp_path, capsys, see
     assert "（CSV）：8 张项目目标表" in capsys.readouterr().out
 
     text_as_doc = tmp_path / "targets.doc"
-    text_as_doc.write_bytes(SEED.read_bytes())
+    text_as_doc.write_bytes(seed_path.read_bytes())
     assert jixiao(tmp_path / "c", "import", text_as_doc) == 0
     assert "（Word 文本格式）：8 张项目目标表" in capsys.readouterr().out
 
@@ -296,7 +295,7 @@ def test_no_office_library_is_loaded_until_a_file_needs_it():
     assert not loaded & {"rich.progress", "rich.console"}     # the progress bar's, drawn on demand
 
 
-def test_an_archive_that_unpacks_to_far_too_much_is_refused_before_reading(tmp_path, capsys, monkeypatch):
+def test_an_archive_that_unpacks_to_far_too_much_is_refused_before_reading(tmp_path, capsys, monkeypatch, sample_docx):
     import jixiao.core.formats as formats
 
     path = sample_docx(tmp_path / "big.docx")
@@ -306,8 +305,8 @@ def test_an_archive_that_unpacks_to_far_too_much_is_refused_before_reading(tmp_p
     assert "big.docx" in err and "解压后超过" in err and "未导入任何内容" in err
 
 
-def test_a_word_table_repeating_a_row_is_refused_like_the_text(tmp_path, capsys):
-    seed = read_tables(SEED).tables[0]
+def test_a_word_table_repeating_a_row_is_refused_like_the_text(tmp_path, capsys, seed_path, add_project_table):
+    seed = read_tables(seed_path).tables[0]
     twice = replace(seed, rows=seed.rows + seed.rows[-1:])
     document = docx.Document()
     add_project_table(document, 1, twice)

@@ -20,9 +20,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from test_access_os_user import RUNUSER, _ensure_account, _jixiao_tree, _python_for_account
-
 OWNER, OUTSIDER = "jixiaotest", "jixiaoout"
+RUNUSER = shutil.which("runuser") or "runuser"
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "sample_data" / "tianjin_2023_targets.txt"
 PROBE = "import tinydb, psycopg, jixiao.store.postgres, jixiao.cli.main"
@@ -30,22 +29,18 @@ STAMP = ["--as-of", "2023-07-31", "--generated-at", "2023-08-01T00:00:00+00:00"]
 
 
 @pytest.fixture(scope="module")
-def accounts():
+def accounts(account_python):
     """A python each account can run jixiao with: ``{account: (argv, env)}``."""
     if os.geteuid() != 0:
         if os.environ.get("CI"):
             pytest.fail("CI runs as root so that these tests can add accounts")
         pytest.skip("not running as root, so no other accounts can be created")
     found = {}
-    tree = _jixiao_tree()
     for name in (OWNER, OUTSIDER):
-        why = _ensure_account(name)
-        assert why is None, why
-        python = _python_for_account(tree, name, PROBE)
-        assert python is not None, f"{name} cannot run a python with jixiao and psycopg"
+        python = account_python(name, PROBE)
+        assert not isinstance(python, str), python
         found[name] = python
-    yield found
-    shutil.rmtree(tree, ignore_errors=True)
+    return found
 
 
 @pytest.fixture
