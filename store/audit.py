@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from jixiao.core.stamps import local_stamp
+
 ACTIONS = ("progress", "spending", "import", "grant", "revoke", "settings", "reading")
 """The kinds of change that are logged."""
 
@@ -47,9 +49,11 @@ def chronological(entry: AuditEntry):
 
 
 def matches(entry: AuditEntry, *, unit: str | None, user: str | None, since: str | None) -> bool:
-    """Whether ``entry`` passes the ``jixiao log`` filters (``since`` is an ISO date)."""
+    """Whether ``entry`` passes the ``jixiao log`` filters (``since`` is an ISO date, a local
+    day)."""
     if unit is not None and unit not in entry.units:
         return False
     if user is not None and entry.user != user:
         return False
-    return since is None or entry.at[:10] >= since
+    # The day as ``jixiao log`` shows it: in local time, as the user reads and types dates.
+    return since is None or local_stamp(entry.at)[:10] >= since

@@ -250,3 +250,15 @@ async def test_blue_has_a_colour_of_its_own(sample, loaded):
         assert styles["blue"] == want                   # the theme's own text blue
         detail = app.query_one(DetailPane)
         assert detail.status_style("blue").color.triplet == want
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Shanghai"])
+def test_log_since_takes_the_day_the_log_shows(sample, tz, capsys, zone):
+    # 2023-07-06 09:30 in Shanghai is still 2023-07-05 in New York: --since counts local days.
+    tz(zone)
+    assert main(["--data", str(sample), "log", "--unit", "301205"]) == 0
+    every = capsys.readouterr().out.splitlines()
+    assert main(["--data", str(sample), "log", "--unit", "301205", "--since", "2023-07-06"]) == 0
+    since = capsys.readouterr().out.splitlines()
+    assert since == [line for line in every if line[:10] >= "2023-07-06"]
+    assert bool(since) and len(since) < len(every)
