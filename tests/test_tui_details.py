@@ -262,3 +262,25 @@ def test_log_since_takes_the_day_the_log_shows(sample, tz, capsys, zone):
     since = capsys.readouterr().out.splitlines()
     assert since == [line for line in every if line[:10] >= "2023-07-06"]
     assert bool(since) and len(since) < len(every)
+
+
+async def test_the_record_form_drops_its_message_when_the_value_is_deleted(sample, loaded, until):
+    from jixiao.tui.screens.record import RecordProgressScreen
+
+    app = JixiaoApp(Store(sample, user="admin1"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        app.query_one("#indicators", VirtualList).focus()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*"abc")
+        await pilot.pause()
+        assert _message(form, "#actual-error") != ""
+        await pilot.press("backspace", "backspace", "backspace")
+        await pilot.pause()
+        assert _message(form, "#actual-error") == "" and not form.query_one("#actual").has_class("-invalid")
+        await pilot.press("enter")                         # a save tried: now it is required
+        await pilot.pause()
+        assert _message(form, "#actual-error") != ""

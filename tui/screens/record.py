@@ -187,8 +187,11 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
     # --- events -----------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
         """Re-check as the owner types (only the field being typed before the first save)."""
-        if event.input.id == "actual" and event.value.strip():
-            problem = self.check_actual(event.value.strip())
+        if event.input.id == "actual":
+            # An emptied field drops the message about what it held (after a save was tried,
+            # ``validate`` below says it is required).
+            text = event.value.strip()
+            problem = self.check_actual(text) if text else None
             show_error(self.query_one("#actual-error", Static), problem)
             event.input.set_class(bool(problem), "-invalid")
         if self._attempted:
