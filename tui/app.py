@@ -9,9 +9,12 @@ workers) and ``tui.messages`` (what the workers tell the screen).
 from __future__ import annotations
 
 import os
+from typing import Iterator
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from jixiao.core.errors import JixiaoError
 
@@ -39,6 +42,35 @@ class JixiaoApp(App):
     def get_default_screen(self) -> Screen:
         """The monitor screen is the app's base screen."""
         return self.monitor
+
+    def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
+        """Textual's own palette commands (theme, quit, keys, maximize, screenshot), titled and
+        explained in the UI language; the screenshot goes where ``action_screenshot`` saves."""
+        L = lambda key: label(key, self.lang)  # noqa: E731
+        yield SystemCommand(L("sys_theme"), L("h_sys_theme"), self.action_change_theme)
+        yield SystemCommand(L("k_quit"), L("h_quit"), self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(L("sys_keys"), L("h_sys_keys_hide"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(L("sys_keys"), L("h_sys_keys_show"), self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(L("sys_minimize"), L("h_sys_minimize"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(L("sys_maximize"), L("h_sys_maximize"), screen.action_maximize)
+        # After the palette has closed, so the picture shows the screen and not the palette.
+        yield SystemCommand(L("sys_screenshot"), L("h_sys_screenshot"),
+                            lambda: self.set_timer(0.1, self.action_screenshot))
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette, its prompt in the UI language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=label("palette_search", self.lang)))
+
+    def action_change_theme(self) -> None:
+        """The theme list, its prompt in the UI language."""
+        self.push_screen(CommandPalette(providers=[ThemeProvider],
+                                        placeholder=label("theme_search", self.lang)))
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit, in the UI language (Textual's own toast is English, with

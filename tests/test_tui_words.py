@@ -1,0 +1,81 @@
+"""The TUI speaks one language per run, Textual's own commands and the form's choices included
+(issue 15 §4)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jixiao.core.words import CAUSES, GRADES, LIKELIHOODS
+from jixiao.sample_data import load_sample
+from jixiao.store.repository import Store
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.screens.record import RecordProgressScreen
+
+pytestmark = pytest.mark.asyncio
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def demo(tmp_path) -> Store:
+    """The sample data, as ``jixiao --demo`` opens it (single user: admin)."""
+    Store(tmp_path / "data", user="admin1").bulk_load(load_sample())
+    return Store(tmp_path / "data", user="admin1")
+
+
+async def test_textuals_palette_commands_are_chinese_in_chinese_mode(demo, loaded, until,
+                                                                   screen_text):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: "主题" in screen_text(app))
+        text = screen_text(app)
+        for title in ("主题", "退出", "按键面板", "截图", "搜索命令"):
+            assert title in text, title
+        for english in ("Theme", "Quit the application", "Keys", "Screenshot", "Maximize",
+                        "Search for commands"):
+            assert english not in text, english
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles and all(_HAN.search(t) for t in titles)
+
+
+async def test_the_english_palette_stays_english(demo, loaded):
+    app = JixiaoApp(demo, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        commands = list(app.get_system_commands(app.screen))
+        assert [c.title for c in commands][:3] == ["Theme", "Quit", "Keys"]
+        assert not any(_HAN.search(c.title + c.help) for c in commands)
+
+
+async def test_the_palettes_screenshot_saves_here_and_its_toast_has_no_markup(
+        demo, loaded, until, screen_text, tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("HOME", str(tmp_path / "no-home"))   # no ~/Downloads to fall back on
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: "截图" in screen_text(app))
+        await pilot.press(*"截图")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: "截图已保存" in screen_text(app))
+        text = screen_text(app)
+        assert "[$" not in text and "[b]" not in text
+    saved = list(here.glob("*.svg"))
+    assert len(saved) == 1
+    saved[0].unlink()
+
+
+async def test_the_theme_list_asks_in_the_ui_language(demo, loaded, until, screen_text):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.action_change_theme()
+        await until(pilot, lambda: "搜索主题" in screen_text(app))
