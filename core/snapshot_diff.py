@@ -170,11 +170,15 @@ _TEXT = {
 }
 
 
+_MAX_INDENT = 18
+"""Columns before the unit code: the widest label (``green achieved``) and a space."""
+
+
 def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
     """``diff`` (from ``diff_snapshots``) as a plain-text table no wider than ``width``.
 
     Each indicator takes two lines: a label (``绿→红``, ``red achieved`` …) with the unit,
-    project and indicator; then, indented, the new reason (or the old → new target text).
+    project, category (二级指标) and indicator; then, indented, the new reason (or the old → new target text).
     """
     t = _TEXT["en" if lang == "en" else "zh"]
     reason_key = "reason_en" if lang == "en" else "reason"
@@ -193,11 +197,12 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
         sections.append((t[key], [(colour_word(e["colour"], lang), e, e["target"])
                                   for e in diff[key]]))
     labels = {label for _, rows in sections for label, _, _ in rows}
-    indent = min(16, 4 + max(map(text_width, labels), default=0))
+    indent = min(_MAX_INDENT, 4 + max(map(text_width, labels), default=0))
     room = width - indent
     # Tens of thousands of rows share a few labels, ~100 names, a project each per ~10 rows
     # and a reason each per ~4 (measured on the 100k bench): measure and clip each text once.
-    heads = _memo(lambda label: fit("  " + label, indent))
+    # A label always ends in a space, so it never runs into the unit code after it.
+    heads = _memo(lambda label: fit("  " + label, indent - 1) + " ")
     names = _memo(one_line)     # of indicators and projects
     details = _memo(lambda detail: " " * indent + clip(one_line(detail), room))
     widths = _memo(text_width)
@@ -207,8 +212,10 @@ def format_diff(diff: dict, *, lang: str = "zh", width: int = 80) -> str:
             continue
         out += ["", f"{name} ({len(rows)})"]
         for label, e, detail in rows:
-            # = clip(f"{unit} {project name} · {name}", room), with the widths of the parts
-            place, what = f"{e['unit']} {names(e['project_name'])} · ", names(e["name"])
+            # = clip(f"{unit} {project name} · {category} · {name}", room), with the widths
+            # of the parts; the category (二级指标) tells apart indicators of the same name.
+            place = f"{e['unit']} {names(e['project_name'])} · {names(e.get('category'))} · "
+            what = names(e["name"])
             where = place + what
             if 2 * len(where) > room and widths(place) + widths(what) > room:
                 where = clip(where, room)

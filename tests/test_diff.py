@@ -200,3 +200,22 @@ def test_crlf_and_reordered_snapshots_give_the_same_diff(pair):
     old, new = pair
     crlf = diff_snapshots(old.replace("\n", "\r\n"), new.replace("\n", "\r\n"))
     assert crlf == diff_snapshots(old, new) == diff_snapshots(json.loads(old), json.loads(new))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_diff_columns_never_run_together_and_show_the_category(tmp_path, capsys, lang):
+    # Two indicators of one name, told apart only by their 二级指标; both newly final.
+    ds = dataset(["系统数量"])
+    ds.add_indicator(Indicator("i9", "P301101", 9, "产出指标", "质量指标", "系统数量", "", "100%"))
+    a, b = tmp_path / "q2.json", tmp_path / "q3.json"
+    a.write_text(snapshot(ds, "2023-06-30", {}), "utf-8")
+    b.write_text(snapshot(ds, "2023-12-31", {"系统数量": "green"}, finals={"系统数量"}), "utf-8")
+    assert main(["--lang", lang, "diff", str(a), str(b)]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "301101 天津市人民政府办公厅项目" in line]
+    assert len(rows) == 4                                   # 2 colour changes, 2 newly final
+    label = "green achieved" if lang == "en" else "绿 已达成"
+    final = [r for r in rows if label in r]
+    assert len(final) == 2 and all(f"{label} " in r for r in final)   # a space before the code
+    assert any("· 数量指标 · 系统数量" in r for r in final)
+    assert any("· 质量指标 · 系统数量" in r for r in final)
+    assert all(width(r) <= 80 for r in rows)
