@@ -18,7 +18,7 @@ from .readings import Reading, grade_for, read_actual
 from .reasons import format_expected, number, pct, span_words, tail, target_words
 from .status import Status
 from .targets import Target
-from .words import GRADES, HOPELESS
+from .words import GRADES, HOPELESS, choice_word, english
 
 
 def _band(v: float, th: Thresholds, blue: bool = True) -> str:
@@ -298,10 +298,12 @@ def _why_grade(st, reading, target):
     said = reading.text.strip()
     grade = grade_for(reading, target)
     shown = grade if said == grade else f"{said}（{grade}）"
+    # English names the grade in English beside the official term the owner chose.
+    shown_en = choice_word(grade, "en") if said == grade else f"{said} ({english(grade)}, {grade})"
     if grade != reading.grade:       # 否 meets a target written as a negative
         return tail(st, f"评定为{shown}（目标为否定式：{target.text}）",
-                    f"graded {shown} (the target is a negative: {target.text})")
-    return tail(st, f"评定为{shown}", f"graded {shown}")
+                    f"graded {shown_en} (the target is a negative: {target.text})")
+    return tail(st, f"评定为{shown}", f"graded {shown_en}")
 
 
 def rule_for(target: Target):
@@ -372,7 +374,7 @@ def _why_outlook(st, inner: Status, forecast: str | None, hopeless: bool):
             en += " → amber"
     if hopeless:
         zh += f"；完成可能性：{HOPELESS}"
-        en += f"; likelihood {HOPELESS}"
+        en += f"; likelihood {choice_word(HOPELESS, 'en')}"
         if colour != "red":
             zh += " → 红"
             en += " → red"

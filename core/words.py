@@ -97,6 +97,21 @@ def choice_word(term: str, lang: str = "zh") -> str:
     return f"{word} ({term})" if word else term
 
 
+def choice_words(terms, lang: str = "zh") -> str:
+    """Several stored choices (the causes of an entry) shown in ``lang``, in one line."""
+    return ("、" if lang != "en" else ", ").join(choice_word(t, lang) for t in terms)
+
+
+def choice_term(text: str, terms: tuple[str, ...]) -> str | None:
+    """The stored term among ``terms`` that ``text`` names — the term itself or its English
+    word, in any case (``Possible`` gives 有可能); ``None`` when it names none of them."""
+    said = text.strip()
+    for term in terms:
+        if said == term or said.casefold() == english(term).casefold():
+            return term
+    return None
+
+
 def word(table: dict, key: str, lang: str = "zh") -> str:
     """``key`` looked up in one of the tables above for ``lang`` (Chinese unless 'en');
     an unknown key as it is."""

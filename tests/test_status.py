@@ -127,15 +127,15 @@ CASES = [
     ("2023年12月底前", "时效指标", "35%", HALF, "amber", False,
      "due 12-31, expected 50% done by 07-02 (50% of year), actual 35% → 70% → amber"),
     # qualitative grades and their synonyms
-    ("及时", "时效指标", "达成", HALF, "green", False, "graded 达成 → green"),
-    ("及时", "时效指标", "部分达成", HALF, "amber", False, "graded 部分达成 → amber"),
-    ("及时", "时效指标", "未达成", HALF, "red", False, "graded 未达成 → red"),
-    ("是", "社会效益指标", "是", HALF, "green", False, "graded 是（达成） → green"),
-    ("是", "社会效益指标", "否", HALF, "red", False, "graded 否（未达成） → red"),
-    ("测评结果合格", "社会效益指标", "合格", HALF, "green", False, "graded 合格（达成） → green"),
-    ("测评结果合格", "社会效益指标", "不合格", HALF, "red", False, "graded 不合格（未达成） → red"),
-    ("及时", "时效指标", "及时", HALF, "green", False, "graded 及时（达成） → green"),
-    ("及时", "时效指标", "不及时", HALF, "red", False, "graded 不及时（未达成） → red"),
+    ("及时", "时效指标", "达成", HALF, "green", False, "graded achieved (达成) → green"),
+    ("及时", "时效指标", "部分达成", HALF, "amber", False, "graded partly achieved (部分达成) → amber"),
+    ("及时", "时效指标", "未达成", HALF, "red", False, "graded not achieved (未达成) → red"),
+    ("是", "社会效益指标", "是", HALF, "green", False, "graded 是 (achieved, 达成) → green"),
+    ("是", "社会效益指标", "否", HALF, "red", False, "graded 否 (not achieved, 未达成) → red"),
+    ("测评结果合格", "社会效益指标", "合格", HALF, "green", False, "graded 合格 (achieved, 达成) → green"),
+    ("测评结果合格", "社会效益指标", "不合格", HALF, "red", False, "graded 不合格 (not achieved, 未达成) → red"),
+    ("及时", "时效指标", "及时", HALF, "green", False, "graded 及时 (achieved, 达成) → green"),
+    ("及时", "时效指标", "不及时", HALF, "red", False, "graded 不及时 (not achieved, 未达成) → red"),
     # no data
     ("≥10个", "数量指标", None, HALF, "grey", False, "no progress recorded; due 12-31 → grey"),
     ("2023年6月底前完成等级保护测评", "时效指标", None, "2023-05-01", "grey", False,
@@ -174,12 +174,12 @@ def test_completion_without_a_date_counts_on_the_entry_date():
     ("≥10个", "数量指标", "2", {"forecast": "3"}, "red",
      "expected ≥5 by 07-02 (50% of year), actual 2 → 40% → red; forecast 3 misses the target"),
     ("≥10个", "数量指标", "5", {"likelihood": "完全不可能"}, "red",
-     "expected ≥5 by 07-02 (50% of year), actual 5 → 100% → green; likelihood 完全不可能 → red"),
+     "expected ≥5 by 07-02 (50% of year), actual 5 → 100% → green; likelihood impossible (完全不可能) → red"),
     ("≥10个", "数量指标", "5", {"likelihood": "有可能"}, "green",
      "expected ≥5 by 07-02 (50% of year), actual 5 → 100% → green"),
     ("≥10个", "数量指标", "5", {"forecast": "8", "likelihood": "完全不可能"}, "red",
      "expected ≥5 by 07-02 (50% of year), actual 5 → 100% → green; forecast 8 misses the target "
-     "→ amber; likelihood 完全不可能 → red"),
+     "→ amber; likelihood impossible (完全不可能) → red"),
     ("≤89万元", "数量指标", "40", {"forecast": "95"}, "amber",
      "expected ≤44.5 by 07-02 (50% of year), actual 40 → 90% → green; forecast 95 misses the "
      "target → amber"),
@@ -190,7 +190,7 @@ def test_completion_without_a_date_counts_on_the_entry_date():
      "due 12-31, expected 50% done by 07-02 (50% of year), actual 50% → 100% → green; forecast "
      "90% misses the target → amber"),
     ("及时", "时效指标", "达成", {"forecast": "部分达成"}, "amber",
-     "graded 达成 → green; forecast 部分达成 misses the target → amber"),
+     "graded achieved (达成) → green; forecast 部分达成 misses the target → amber"),
     ("≥95%", "质量指标", "96", {"forecast": "94%"}, "amber",
      "target ≥95%, actual 96% → green; forecast 94% misses the target → amber"),
     # final statuses are settled: an outlook does not change them

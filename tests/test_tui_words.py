@@ -79,3 +79,69 @@ async def test_the_theme_list_asks_in_the_ui_language(demo, loaded, until, scree
         await loaded(pilot)
         app.action_change_theme()
         await until(pilot, lambda: "搜索主题" in screen_text(app))
+
+
+@pytest.fixture
+def small_store(small_dataset, tmp_path) -> Store:
+    """The small dataset (one qualitative target, 及时), opened as its admin."""
+    Store(tmp_path / "small", user="admin1").bulk_load(small_dataset())
+    return Store(tmp_path / "small", user="admin1")
+
+
+async def test_english_form_offers_english_choices_and_stores_the_official_terms(
+        small_store, loaded, until, screen_text):
+    from jixiao.tui.widgets.toggles import StateRadioButton
+    iid = next(i.id for i in small_store.load().indicators.values() if i.target_text == "及时")
+    app = JixiaoApp(small_store, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.monitor.jump_to(iid)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        form = app.screen
+        text = screen_text(app)
+        for shown in ("achieved (达成)", "partly achieved (部分达成)", "not achieved (未达成)",
+                      "certain (确定能)", "possible (有可能)", "impossible (完全不可能)",
+                      "funding (经费保障)", "equipment (硬件条件保障)", "other (其他)"):
+            assert shown in text, shown
+        form.query_one("#grade").query(StateRadioButton)[1].value = True      # partly: amber
+        form.query_one("#likelihood").query(StateRadioButton)[1].value = True
+        form.query_one("#cause-4").value = True
+        form.query_one("#measures").value = "catch up"
+        await pilot.pause()
+        assert "amber" in str(form.query_one("#preview").render())
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        [saved] = small_store.progress_history(iid)
+        assert (saved.actual, saved.likelihood, saved.causes) == ("部分达成", "有可能", ("其他",))
+        await until(pilot, lambda: "possible (有可能)" in screen_text(app))
+        text = screen_text(app)
+        assert "other (其他)" in text and "partly achieved (部分达成)" in text
+
+
+async def test_chinese_form_offers_the_terms_alone(small_store, loaded, until, screen_text):
+    iid = next(i.id for i in small_store.load().indicators.values() if i.target_text == "及时")
+    app = JixiaoApp(small_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.monitor.jump_to(iid)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        text = screen_text(app)
+        for term in (*GRADES, *LIKELIHOODS, *CAUSES):
+            assert term in text
+        assert not re.search(r"achieved|possible|funding", text)
+
+
+async def test_english_choices_are_whole_at_80_by_24(small_store, loaded, until, screen_text):
+    iid = next(i.id for i in small_store.load().indicators.values() if i.target_text == "及时")
+    app = JixiaoApp(small_store, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.monitor.jump_to(iid)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.pause()
+        text = screen_text(app)
+        for term in (*GRADES, *LIKELIHOODS, *CAUSES):
+            assert f"({term})" in text, term      # never cut to "(人员保 …"

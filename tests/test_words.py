@@ -4,8 +4,8 @@ official choice has an English word."""
 import pytest
 
 from jixiao.core.targets import parse_target, reading_fields
-from jixiao.core.words import (CAUSES, GRADES, KIND_WORDS, LEVEL1, LIKELIHOODS, choice_word,
-                               english, is_cost)
+from jixiao.core.words import (CAUSES, GRADES, KIND_WORDS, LEVEL1, LIKELIHOODS, choice_term,
+                               choice_word, choice_words, english, is_cost)
 from jixiao.tui.i18n import label
 
 
@@ -29,9 +29,14 @@ def test_every_official_choice_has_an_english_word_and_keeps_its_term_beside_it(
     assert len({english(t) for t in (*GRADES, *LIKELIHOODS, *CAUSES)}) == 11
 
 
-def test_the_form_and_the_store_offer_the_same_choices():
-    assert label("grades", "en") == label("grades") == GRADES
-    assert label("likelihoods", "en") == LIKELIHOODS
+def test_a_choice_is_named_by_its_term_or_its_english_word():
+    assert choice_term("有可能", LIKELIHOODS) == "有可能"
+    assert choice_term(" Possible ", LIKELIHOODS) == "有可能"
+    assert choice_term("equipment", CAUSES) == "硬件条件保障"
+    assert choice_term("funding", LIKELIHOODS) is None
+    assert choice_term("maybe", LIKELIHOODS) is None
+    assert choice_words(("经费保障", "其他"), "zh") == "经费保障、其他"
+    assert choice_words(("经费保障", "其他"), "en") == "funding (经费保障), other (其他)"
 
 
 @pytest.mark.parametrize("level1,category,cost", [

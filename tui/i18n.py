@@ -9,7 +9,7 @@ with ``NO_COLOR=1`` or over a 16-colour SSH link still says what it means.
 from __future__ import annotations
 
 from jixiao.core.colours import COLOUR_GLYPHS as GLYPHS
-from jixiao.core.words import COLOUR_WORDS, FIELD_WORDS, GRADES, KIND_WORDS, LIKELIHOODS
+from jixiao.core.words import COLOUR_WORDS, FIELD_WORDS, KIND_WORDS
 
 
 def _domain(lang: str) -> dict:
@@ -27,8 +27,6 @@ def _domain(lang: str) -> dict:
                                   "note", "target", "budget_light", "actual", "grade")},
         "kind": f["kind"],
         "kinds": KIND_WORDS[lang],
-        "grades": GRADES,
-        "likelihoods": LIKELIHOODS,
     }
 
 _ZH = {

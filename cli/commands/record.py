@@ -3,18 +3,19 @@ command line, and how a 指标值 is read."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from datetime import date
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core import faults
-from jixiao.core.language import say
+from jixiao.core.language import current, say
 from jixiao.core.numbers import format_number
 from jixiao.core.periods import iso_date
 from jixiao.core.text import visible
 from jixiao.core.textwidth import width as text_width
-from jixiao.core.words import CAUSES, LIKELIHOODS
+from jixiao.core.words import CAUSES, GRADES, LIKELIHOODS, choice_term, choice_word, choice_words, english
 
 from .common import open_store, parse_year
 
@@ -41,9 +42,27 @@ _LABELS = {
 }
 
 
-_LIKELIHOODS_EN = {"确定能": "certain", "有可能": "possible", "完全不可能": "impossible"}
-_CAUSES_EN = {"经费保障": "funding", "制度保障": "rules", "人员保障": "staffing",
-              "硬件条件保障": "equipment", "其他": "other"}
+def _choice(terms: tuple[str, ...], flag: str):
+    """An argparse type taking one of ``terms`` as stored or by its English word
+    (``--likelihood possible`` is 有可能); a refusal names every choice in the run's language."""
+    def read(text: str) -> str:
+        term = choice_term(text, terms)
+        if term is None:
+            raise argparse.ArgumentTypeError(say(
+                f"{text!r} is not one of {_listed(terms)}",
+                f"{text!r} 不是 {'、'.join(terms)} 之一"))
+        return term
+    read.__name__ = flag    # argparse names a failing type by its __name__
+    return read
+
+
+def _listed(terms: tuple[str, ...]) -> str:
+    # The English word with the term beside it: "certain (确定能), possible (有可能), …".
+    return choice_words(terms, "en")
+
+
+def _metavar(terms: tuple[str, ...]) -> str:
+    return "{" + ",".join(english(t) if current() == "en" else t for t in terms) + "}"
 
 
 def register(subparsers) -> None:
@@ -54,8 +73,9 @@ def register(subparsers) -> None:
         description=say(
             "Append one progress entry (完成值 as of a date) to an indicator and print the status "
             "it gives. The value is written as a person writes it: 3, 3个, 0.5亿元, 2023-06-20 "
-            "(a deadline met that day), 60% (percent done toward a deadline), 达成 / 部分达成 / "
-            "未达成 (or 是/否, 合格/不合格, 及时/不及时). An entry that leaves the indicator amber "
+            "(a deadline met that day), 60% (percent done toward a deadline), a grade: achieved / "
+            "partly achieved / not achieved (达成 / 部分达成 / 未达成; or 是/否, 合格/不合格, "
+            "及时/不及时). An entry that leaves the indicator amber "
             "or red needs --cause and --measures. The date must lie in the project's budget year "
             "or the next.",
             "为指标追加一条进度记录（截至某日的完成值），并显示它得出的状态。完成值按平常的写法填写：3、3个、"
@@ -71,14 +91,15 @@ def register(subparsers) -> None:
     r.add_argument("--forecast", metavar="VALUE",
                    help=say("全年预计完成情况, in the same form as --actual",
                             "全年预计完成情况，写法同 --actual"))
-    r.add_argument("--likelihood", choices=LIKELIHOODS,
-                   help=say("完成目标可能性 (likelihood of meeting the target): "
-                            + ", ".join(f"{zh} = {en}" for zh, en in _LIKELIHOODS_EN.items()),
-                            "完成目标可能性"))
-    r.add_argument("--cause", action="append", default=[], choices=CAUSES, dest="causes",
-                   help=say("偏差原因, cause of a shortfall (repeatable): "
-                            + ", ".join(f"{zh} = {en}" for zh, en in _CAUSES_EN.items()),
-                            "偏差原因（可重复）"))
+    r.add_argument("--likelihood", type=_choice(LIKELIHOODS, "likelihood"),
+                   metavar=_metavar(LIKELIHOODS),
+                   help=say("完成目标可能性, the likelihood of meeting the target: "
+                            + _listed(LIKELIHOODS),
+                            "完成目标可能性：" + "、".join(LIKELIHOODS)))
+    r.add_argument("--cause", action="append", default=[], type=_choice(CAUSES, "cause"),
+                   dest="causes", metavar=_metavar(CAUSES),
+                   help=say("偏差原因, a cause of the shortfall (repeatable): " + _listed(CAUSES),
+                            "偏差原因（可重复）：" + "、".join(CAUSES)))
     r.add_argument("--measures", metavar="TEXT", help=say("纠偏措施 (corrective measures)", "纠偏措施"))
     r.add_argument("--note", metavar="TEXT",
                    help=say("a remark kept with the entry", "随记录保存的备注"))
@@ -162,8 +183,11 @@ def run_record(args) -> int:
     labels = _LABELS[lang]
     as_of = iso_date(args.as_of, "--as-of")
     store = open_store(args, needs="tables")
+    # A grade may be given by its English word; the official term is what is stored.
+    actual, forecast = (choice_term(v, GRADES) or v if v else v
+                        for v in (args.actual, args.forecast))
     entry = store.record_progress(
-        args.indicator, as_of=as_of, actual=args.actual, forecast=args.forecast,
+        args.indicator, as_of=as_of, actual=actual, forecast=forecast,
         likelihood=args.likelihood, causes=tuple(args.causes), measures=args.measures,
         note=args.note)
     indicator, project = store.find_indicator(entry.indicator_id)
@@ -172,12 +196,18 @@ def run_record(args) -> int:
     # One line, whatever the fields hold (a name from a multi-paragraph cell, a typed value).
     print(visible(f"{labels['recorded']} {entry.id}: {indicator.name} "
                   f"({indicator.target_text}) {labels['as_of']} {entry.as_of}, "
-                  f"{labels['actual']} {entry.actual}"
-                  + (f", {labels['forecast']} {entry.forecast}" if entry.forecast else "")))
+                  f"{labels['actual']} {_grade_shown(entry.actual, lang)}"
+                  + (f", {labels['forecast']} {_grade_shown(entry.forecast, lang)}"
+                     if entry.forecast else "")))
     print(_status_line(status, lang))
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
     return 0
+
+
+def _grade_shown(value: str, lang: str) -> str:
+    # A grade in the run's language (English beside the term); any other value as written.
+    return choice_word(value, lang) if value in GRADES else value
 
 
 def run_spend(args) -> int:

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
 from jixiao.core.explanation import explanation_gaps
 from jixiao.core.model import ProgressEntry
-from jixiao.core.words import CAUSES, LIKELIHOODS
+from jixiao.core.words import CAUSES, GRADES, LIKELIHOODS, choice_word
 
 from ..widgets.ordered_input import OrderedInput
 from ..i18n import label, status_word
@@ -30,7 +30,14 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
     """Fields: actual (number with unit / date or percent / grade), forecast, likelihood, the five
     causes, measures, note. Dismisses with the saved entry, or ``None`` on Esc."""
 
-    DEFAULT_CSS = FORM_CSS.format(name="RecordProgressScreen")
+    DEFAULT_CSS = FORM_CSS.format(name="RecordProgressScreen") + """
+RecordProgressScreen.-en #causes { layout: grid; grid-size: 3; grid-columns: 29 21 24;
+    grid-rows: 1; }
+RecordProgressScreen.-en RadioButton { width: auto; }
+"""
+    # English choices carry their term beside them (``partly achieved (部分达成)``): the five
+    # causes take three a row, and a radio button is as wide as its words, so every choice
+    # is whole within 80 columns.
 
     def __init__(self, *, indicator, target, lang: str, as_of: str,
                  check: Callable[[str], str | None], preview: Callable[[ProgressEntry], object],
@@ -44,6 +51,7 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
         self.check_actual = check_actual or check
         self.previous = previous
         self.kind = getattr(target, "kind", "qualitative")
+        self.set_class(lang == "en", "-en")
         self._attempted = False
 
     # --- layout -----------------------------------------------------------------------------
@@ -59,8 +67,8 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
             if self.kind == "qualitative":
                 yield Label(L("grade"), classes="field-label")
                 with RadioSet(id="grade"):
-                    for g in L("grades"):
-                        yield StateRadioButton(g)
+                    for g in GRADES:
+                        yield StateRadioButton(choice_word(g, self.lang))
             else:
                 if self.kind == "deadline":
                     text = L("actual_deadline")
@@ -76,11 +84,11 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
             yield Label(L("likelihood"), classes="field-label")
             with RadioSet(id="likelihood"):
                 for name in LIKELIHOODS:
-                    yield StateRadioButton(name)
+                    yield StateRadioButton(choice_word(name, self.lang))
             yield Label(f"{L('causes')} ({L('measures_hint')})", classes="field-label")
             with Horizontal(id="causes"):
                 for n, cause in enumerate(CAUSES):
-                    yield StateCheckbox(cause, id=f"cause-{n}")
+                    yield StateCheckbox(choice_word(cause, self.lang), id=f"cause-{n}")
             yield Static("", id="causes-error", classes="error")
             yield Label(f"{L('measures')} ({L('measures_hint')})", classes="field-label")
             yield OrderedInput(id="measures")
@@ -107,21 +115,23 @@ class RecordProgressScreen(FormScreen[ProgressEntry | None]):
         self._refresh_preview()
 
     # --- reading the fields -----------------------------------------------------------------
-    def _radio(self, id: str) -> str | None:
-        button = self.query_one(f"#{id}", RadioSet).pressed_button
-        return str(button.label) if button is not None else None
+    def _radio(self, id: str, terms: tuple[str, ...]) -> str | None:
+        # By position: a button shows ``choice_word`` (English beside the term with --lang en),
+        # the store keeps the official term.
+        index = self.query_one(f"#{id}", RadioSet).pressed_index
+        return terms[index] if index >= 0 else None
 
     def values(self) -> dict:
         """The fields as ``Store.record_progress`` keywords (empty strings become ``None``)."""
         def text(id: str) -> str | None:
             v = self.query_one(f"#{id}", Input).value.strip()
             return v or None
-        actual = self._radio("grade") if self.kind == "qualitative" else text("actual")
+        actual = self._radio("grade", GRADES) if self.kind == "qualitative" else text("actual")
         return {
             "as_of": self.as_of,
             "actual": actual or "",
             "forecast": text("forecast"),
-            "likelihood": self._radio("likelihood"),
+            "likelihood": self._radio("likelihood", LIKELIHOODS),
             "causes": tuple(c for n, c in enumerate(CAUSES)
                             if self.query_one(f"#cause-{n}", Checkbox).value),
             "measures": text("measures"),

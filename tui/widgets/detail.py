@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from jixiao.core.stamps import local_stamp
+from jixiao.core.words import GRADES, choice_word, choice_words
 
 from ..i18n import label, status_word
 from .literal import literal
@@ -89,8 +90,8 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
         t.append("\n")
     e = d.counting
     if e is not None:
-        for key, value in (("forecast", e.forecast), ("likelihood", e.likelihood),
-                           ("causes", "、".join(e.causes) if e.causes else None),
+        for key, value in (("forecast", e.forecast), ("likelihood", _choice(e.likelihood, lang)),
+                           ("causes", choice_words(e.causes, lang)),
                            ("measures", e.measures), ("note", e.note)):
             if value:
                 t.append(f"{L(key)}: ", style=bold)
@@ -118,9 +119,9 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
         # Local time to the second: stored stamps are UTC to the microsecond (or carry the
         # importer's offset), and the two side by side would read hours apart.
         t.append(f"  {local_stamp(h.recorded_at, seconds=True)}  {L('actual')} ")
-        t.append(h.actual)
-        for key, value in (("forecast", h.forecast), ("likelihood", h.likelihood),
-                           ("causes", "、".join(h.causes) if h.causes else None),
+        t.append(_choice(h.actual, lang) if h.actual in GRADES else h.actual)
+        for key, value in (("forecast", h.forecast), ("likelihood", _choice(h.likelihood, lang)),
+                           ("causes", choice_words(h.causes, lang)),
                            ("measures", h.measures), ("note", h.note)):
             if value:
                 t.append(f"  {L(key)} ")
@@ -128,6 +129,11 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
         t.append("\n")
     t.rstrip()
     return t
+
+
+def _choice(term: str | None, lang: str) -> str | None:
+    # A stored grade or likelihood as the form offered it (English beside the term in English).
+    return choice_word(term, lang) if term else None
 
 
 class _LiteralText(Text):
