@@ -30,10 +30,11 @@ from datetime import date
 from .dataset import Dataset
 from .overrides import ReadingOverride, indicator_target, override_from_columns, override_of
 from .errors import JixiaoError
-from .language import say
+from . import places
+from .language import current, say
 from .model import Indicator, Project, Unit
 from .tables import ProjectTable, TargetTables, year_from_text
-from .words import is_cost
+from .words import FIELD_WORDS, is_cost, word
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,11 @@ def plan_import(tables: TargetTables, dataset: Dataset, year: int | None = None,
     for table, table_year in zip(tables.tables, years):
         pid = Project.make_id(table.unit_code, table_year, table.name)
         if pid in seen_projects:
-            plan.warnings.append(
-                f"{_where(table)}{table.unit_code} {table.name} ({table_year}) appears twice in the file; "
-                "the later table wins")
+            plan.warnings.append(say(
+                f"{_where(table)}{table.unit_code} {table.name} ({table_year}) appears twice in the "
+                "file; the later table wins",
+                f"{_where(table)}{table.unit_code} {table.name}（{table_year} 年）在文件中出现两次；"
+                "以后一张表为准"))
             _drop_project(plan, pid)
         seen_projects.add(pid)
         old = dataset.projects.get(pid)
@@ -135,34 +138,27 @@ def plan_import(tables: TargetTables, dataset: Dataset, year: int | None = None,
         readings = {i.order: indicator_target(i, project.year) for i in plan.indicators
                     if i.project_id == pid}
         plan.warnings.extend(_project_warnings(table, project, readings))
-    plan.warnings.sort(key=_line_of)  # in file order, as a person checks them
+    plan.warnings.sort(key=places.order)  # in file order, as a person checks them
     return plan
-
-
-_LINE = re.compile(r"(?:line|table) (\d+)(?:, row (\d+))?:")
-
-
-def _line_of(warning: str) -> tuple[int, int]:
-    """Where a warning points (``line N: …``, or ``table T, row R: …`` in a Word document);
-    (0, 0) for file-wide warnings, which come first."""
-    m = _LINE.match(warning)
-    return (int(m.group(1)), int(m.group(2) or 0)) if m else (0, 0)
 
 
 def _resolve_years(tables: TargetTables, year: int | None, today: date) -> tuple[list[int], str]:
     n = len(tables.tables)
     if year is not None:
-        return [year] * n, f"{year} from --year"
+        return [year] * n, say(f"{year} from --year", f"{year}，由 --year 指定")
     given = [t.year for t in tables.tables]
     if all(y is not None for y in given):
         distinct = sorted(set(given))
-        return given, f"{', '.join(map(str, distinct))} from the 年度 column of the file"
+        years = ", ".join(map(str, distinct))
+        return given, say(f"{years} from the 年度 column of the file", f"{years}，取自文件的年度列")
     found, reason = year_from_text(tables)
     if found is not None:
-        return [y if y is not None else found for y in given], f"{found} from the tables: {reason}"
+        return ([y if y is not None else found for y in given],
+                say(f"{found} from the tables: {reason}", f"{found}，取自目标表：{reason}"))
     now = today.year
     return ([y if y is not None else now for y in given],
-            f"{now}, the current year: no --year given and {reason}")
+            say(f"{now}, the current year: no --year given and {reason}",
+                f"{now}，即今年：没有给出 --year，且{reason}"))
 
 
 def _plan_units(plan: ImportPlan, tables: TargetTables, dataset: Dataset) -> None:
@@ -170,9 +166,11 @@ def _plan_units(plan: ImportPlan, tables: TargetTables, dataset: Dataset) -> Non
     for t in tables.tables:
         first = names.setdefault(t.unit_code, t.unit_name)
         if first != t.unit_name:
-            plan.warnings.append(
-                f"{_where(t)}unit {t.unit_code} is called “{t.unit_name}” here but “{first}” earlier; "
-                "keeping the first name")
+            plan.warnings.append(say(
+                f"{_where(t)}unit {t.unit_code} is called “{t.unit_name}” here but “{first}” "
+                "earlier; keeping the first name",
+                f"{_where(t)}单位 {t.unit_code} 在这里叫“{t.unit_name}”，前面叫“{first}”；"
+                "保留前一个名称"))
     for code, name in names.items():
         unit = Unit(code, name)
         plan.units.append(unit)
@@ -243,8 +241,15 @@ def _note(plan: ImportPlan, kind: str, id_: str, label: str, old, new, compared:
         plan.added.append(PlanItem(kind, id_, label))
         return
     diff = tuple(f for f in compared if getattr(old, f) != getattr(new, f))
-    detail = "; ".join(f"{f} {_show(getattr(old, f))} → {_show(getattr(new, f))}" for f in diff)
+    detail = say("; ", "；").join(f"{say(f, _CHANGED_ZH.get(f, f))} {_show(getattr(old, f))} → "
+                                 f"{_show(getattr(new, f))}" for f in diff)
     (plan.changed if diff else plan.unchanged).append(PlanItem(kind, id_, label, diff, detail))
+
+
+_CHANGED_ZH = {"name": "名称", "budget": "预算", "purpose": "项目概况", "goals": "年度目标",
+               "order": "顺序", "description": "绩效指标描述", "target_text": "指标值",
+               "reading": "解读"}
+"""The compared fields of units, projects and indicators, as the Chinese report names them."""
 
 
 def _show(value) -> str:
@@ -265,18 +270,21 @@ _CAP = re.compile(r"^\s*(≤|<=|＜|<|不超过|不高于)\s*([\d.,]+)\s*(万元
 
 
 def _project_warnings(table: ProjectTable, project: Project, readings: dict) -> list[str]:
-    where = f"{_where(table)}{table.unit_code} {table.name}"
+    where = f"{_where(table)}{table.unit_code} {table.name}{places.sep()}"
     out: list[str] = []
     caps: list[float] = []
     for order, row in enumerate(table.rows):
-        label = f"{_where_row(row)}{table.unit_code} {table.name} · {row.category} · {row.name}"
+        label = (f"{_where_row(row)}{table.unit_code} {table.name} · {row.category} · {row.name}"
+                 f"{places.sep()}")
         reviewed = _target_warnings(row, readings[order])
-        out.extend(f"{label}: {w}" for w in reviewed)
+        out.extend(f"{label}{w}" for w in reviewed)
         if is_cost(row.level1, row.category):
             # The target parser may have flagged this already; say it once.
             if _AT_LEAST.match(row.target_text) and not reviewed:
-                out.append(f"{label}: cost indicator with a lower bound “{row.target_text}”; "
-                           "a cost is usually a cap (≤)")
+                out.append(label + say(
+                    f"cost indicator with a lower bound “{row.target_text}”; a cost is usually "
+                    "a cap (≤)",
+                    f"成本指标的指标值“{row.target_text}”是下限；成本通常是上限（≤）"))
             m = _CAP.match(row.target_text)
             if m:
                 try:
@@ -286,12 +294,14 @@ def _project_warnings(table: ProjectTable, project: Project, readings: dict) -> 
                 caps.append(value / 10000 if m.group(3) == "元" else value)
     b = project.budget
     if caps and b.total is not None and abs(sum(caps) - b.total) > 0.005:
-        out.append(f"{where}: the cost caps (≤) add up to {sum(caps):.2f} 万元 "
-                   f"but the 预算数 is {b.total:.2f} 万元")
+        out.append(where + say(f"the cost caps (≤) add up to {sum(caps):.2f} 万元 but the "
+                               f"预算数 is {b.total:.2f} 万元",
+                               f"成本上限（≤）合计 {sum(caps):.2f} 万元，而预算数为 "
+                               f"{b.total:.2f} 万元"))
     if b.total is not None and (b.fiscal is not None or b.other is not None):
         parts = (b.fiscal or 0.0) + (b.other or 0.0)
         if abs(parts - b.total) > 0.005:
-            out.append(f"{where}: 财政资金 {b.fiscal or 0:.2f} + 其他资金 {b.other or 0:.2f} "
+            out.append(f"{where}财政资金 {b.fiscal or 0:.2f} + 其他资金 {b.other or 0:.2f} "
                        f"≠ 预算数 {b.total:.2f} 万元")
     return out
 
@@ -300,25 +310,25 @@ def _target_warnings(row, target) -> list[str]:
     """What the reading of the row's 指标值 says a person should look at."""
     out = []
     if not target.parsed and target.source == "inferred":
-        out.append(f"指标值 “{row.target_text}” could not be read; it will be judged by a grade "
-                   "(达成/部分达成/未达成)")
-    review = target.review_text("en")
+        out.append(say(f"指标值 “{row.target_text}” could not be read; it will be judged by a "
+                       "grade (达成/部分达成/未达成)",
+                       f"指标值“{row.target_text}”无法解读，将按完成情况评定（达成/部分达成/未达成）"))
+    review = target.review_text(current())
     if review:
-        # English like every other line of the import report, which has no language option.
-        out.append(f"指标值 “{row.target_text}”: {review}")
+        out.append(say(f"指标值 “{row.target_text}”: {review}", f"指标值“{row.target_text}”：{review}"))
     return out
 
 
 def _where(table: ProjectTable) -> str:
     if table.place:
-        return f"{table.place}: "
-    return f"line {table.line}: " if table.line else ""
+        return table.place + places.sep()
+    return places.line(table.line) + places.sep() if table.line else ""
 
 
 def _where_row(row) -> str:
     if row.place:
-        return f"{row.place}: "
-    return f"line {row.line}: " if row.line else ""
+        return row.place + places.sep()
+    return places.line(row.line) + places.sep() if row.line else ""
 
 
 
@@ -332,6 +342,11 @@ def _counts(plan: ImportPlan, items: str) -> str:
     counts = [(plan.count(items, k), k, plural, zh) for k, plural, zh in _KINDS]
     parts = [say(f"{n} {k if n == 1 else plural}", f"{n} {zh}") for n, k, plural, zh in counts if n]
     return say(", ", "，").join(parts) if parts else say("nothing", "无")
+
+
+def _kind(kind: str) -> str:
+    # unit / project / indicator, as the run's language names them.
+    return word(FIELD_WORDS, kind, current())
 
 
 def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
@@ -352,7 +367,7 @@ def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
                          f"  将移除：{_counts(plan, 'removed')}（其进度记录保留）"))
         lines.append(say(f"  left alone:    {_counts(plan, 'unchanged')}",
                          f"  不变：{_counts(plan, 'unchanged')}"))
-        lines.extend(f"  + {it.kind} {it.label}" for it in plan.added)
+        lines.extend(f"  + {_kind(it.kind)} {it.label}" for it in plan.added)
     else:
         # Counts of what the file holds, not of what was stored: the next line says that.
         lines.append(say(f"Read: {total}.", f"读取：{total}。"))
@@ -365,9 +380,9 @@ def report_lines(plan: ImportPlan, *, dry_run: bool = False) -> list[str]:
             lines.append(say(f"  added: {added}; changed: {changed}; removed: {removed}; "
                              f"unchanged: {unchanged}",
                              f"  新增：{added}；修改：{changed}；移除：{removed}；不变：{unchanged}"))
-    lines.extend(f"  ~ {it.kind} {it.label}: {it.detail}" for it in plan.changed)
+    lines.extend(f"  ~ {_kind(it.kind)} {it.label}{say(': ', '：')}{it.detail}" for it in plan.changed)
     lines.extend(say(f"  - {it.kind} {it.label} (progress history kept)",
-                     f"  - {it.kind} {it.label}（进度记录保留）") for it in plan.removed)
+                     f"  - {_kind(it.kind)} {it.label}（进度记录保留）") for it in plan.removed)
     if plan.warnings:
         lines.append(say(f"Warnings ({len(plan.warnings)}):", f"警告（{len(plan.warnings)} 条）："))
         lines.extend(f"  ! {w}" for w in plan.warnings)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from .errors import JixiaoError
 from .faults import said
-from .language import Said
+from . import places
+from .language import Said, say
 from .model import Budget
 
 # --- the result ----------------------------------------------------------------------------
@@ -134,7 +135,8 @@ def decode(raw: bytes, source: str = "input") -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise JixiaoError(f"{source}: line 1: expected UTF-8 or GB18030 text") from None
+        raise JixiaoError(f"{source}: line 1: expected UTF-8 or GB18030 text",
+                          zh=f"{source}：第 1 行：应为 UTF-8 或 GB18030 编码的文本") from None
 
 
 def _utf16(raw: bytes) -> str | None:
@@ -296,21 +298,57 @@ class _Cursor:
 
     def where(self, tok: _Token) -> str:
         """Where ``tok`` is, as a person finds it in the file."""
-        return f"line {tok.line}"
+        return places.line(tok.line)
 
     def fail(self, expected: str, tok: _Token | None = None, found: str | None = None) -> JixiaoError:
         if tok is None:
             tok = self.peek()
         if tok is None:
-            where = f"line {self.last_line + 1} (end of file)"
-            what = found or "the end of the file"
+            where = places.end_of_file(self.last_line + 1)
+            what = found or say("the end of the file", "文件末尾")
         else:
             where = self.where(tok)
-            what = found or (f"“{_shorten(tok.text)}”" if tok.text else "an empty cell")
-        return JixiaoError(
-            f"{self.source}: {where}: expected {expected}, found {what}; "
-            "is this a Word text export of 项目支出绩效目标表, or a CSV with a header row? Nothing was stored."
-        )
+            what = found or (f"“{_shorten(tok.text)}”" if tok.text else _EMPTY_CELL())
+        return JixiaoError(say(
+            f"{self.source}: {where}: expected {expected}, found {what}; is this a Word text "
+            "export of 项目支出绩效目标表, or a CSV with a header row? Nothing was stored.",
+            f"{self.source}：{where}：此处应为{expected}，实际是{what}。这是 Word 导出的项目支出"
+            "绩效目标表文本，或带表头行的 CSV 吗？未保存任何内容。"))
+
+
+def _LEVEL1_OR_EMPTY() -> str:  # noqa: N802
+    return say("a 一级指标 (e.g. 产出指标) or an empty cell at the start of an indicator row",
+               "指标行开头的一级指标（如产出指标）或空单元格")
+
+
+def _FIRST_LEVEL1() -> str:  # noqa: N802
+    return say("the 一级指标 of the first indicator row", "第一个指标行的一级指标")
+
+
+def _CATEGORY() -> str:  # noqa: N802
+    return say("a 二级指标 (e.g. 数量指标)", "二级指标（如数量指标）")
+
+
+def _NAME() -> str:  # noqa: N802
+    return say("a 三级指标 (the indicator's name)", "三级指标（指标名称）")
+
+
+def _TARGET() -> str:  # noqa: N802
+    return say("the 指标值 (the target)", "指标值")
+
+
+def _SOME_ROW() -> str:  # noqa: N802
+    return say("at least one indicator row after the header row", "表头行之后至少一个指标行")
+
+
+def _EMPTY_CELL() -> str:  # noqa: N802 - reads as the constant it stands for
+    return say("an empty cell", "空单元格")
+
+
+def _no_satisfaction(place: str, name: str) -> str:
+    """The warning for a table (not the file's last) without 满意度指标 rows."""
+    return say(f"{place}: {name}: the table has no 满意度指标 rows",
+               f"{place}：{name}：该表没有满意度指标行")
 
 
 def _shorten(text: str, width: int = 40) -> str:
@@ -324,18 +362,23 @@ def parse_text_layout(text: str, source: str = "input") -> TargetTables:
     tokens, last_line = _tokenize(text)
     cur = _Cursor(tokens, last_line, source)
     if cur.peek() is None:
-        raise JixiaoError(f"{source}: line 1: expected a target table, found an empty file; nothing was stored.")
+        raise JixiaoError(f"{source}: line 1: expected a target table, found an empty file; "
+                          "nothing was stored.",
+                          zh=f"{source}：第 1 行：应为目标表，但文件是空的；未保存任何内容。")
     tables: list[ProjectTable] = []
     warnings: list[str] = []
     while cur.peek() is not None:
         if cur.peek().kind == "text" and cur.peek(1) is None and cur.peek().text.endswith("表"):
             cur.take()
-            raise cur.fail("the unit cell after the title: unit code and name (e.g. “301101天津市人民政府办公厅”)")
+            raise cur.fail(say("the unit cell after the title: unit code and name (e.g. "
+                               "“301101天津市人民政府办公厅”)",
+                               "标题后的单位单元格：单位代码和名称（如“301101天津市人民政府办公厅”）"))
         if not cur.at_table_start():
-            raise cur.fail(
+            raise cur.fail(say(
                 "a target table: a title line, then a cell with the unit code and name "
-                "(e.g. “301101天津市人民政府办公厅”) and the 单位：万元 cell"
-            )
+                "(e.g. “301101天津市人民政府办公厅”) and the 单位：万元 cell",
+                "一张目标表：标题行，然后是单位代码和名称的单元格（如“301101天津市人民政府办公厅”）"
+                "和“单位：万元”单元格"))
         tables.append(_read_table(cur, warnings))
     _check_complete(tables, cur, warnings)
     return check_rows(TargetTables(tuple(tables), "text", tuple(warnings)), source)
@@ -353,12 +396,15 @@ def _check_complete(tables: list[ProjectTable], cur: _Cursor, warnings: list[str
     """
     for table in tables[:-1]:
         if not any(_LAST_LEVEL1 in r.level1 for r in table.rows):
-            warnings.append(f"line {table.line}: {table.name}: the table has no 满意度指标 rows")
+            warnings.append(_no_satisfaction(places.line(table.line), table.name))
     last = tables[-1]
     if not any(_LAST_LEVEL1 in r.level1 for r in last.rows):
-        raise cur.fail(
-            f"more indicator rows: the table “{_shorten(last.name, 30)}” that starts at line {last.line} "
-            "has no 满意度指标 rows, which end every 项目支出绩效目标表, so the file looks truncated")
+        raise cur.fail(say(
+            f"more indicator rows: the table “{_shorten(last.name, 30)}” that starts at line "
+            f"{last.line} has no 满意度指标 rows, which end every 项目支出绩效目标表, so the file "
+            "looks truncated",
+            f"更多指标行：从第 {last.line} 行开始的表“{_shorten(last.name, 30)}”没有满意度指标行，"
+            "而每张项目支出绩效目标表都以它结尾，文件看来被截断了"))
 
 
 def _read_table(cur: _Cursor, warnings: list[str]) -> ProjectTable:
@@ -370,21 +416,25 @@ def _read_table(cur: _Cursor, warnings: list[str]) -> ProjectTable:
     while True:
         tok = cur.peek()
         if tok is None or cur.at_table_start():
-            raise cur.fail("the indicator header row (一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值)")
+            raise cur.fail(say("the indicator header row (一级指标, 二级指标, 三级指标, 绩效指标描述, "
+                               "指标值)", "指标表头行（一级指标、二级指标、三级指标、绩效指标描述、指标值）"))
         if tok.kind == "cell" and _squash(tok.text) == "一级指标":
             break
         if tok.kind == "cell" and _squash(tok.text) in _HEADER_ALIASES["二级指标"]:
             # The header row is there but its first cell is not: point at that cell.
-            raise cur.fail("the 一级指标 cell that starts the indicator header row",
+            raise cur.fail(say("the 一级指标 cell that starts the indicator header row",
+                               "指标表头行开头的“一级指标”单元格"),
                            tok=header[-1] if header else tok)
         if tok.kind == "text":
-            raise cur.fail("a table cell (a line starting with a tab)")
+            raise cur.fail(say("a table cell (a line starting with a tab)",
+                               "表格单元格（以制表符开头的行）"))
         header.append(cur.take())
     name, budget, purpose, goals = _read_header(cur, unit_tok, header, warnings)
     for label in _INDICATOR_HEADER:
         tok = cur.peek()
         if tok is None or tok.kind != "cell" or _squash(tok.text) not in _HEADER_ALIASES[label]:
-            raise cur.fail(f"the {label} cell of the indicator header row")
+            raise cur.fail(say(f"the {label} cell of the indicator header row",
+                               f"指标表头行的“{label}”单元格"))
         cur.take()
     rows = _read_rows(cur)
     return ProjectTable(unit_code, unit_name, name, budget, purpose, goals, rows,
@@ -424,10 +474,11 @@ def _read_header(cur: _Cursor, unit_tok: _Token, cells: list[_Token], warnings: 
             i += 1
             continue
         if value is None:
-            raise cur.fail(f"the value of {tok.text}", tok=cur.peek(), found="the indicator header row")
+            raise cur.fail(say(f"the value of {tok.text}", f"“{tok.text}”的值"), tok=cur.peek(),
+                           found=say("the indicator header row", "指标表头行"))
         if key == "name":
             if not value.text:
-                raise cur.fail("the project name after 项目名称", tok=value)
+                raise cur.fail(say("the project name after 项目名称", "项目名称后的项目名"), tok=value)
             name = value.text
         elif key in ("total", "fiscal", "other"):
             amounts[key] = _amount(value, cur, tok.text, scale)
@@ -437,11 +488,13 @@ def _read_header(cur: _Cursor, unit_tok: _Token, cells: list[_Token], warnings: 
             purpose_parts.append(value.text)
         i += 2
     if name is None:
-        raise cur.fail("a 项目名称 cell followed by the project name",
+        raise cur.fail(say("a 项目名称 cell followed by the project name",
+                           "“项目名称”单元格及其后的项目名"),
                        tok=cells[0] if cells else cur.peek())
     budget = Budget(amounts.get("total"), amounts.get("fiscal"), amounts.get("other"))
     if budget.total is None:
-        warnings.append(f"{cur.where(unit_tok)}: {name}: the table gives no 预算数")
+        warnings.append(say(f"{cur.where(unit_tok)}: {name}: the table gives no 预算数",
+                            f"{cur.where(unit_tok)}：{name}：表中没有预算数"))
     goals = tuple(p.strip() for part in goal_parts for p in part.split("\n") if p.strip())
     purpose = "\n".join(p for p in purpose_parts if p)
     return name, budget, purpose, goals
@@ -454,7 +507,8 @@ def _amount(tok: _Token, cur: _Cursor, label: str, scale: float = 1.0) -> float 
     try:
         return round(float(text) * scale, 6)
     except ValueError:
-        raise cur.fail(f"an amount in 万元 for {_squash(label)}", tok=tok) from None
+        raise cur.fail(say(f"an amount in 万元 for {_squash(label)}",
+                           f"{_squash(label)}的金额（万元）"), tok=tok) from None
 
 
 def _read_rows(cur: _Cursor) -> tuple[IndicatorRow, ...]:
@@ -466,30 +520,32 @@ def _read_rows(cur: _Cursor) -> tuple[IndicatorRow, ...]:
         for label in _INDICATOR_HEADER:
             tok = cur.peek()
             if tok is None or tok.kind != "cell" or (cells and cur.at_table_start()):
-                raise cur.fail(
+                raise cur.fail(say(
                     f"the {label} cell of the indicator row that starts at line {start.line} "
-                    f"(cell {len(cells) + 1} of 5)", tok=tok)
+                    f"(cell {len(cells) + 1} of 5)",
+                    f"从第 {start.line} 行开始的指标行的“{label}”单元格（第 {len(cells) + 1} 个，共 5 个）"),
+                    tok=tok)
             cells.append(cur.take())
         l1, cat, name, desc, target = cells
         if l1.text:
             if not _looks_like_level(l1.text, 10):
-                raise cur.fail("a 一级指标 (e.g. 产出指标) or an empty cell at the start of an indicator row", tok=l1)
+                raise cur.fail(_LEVEL1_OR_EMPTY(), tok=l1)
             level1, category = l1.text, ""
         elif not level1:
-            raise cur.fail("the 一级指标 of the first indicator row", tok=l1)
+            raise cur.fail(_FIRST_LEVEL1(), tok=l1)
         if cat.text:
             if not _looks_like_level(cat.text, 16):
-                raise cur.fail("a 二级指标 (e.g. 数量指标)", tok=cat)
+                raise cur.fail(_CATEGORY(), tok=cat)
             category = cat.text
         elif not category:
-            raise cur.fail("a 二级指标 (e.g. 数量指标)", tok=cat)
+            raise cur.fail(_CATEGORY(), tok=cat)
         if not name.text:
-            raise cur.fail("a 三级指标 (the indicator's name)", tok=name)
+            raise cur.fail(_NAME(), tok=name)
         if not target.text:
-            raise cur.fail("the 指标值 (the target)", tok=target)
+            raise cur.fail(_TARGET(), tok=target)
         rows.append(IndicatorRow(level1, category, name.text, desc.text, target.text, line=start.line))
     if not rows:
-        raise cur.fail("at least one indicator row after the header row")
+        raise cur.fail(_SOME_ROW())
     return tuple(rows)
 
 
@@ -587,23 +643,29 @@ def parse_rows(records, source: str = "input", *, kind: str = "csv") -> TargetTa
     try:
         first_line, header = next(records)
     except StopIteration:
-        raise JixiaoError(f"{source}: line 1: expected a CSV header row, found an empty file; nothing was stored.") from None
+        raise JixiaoError(f"{source}: line 1: expected a CSV header row, found an empty file; "
+                          "nothing was stored.",
+                          zh=f"{source}：第 1 行：应为 CSV 表头行，但文件是空的；未保存任何内容。") from None
     columns: dict[str, int] = {}
     warnings: list[str] = []
     for index, cell in enumerate(header):
         key = _header_key(cell)
         if key is None:
             if cell.strip():
-                warnings.append(f"{source}: column “{cell.strip()}” is not a known column and was ignored")
+                warnings.append(say(f"{source}: column “{cell.strip()}” is not a known column and "
+                                    "was ignored",
+                                    f"{source}：“{cell.strip()}”不是已知的列，已忽略"))
         elif key in columns:
-            raise JixiaoError(f"{source}: line {first_line}: column {cell.strip()!r} appears twice")
+            raise JixiaoError(f"{source}: line {first_line}: column {cell.strip()!r} appears twice",
+                              zh=f"{source}：第 {first_line} 行：列 {cell.strip()!r} 出现了两次")
         else:
             columns[key] = index
     missing = [k for k in _REQUIRED if k not in columns]
     if missing:
         names = ", ".join(f"{zh}/{en}" for key, zh, en in CSV_COLUMNS if key in missing)
-        raise JixiaoError(f"{source}: line {first_line}: expected a CSV header with the columns {names}; "
-                          "they are missing. Nothing was stored.")
+        raise JixiaoError(f"{source}: line {first_line}: expected a CSV header with the columns "
+                          f"{names}; they are missing. Nothing was stored.",
+                          zh=f"{source}：第 {first_line} 行：CSV 表头缺少这些列：{names}；未保存任何内容。")
     groups: dict[tuple, dict] = {}
     last_level1: dict[tuple, tuple[str, str]] = {}
     for line, record in records:
@@ -612,8 +674,9 @@ def parse_rows(records, source: str = "input", *, kind: str = "csv") -> TargetTa
         row = {k: (record[i].strip() if i < len(record) else "") for k, i in columns.items()}
         _csv_row(row, line, source, groups, last_level1)
     if not groups:
-        raise JixiaoError(f"{source}: line {first_line + 1}: expected at least one indicator row after the header; "
-                          "nothing was stored.")
+        raise JixiaoError(f"{source}: line {first_line + 1}: expected at least one indicator row "
+                          "after the header; nothing was stored.",
+                          zh=f"{source}：第 {first_line + 1} 行：表头之后应至少有一个指标行；未保存任何内容。")
     tables = tuple(
         ProjectTable(g["unit_code"], g["unit_name"], g["name"], g["budget"],
                      g["purpose"], g["goals"], tuple(g["rows"]), line=g["line"], year=g["year"])
@@ -625,18 +688,22 @@ def parse_rows(records, source: str = "input", *, kind: str = "csv") -> TargetTa
 def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict) -> None:
     def fail(expected: str, key: str) -> JixiaoError:
         zh, en = next((z, e) for k, z, e in CSV_COLUMNS if k == key)
-        found = f"“{_shorten(row.get(key, ''))}”" if row.get(key) else "an empty cell"
-        return JixiaoError(f"{source}: line {line}: expected {expected} in column {zh}/{en}, found {found}; "
-                           "nothing was stored.")
+        found = f"“{_shorten(row.get(key, ''))}”" if row.get(key) else _EMPTY_CELL()
+        return JixiaoError(say(
+            f"{source}: line {line}: expected {expected} in column {zh}/{en}, found {found}; "
+            "nothing was stored.",
+            f"{source}：第 {line} 行：{zh}列应为{expected}，实际是{found}；未保存任何内容。"))
 
-    for key, what in (("unit_code", "the unit code"), ("unit_name", "the unit name"),
-                      ("project", "the project name"), ("name", "the 三级指标"), ("target", "the 指标值")):
+    for key, what in (("unit_code", say("the unit code", "单位代码")),
+                      ("unit_name", say("the unit name", "单位名称")),
+                      ("project", say("the project name", "项目名称")),
+                      ("name", say("the 三级指标", "三级指标")), ("target", say("the 指标值", "指标值"))):
         if not row[key]:
             raise fail(what, key)
     year = None
     if row.get("year"):
         if not re.fullmatch(r"\d{4}", row["year"]):
-            raise fail("a four-digit year", "year")
+            raise fail(say("a four-digit year", "四位数的年份"), "year")
         year = int(row["year"])
     key = (year, row["unit_code"], row["project"])
     budget = Budget(*(_csv_amount(row, k, fail) for k in ("budget_total", "budget_fiscal", "budget_other")))
@@ -654,16 +721,18 @@ def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict)
                                 ("budget_fiscal", budget.fiscal, group["budget"].fiscal),
                                 ("budget_other", budget.other, group["budget"].other)):
             if mine != theirs:
-                raise fail(f"the same value as on line {group['line']} for this project ({theirs})", k)
+                raise fail(say(f"the same value as on line {group['line']} for this project "
+                               f"({theirs})",
+                               f"与本项目第 {group['line']} 行相同的值（{theirs}）"), k)
     level1, category = row["level1"], row["category"]
     prev = last_level1.get(key, ("", ""))
     if not level1:
         level1 = prev[0]
         if not level1:
-            raise fail("the 一级指标", "level1")
+            raise fail(say("the 一级指标", "一级指标"), "level1")
         category = category or prev[1]
     if not category:
-        raise fail("the 二级指标", "category")
+        raise fail(say("the 二级指标", "二级指标"), "category")
     last_level1[key] = (level1, category)
     reading = {k: row[k] for k in READING_COLUMNS if row.get(k)}
     if reading:
@@ -673,7 +742,8 @@ def _csv_row(row: dict, line: int, source: str, groups: dict, last_level1: dict)
         try:
             override_from_columns(row["target"], reading)
         except OverrideError as exc:
-            raise fail(f"a reading the columns can settle ({exc})", exc.column) from None
+            raise fail(say(f"a reading the columns can settle ({exc})",
+                           f"这些列能确定的解读（{exc}）"), exc.column) from None
     group["rows"].append(IndicatorRow(level1, category, row["name"], row.get("description", ""),
                                       row["target"], line=line, reading=reading or None))
 
@@ -685,7 +755,7 @@ def _csv_amount(row: dict, key: str, fail) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise fail("an amount in 万元", key) from None
+        raise fail(say("an amount in 万元", "以万元计的金额"), key) from None
 
 
 def write_csv(dataset, out, *, lang: str = "zh", year: int | None = None) -> int:
@@ -740,18 +810,21 @@ def year_from_text(tables: TargetTables) -> tuple[int | None, str]:
     for t in tables.tables:
         sources = [("项目名称", t.name)] + [("指标值", r.target_text) for r in t.rows]
         if t.title and t.title != t.name:
-            sources.insert(0, ("title", t.title))
+            sources.insert(0, (say("title", "标题"), t.title))
         for label, text in sources:
             for y in _YEAR.findall(text):
                 y = int(y)
                 mentions[y] += 1
                 ex = examples.setdefault(y, [])
-                if len(ex) < 2 and f"{label} “{text}”" not in ex:
-                    ex.append(f"{label} “{_shorten(text, 30)}”")
+                shown = say(f"{label} “{_shorten(text, 30)}”", f"{label}“{_shorten(text, 30)}”")
+                if len(ex) < 2 and shown not in ex:
+                    ex.append(shown)
     if not mentions:
-        return None, "the tables name no year"
+        return None, say("the tables name no year", "目标表中没有写明年份")
     (year, n), *others = mentions.most_common()
-    reason = f"named {n}× in the tables, e.g. {', '.join(examples[year])}"
+    reason = say(f"named {n}× in the tables, e.g. {', '.join(examples[year])}",
+                 f"表中出现 {n} 次，例如{'、'.join(examples[year])}")
     if others:
-        reason += "; also named: " + ", ".join(f"{y} ({c}×)" for y, c in others)
+        reason += say("; also named: " + ", ".join(f"{y} ({c}×)" for y, c in others),
+                      "；另有：" + "、".join(f"{y}（{c} 次）" for y, c in others))
     return year, reason

@@ -68,3 +68,16 @@ def test_record_help_and_refusal_name_the_choices_in_the_run_language(data, caps
     assert exit_.value.code == 2
     assert refusal in capsys.readouterr().err
     assert Store(data).progress_history(qualitative(data)) == []
+
+
+def test_the_import_report_is_chinese_throughout_by_default(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "zh"), "import", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    warnings = [line for line in out.splitlines() if line.startswith("  ! ")]
+    year = next(line for line in out.splitlines() if line.startswith("年度："))
+    assert len(warnings) == 3
+    for line in (year, *warnings):
+        assert not re.search(r"[A-Za-z]{2,}", line), line
+    assert main(["--data", str(tmp_path / "en"), "--lang", "en", "import", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "  ! line 155: 301101 机关运行保障经费: the cost caps (≤) add up to 335.70 万元" in out

@@ -52,7 +52,7 @@ def test_importing_the_seed_twice_leaves_4_units_8_projects_128_verbatim_indicat
     first = capsys.readouterr().out
     assert "读取：4 个单位，8 个项目，128 项指标。" in first
     assert "新增：4 个单位，8 个项目，128 项指标" in first
-    assert "年度：2023 from the tables" in first
+    assert "年度：2023，取自目标表" in first
     after_first = _files(data)
     assert jixiao(data, "import", SEED) == 0
     again = capsys.readouterr().out
@@ -100,8 +100,13 @@ def test_a_malformed_or_truncated_file_exits_2_and_stores_nothing(tmp_path, caps
     bad.write_text(content, encoding="utf-8")
     assert jixiao(data, "import", bad) == 2
     err = capsys.readouterr().err
-    assert "line " in err and "expected" in err and "Traceback" not in err
+    assert re.search(r"行(（文件末尾）)?：此处应为", err) and "未保存任何内容" in err
+    assert "Traceback" not in err
+    assert not re.search(r"\b(?:line|expected|found)\b", err)      # one language
     assert _files(data) == before
+    assert main(["--lang", "en", "--data", str(data), "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "line " in err and "expected" in err and "此处应为" not in err
 
 
 def test_a_missing_file_exits_2(tmp_path, capsys):
@@ -124,8 +129,8 @@ def test_a_revised_table_updates_targets_and_keeps_progress(tmp_path, capsys):
 
     assert jixiao(data, "import", _revised(tmp_path)) == 0
     out = capsys.readouterr().out
-    assert "~ indicator 系统等级保护测评项目 · 数量指标 · 开展等保测评的系统数量: target_text “≥8个” → “≥10个”" in out
-    assert "- indicator 系统等级保护测评项目 · 服务对象满意度指标 · 系统使用人员满意度" in out
+    assert "~ 指标 系统等级保护测评项目 · 数量指标 · 开展等保测评的系统数量：指标值 “≥8个” → “≥10个”" in out
+    assert "- 指标 系统等级保护测评项目 · 服务对象满意度指标 · 系统使用人员满意度" in out
 
     ds = Store(data).load()
     kept = ds.indicators[count.id]  # same id: the row still matches
@@ -191,7 +196,7 @@ def test_year_comes_from_the_flag_then_the_tables_then_the_clock():
 
 def test_import_with_year_flag_through_the_cli(tmp_path, capsys):
     assert jixiao(tmp_path, "import", SEED, "--year", "2022") == 0
-    assert "年度：2022 from --year" in capsys.readouterr().out
+    assert "年度：2022，由 --year 指定" in capsys.readouterr().out
     assert {p.year for p in Store(tmp_path).load().projects.values()} == {2022}
 
 
@@ -232,7 +237,7 @@ def test_export_to_standard_output_and_into_an_empty_store(tmp_path, capsys):
 def test_warnings_are_listed_in_line_order(tmp_path, capsys):
     assert jixiao(tmp_path / "data", "import", SEED) == 0
     out = capsys.readouterr().out
-    lines = [int(m) for m in re.findall(r"^  ! line (\d+):", out, flags=re.M)]
+    lines = [int(m) for m in re.findall(r"^  ! 第 (\d+) 行：", out, flags=re.M)]
     assert len(lines) >= 3 and lines == sorted(lines), lines
 
 

@@ -32,7 +32,8 @@ def _export_csv(data, capsys) -> str:
 def _warnings(out: str) -> list[str]:
     # The warnings of an import report without where they point (a line, a table, a sheet row).
     lines = [ln.strip()[2:] for ln in out.splitlines() if ln.strip().startswith("! ")]
-    return [re.sub(r"^(line \d+|table \d+(, row \d+)?|sheet “[^”]*”, row \d+): ", "", w) for w in lines]
+    return [re.sub(r"^(第 \d+ 行|第 \d+ 个表格(第 \d+ 行)?|工作表“[^”]*”第 \d+ 行)：", "", w)
+            for w in lines]
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_the_sample_as_a_word_document_imports_like_its_text_export(tmp_path, ca
     out = capsys.readouterr().out
     assert "读取：4 个单位，8 个项目，128 项指标。" in out
     assert _warnings(out) == text_warnings
-    assert re.search(r"! table 3, row \d+: 301101 机关运行保障经费 · 成本指标", out)
+    assert re.search(r"! 第 3 个表格第 \d+ 行：301101 机关运行保障经费 · 成本指标", out)
     # Same ids, same verbatim 指标值, same budgets, goals and 资金用途.
     assert _export_csv(data, capsys) == text_csv
 
@@ -125,7 +126,7 @@ def test_a_word_document_without_target_tables_or_with_a_broken_row_exits_2(tmp_
     document.save(tmp_path / "broken.docx")
     assert jixiao(data, "import", tmp_path / "broken.docx") == 2
     err = capsys.readouterr().err
-    assert "table 1, row 10: expected the 指标值" in err and "Traceback" not in err
+    assert "第 1 个表格第 10 行：此处应为指标值" in err and "Traceback" not in err
     assert not data.exists() or _files(data) == {}
 
 

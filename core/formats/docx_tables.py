@@ -18,11 +18,13 @@ import io
 import re
 
 from ..errors import JixiaoError
+from .. import places
 from ..faults import say
+from ..language import say as say_in
 from ..tables import (
     _FISCAL_LABELS, _GOAL_LABELS, _HEADER_ALIASES, _LAST_LEVEL1, _MONEY_UNIT, _NAME_LABELS,
     _OTHER_LABELS, _PURPOSE_LABELS, _SECTION_LABELS, _TOTAL_LABELS, IndicatorRow, ProjectTable,
-    TargetTables, _UNIT_CELL, check_rows, _is_unit_cell, _read_header, _shorten, _squash, _strip_title, _Token,
+    TargetTables, _UNIT_CELL, check_rows, _is_unit_cell, _no_satisfaction, _EMPTY_CELL, _FIRST_LEVEL1, _CATEGORY, _NAME, _TARGET, _SOME_ROW, _read_header, _shorten, _squash, _strip_title, _Token,
 )
 from . import damaged
 
@@ -59,7 +61,7 @@ def read_docx(raw: bytes, source: str) -> TargetTables:
         raise JixiaoError(say("docx_no_table", path=source, count=table_no))
     for t in reader.tables:
         if not any(_LAST_LEVEL1 in r.level1 for r in t.rows):
-            reader.warnings.append(f"{t.place}: {t.name}: the table has no 满意度指标 rows")
+            reader.warnings.append(_no_satisfaction(t.place, t.name))
     return TargetTables(tuple(reader.tables), "docx", tuple(reader.warnings))
 
 
@@ -131,9 +133,12 @@ class _TableCursor:
 
     def fail(self, expected: str, tok: _Token | None = None, found: str | None = None) -> JixiaoError:
         tok = tok or self.header
-        what = found or (f"“{_shorten(tok.text)}”" if tok.text else "an empty cell")
-        return JixiaoError(f"{self.source}: {self.where(tok)}: expected {expected}, found {what}; "
-                           "is this a 项目支出绩效目标表 document? Nothing was stored.")
+        what = found or (f"“{_shorten(tok.text)}”" if tok.text else _EMPTY_CELL())
+        return JixiaoError(say_in(
+            f"{self.source}: {self.where(tok)}: expected {expected}, found {what}; is this a "
+            "项目支出绩效目标表 document? Nothing was stored.",
+            f"{self.source}：{self.where(tok)}：此处应为{expected}，实际是{what}。这是项目支出绩效"
+            "目标表文档吗？未保存任何内容。"))
 
 
 class _Reader:
@@ -147,7 +152,7 @@ class _Reader:
         self.warnings: list[str] = []
 
     def paragraph(self, text: str, tables_before: int) -> None:
-        place = f"the text above table {tables_before + 1}"
+        place = places.above_table(tables_before + 1)
         for piece in _GAP.split(text):
             piece = _UNIT_PREFIX.sub("", piece.strip())
             if not piece:
@@ -169,16 +174,16 @@ class _Reader:
             if header_at < r:
                 continue  # the header repeated among the indicator rows (a page break)
             for i in range(r, header_at):
-                self.pending.extend(self._row_pieces(grid, i, grid[i], f"table {number}, row {i + 1}"))
+                self.pending.extend(self._row_pieces(grid, i, grid[i], places.table_row(number, i + 1)))
             end = next((i for i in range(header_at + 1, len(grid)) if _starts_head(grid[i])), len(grid))
-            header = self.places.token("cell", "一级指标", f"table {number}, row {header_at + 1}")
+            header = self.places.token("cell", "一级指标", places.table_row(number, header_at + 1))
             self.tables.append(self._project(number, grid, header_at, end, header))
             self.pending = []
             r = end
         # What is left (a whole table without the header, say the unit and 单位：万元 on their
         # own) belongs to the next project.
         for i in range(r, len(grid)):
-            self.pending.extend(self._row_pieces(grid, i, grid[i], f"table {number}, row {i + 1}"))
+            self.pending.extend(self._row_pieces(grid, i, grid[i], places.table_row(number, i + 1)))
 
     def _row_pieces(self, grid, r: int, row, place: str) -> list[_Token]:
         # As Word writes a table as text: a cell spanning columns once, a cell merged down from
@@ -201,8 +206,10 @@ class _Reader:
         name_at = next((i for i, t in enumerate(pieces) if _squash(t.text) in _NAME_LABELS), len(pieces))
         units = [i for i, t in enumerate(pieces) if _is_unit_cell(t.text)]
         if not units:
-            raise cursor.fail("the unit code and name (e.g. “301101天津市人民政府办公厅”) in the table "
-                              "or just above it", found="none")
+            raise cursor.fail(say_in("the unit code and name (e.g. “301101天津市人民政府办公厅”) in "
+                                     "the table or just above it",
+                                     "表格中或表格正上方的单位代码和名称（如“301101天津市人民政府办公厅”）"),
+                              found=say_in("none", "没有"))
         at = max((i for i in units if i < name_at), default=units[0])
         unit_tok = pieces[at]
         code, name = _UNIT_CELL.match(unit_tok.text).groups()
@@ -212,7 +219,7 @@ class _Reader:
         project, budget, purpose, goals = _read_header(cursor, unit_tok, cells, self.warnings)
         rows = self._rows(number, grid, header_at, end, cursor)
         table = ProjectTable(code, name.strip(), project, budget, purpose, goals, rows,
-                             title=_strip_title(title), place=f"table {number}")
+                             title=_strip_title(title), place=places.table(number))
         # The text layout's checks (a 指标值 far too long, a row repeated), each table on its own:
         # a row's ``line`` is its row in that table, so the message reads "table 3 line 12".
         check_rows(TargetTables((table,), "docx"), f"{self.source} table {number}")
@@ -234,7 +241,7 @@ class _Reader:
             (l1_tc, l1), (_, cat), (_, name), (_, desc), (_, target) = map(at, _COLUMNS)
             if not any((l1, cat, name, desc, target)) or _header_columns(row):
                 continue  # an empty row, or the header repeated on the next page
-            place = f"table {number}, row {r + 1}"
+            place = places.table_row(number, r + 1)
             tok = self.places.token("cell", "", place)
             if l1:
                 if l1_tc is not last_l1_tc:
@@ -243,14 +250,13 @@ class _Reader:
                     category = ""
                 level1 = l1
             elif not level1:
-                raise cursor.fail("the 一级指标 of the first indicator row", tok=tok)
+                raise cursor.fail(_FIRST_LEVEL1(), tok=tok)
             last_l1_tc = l1_tc
             category = cat or category
-            for value, what in ((category, "a 二级指标 (e.g. 数量指标)"), (name, "a 三级指标 (the indicator's name)"),
-                                (target, "the 指标值 (the target)")):
+            for value, what in ((category, _CATEGORY()), (name, _NAME()), (target, _TARGET())):
                 if not value:
                     raise cursor.fail(what, tok=tok)
             rows.append(IndicatorRow(level1, category, name, desc, target, line=r + 1, place=place))
         if not rows:
-            raise cursor.fail("at least one indicator row after the header row")
+            raise cursor.fail(_SOME_ROW())
         return tuple(rows)

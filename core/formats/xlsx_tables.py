@@ -17,6 +17,7 @@ import io
 from dataclasses import replace
 
 from ..errors import JixiaoError
+from .. import places
 from ..faults import say
 from ..tables import _REQUIRED, CSV_COLUMNS, TargetTables, header_keys, parse_rows
 from . import damaged
@@ -56,8 +57,8 @@ def read_xlsx(raw: bytes, source: str) -> TargetTables:
 
 def _placed(table, sheet: str):
     # Warnings name the sheet and the row a person sees in Excel, not a line of a file.
-    rows = tuple(replace(r, place=f"sheet “{sheet}”, row {r.line}") for r in table.rows)
-    return replace(table, rows=rows, place=f"sheet “{sheet}”, row {table.line}")
+    rows = tuple(replace(r, place=places.sheet_row(sheet, r.line)) for r in table.rows)
+    return replace(table, rows=rows, place=places.sheet_row(sheet, table.line))
 
 
 def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
