@@ -73,6 +73,12 @@ def fit(text: str, columns: int, *, align: str = "left") -> str:
     return gap + text if align == "right" else text + gap
 
 
+def pad(text: str, columns: int) -> str:
+    """``text`` followed by spaces up to ``columns`` terminal columns; never cut (a longer text
+    pushes what follows right, as ``f"{text:<n}"`` does, but counting wide characters as two)."""
+    return text + " " * max(0, columns - width(text))
+
+
 def one_line(text: str | None) -> str:
     """``text`` with line breaks and tabs turned into spaces, so a table row stays one line."""
     if not text:

@@ -8,9 +8,10 @@ settings changes add one to their own file. ``Store.log`` gathers them all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from jixiao.core.changes import in_chinese
 from jixiao.core.stamps import local_stamp
 
 ACTIONS = ("progress", "spending", "import", "grant", "revoke", "settings", "reading")
@@ -26,6 +27,14 @@ class AuditEntry:
     action: str
     what: str
     units: tuple[str, ...] = ()
+    zh: str = field(default="", compare=False)
+    """The summary in Chinese when it was worded here (history entries); never stored."""
+
+    def text(self, lang: str) -> str:
+        """The summary in ``lang``: a stored (English) one is read back into Chinese."""
+        if lang != "zh":
+            return self.what
+        return self.zh or in_chinese(self.what)
 
     def to_dict(self) -> dict:
         """The stored form."""

@@ -32,6 +32,7 @@ from typing import Callable, Iterable
 
 from tinydb import TinyDB
 
+from jixiao.core.changes import progress_what, spending_what
 from jixiao.core.dataset import Dataset, counting_from
 from jixiao.core.errors import JixiaoError
 from jixiao.core.colours import colour_word
@@ -1022,17 +1023,11 @@ def _history_entries(part: Partition) -> list[AuditEntry]:
     units = (part.unit.code,)
     out = list(part.audit)
     for e in part.progress:
-        what = f"{names.get(e.indicator_id, e.indicator_id)} [{e.indicator_id}] as of {e.as_of}: " \
-               f"actual {e.actual}"
-        if e.forecast:
-            what += f", forecast {e.forecast}"
-        if e.likelihood:
-            what += f", {e.likelihood}"
-        if e.note:
-            what += f", note {e.note}"
-        out.append(AuditEntry(e.recorded_at, e.author, "progress", what, units))
+        what = progress_what(names.get(e.indicator_id, e.indicator_id), e.indicator_id, e.as_of,
+                             e.actual, e.forecast, e.likelihood, e.note)
+        out.append(AuditEntry(e.recorded_at, e.author, "progress", what.en, units, zh=what.zh))
     for e in part.spending:
-        what = f"{pnames.get(e.project_id, e.project_id)} [{e.project_id}] as of {e.as_of}: " \
-               f"spent {e.spent:g} 万元"
-        out.append(AuditEntry(e.recorded_at, e.author, "spending", what, units))
+        what = spending_what(pnames.get(e.project_id, e.project_id), e.project_id, e.as_of,
+                             e.spent)
+        out.append(AuditEntry(e.recorded_at, e.author, "spending", what.en, units, zh=what.zh))
     return out

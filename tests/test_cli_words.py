@@ -81,3 +81,48 @@ def test_the_import_report_is_chinese_throughout_by_default(tmp_path, capsys):
     assert main(["--data", str(tmp_path / "en"), "--lang", "en", "import", str(SEED)]) == 0
     out = capsys.readouterr().out
     assert "  ! line 155: 301101 机关运行保障经费: the cost caps (≤) add up to 335.70 万元" in out
+
+
+def test_every_kind_of_change_in_the_log_reads_in_the_run_language(data, capsys):
+    import getpass
+
+    from jixiao.core.overrides import ReadingOverride
+
+    def cli(*argv, lang="zh"):
+        assert main(["--data", str(data), "--lang", lang, *argv]) == 0
+        return capsys.readouterr().out
+
+    me = getpass.getuser()
+    cli("grant", me, "--role", "admin")
+    cli("grant", "bob", "--role", "owner", "--unit", "301101")
+    cli("revoke", "bob", "--unit", "301101")
+    cli("grant", "dan", "--role", "manager")
+    cli("revoke", "dan")
+    cli("settings", "--as-of", "2023-06-30", "--threshold", "red_below=0.4")
+    iid = qualitative(data)
+    cli("record", iid, "--actual", "达成", "--as-of", "2023-06-30", "--likelihood", "确定能")
+    cli("spend", Store(data).find_indicator(iid)[1].id, "--spent", "12", "--as-of", "2023-06-30")
+    store = Store(data, user=me)
+    ind = store.find_indicator(iid)[0]
+    store.set_reading(iid, ReadingOverride(text=ind.target_text, source="confirmed"))
+    zh = cli("log")
+    for said in ("导入      301101   导入 5 个项目（", "：新增 92 项指标，修改 0 项，移除 0 项",
+                 f"授权      -        {me} → admin（管理员）", "bob → owner（填报人），单位 301101",
+                 "收回      301101   bob 失去单位 301101", "dan 失去全部权限",
+                 "设置      -        监控日期 2023-07-31 → 2023-06-30，red_below 0.6 → 0.4",
+                 "解读      301101", "'测评结果合格'：确认现有解读",
+                 "截至 2023-06-30：完成值 达成，确定能", "截至 2023-06-30：累计执行 12 万元"):
+        assert said in zh, said
+    assert not re.search(r"\b(?:as of|actual|loses|project\(s\)|import|grant|revoke|settings|"
+                         r"progress|spending|confirmed)\b", zh)
+    en = cli("log", lang="en")
+    for said in ("bob loses 301101", "dan loses all rights", "as_of 2023-07-31 → 2023-06-30",
+                 "as of 2023-06-30: actual 达成, certain (确定能)", "confirmed as read",
+                 "92 indicator(s) added"):
+        assert said in en, said
+
+
+def test_an_unknown_stored_summary_is_shown_as_stored():
+    from jixiao.core.changes import in_chinese
+    assert in_chinese("something a later version wrote") == "something a later version wrote"
+    assert in_chinese("copied 3 project(s), 40 indicator(s)") == "复制 3 个项目、40 项指标"

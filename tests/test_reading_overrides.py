@@ -79,7 +79,7 @@ def test_an_override_by_cli_changes_the_colour_is_audited_and_survives_a_round_t
     after = evaluate(store.load()).indicators[cost]
     assert after.colour == "red"
     code, out, _ = cli(capsys, store_dir, "log")
-    assert "reading" in out and cost in out
+    assert "解读" in out and cost in out
     # export-targets → import keeps it
     exported = tmp_path / "out.csv"
     assert cli(capsys, store_dir, "export-targets", "-o", str(exported))[0] == 0
@@ -185,7 +185,7 @@ def test_a_sichuan_table_imports_with_settled_readings(tmp_path, capsys):
     code, out, _ = cli(capsys, tmp_path / "d", "import", str(path), "--year", "2024")
     assert code == 0 and "指标值解读：4 项中有 0 项待复核" in out
     code, out, _ = cli(capsys, tmp_path / "d", "log")
-    assert "import" in out
+    assert "导入" in out
 
 
 def test_a_bad_reading_column_names_line_and_column():

@@ -7,13 +7,15 @@ name or note can never send escape sequences to the terminal.
 
 from __future__ import annotations
 
-from jixiao.core.language import say
+from jixiao.core.changes import action_word
+from jixiao.core.language import current, say
 
 import sys
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core.stamps import local_stamp
 from jixiao.core.text import visible
+from jixiao.core.textwidth import pad
 
 from .common import open_store
 
@@ -124,8 +126,9 @@ def run_log(args) -> int:
         # a file) is shown as ␊ / ␍, so it can never forge a line that looks like another change.
         units = visible(",".join(e.units) or "-")
         when = visible(local_stamp(e.at))  # local time to the minute, whatever was stored
-        print(f"{when}  {visible(e.user):<10} {visible(e.action):<9} {units:<8} "
-              f"{visible(e.what)}")
+        action = action_word(e.action, current())
+        print(f"{when}  {pad(visible(e.user), 10)} {pad(visible(action), 9)} {pad(units, 8)} "
+              f"{visible(e.text(current()))}")
     if not entries:
         print(say("no changes match", "没有符合条件的更改"), file=sys.stderr)
     return 0

@@ -14,7 +14,7 @@ from jixiao.core.language import current, say
 from jixiao.core.numbers import format_number
 from jixiao.core.periods import iso_date
 from jixiao.core.text import visible
-from jixiao.core.textwidth import width as text_width
+from jixiao.core.textwidth import pad
 from jixiao.core.words import CAUSES, GRADES, LIKELIHOODS, choice_term, choice_word, choice_words, english
 
 from .common import open_store, parse_year
@@ -342,6 +342,6 @@ def _lang(args) -> str:
     return lang if lang in _LABELS else "zh"
 
 
-def _pad(label: str, width: int = 10) -> str:
+def _pad(label: str) -> str:
     # CJK characters take two columns; pad by what the terminal shows, not by len().
-    return label + " " * max(0, width - text_width(label))
+    return pad(label, 10)
