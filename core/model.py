@@ -11,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 
+from .language import say
+
 
 def stable_id(*parts: object, length: int = 8) -> str:
     """Return a short hex id derived only from ``parts``, so re-imports give the same id."""
@@ -247,10 +249,13 @@ class Thresholds:
         for name, value in values.items():
             if (isinstance(value, bool) or not isinstance(value, (int, float))
                     or value != value or value in (float("inf"), float("-inf")) or value < 0):
-                return f"threshold {name} must be a number ≥ 0, not {value!r}"
+                return say(f"threshold {name} must be a number ≥ 0, not {value!r}",
+                           f"阈值 {name} 必须是不小于 0 的数，而不是 {value!r}")
         if not float(self.deadline_warning_days).is_integer():
-            return (f"threshold deadline_warning_days must be a whole number of days ≥ 0, "
-                    f"not {self.deadline_warning_days!r}")
+            return say(f"threshold deadline_warning_days must be a whole number of days ≥ 0, "
+                       f"not {self.deadline_warning_days!r}",
+                       f"阈值 deadline_warning_days 必须是不小于 0 的整数天数，而不是 "
+                       f"{self.deadline_warning_days!r}")
         chain = ("red_below", "amber_below", 1, "blue_from", "blue_final_from")
         rule = "red_below < amber_below ≤ 1 ≤ blue_from ≤ blue_final_from"
         for left, right in zip(chain, chain[1:]):
@@ -259,18 +264,27 @@ class Thresholds:
             if a > b or (strict and a == b):
                 def show(x):
                     return f"{x}={values[x]}" if isinstance(x, str) else str(x)
-                return (f"thresholds must keep {rule}: {show(left)} is not "
-                        f"{'<' if strict else '≤'} {show(right)}")
+                return say(f"thresholds must keep {rule}: {show(left)} is not "
+                           f"{'<' if strict else '≤'} {show(right)}",
+                           f"阈值须满足 {rule}：{show(left)} 不{'小于' if strict else '小于等于'} "
+                           f"{show(right)}")
         if not self.budget_red_below < self.budget_amber_below:
-            return (f"thresholds must keep budget_red_below < budget_amber_below: "
-                    f"budget_red_below={self.budget_red_below} is not < "
-                    f"budget_amber_below={self.budget_amber_below}")
+            return say(f"thresholds must keep budget_red_below < budget_amber_below: "
+                       f"budget_red_below={self.budget_red_below} is not < "
+                       f"budget_amber_below={self.budget_amber_below}",
+                       f"阈值须满足 budget_red_below < budget_amber_below："
+                       f"budget_red_below={self.budget_red_below} 不小于 "
+                       f"budget_amber_below={self.budget_amber_below}")
         if not 0 < self.level_amber_from <= 1:
-            return (f"threshold level_amber_from must be in (0, 1] (a share of the target "
-                    f"level), not {self.level_amber_from}")
+            return say(f"threshold level_amber_from must be in (0, 1] (a share of the target "
+                       f"level), not {self.level_amber_from}",
+                       f"阈值 level_amber_from 必须在 (0, 1] 之内（目标水平的比例），而不是 "
+                       f"{self.level_amber_from}")
         if self.burn_amber_above < 1:
-            return (f"threshold burn_amber_above must be ≥ 1 (a burn rate above plan), not "
-                    f"{self.burn_amber_above}")
+            return say(f"threshold burn_amber_above must be ≥ 1 (a burn rate above plan), not "
+                       f"{self.burn_amber_above}",
+                       f"阈值 burn_amber_above 必须不小于 1（高于计划的支出速度），而不是 "
+                       f"{self.burn_amber_above}")
         return None
 
     def to_dict(self) -> dict:

@@ -60,7 +60,9 @@ def reading_rows(dataset: Dataset, *, review_only: bool = False,
     missing = [code for code in units if code not in known]
     if missing:
         raise JixiaoError(f"no unit with code {', '.join(missing)} (known: "
-                          f"{', '.join(sorted(known)) or 'none'})")
+                          f"{', '.join(sorted(known)) or 'none'})",
+                          zh=f"没有代码为 {'、'.join(missing)} 的单位（已有："
+                             f"{'、'.join(sorted(known)) or '无'}）")
     rows = []
     codes = list(dataset.units)
     codes += sorted(known - set(codes))
@@ -159,7 +161,7 @@ def format_table(rows: list[ReadingRow], *, lang: str = "zh", width: int = 80) -
         out.append(f"{row.indicator_id} " + fit(mark, 9) + fit(one_line(row.name), name_cols)
                    + " " + right)
         if d["review"]:
-            for line in wrap(f"{t['why']}: {d['review']}", width - 15):
+            for line in wrap(f"{t['why']}{'：' if lang == 'zh' else ': '}{d['review']}", width - 15):
                 if line:
                     out.append(" " * 15 + line)
     return "\n".join(out) + "\n"

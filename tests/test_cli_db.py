@@ -19,7 +19,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
 def test_no_database_is_a_clear_error(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("JIXIAO_DB", raising=False)
     code, _, err = run(capsys, "db", "init")
-    assert code == 2 and "jixiao db needs a database: --db URL or $JIXIAO_DB" in err
+    assert code == 2 and "jixiao db 需要一个数据库：--db URL 或 $JIXIAO_DB" in err
     code, _, err = run(capsys, "--lang", "en", "--db", f"postgresql:///x?host={tmp_path}",
                        "grants")
     assert code == 2 and "cannot connect to the database" in err and "Traceback" not in err

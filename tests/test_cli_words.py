@@ -126,3 +126,42 @@ def test_an_unknown_stored_summary_is_shown_as_stored():
     from jixiao.core.changes import in_chinese
     assert in_chinese("something a later version wrote") == "something a later version wrote"
     assert in_chinese("copied 3 project(s), 40 indicator(s)") == "复制 3 个项目、40 项指标"
+
+
+def _english_words(text: str) -> list[str]:
+    """The English words of ``text`` besides file names, ids and command names."""
+    text = re.sub(r"\S*/\S*", " ", text)                       # paths
+    text = re.sub(r"[\w.-]+\.(?:json|bak|lock)\b", " ", text)     # file names
+    text = re.sub(r"\b[0-9a-f]{12}\b|\bP[0-9a-f]{10}\b", " ", text)   # indicator / project ids
+    return re.findall(r"[A-Za-z][A-Za-z_-]+", text.replace("jixiao", " "))
+
+
+def test_a_refused_record_and_check_speak_chinese_by_default(data, run_cli):
+    iid = next(i.id for i in Store(data).load().indicators.values() if i.target_text == "≥8个")
+    refused = run_cli(data, "record", iid, "--actual", "2个", "--as-of", "2023-07-31", lang="zh")
+    assert refused.returncode == 2 and "偏差原因" in refused.stderr
+    assert len(_english_words(refused.stderr)) <= 2, refused.stderr
+    assert Store(data).progress_history(iid) == []
+    units = data / "units" / "2023"
+    (units / "301205.json").write_text("{bad", encoding="utf-8")
+    (units / "301303.json").unlink()
+    (units / "301303.json").symlink_to("/etc/passwd")
+    checked = run_cli(data, "check", lang="zh")
+    assert checked.returncode == 2
+    lines = [line for line in checked.stdout.splitlines() if line.strip()]
+    assert len(lines) >= 3 and all(line.startswith("问题：") for line in lines[:-1])
+    for line in lines:
+        assert len(_english_words(line)) <= 2, line
+    refused = run_cli(data, "settings", "--threshold", "red_below=2", lang="zh")
+    assert refused.returncode == 2 and "阈值须满足" in refused.stderr
+
+
+@pytest.mark.parametrize("argv", [["readings", "--help"], ["reading", "--help"], ["db", "--help"],
+                                  ["--help"]])
+def test_every_help_is_chinese_by_default(argv, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    text = capsys.readouterr().out
+    described = [line for line in text.splitlines() if re.search(r"\s{2}\S", line)]
+    english = [line for line in described if re.search(r"\b(?:the|a|an|of|or|to|is)\b", line)]
+    assert not english, english

@@ -70,7 +70,8 @@ def run_check(args) -> int:
         # The server keeps the database consistent (constraints, privileges, append-only
         # history): opening the store checks the schema version and this role's access.
         open_store(args, needs="any")
-        print(f"{url}: ok (the jixiao schema is current; the server enforces the rest)")
+        print(say(f"{url}: ok (the jixiao schema is current; the server enforces the rest)",
+                  f"{url}：正常（jixiao 模式为最新版本；其余由服务器保证）"))
         return 0
     path = data_dir(args)
     problems = Store(path).check()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.language import say
 
 from ..progress import progress
 from .common import db_url
@@ -17,23 +18,36 @@ from .common import db_url
 def register(subparsers) -> None:
     """Add the ``db`` sub-command and its own sub-commands."""
     d = subparsers.add_parser(
-        "db", help="create, upgrade or copy a PostgreSQL store (--db URL / $JIXIAO_DB)",
-        description="Manage the jixiao schema in the PostgreSQL database named by --db URL or "
-                    "$JIXIAO_DB. The role running `db init` owns the schema and is its first admin.")
+        "db", help=say("create, upgrade or copy a PostgreSQL store (--db URL / $JIXIAO_DB)",
+                       "创建、升级或复制 PostgreSQL 数据库（--db URL / $JIXIAO_DB）"),
+        description=say("Manage the jixiao schema in the PostgreSQL database named by --db URL "
+                        "or $JIXIAO_DB. The role running `db init` owns the schema and is its "
+                        "first admin.",
+                        "管理 --db URL 或 $JIXIAO_DB 所指 PostgreSQL 数据库中的 jixiao 模式。运行 "
+                        "db init 的角色拥有该模式，并是它的第一个管理员。"))
     sub = d.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    i = sub.add_parser("init", help="create the jixiao schema; you become its first admin")
+    i = sub.add_parser("init", help=say("create the jixiao schema; you become its first admin",
+                                        "创建 jixiao 模式；你成为它的第一个管理员"))
     i.set_defaults(func=run_init)
-    u = sub.add_parser("upgrade", help="bring the schema to this jixiao's version")
+    u = sub.add_parser("upgrade", help=say("bring the schema to this jixiao's version",
+                                           "把模式升级到本 jixiao 的版本"))
     u.set_defaults(func=run_upgrade)
     c = sub.add_parser(
-        "copy", help="copy a data directory into the database, or the database into one",
-        description="--from DIR: load a data directory's units, projects, indicators, history "
-                    "and settings into a database that holds none of its units yet. --to DIR: "
-                    "write the database into an empty data directory. Grants are not copied: "
-                    "they name database roles on one side and accounts on the other.")
+        "copy", help=say("copy a data directory into the database, or the database into one",
+                         "把数据目录复制进数据库，或把数据库复制到数据目录"),
+        description=say("--from DIR: load a data directory's units, projects, indicators, "
+                        "history and settings into a database that holds none of its units yet. "
+                        "--to DIR: write the database into an empty data directory. Grants are "
+                        "not copied: they name database roles on one side and accounts on the "
+                        "other.",
+                        "--from DIR：把数据目录的单位、项目、指标、历史和设置载入尚无这些单位的数据库。"
+                        "--to DIR：把数据库写入一个空的数据目录。授权不复制：一边是数据库角色，另一边是"
+                        "系统账户。"))
     way = c.add_mutually_exclusive_group(required=True)
-    way.add_argument("--from", dest="source", metavar="DIR", help="data directory to read")
-    way.add_argument("--to", dest="target", metavar="DIR", help="empty data directory to write")
+    way.add_argument("--from", dest="source", metavar="DIR",
+                     help=say("data directory to read", "要读取的数据目录"))
+    way.add_argument("--to", dest="target", metavar="DIR",
+                     help=say("empty data directory to write", "要写入的空数据目录"))
     c.set_defaults(func=run_copy)
 
 
@@ -41,7 +55,9 @@ def _url(args) -> str:
     url = db_url(args)
     if not url:
         raise JixiaoError("jixiao db needs a database: --db URL or $JIXIAO_DB "
-                          "(e.g. postgresql:///jixiao)")
+                          "(e.g. postgresql:///jixiao)",
+                          zh="jixiao db 需要一个数据库：--db URL 或 $JIXIAO_DB（例如 "
+                             "postgresql:///jixiao）")
     return url
 
 
