@@ -14,7 +14,7 @@ import json
 from .errors import JixiaoError
 from .budget_light import execution_rate
 from .colours import COUNT_ORDER, colour_word
-from .words import COLOUR_WORDS, GRADES, english
+from .words import COLOUR_WORDS, value_word
 from .textwidth import clip, fit, one_line, wrap
 from .textwidth import width as text_width
 
@@ -161,8 +161,7 @@ def format_table(doc: dict, rows: list[dict], *, lang: str = "zh", width: int = 
             last_project = project["id"]
         label = colour_word(row["colour"], lang)
         actual = one_line(row["actual"]) if row["actual"] is not None else t["no_data"]
-        if lang == "en" and actual in GRADES:
-            actual = english(actual)    # the official term is in the reason line below
+        actual = value_word(actual, lang, beside=False)   # the term is in the reason below
         right = f"{clip(one_line(row['target']), 14)} → {clip(actual, 14)}"
         name_cols = width - 4 - 6 - 1 - text_width(right)
         out.append("    " + fit(label, 6) + fit(one_line(row["name"]), name_cols) + " " + right)

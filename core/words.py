@@ -97,6 +97,15 @@ def choice_word(term: str, lang: str = "zh") -> str:
     return f"{word} ({term})" if word else term
 
 
+def value_word(value: str, lang: str = "zh", *, beside: bool = True) -> str:
+    """A recorded value as shown: a grade (达成 …) in English with ``lang`` 'en' — with the term
+    beside it, or alone where a column has no room (``beside=False``); any other value as
+    written."""
+    if lang != "en" or value not in GRADES:
+        return value
+    return choice_word(value, lang) if beside else english(value)
+
+
 def choice_words(terms, lang: str = "zh") -> str:
     """Several stored choices (the causes of an entry) shown in ``lang``, in one line."""
     return ("、" if lang != "en" else ", ").join(choice_word(t, lang) for t in terms)

@@ -124,6 +124,8 @@ async def test_english_form_offers_english_choices_and_stores_the_official_terms
         await until(pilot, lambda: "possible (有可能)" in screen_text(app))
         text = screen_text(app)
         assert "other (其他)" in text and "partly achieved (部分达成)" in text
+        row = next(line for line in text.splitlines() if "按时" in line and "amber" in line)
+        assert "partly" in row and "部分达成" not in row    # the actual column, in English
 
 
 async def test_chinese_form_offers_the_terms_alone(small_store, loaded, until, screen_text):

@@ -5,7 +5,7 @@ import pytest
 
 from jixiao.core.targets import parse_target, reading_fields
 from jixiao.core.words import (CAUSES, GRADES, KIND_WORDS, LEVEL1, LIKELIHOODS, choice_term,
-                               choice_word, choice_words, english, is_cost)
+                               choice_word, choice_words, english, is_cost, value_word)
 from jixiao.tui.i18n import label
 
 
@@ -45,3 +45,10 @@ def test_a_choice_is_named_by_its_term_or_its_english_word():
 def test_a_cost_indicator_is_told_one_way(level1, category, cost):
     assert is_cost(level1, category) is cost
 
+
+
+def test_a_recorded_grade_reads_in_english_only_in_english():
+    assert value_word("部分达成", "en") == "partly achieved (部分达成)"
+    assert value_word("部分达成", "en", beside=False) == "partly achieved"
+    assert value_word("部分达成") == "部分达成"
+    assert value_word("3个", "en") == "3个" and value_word("其他", "en") == "其他"

@@ -15,7 +15,8 @@ from jixiao.core.numbers import format_number
 from jixiao.core.periods import iso_date
 from jixiao.core.text import visible
 from jixiao.core.textwidth import pad
-from jixiao.core.words import CAUSES, GRADES, LIKELIHOODS, choice_term, choice_word, choice_words, english
+from jixiao.core.words import (CAUSES, GRADES, LIKELIHOODS, choice_term, choice_words, english,
+                               value_word)
 
 from .common import open_store, parse_year
 
@@ -196,18 +197,13 @@ def run_record(args) -> int:
     # One line, whatever the fields hold (a name from a multi-paragraph cell, a typed value).
     print(visible(f"{labels['recorded']} {entry.id}: {indicator.name} "
                   f"({indicator.target_text}) {labels['as_of']} {entry.as_of}, "
-                  f"{labels['actual']} {_grade_shown(entry.actual, lang)}"
-                  + (f", {labels['forecast']} {_grade_shown(entry.forecast, lang)}"
+                  f"{labels['actual']} {value_word(entry.actual, lang)}"
+                  + (f", {labels['forecast']} {value_word(entry.forecast, lang)}"
                      if entry.forecast else "")))
     print(_status_line(status, lang))
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
     return 0
-
-
-def _grade_shown(value: str, lang: str) -> str:
-    # A grade in the run's language (English beside the term); any other value as written.
-    return choice_word(value, lang) if value in GRADES else value
 
 
 def run_spend(args) -> int:

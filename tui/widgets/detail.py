@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from jixiao.core.stamps import local_stamp
-from jixiao.core.words import GRADES, choice_word, choice_words
+from jixiao.core.words import choice_word, choice_words, value_word
 
 from ..i18n import label, status_word
 from .literal import literal
@@ -119,7 +119,7 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
         # Local time to the second: stored stamps are UTC to the microsecond (or carry the
         # importer's offset), and the two side by side would read hours apart.
         t.append(f"  {local_stamp(h.recorded_at, seconds=True)}  {L('actual')} ")
-        t.append(_choice(h.actual, lang) if h.actual in GRADES else h.actual)
+        t.append(value_word(h.actual, lang))
         for key, value in (("forecast", h.forecast), ("likelihood", _choice(h.likelihood, lang)),
                            ("causes", choice_words(h.causes, lang)),
                            ("measures", h.measures), ("note", h.note)):

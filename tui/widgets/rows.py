@@ -16,6 +16,7 @@ from jixiao.core.numbers import format_number
 from jixiao.core.budget_light import execution_rate
 from jixiao.core.colours import COLOURS
 from jixiao.core.reasons import format_expected
+from jixiao.core.words import value_word
 
 from ..i18n import GLYPHS, label, status_word
 from ..view import Browser, Hit
@@ -226,12 +227,15 @@ class IndicatorRows:
         parts += [fit(name_text(self.browser, indicator, self.lang, vlist),
                       self._name_width(width, w)),
                   fit(indicator.target_text, w["target"]),
-                  fit(entry.actual if entry else "—", w["actual"])]
+                  fit(value_word(entry.actual, self.lang, beside=False) if entry else "—",
+                      w["actual"])]
         if "expected" in w:
             expected = status.expected if status else None
             parts.append(fit("—" if expected is None else format_expected(expected), w["expected"]))
         if "forecast" in w:
-            parts.append(fit((entry.forecast if entry else None) or "—", w["forecast"]))
+            forecast = entry.forecast if entry else None
+            parts.append(fit(value_word(forecast, self.lang, beside=False) if forecast else "—",
+                             w["forecast"]))
         if "reason" in w:
             parts.append(fit(status.reason(self.lang) if status else "", w["reason"]))
         return join(parts)
