@@ -184,7 +184,9 @@ def _refuse_id_collision(plan: ImportPlan, dataset: Dataset, iid: str, project_i
     if (other is not None and other.project_id != project_id) or iid in plan.indicator_ids:
         raise JixiaoError(f"indicator id {iid} would be shared by two different rows of project "
                           f"{project_id}; rename one of them slightly and import again. "
-                          "Nothing was stored.")
+                          "Nothing was stored.",
+                          zh=f"项目 {project_id} 的两个不同指标行会得到同一个指标编号 {iid}；请把其中"
+                             "一个稍作改名后重新导入。未保存任何内容。")
 
 
 def _plan_indicators(plan: ImportPlan, table: ProjectTable, project: Project, dataset: Dataset) -> None:

@@ -263,19 +263,25 @@ def read_snapshot(source, *, label: str = "snapshot") -> SnapshotIndex:
             try:
                 doc = json.loads(source.removeprefix(_BOM).decode("utf-8"))
             except UnicodeDecodeError:
-                raise JixiaoError(f"{label} is not UTF-8 text, so not a jixiao snapshot") from None
+                raise JixiaoError(f"{label} is not UTF-8 text, so not a jixiao snapshot",
+                                  zh=f"{label} 不是 UTF-8 文本，因此不是 jixiao 快照") from None
             except ValueError as exc:
-                raise JixiaoError(f"{label} is not valid JSON ({exc})") from None
+                where = (f"第 {exc.lineno} 行第 {exc.colno} 列"
+                         if isinstance(exc, json.JSONDecodeError) else str(exc))
+                raise JixiaoError(f"{label} is not valid JSON ({exc})",
+                                  zh=f"{label} 不是有效的 JSON（{where}）") from None
             index = SnapshotIndex(doc)
     else:
         index = SnapshotIndex(source)
     doc = index.doc
     if not isinstance(doc, dict) or "schema_version" not in doc or not isinstance(doc.get("units"), list):
-        raise JixiaoError(f"{label} is not a jixiao snapshot (no schema_version/units)")
+        raise JixiaoError(f"{label} is not a jixiao snapshot (no schema_version/units)",
+                          zh=f"{label} 不是 jixiao 快照（没有 schema_version/units）")
     try:
         _place(index)
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
-        raise JixiaoError(f"{label} is not a well-formed jixiao snapshot ({exc!r})") from None
+        raise JixiaoError(f"{label} is not a well-formed jixiao snapshot ({exc!r})",
+                          zh=f"{label} 不是格式完好的 jixiao 快照（{exc!r}）") from None
     return index
 
 

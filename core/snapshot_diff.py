@@ -9,6 +9,7 @@ parsing unchanged indicators — is ``core.snapshot_codec``'s (``read_snapshot``
 
 from __future__ import annotations
 
+from .language import say
 from .colours import ALERTS, COUNT_ORDER, alert_rank, colour_word
 # ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
 from .snapshot_codec import (SnapshotIndex, compare_lines, dump_lines, fields,
@@ -55,8 +56,8 @@ def diff_snapshots(old, new) -> dict:
     recovered, then other moves (between green, blue and grey); every list is otherwise in
     table order.
     """
-    a = read_snapshot(old, label="the old snapshot")
-    b = read_snapshot(new, label="the new snapshot")
+    a = read_snapshot(old, label=say("the old snapshot", "旧快照"))
+    b = read_snapshot(new, label=say("the new snapshot", "新快照"))
     return _diff(a, b)
 
 

@@ -630,8 +630,12 @@ def parse_csv(text: str, source: str = "input") -> TargetTables:
             for record in reader:
                 yield reader.line_num, record
         except csv.Error as exc:
-            what = "a CSV header row" if reader.line_num <= 1 else "a CSV row"
-            raise JixiaoError(f"{source}: line {max(reader.line_num, 1)}: expected {what} ({exc})") from None
+            line = max(reader.line_num, 1)
+            header = reader.line_num <= 1
+            raise JixiaoError(
+                f"{source}: line {line}: expected {'a CSV header row' if header else 'a CSV row'} "
+                f"({exc})",
+                zh=f"{source}：第 {line} 行：应为{'CSV 表头行' if header else 'CSV 数据行'}（{exc}）") from None
 
     return parse_rows(records(), source, kind="csv")
 

@@ -26,7 +26,7 @@ def test_no_database_is_a_clear_error(capsys, monkeypatch, tmp_path):
     code, _, err = run(capsys, "--db", f"postgresql:///x?host={tmp_path}", "grants")
     assert code == 2 and "无法连接数据库" in err and "Traceback" not in err
     code, _, err = run(capsys, "--db", "postgresql:///x", "--data", str(tmp_path), "grants")
-    assert code == 2 and "either --data DIR" in err
+    assert code == 2 and "只能给一个" in err
 
 
 def test_init_twice_and_a_newer_schema_are_refused(capsys, pg_url):

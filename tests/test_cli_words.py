@@ -165,3 +165,16 @@ def test_every_help_is_chinese_by_default(argv, capsys):
     described = [line for line in text.splitlines() if re.search(r"\s{2}\S", line)]
     english = [line for line in described if re.search(r"\b(?:the|a|an|of|or|to|is)\b", line)]
     assert not english, english
+
+
+def test_diff_of_files_that_are_not_snapshots_is_refused_in_chinese(tmp_path, capsys):
+    bad, empty = tmp_path / "坏.json", tmp_path / "空.json"
+    bad.write_text("{x", encoding="utf-8")
+    empty.write_text("{}", encoding="utf-8")
+    assert main(["diff", str(bad), str(empty)]) == 2
+    assert "不是有效的 JSON（第 1 行第 2 列）" in capsys.readouterr().err
+    assert main(["diff", str(empty), str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert "不是 jixiao 快照" in err and len(_english_words(err)) <= 2, err
+    assert main(["--lang", "en", "diff", str(bad), str(empty)]) == 2
+    assert "is not valid JSON" in capsys.readouterr().err

@@ -37,7 +37,7 @@ def test_export_targets_xlsx_imports_into_a_fresh_store_byte_identical(tmp_path,
     assert jixiao(data, "import", seed_path) == 0
     book = tmp_path / "targets.xlsx"
     assert main(["--data", str(data), "--lang", lang, "export-targets", "--format", "xlsx", "-o", str(book)]) == 0
-    assert "wrote 128 indicator rows" in capsys.readouterr().out
+    assert ("wrote 128 indicator rows" if lang == "en" else "已把 128 个指标行写入") in capsys.readouterr().out
 
     fresh = tmp_path / "fresh"
     assert jixiao(fresh, "import", book) == 0

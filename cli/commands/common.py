@@ -36,7 +36,8 @@ def db_url(args) -> str | None:
     flag = getattr(args, "db", None)
     if flag and getattr(args, "data", None):
         raise JixiaoError("give either --data DIR (the file store) or --db URL (PostgreSQL), "
-                          "not both")
+                          "not both",
+                          zh="--data DIR（文件存储）和 --db URL（PostgreSQL）只能给一个")
     if flag:
         return flag
     if getattr(args, "data", None):

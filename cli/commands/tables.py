@@ -113,5 +113,6 @@ def _export_xlsx(args, dataset, lang: str) -> int:
         workbook = targets_workbook(dataset, lang=lang, year=args.year, advance=advance)
         write_output(lambda fh: save(workbook, fh), args.output, binary=True)
     if args.output:
-        print(f"wrote {total} indicator rows to {Path(args.output).expanduser()}")
+        where = Path(args.output).expanduser()
+        print(say(f"wrote {total} indicator rows to {where}", f"已把 {total} 个指标行写入 {where}"))
     return 0
