@@ -149,7 +149,7 @@ def _resolve_years(tables: TargetTables, year: int | None, today: date) -> tuple
     given = [t.year for t in tables.tables]
     if all(y is not None for y in given):
         distinct = sorted(set(given))
-        years = ", ".join(map(str, distinct))
+        years = say(", ", "、").join(map(str, distinct))
         return given, say(f"{years} from the 年度 column of the file", f"{years}，取自文件的年度列")
     found, reason = year_from_text(tables)
     if found is not None:

@@ -143,7 +143,8 @@ def cmd_snapshot(args) -> int:
     if args.output:
         c = doc["counts"]
         from jixiao.core.colours import colour_word
-        counts = ", ".join(f"{n} {colour_word(colour, current())}" for colour, n in c.items())
+        counts = say(", ", "，").join(f"{n} {colour_word(colour, current())}"
+                                     for colour, n in c.items())
         print(say(f"wrote {args.output}: as of {doc['as_of']}, {counts}",
                   f"已写入 {args.output}：截至 {doc['as_of']}，{counts}"), file=sys.stderr)
     return 0
