@@ -9,6 +9,9 @@ and the CLI each show their own); ``say`` renders it in the current run's langua
 
 from __future__ import annotations
 
+import errno
+import os
+
 from .language import Said, current
 
 # key: (zh, en)
@@ -287,6 +290,22 @@ FAULTS: dict[str, tuple[str, str]] = {
     "xlsx_skipped": ("{path}：跳过了没有目标表各列的工作表 {sheets}",
                      "{path}: skipped sheet(s) without the target-table columns: {sheets}"),
 }
+
+
+_STRERROR_ZH = {
+    errno.ENOENT: "没有这个文件或目录", errno.EACCES: "权限不够", errno.EPERM: "不允许的操作",
+    errno.EISDIR: "是一个目录", errno.ENOTDIR: "不是目录", errno.ENOSPC: "设备上没有空间",
+    errno.EROFS: "只读文件系统", errno.EEXIST: "文件已存在", errno.ELOOP: "符号链接层数过多",
+    errno.ENAMETOOLONG: "文件名过长", errno.EIO: "输入/输出错误", errno.EDQUOT: "超出磁盘配额",
+}
+
+
+def os_detail(exc: OSError | int) -> Said:
+    """What the operating system said (``strerror``) in both languages: the Chinese of the common
+    errors, the system's own words otherwise (the C library speaks English here)."""
+    code = exc if isinstance(exc, int) else exc.errno
+    en = os.strerror(code) if isinstance(exc, int) else (exc.strerror or str(exc))
+    return Said(en, _STRERROR_ZH.get(code, en))
 
 
 def language() -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import JixiaoError
-from .faults import said
+from .faults import os_detail, said
 from . import places
 from .language import Said, say
 from .model import Budget
@@ -93,7 +93,7 @@ def read_tables(path: str | Path) -> TargetTables:
     except IsADirectoryError:
         raise JixiaoError(said("import_directory", path=path)) from None
     except OSError as exc:
-        raise JixiaoError(said("import_unreadable", path=path, detail=exc.strerror)) from None
+        raise JixiaoError(said("import_unreadable", path=path, detail=os_detail(exc))) from None
     if sniff(raw) != "text":
         # Word and Excel files, whatever their extension says; the readers load their libraries.
         from .formats import read_office

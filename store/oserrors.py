@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.faults import said
+from jixiao.core.faults import os_detail, said
 
 from .identity import current_user
 
@@ -24,13 +24,13 @@ def fault(exc: OSError, path: Path, doing: str = "write") -> JixiaoError:
     ``path`` (the file, or the directory the file is in)."""
     path = Path(path)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return JixiaoError(said("disk_full", path=path, detail=exc.strerror))
+        return JixiaoError(said("disk_full", path=path, detail=os_detail(exc)))
     if exc.errno == errno.EROFS:
         return JixiaoError(said("read_only_fs", path=path))
     if exc.errno in (errno.EACCES, errno.EPERM):
         return _denied(path, doing)
     return JixiaoError(said("os_error", doing=said(f"doing_{doing}"), path=path,
-                           detail=exc.strerror or exc))
+                           detail=os_detail(exc)))
 
 
 def _denied(path: Path, doing: str) -> JixiaoError:
@@ -45,7 +45,7 @@ def _denied(path: Path, doing: str) -> JixiaoError:
             st = os.lstat(target)
         except OSError:
             return JixiaoError(said("os_error", doing=said(f"doing_{doing}"), path=path,
-                                   detail=os.strerror(errno.EACCES)))
+                                   detail=os_detail(errno.EACCES)))
     owner, group = _name(pwd.getpwuid, st.st_uid), _name(grp.getgrgid, st.st_gid)
     immutable = _immutable(target)
     if immutable:

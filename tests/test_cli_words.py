@@ -178,3 +178,17 @@ def test_diff_of_files_that_are_not_snapshots_is_refused_in_chinese(tmp_path, ca
     assert "不是 jixiao 快照" in err and len(_english_words(err)) <= 2, err
     assert main(["--lang", "en", "diff", str(bad), str(empty)]) == 2
     assert "is not valid JSON" in capsys.readouterr().err
+
+
+def test_bad_flags_and_missing_files_are_refused_in_chinese(tmp_path, data, capsys):
+    with pytest.raises(SystemExit):
+        main(["--data", str(data), "import", str(SEED), "--year", "abc"])
+    assert "应为年份，例如 2023，而不是 'abc'" in capsys.readouterr().err
+    assert main(["--data", str(data), "log", "--since", "yesterday"]) == 2
+    assert "--since 必须是 YYYY-MM-DD 形式的日期" in capsys.readouterr().err
+    missing = tmp_path / "nope" / "q3.json"
+    assert main(["--data", str(data), "snapshot", "-o", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "没有这个文件或目录" in err and "No such file" not in err
+    assert main(["--data", str(data), "--lang", "en", "snapshot", "-o", str(missing)]) == 2
+    assert "No such file or directory" in capsys.readouterr().err

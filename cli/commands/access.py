@@ -13,6 +13,7 @@ from jixiao.core.language import current, say
 import sys
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.periods import iso_date
 from jixiao.core.stamps import local_stamp
 from jixiao.core.text import visible
 from jixiao.core.textwidth import pad
@@ -120,6 +121,8 @@ def run_grants(args) -> int:
 def run_log(args) -> int:
     """Print the audit log, one change per line."""
     store = open_store(args, needs="any")
+    if args.since is not None:
+        iso_date(args.since, "--since")    # refused under the flag's own name, before any reading
     entries = store.log(unit=args.unit, user=args.user, since=args.since)
     for e in entries:
         # One change, one line: a newline or carriage return typed into a note (or planted in

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
-from jixiao.core.language import Said
+from jixiao.core.language import Said, say
 from jixiao.store.exports import _produce, write_atomically
 
 
@@ -126,7 +126,8 @@ def _alive(pid: int) -> bool:
 def parse_year(text: str) -> int:
     """A budget year argument (``--year 2023``), as an argparse ``type``."""
     if not text.strip().isdigit() or not 1990 <= int(text) <= 2200:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2023, got {text!r}")
+        raise argparse.ArgumentTypeError(say(f"expected a year such as 2023, got {text!r}",
+                                             f"应为年份，例如 2023，而不是 {text!r}"))
     return int(text)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.faults import os_detail
 
 from ..progress import progress
 from .common import open_store, refuse_workbook_on_terminal, write_output
@@ -154,8 +155,9 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).expanduser().read_bytes()
     except OSError as exc:
-        raise JixiaoError(f"cannot read {path}: {exc.strerror}",
-                          zh=f"无法读取 {path}：{exc.strerror}") from None
+        detail = os_detail(exc)
+        raise JixiaoError(f"cannot read {path}: {detail.en}",
+                          zh=f"无法读取 {path}：{detail.zh}") from None
 
 
 def cmd_diff(args) -> int:
