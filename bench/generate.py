@@ -25,6 +25,7 @@ import shutil
 import os
 import sys
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -309,6 +310,17 @@ def _project_sizes(rng: random.Random, n: int) -> list[int]:
     return sizes
 
 
+def unique_id(entry, seen: set[str]):
+    """``entry``, or a copy with an id derived again from its own when ``seen`` holds that id
+    (a store keeps entry ids unique: PostgreSQL refuses a second one); the id is added to
+    ``seen``. Only colliding entries change, so smaller data sets are as they were."""
+    new = entry.id
+    while new in seen:
+        new = entry.id[0] + stable_id(new, "again", length=len(entry.id) - 1)
+    seen.add(new)
+    return entry if new == entry.id else replace(entry, id=new)
+
+
 def generate(n: int, seed: int = 1) -> Dataset:
     """A data set of exactly ``n`` indicators; the same ``(n, seed)`` gives the same data set."""
     rng = random.Random(f"jixiao-bench-{GENERATOR_VERSION}-{n}-{seed}")
@@ -328,6 +340,7 @@ def generate(n: int, seed: int = 1) -> Dataset:
                           name=f"{_PLACES[p]}{_DEPARTMENTS[d]}{_SUBUNITS[s]}"))
     for u in units:
         ds.add_unit(u)
+    entry_ids: set[str] = set()  # entry ids: 44-bit hashes, so a few collide among 3.9M at 1M
     for p_index, size in enumerate(sizes):
         unit = units[p_index // PROJECTS_PER_UNIT]
         author = rng.choice(_SURNAMES) + rng.choice(_GIVEN)
@@ -361,7 +374,7 @@ def generate(n: int, seed: int = 1) -> Dataset:
                             name=iname, description=desc, target_text=text)
             ds.add_indicator(ind)
             for e in _progress_for(rng, ind, spec, author):
-                ds.add_progress(e)
+                ds.add_progress(unique_id(e, entry_ids))
         pace = rng.uniform(0.4, 1.2)
         for q, month in enumerate((3, 6, 9, 12)):
             d = date(YEAR, month, 28)

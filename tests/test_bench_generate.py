@@ -94,3 +94,15 @@ def test_written_through_the_store_loads_back(tmp_path):
     assert set(back.indicators) == set(small.indicators)
     assert sum(map(len, back.progress.values())) == sum(map(len, small.progress.values()))
     assert set(back.units) == set(small.units)
+
+
+def test_an_entry_id_that_collides_is_derived_again_and_others_stay(ds):
+    from jixiao.bench.generate import unique_id
+
+    entries = [e for history in ds.progress.values() for e in history]
+    assert len({e.id for e in entries}) == len(entries)
+    seen = {entries[0].id}
+    again = unique_id(entries[0], seen)
+    assert again.id != entries[0].id and again.id[0] == "E" and len(again.id) == len(entries[0].id)
+    assert again.actual == entries[0].actual and again.id in seen
+    assert unique_id(entries[1], seen) is entries[1]
