@@ -293,8 +293,9 @@ class PgStore:
                         out[key][2][table] = records(table, json.loads(docs), share)
             for table in pg_history.TABLES:
                 # History (390k entries at 100k indicators): an array per field and unit,
-                # which the driver decodes in C; entries built a field at a time.
-                cur.execute(pg_history.query(table, where), params)
+                # which the driver decodes in C (binary: no text to parse); entries built a
+                # field at a time.
+                cur.execute(pg_history.query(table, where), params, binary=True)
                 for y, c, n, *arrays in cur.fetchall():
                     key = PartitionKey(y, c)
                     if key in out:
