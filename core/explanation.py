@@ -7,7 +7,7 @@ The one rule every entry point shares: the store enforces it, a form marks the f
 from __future__ import annotations
 
 from .colours import ALERTS
-from .words import CAUSES
+from .words import CAUSES, choice_word
 
 EXPLAINED_COLOURS = ALERTS
 """Colours whose progress entry must give 偏差原因 and 纠偏措施 (the monitoring table asks for
@@ -31,7 +31,9 @@ def explanation_gaps(status, causes, measures) -> tuple[str, ...]:
 
 
 _NEEDS = {
-    "causes": f"at least one cause (偏差原因: {', '.join(CAUSES[:-1])} or {CAUSES[-1]})",
+    "causes": (f"at least one cause (偏差原因: "
+               f"{', '.join(choice_word(c, 'en') for c in CAUSES[:-1])} or "
+               f"{choice_word(CAUSES[-1], 'en')})"),
     "measures": "the corrective measures (纠偏措施)",
 }
 
