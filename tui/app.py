@@ -44,15 +44,15 @@ class JixiaoApp(App):
         return self.monitor
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
-        """Textual's own palette commands (theme, quit, keys, maximize, screenshot), titled and
-        explained in the UI language; the screenshot goes where ``action_screenshot`` saves."""
+        """Textual's own palette commands (theme, quit, maximize, screenshot), titled and
+        explained in the UI language; the screenshot goes where ``action_screenshot`` saves.
+
+        Textual's keys panel is left out: it lists the widgets' key bindings in Textual's
+        English ("Scroll Left", "Focus Next"); the help screen (``?``, also in the palette)
+        lists every key in the UI language."""
         L = lambda key: label(key, self.lang)  # noqa: E731
         yield SystemCommand(L("sys_theme"), L("h_sys_theme"), self.action_change_theme)
         yield SystemCommand(L("k_quit"), L("h_quit"), self.action_quit)
-        if screen.query("HelpPanel"):
-            yield SystemCommand(L("sys_keys"), L("h_sys_keys_hide"), self.action_hide_help_panel)
-        else:
-            yield SystemCommand(L("sys_keys"), L("h_sys_keys_show"), self.action_show_help_panel)
         if screen.maximized is not None:
             yield SystemCommand(L("sys_minimize"), L("h_sys_minimize"), screen.action_minimize)
         elif screen.focused is not None and screen.focused.allow_maximize:

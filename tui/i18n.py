@@ -107,9 +107,6 @@ _ZH = {
     # Textual's own palette commands, in the UI language (JixiaoApp.get_system_commands).
     "sys_theme": "主题",
     "h_sys_theme": "更换界面配色主题",
-    "sys_keys": "按键面板",
-    "h_sys_keys_show": "显示当前控件的帮助和可用按键摘要",
-    "h_sys_keys_hide": "隐藏按键面板",
     "sys_maximize": "最大化",
     "h_sys_maximize": "把当前窗格放大到整个屏幕",
     "sys_minimize": "还原",
@@ -279,9 +276,6 @@ _EN = {
     # Textual's own palette commands, in the UI language (JixiaoApp.get_system_commands).
     "sys_theme": "Theme",
     "h_sys_theme": "Change the colour theme",
-    "sys_keys": "Keys",
-    "h_sys_keys_show": "Show help for the focused widget and a summary of its keys",
-    "h_sys_keys_hide": "Hide the keys panel",
     "sys_maximize": "Maximize",
     "h_sys_maximize": "Enlarge the focused pane to the whole screen",
     "sys_minimize": "Minimize",
