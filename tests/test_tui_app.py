@@ -974,7 +974,7 @@ async def test_the_sparkline_plots_values_in_the_targets_unit_and_skips_dates(lo
         app.monitor.jump_to(money.id)
         await pilot.pause()
         line = next(line for line in detail(app).splitlines() if line.startswith("完成值/序时应完成"))
-        bars = line.split(":", 1)[1].split("/")[0].strip()
+        bars = line.split("：", 1)[1].split("/")[0].strip()
         from jixiao.tui.widgets.detail import BARS
         assert BARS.index(bars[1]) > BARS.index(bars[0])         # 5000 stands above 40
 

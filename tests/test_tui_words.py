@@ -156,3 +156,20 @@ async def test_english_choices_are_whole_at_80_by_24(small_store, loaded, until,
         text = screen_text(app)
         for term in (*GRADES, *LIKELIHOODS, *CAUSES):
             assert f"({term})" in text, term      # never cut to "(人员保 …"
+
+
+@pytest.mark.parametrize("lang, shown", [
+    ("zh", ("指标值：≥8个（类型：数量，个）", "备注：6月完成", "进度记录：")),
+    ("en", ("Target: ≥8个  (kind: quantity, 个)", "Note: 6月完成", "History:"))])
+async def test_the_detail_pane_is_punctuated_in_its_language(demo, loaded, until, lang, shown):
+    from textual.widgets import Static
+    iid = next(i.id for i in demo.load().indicators.values() if i.name == "开展等保测评的系统数量")
+    app = JixiaoApp(demo, lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.monitor.jump_to(iid)
+        body = app.query_one("#detail-body", Static)
+        await until(pilot, lambda: shown[0] in str(body.render()))
+        text = str(body.render())
+        for words in shown:
+            assert words in text, words

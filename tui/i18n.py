@@ -105,6 +105,10 @@ _ZH = {
     "screenshot_saved": "截图已保存：",
     "screenshot_failed": "截图未能保存",
     # Textual's own palette commands, in the UI language (JixiaoApp.get_system_commands).
+    "colon": "：",
+    "comma": "，",
+    "open": "（",
+    "close": "）",
     "sys_theme": "主题",
     "h_sys_theme": "更换界面配色主题",
     "sys_maximize": "最大化",
@@ -274,6 +278,10 @@ _EN = {
     "screenshot_saved": "Screenshot saved:",
     "screenshot_failed": "The screenshot could not be saved",
     # Textual's own palette commands, in the UI language (JixiaoApp.get_system_commands).
+    "colon": ": ",
+    "comma": ", ",
+    "open": "  (",
+    "close": ")",
     "sys_theme": "Theme",
     "h_sys_theme": "Change the colour theme",
     "sys_maximize": "Maximize",

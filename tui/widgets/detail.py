@@ -62,6 +62,7 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
     t = _LiteralText()
     L = lambda k: label(k, lang)  # noqa: E731 - local shorthand
     bold = Style(bold=True)
+    colon = L("colon")      # "：" after a Chinese label, ": " after an English one
     ind = d.indicator
     t.append(ind.name, style=bold)
     t.append(f"  · {ind.level1} / {ind.category}\n")
@@ -75,14 +76,15 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
     # The ids `jixiao record ID` and `jixiao spend PROJECT_ID` take, near the top so they are
     # on screen even in the short pane of a 24-line terminal.
     t.append(L("ids").format(project=ind.project_id, indicator=ind.id) + "\n")
-    t.append(f"{L('target')}: ", style=bold)
+    t.append(L("target") + colon, style=bold)
     t.append(ind.target_text)
     if d.kind:
-        t.append(f"  ({L('kind')}: {label('kinds', lang).get(d.kind, d.kind)}"
-                 + (f", {d.unit}" if d.unit else "") + ")")
+        kind = label("kinds", lang).get(d.kind, d.kind)
+        unit = (L("comma") + d.unit) if d.unit else ""
+        t.append(f"{L('open')}{L('kind')}{colon}{kind}{unit}{L('close')}")
     t.append("\n")
     if d.review or d.source != "inferred":
-        t.append(f"{L('reading_label')}: ", style=bold)
+        t.append(L("reading_label") + colon, style=bold)
         t.append(L("reading_sources").get(d.source, d.source))
         if d.review:
             t.append(f"  {L('review_mark')} ", style=styles("amber"))
@@ -94,23 +96,23 @@ def detail_text(d: DetailData, lang: str, styles) -> Text:
                            ("causes", choice_words(e.causes, lang)),
                            ("measures", e.measures), ("note", e.note)):
             if value:
-                t.append(f"{L(key)}: ", style=bold)
+                t.append(L(key) + colon, style=bold)
                 t.append(f"{value}\n")
     actuals = list(d.actual_by_entry) or [None] * len(d.history)
     if any(v is not None for v in actuals) and d.kind in ("quantity", "rate", "range", "deadline"):
         top = max([v for v in actuals + d.expected_by_entry if v is not None] or [1.0])
-        t.append(f"{L('sparkline')}: ", style=bold)
+        t.append(L("sparkline") + colon, style=bold)
         t.append(sparkline(actuals, top), style=styles(colour))
         t.append(" / ")
         t.append(sparkline(d.expected_by_entry, top))
         t.append("\n")
     if ind.description:
-        t.append(f"{L('description')}: ", style=bold)
+        t.append(L("description") + colon, style=bold)
         t.append(ind.description + "\n")
     t.append(d.unit_name)
     t.append(" · ")
     t.append(d.project_name + "\n")
-    t.append(f"{L('history')}:\n", style=bold)
+    t.append(L("history") + colon.rstrip() + "\n", style=bold)
     if not d.history:
         t.append(f"  {L('no_history')}\n")
     for h in reversed(d.history):
