@@ -554,7 +554,9 @@ class Store:
         rules.require_admin(self.grants(), self._user, "change the reading of a target")
         if override is not None and override.text != indicator.target_text:
             raise JixiaoError(f"the 指标值 of {indicator_id} is {indicator.target_text!r}, not "
-                              f"{override.text!r}; nothing was changed")
+                              f"{override.text!r}; nothing was changed",
+                              zh=f"指标 {indicator_id} 的指标值是 {indicator.target_text!r}，而不是 "
+                                 f"{override.text!r}；未做任何更改")
         key = PartitionKey(project.year, project.unit_code)
         path = self.layout.partition(key)
         with locked(self.layout.lock_of(path)):
@@ -563,12 +565,15 @@ class Store:
             rules.require_admin(_grant_list(self.layout.grants, _grant_tables(self.layout)),
                                 self._user, "change the reading of a target")
             if not tables:
-                raise JixiaoError(f"{path} disappeared; nothing was changed")
+                raise JixiaoError(f"{path} disappeared; nothing was changed",
+                                  zh=f"{path} 不见了；未做任何更改")
             inds = dict(tables.get("indicators") or {})
             found = next((k for k, d in inds.items() if d.get("id") == indicator_id), None)
             if found is None:
                 raise JixiaoError(f"indicator {indicator_id} is no longer in {path} (a re-import "
-                                  "removed it); nothing was changed")
+                                  "removed it); nothing was changed",
+                                  zh=f"指标 {indicator_id} 已不在 {path} 中（重新导入时被移除）；"
+                                     "未做任何更改")
             doc = dict(inds[found])
             before = doc.get("reading")
             if override is None:
@@ -579,7 +584,8 @@ class Store:
             else:
                 if override.text != doc.get("target_text"):
                     raise JixiaoError(f"the 指标值 of {indicator_id} changed meanwhile; "
-                                      "nothing was changed")
+                                      "nothing was changed",
+                                      zh=f"指标 {indicator_id} 的指标值刚被改动；未做任何更改")
                 stamped = replace(override, author=self._user, at=now_iso())
                 doc["reading"] = stamped.to_dict()
                 what = stamped.describe()

@@ -192,3 +192,17 @@ def test_bad_flags_and_missing_files_are_refused_in_chinese(tmp_path, data, caps
     assert "没有这个文件或目录" in err and "No such file" not in err
     assert main(["--data", str(data), "--lang", "en", "snapshot", "-o", str(missing)]) == 2
     assert "No such file or directory" in capsys.readouterr().err
+
+
+def test_a_reading_for_a_changed_target_is_refused_in_either_language(data):
+    import getpass
+
+    from jixiao.core.errors import JixiaoError
+    from jixiao.core.overrides import ReadingOverride
+
+    iid = qualitative(data)
+    stale = ReadingOverride(text="旧的指标值", source="confirmed")
+    with pytest.raises(JixiaoError) as refused:
+        Store(data, user=getpass.getuser()).set_reading(iid, stale)
+    assert refused.value.text("zh").endswith("而不是 '旧的指标值'；未做任何更改")
+    assert refused.value.text("en").endswith("not '旧的指标值'; nothing was changed")
