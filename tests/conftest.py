@@ -62,6 +62,27 @@ def workbook():
     return office_files.workbook
 
 
+@pytest.fixture(scope="session")
+def seeded_dir(tmp_path_factory) -> Path:
+    """A data directory holding the seed tables of 2023 (this user its admin), monitoring date
+    2023-07-31, made once per run through the CLI: read it, never write to it (``seeded_copy``
+    is a copy to write to)."""
+    from jixiao.cli.main import main
+
+    data = tmp_path_factory.mktemp("seeded") / "data"
+    assert main(["--data", str(data), "import", str(SEED), "--year", "2023"]) == 0
+    assert main(["--data", str(data), "settings", "--year", "2023", "--as-of", "2023-07-31"]) == 0
+    return data
+
+
+@pytest.fixture
+def seeded_copy(seeded_dir, tmp_path) -> Path:
+    """A fresh copy of ``seeded_dir`` per test, so what one test records never reaches another."""
+    copy = tmp_path / "seeded"
+    shutil.copytree(seeded_dir, copy)
+    return copy
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The seed tables as shipped (``sample_data/tianjin_2023_targets.txt``)."""

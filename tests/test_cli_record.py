@@ -1,33 +1,16 @@
 """``jixiao record``, ``spend`` and ``explain`` end to end against a real data directory."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from jixiao.store.repository import Store
 from jixiao.cli.main import main
 
-SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A data directory with the seed tables of 2023, monitoring date 2023-07-31."""
-    data = tmp_path_factory.mktemp("seed")
-    assert main(["--data", str(data), "import", str(SEED), "--year", "2023"]) == 0
-    assert main(["--data", str(data), "settings", "--year", "2023", "--as-of", "2023-07-31"]) == 0
-    return data
-
-
 @pytest.fixture
-def data(seeded, tmp_path):
-    """A fresh copy per test, so entries recorded by one test do not leak into another."""
-    import shutil
-
-    copy = tmp_path / "data"
-    shutil.copytree(seeded, copy)
-    return copy
+def data(seeded_copy):
+    """The seeded data directory, copied for this test."""
+    return seeded_copy
 
 
 def ids(data):

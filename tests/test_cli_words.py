@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,10 @@ from jixiao.store.repository import Store
 SEED = Path(__file__).resolve().parents[1] / "sample_data" / "tianjin_2023_targets.txt"
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A data directory with the seed tables of 2023 (this user its admin)."""
-    data = tmp_path_factory.mktemp("seed")
-    assert main(["--data", str(data), "import", str(SEED), "--year", "2023"]) == 0
-    assert main(["--data", str(data), "settings", "--year", "2023", "--as-of", "2023-07-31"]) == 0
-    return data
-
-
 @pytest.fixture
-def data(seeded, tmp_path):
-    """A fresh copy per test."""
-    copy = tmp_path / "data"
-    shutil.copytree(seeded, copy)
-    return copy
+def data(seeded_copy):
+    """The seeded data directory, copied for this test."""
+    return seeded_copy
 
 
 def qualitative(data) -> str:
