@@ -711,6 +711,33 @@ async def test_only_another_process_s_write_is_announced_as_one(loaded, small_da
         assert reloads[-1] is True
 
 
+async def test_the_first_save_over_a_trimmed_history_is_not_announced_as_another_user_s(
+        loaded, small_dataset, until, tmp_path):
+    # The app loads each history only from the entry that counts at the monitoring date; an
+    # entry saved at that date makes the store's echo of it drop the older one. Seen as a
+    # change by someone else, that announced the user's own first save (issue 15 QA).
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(small_dataset())
+    iid = ids(small_dataset())["开展等保测评的系统数量"]
+    Store(data, user="admin1").record_progress(iid, as_of="2023-06-30", actual="4个")
+    app = JixiaoApp(Store(data, user="admin1"), poll_interval=0.1)
+    seen: list[Refreshed] = []
+
+    def hook(message) -> None:
+        if isinstance(message, Refreshed) and not any(m is message for m in seen):
+            seen.append(message)
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await loaded(pilot)
+        await pilot.press("tab", "tab", "e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.press("9", "ctrl+s")
+        await until(pilot, lambda: seen)
+        await pilot.pause(0.3)
+        toasts = [n.message for n in app._notifications]
+        assert "已保存" in toasts and not any("其他用户" in t for t in toasts)
+        assert [m.foreign for m in seen] == [False]
+
+
 async def test_form_messages_come_in_the_ui_language(loaded, small_dataset, until, store):
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     said = {"zh": "需要以个为单位的数字", "en": "needs a number in 个"}

@@ -24,6 +24,7 @@ from textual import work
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from jixiao.core.dataset import counting_from
 from jixiao.core.errors import JixiaoError
 from jixiao.core.evaluator import Evaluator
 from jixiao.store.exports import write_atomically
@@ -35,8 +36,13 @@ from .versions import (Versions, copy_dataset, mark_partial, with_indicator, wit
 
 def fingerprint(dataset, unit_code: str) -> int:
     """What ``dataset`` holds of one unit, as a number: its name, projects, indicators and the
-    ids of its progress and spending entries (entries are never edited in place)."""
+    ids of its progress and spending entries (entries are never edited in place).
+
+    Of a history loaded from ``history_from`` on, only the entries the store keeps when it
+    re-reads the unit count: one's own entry at that date makes the store drop the older one
+    it had kept, and the echo of the save must still match (``_foreign``)."""
     ds = dataset
+    since = ds.history_from
     h = hash(ds.units.get(unit_code))
     for p in ds.projects_of(unit_code):
         h ^= hash(p)
@@ -44,7 +50,10 @@ def fingerprint(dataset, unit_code: str) -> int:
             h ^= hash(e.id)
         for i in ds.indicators_of(p.id):
             h ^= hash(i)
-            for e in ds.progress.get(i.id, ()):
+            history = ds.progress.get(i.id, ())
+            if since is not None and history:
+                history = counting_from(history, since)
+            for e in history:
                 h ^= hash(e.id)
     return h
 
