@@ -134,3 +134,47 @@ async def test_the_header_at_80_columns_keeps_role_and_sort_and_marks_a_cut(demo
         line = app.monitor.query_one("#header").render_line(0).text.rstrip()
         assert "(admin)" in line and "按状态" in line
         assert line.endswith("…") or "绩效运行监控" in line
+
+
+def footer_keys(app) -> str:
+    """The footer line as the user reads it."""
+    return app.monitor.query_one("KeyFooter").render().plain
+
+
+async def test_o_in_triage_keeps_the_list_and_its_row(demo, loaded, until, screen_text):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert "o 排序" in footer_keys(app)
+        await pilot.press("r")
+        await until(pilot, lambda: app.monitor.mode == "triage")
+        iid = await to_row_of_unit(pilot, "301206", until)
+        assert "o 排序" not in footer_keys(app)        # the list does not offer it
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.monitor.mode == "triage" and app.monitor.current_indicator().id == iid
+        assert not app.monitor.by_status and "按状态排序" not in screen_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "排序" not in str(app.screen.query_one("#help-body").render())
+        await pilot.press("escape", "escape")          # help closed, then out of the list
+        await until(pilot, lambda: app.monitor.mode == "browse")
+        assert "o 排序" in footer_keys(app)
+
+
+async def test_o_on_a_search_hit_keeps_the_matches_and_the_hit(demo, loaded, until):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"满意度")
+        await until(pilot, lambda: app.monitor.mode == "search"
+                    and len(app.monitor.query_one("#indicators").rows) > 1)
+        await pilot.press("down", "down")           # into the matches, the second one
+        await pilot.pause()
+        pane = app.monitor.query_one("#indicators")
+        hit, rows = pane.current, list(pane.rows)
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.monitor.mode == "search" and pane.current == hit and list(pane.rows) == rows
+        assert app.monitor.query_one("#search").value == "满意度"
+        assert not app.monitor.by_status

@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .i18n import label
-from .keys import ACTIONS, key_display
+from .keys import ACTIONS, action_name, key_display
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,14 @@ class PaletteCommand:
 
 def palette_commands(screen, lang: str) -> Iterator[PaletteCommand]:
     """The actions of ``screen`` (a monitor screen) as palette entries; Esc and quit are left to
-    Textual's own commands."""
+    Textual's own commands, and actions the screen does not offer where the user is (``o`` in
+    the triage list, ``e`` in an empty store) are left out."""
     for key, action, text, _ in ACTIONS:
         if action in ("app.quit", "back"):
             continue
-        name = action.split("(")[0]
+        name = action_name(action)
+        if screen.check_action(name, ()) is False:
+            continue
         method = getattr(screen, f"action_{name}")
         callback = partial(method, int(action[action.index("(") + 1:-1])) if "(" in action else method
         yield PaletteCommand(f"{label(text, lang)} ({key_display(key)})",

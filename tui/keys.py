@@ -56,6 +56,10 @@ EDIT_ACTIONS = ("record", "spend", "export", "reading")
 NEEDS_DATA = ("record", "spend", "date", "export")
 """Actions that need at least one unit: an empty store does not offer them at all."""
 
+BROWSE_ONLY = ("sort",)
+"""Actions about the panes' own order: the triage, review and search lists (already in an order
+of their own) do not offer them, so a key there never throws the user out of the list."""
+
 
 def binding_id(action: str) -> str:
     """A stable id per action: ``next_alert(1)`` → ``next_alert``, ``(-1)`` → ``next_alert-prev``,
@@ -89,9 +93,16 @@ def short_labels(lang: str) -> dict[str, str]:
     return {binding_id(action): label(short_label(text), lang) for _, action, text, _ in ACTIONS}
 
 
-def help_keys(lang: str) -> list[tuple[str, str]]:
-    """``(key, what it does)`` for every screen key and pane key, in ``lang``."""
-    keys = [(key_display(k), label(text, lang)) for k, _, text, _ in ACTIONS]
+def action_name(action: str) -> str:
+    """The name Textual checks an action by (``next_alert(1)`` → ``next_alert``)."""
+    return action.removeprefix("app.").split("(")[0]
+
+
+def help_keys(lang: str, hidden: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
+    """``(key, what it does)`` for every screen key and pane key, in ``lang``; screen keys whose
+    binding id is in ``hidden`` (not offered where the user is) are left out."""
+    keys = [(key_display(k), label(text, lang)) for k, action, text, _ in ACTIONS
+            if binding_id(action) not in hidden]
     keys.append(("Ctrl+Q", label("k_quit", lang)))
     keys += [(k, label(text, lang)) for k, text in PANE_KEYS]
     keys += [("Ctrl+S", label("k_save", lang)), ("Esc", label("k_cancel", lang))]

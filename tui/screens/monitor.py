@@ -31,8 +31,8 @@ from .. import messages
 from ..commands import MonitorCommands
 from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
-from ..keys import (EDIT_ACTIONS, NEEDS_DATA, FOOTER_DROP_ORDER, FOOTER_KEEP, FOOTER_MINOR, ACTIONS,
-                    bindings, help_keys, short_labels)
+from ..keys import (BROWSE_ONLY, EDIT_ACTIONS, NEEDS_DATA, FOOTER_DROP_ORDER, FOOTER_KEEP, FOOTER_MINOR, ACTIONS,
+                    action_name, binding_id, bindings, help_keys, short_labels)
 from ..sync import Sync
 from ..view import Browser, Hit
 from ..widgets.detail import DetailData, DetailPane
@@ -566,6 +566,8 @@ class MonitorScreen(Screen):
         with nothing selected they stay enabled, and pressing them says what to select."""
         if action in NEEDS_DATA and self.dataset is not None and not self.dataset.units:
             return False      # an empty store: nothing to record, spend, date or export
+        if action in BROWSE_ONLY and self.mode != "browse":
+            return False      # the lists have their own order; the key must not leave them
         if action in EDIT_ACTIONS and self.dataset is not None:
             reason = self.refusal(action)
             if reason and reason not in (label("pick_indicator", self.lang),
@@ -575,7 +577,7 @@ class MonitorScreen(Screen):
 
     def _sync_bindings(self) -> None:
         # Redrawing the footer costs ~100 ms; do it only when an edit key changes state.
-        state = tuple(self.check_action(a, ()) for a in EDIT_ACTIONS + NEEDS_DATA)
+        state = (self.mode,) + tuple(self.check_action(a, ()) for a in EDIT_ACTIONS + NEEDS_DATA)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -689,6 +691,7 @@ class MonitorScreen(Screen):
                 pane.border_title = label("indicators", self.lang)
                 search.display = False
             self.mode = mode
+            self._sync_bindings()
             return
         self.mode = mode
         if mode in ("triage", "review"):
@@ -862,8 +865,9 @@ class MonitorScreen(Screen):
             self._jump_hit(current)
 
     def action_sort(self) -> None:
-        """Toggle table order / worst first for the project and indicator panes."""
-        if self.browser is None:
+        """Toggle table order / worst first for the project and indicator panes (browsing only:
+        the triage, review and search lists keep their own order and their row)."""
+        if self.browser is None or self.mode != "browse":
             return
         self.by_status = not self.by_status
         self._show_unit(self.unit_code, project_id=self.project_id, indicator_id=self.indicator_id)
@@ -897,7 +901,9 @@ class MonitorScreen(Screen):
 
     def action_help(self) -> None:
         """List every key."""
-        self.app.push_screen(HelpScreen(help_keys(self.lang), self.lang))
+        hidden = {binding_id(action) for _, action, _, _ in ACTIONS
+                  if self.check_action(action_name(action), ()) is False}
+        self.app.push_screen(HelpScreen(help_keys(self.lang, hidden), self.lang))
 
     def action_back(self) -> None:
         """Esc climbs back up: detail → indicators → projects → units."""
