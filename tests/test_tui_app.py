@@ -17,6 +17,7 @@ from jixiao.tui.app import JixiaoApp
 from jixiao.tui.commands import palette_commands
 from jixiao.tui.messages import Refreshed
 from jixiao.tui.screens.dates import DateScreen
+from textual.widgets.input import Selection
 from jixiao.tui.screens.record import RecordProgressScreen
 from jixiao.tui.screens.spending import SpendingScreen
 from jixiao.tui.widgets.vlist import VirtualList
@@ -175,7 +176,7 @@ async def test_changing_the_monitoring_date_recomputes_every_colour(screen_text,
         before = app.monitor.browser.colour(iid)
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
-        await pilot.press("down", "down", "down", "enter")        # 2023-12-31
+        await pilot.press("down", "down", "down", "down", "enter")  # 2023-12-31
         await pilot.pause()
         # a change for everyone is confirmed first: nothing has changed yet
         assert "所有用户" in str(app.screen.query_one("#date-error").render())
@@ -234,6 +235,60 @@ async def test_the_monitoring_date_must_be_in_the_budget_year_and_esc_keeps_it(l
         await pilot.pause()
         assert not isinstance(app.screen, DateScreen)
         assert store.settings().as_of == "2023-07-31" and app.monitor.as_of == "2023-07-31"
+
+
+async def test_a_date_typed_as_the_dialog_opens_is_the_one_confirmed(loaded, until, store):
+    # The quarter list had the focus: the digits went nowhere and Enter, Enter changed the
+    # date for everyone to the highlighted quarter end (issue 15 QA).
+    app = JixiaoApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        await pilot.press(*"2030-01-01", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DateScreen)
+        assert "不在预算年度" in str(app.screen.query_one("#date-error").render())
+        assert store.settings().as_of == "2023-07-31"
+        field = app.screen.query_one("#date")
+        field.selection = Selection(0, len(field.value))        # as Ctrl+A would
+        await pilot.press(*"2023-05-15", "enter")
+        await pilot.pause()
+        assert field.value == "2023-05-15"
+        assert "2023-05-15" in str(app.screen.query_one("#date-error").render())
+        assert store.settings().as_of == "2023-07-31"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.monitor.as_of == "2023-05-15")
+        assert store.settings().as_of == "2023-05-15"
+
+
+async def test_arrows_put_a_quarter_end_in_the_date_field_and_typing_replaces_it(loaded, until,
+                                                                                 store):
+    app = JixiaoApp(store, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        field = app.screen.query_one("#date")
+        assert field.value == "2023-07-31" and app.screen.focused is field
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert field.value == "2023-06-30"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "2023-06-30" in str(app.screen.query_one("#date-error").render())
+        await pilot.press(*"2023-08-15")                          # replaces the quarter end
+        await pilot.pause()
+        assert field.value == "2023-08-15"
+        assert "2023-06-30" not in str(app.screen.query_one("#date-error").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DateScreen) and store.settings().as_of == "2023-07-31"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert store.settings().as_of == "2023-07-31"
 
 
 async def test_a_typed_date_that_is_not_a_date_is_refused_inline(loaded, until, store):

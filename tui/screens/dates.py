@@ -1,15 +1,21 @@
 """The ``d`` dialog: pick a new monitoring date in the budget year — a quarter end, or any date
-typed. An admin's choice is stored for everyone, so it is taken only on a second Enter."""
+typed. An admin's choice is stored for everyone, so it is taken only on a second Enter.
+
+The date field has the focus and is the one thing Enter confirms: typing replaces the date shown,
+↑ ↓ (or a click) put a quarter end into it. A focused quarter list used to take Enter while the
+typed digits went nowhere, and the confirmation was for a quarter end nobody chose."""
 
 from __future__ import annotations
 
 from jixiao.core.periods import as_of_problem, date_problem, quarter_end
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from ..widgets.ordered_input import OrderedInput
@@ -41,7 +47,9 @@ class DateScreen(ModalScreen[str | None]):
     DEFAULT_CSS = FORM_CSS.format(name="DateScreen") + """
     DateScreen OptionList { height: auto; max-height: 6; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
+                Binding("up", "quarter(-1)", show=False),
+                Binding("down", "quarter(1)", show=False)]
 
     def __init__(self, *, year: int, current: str, lang: str, view_only: bool) -> None:
         super().__init__()
@@ -56,19 +64,57 @@ class DateScreen(ModalScreen[str | None]):
             if self.view_only:
                 yield Static(Text(L("date_view_only")))
             yield Label(L("date_quarters"), classes="field-label")
-            yield OptionList(*[Option(d, id=d) for d in quarter_ends(self.year)], id="quarters")
+            ends = quarter_ends(self.year)
+            quarters = OptionList(*[Option(d, id=d) for d in ends], id="quarters")
+            quarters.can_focus = False      # the field keeps the focus; ↑ ↓ and clicks pick
+            # ↓ starts from the current date's quarter end, or from the top (OptionList starts
+            # on its first option, and ↓ would skip it).
+            quarters.highlighted = ends.index(self.current) if self.current in ends else None
+            yield quarters
             yield Label(L("date_any"), classes="field-label")
             yield OrderedInput(id="date", value=self.current)
             yield Static("", id="date-error", classes="error")
 
     def on_mount(self) -> None:
-        """Focus the quarter list."""
-        self.query_one(OptionList).focus()
+        """Focus the date field, its date selected: what is typed replaces it."""
+        self.query_one("#date", Input).focus()
+
+    def action_quarter(self, step: int) -> None:
+        """↓ / ↑: the next / previous quarter end into the date field, selected there so that
+        typing replaces it."""
+        quarters = self.query_one(OptionList)
+        if step > 0:
+            quarters.action_cursor_down()
+        else:
+            quarters.action_cursor_up()
+        option = quarters.highlighted_option
+        if option is not None:
+            self._put(option.id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The list's own highlights (its first option, as it is made) are not choices."""
+        event.stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """A quarter end was chosen."""
+        """A quarter end was clicked."""
         event.stop()
+        self._put(event.option.id)
         self._choose(event.option.id)
+
+    def _put(self, date: str) -> None:
+        field = self.query_one("#date", Input)
+        field.value = date
+        field.selection = Selection(0, len(date))
+        field.focus()
+
+    @on(Input.Changed, "#date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        """A warning or refusal was about the date the field held before: it goes with it."""
+        if event.value == self._pending:
+            return
+        self._pending = None
+        event.input.remove_class("-invalid")
+        show_error(self.query_one("#date-error", Static), None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """A typed date: accepted when it is a real date."""
