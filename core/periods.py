@@ -49,16 +49,24 @@ def date_problem(text: str, what: str | Said = Said("the date", "日期")) -> Sa
         return None
     except ValueError:
         pass
+    return calendar_problem(text, what) or said("date_form", what=what, value=repr(text))
+
+
+def calendar_problem(text: str, what: str | Said = Said("the date", "日期")) -> Said | None:
+    """Why ``text``, written ``YYYY-MM-DD``, is not a day of the calendar (``2023-02-30``:
+    February 2023 has 28 days), for ``what``; ``None`` when it is a real day or not written as
+    a date at all — for fields where a date is one of several things a user may write."""
     m = _YMD.fullmatch(text)
-    if m is not None:
-        year, month, day = (int(g) for g in m.groups())
-        if not 1 <= month <= 12:
-            return said("no_such_month", what=what, text=text.strip())
-        days = (date(year, month, 1) + _MONTH_END).day
-        if not 1 <= day <= days:
-            return said("no_such_day", what=what, text=text.strip(), year=year, month=month,
-                        month_name=_MONTH_NAMES[month - 1], days=days)
-    return said("date_form", what=what, value=repr(text))
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return said("no_such_month", what=what, text=text.strip())
+    days = (date(year, month, 1) + _MONTH_END).day
+    if not 1 <= day <= days:
+        return said("no_such_day", what=what, text=text.strip(), year=year, month=month,
+                    month_name=_MONTH_NAMES[month - 1], days=days)
+    return None
 
 
 def as_of_problem(as_of: str, year: int) -> Said | None:

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from . import units as _units
 from .numbers import MAX_DIGITS, too_many_digits
-from .periods import find_dates
+from .language import Said
+from .periods import calendar_problem, find_dates
 from .targets import Target, normalise
 
 
@@ -265,4 +266,11 @@ def _read_completion(text: str, s: str, year: int | None) -> Reading:
     dates = find_dates(body, year or 0)
     if len(dates) == 1 and dates[0].start == 0 and dates[0].end == len(body):
         return Reading(text, "date", done_on=dates[0].date)
+    # 2023-02-30 is a date the calendar lacks, not a mistyped one: say so, as everywhere.
+    problem = calendar_problem(body, _COMPLETION_DATE)
+    if problem is not None:
+        return Reading(text, "error", error=problem.text("en"), error_zh=problem.text("zh"))
     return _refuse(text, "completion")
+
+
+_COMPLETION_DATE = Said("the completion date", "完成日期")

@@ -46,3 +46,24 @@ def test_a_malformed_monitoring_date_is_refused_in_chinese_by_default(data, caps
     assert "必须是 YYYY-MM-DD" in err and "the monitoring date" not in err
     assert main(["--data", str(data), "--lang", "en", "settings", "--as-of", "20230731"]) == 2
     assert "must be a date in the form YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("完成日期 2023-02-30 这一天不存在：2023年2月只有 28 天",)),
+    ("en", ("the completion date 2023-02-30 does not exist: February 2023 has 28 days",)),
+])
+def test_an_impossible_completion_date_is_called_that(data, tmp_path, capsys, lang, words):
+    # Not "needs a completion date (YYYY-MM-DD) or percent done": it is written that way, and
+    # the user would look for a typo that is not there (issue 15 QA).
+    import shutil
+    copy = tmp_path / "d"
+    shutil.copytree(data, copy)
+    from jixiao.store.repository import Store
+    deadline = next(i for i in Store(copy).load().indicators.values()
+                    if i.name == "本年度完成等级保护测评")
+    capsys.readouterr()
+    assert main(["--data", str(copy), "--lang", lang, "record", deadline.id,
+                 "--actual", "2023-02-30", "--as-of", "2023-07-31"]) == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words) and "YYYY-MM-DD" not in err
+    assert not Store(copy).load().progress.get(deadline.id)

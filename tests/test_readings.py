@@ -53,7 +53,8 @@ def test_numbers_are_read_in_the_targets_unit(text, target_text, value):
     ("好", "及时", "needs a grade: 达成, 部分达成 or 未达成 (or 是/否, 合格/不合格, 及时/不及时)"),
     ("明天", "2023年6月底前", "needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)"),
     ("120%", "2023年6月底前", "percent done must be between 0 and 100%"),
-    ("2023-02-30", "2023年6月底前", "needs a completion date (YYYY-MM-DD) or percent done (e.g. 60%)"),
+    ("2023-02-30", "2023年6月底前", "the completion date 2023-02-30 does not exist: February 2023 has 28 days"),
+    ("2023-02-30完成", "2023年6月底前", "the completion date 2023-02-30 does not exist: February 2023 has 28 days"),
 ])
 def test_values_that_do_not_fit_are_refused_with_what_is_expected(text, target_text, message):
     assert check_actual(text, target(target_text)) == message

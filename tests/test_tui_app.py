@@ -808,6 +808,26 @@ async def test_form_messages_come_in_the_ui_language(loaded, small_dataset, unti
             assert str(app.screen.query_one("#actual-error").render()) == said[lang]
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("zh", "完成日期 2023-02-30 这一天不存在：2023年2月只有 28 天"),
+    ("en", "the completion date 2023-02-30 does not exist: February 2023 has 28 days")])
+async def test_the_record_form_calls_an_impossible_completion_date_that(loaded, until, tmp_path,
+                                                                        lang, said):
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"), lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        deadline = next(i for i in app.monitor.dataset.indicators.values()
+                        if i.name == "本年度完成等级保护测评")
+        app.monitor.jump_to(deadline.id)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.press(*"2023-02-30")
+        await pilot.pause()
+        assert str(app.screen.query_one("#actual-error").render()) == said
+
+
 async def test_palette_and_help_speak_the_ui_language_once(screen_text, loaded, store):
     import re
     app = JixiaoApp(store, lang="en")
