@@ -828,6 +828,29 @@ async def test_the_record_form_calls_an_impossible_completion_date_that(loaded, 
         assert str(app.screen.query_one("#actual-error").render()) == said
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_focused_grade_choices_fit_an_80_column_form(loaded, until, tmp_path, lang):
+    # Textual draws a focused RadioSet with a border: the English grades, with their terms,
+    # then ran two cells past the form and lost their right edge (issue 15 QA).
+    from textual.containers import VerticalScroll
+    data = tmp_path / "data"
+    Store(data, user="admin1").bulk_load(load_sample())
+    app = JixiaoApp(Store(data, user="admin1"), lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("tab", "tab", "down", "down", "down", "down", "e")
+        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+        await pilot.pause()
+        form = app.screen
+        assert form.indicator.name == "等级保护测评成效"
+        grade = form.query_one("#grade")
+        assert form.focused is grade
+        box = form.query_one(VerticalScroll).content_region
+        assert grade.region.right <= box.right
+        for button in grade.children:
+            assert button.region.right <= box.right, button.label
+
+
 async def test_palette_and_help_speak_the_ui_language_once(screen_text, loaded, store):
     import re
     app = JixiaoApp(store, lang="en")
