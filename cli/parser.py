@@ -56,6 +56,41 @@ class HelpFormatter(argparse.HelpFormatter):
         """The usage line, introduced in the run's language."""
         super().add_usage(usage, actions, groups, say("usage: ", "用法：") if prefix is None else prefix)
 
+    def _format_usage(self, usage, actions, groups, prefix):
+        # argparse wraps the usage by len(): "用法：" (six columns, three characters) left every
+        # continuation line three columns short of the first argument, and a line of Chinese
+        # choices ran past the terminal. The same layout as argparse's, measured in columns.
+        if usage is not None or not actions:
+            return super()._format_usage(usage, actions, groups, prefix)
+        prog = self._prog
+        optionals = [a for a in actions if a.option_strings]
+        positionals = [a for a in actions if not a.option_strings]
+        opt_usage = self._format_actions_usage(optionals, groups)
+        pos_usage = self._format_actions_usage(positionals, groups)
+        columns = self._width - self._current_indent
+        whole = " ".join(s for s in (prog, opt_usage, pos_usage) if s)
+        if width(prefix) + width(whole) <= columns:
+            return f"{prefix}{whole}\n\n"
+        opt_parts = re.findall(_USAGE_PART, opt_usage)
+        pos_parts = re.findall(_USAGE_PART, pos_usage)
+        if width(prefix) + width(prog) <= 0.75 * columns:
+            # The arguments follow the program, each continuation under the first argument.
+            indent = width(prefix) + width(prog) + 1
+            first = [prog] + (opt_parts or pos_parts)
+            lines = _fill(first, width(prefix), indent, columns)
+            if opt_parts:
+                lines += _fill(pos_parts, indent, indent, columns)
+            lines = lines[:1] + [" " * indent + line for line in lines[1:]]
+        else:
+            # A long program name gets a line of its own, the arguments under it.
+            indent = width(prefix)
+            lines = _fill(opt_parts + pos_parts, indent, indent, columns)
+            if len(lines) > 1:
+                lines = _fill(opt_parts, indent, indent, columns) + _fill(pos_parts, indent, indent,
+                                                                          columns)
+            lines = [prog] + [" " * indent + line for line in lines]
+        return prefix + "\n".join(lines) + "\n\n"
+
     def _format_action(self, action):
         # argparse pads the option column by len(); a wide character takes two columns, so
         # the gap before the help shrinks by what the invocation is wider than its length.
@@ -67,6 +102,27 @@ class HelpFormatter(argparse.HelpFormatter):
 
     def _fill_text(self, text, width_, indent):
         return "\n".join(indent + line for line in wrap(" ".join(text.split()), width_ - len(indent)))
+
+
+_USAGE_PART = r"\(.*?\)+(?=\s|$)|\[.*?\]+(?=\s|$)|\S+"
+"""One unbreakable piece of a usage line (argparse's own pattern): a bracketed group or a word."""
+
+
+def _fill(parts: list[str], start: int, indent: int, columns: int) -> list[str]:
+    """``parts`` joined by spaces into lines that end by column ``columns``: the first line
+    starts at column ``start``, the others at ``indent`` (which the caller writes)."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = start - 1
+    for part in parts:
+        if line and used + 1 + width(part) > columns:
+            lines.append(" ".join(line))
+            line, used = [], indent - 1
+        line.append(part)
+        used += width(part) + 1
+    if line:
+        lines.append(" ".join(line))
+    return lines
 
 
 def _realign(line: str) -> str:
