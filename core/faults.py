@@ -35,16 +35,19 @@ FAULTS: dict[str, tuple[str, str]] = {
         "{path} should be a directory but is not. Move it away and try again; nothing was "
         "changed"),
     # --- operating-system faults while writing or reading ---------------------------------------
+    # {nothing} is what was spared: "nothing_recorded" in the store, "nothing_written" for a file
+    # the user asked for (an export cannot have recorded anything, nor lost anything recorded).
     "disk_full": (
-        "磁盘已满，未记录任何内容（写 {path} 时：{detail}）。请释放空间后重试",
-        "disk full, nothing recorded (writing {path}: {detail}). Free some space and try again"),
+        "磁盘已满，{nothing}（写 {path} 时：{detail}）。请释放空间后重试",
+        "disk full, {nothing} (writing {path}: {detail}). Free some space and try again"),
     "read_only_fs": (
-        "{path} 所在的文件系统是只读的，未记录任何内容",
-        "{path} is on a read-only file system; nothing recorded"),
+        "{path} 所在的文件系统是只读的，{nothing}",
+        "{path} is on a read-only file system; {nothing}"),
     "no_write": (
-        "用户 {user} 无权写 {path}（{owner}:{group}，{mode}{flags}），未记录任何内容：{advice}",
-        "{user} may not write {path} ({owner}:{group}, {mode}{flags}); nothing recorded: "
-        "{advice}"),
+        "用户 {user} 无权写 {path}（{owner}:{group}，{mode}{flags}），{nothing}：{advice}",
+        "{user} may not write {path} ({owner}:{group}, {mode}{flags}); {nothing}: {advice}"),
+    "nothing_recorded": ("未记录任何内容", "nothing recorded"),
+    "nothing_written": ("未写入任何文件", "nothing was written"),
     "no_read": (
         "用户 {user} 无权读 {path}（{owner}:{group}，{mode}）：{advice}",
         "{user} may not read {path} ({owner}:{group}, {mode}): {advice}"),
@@ -60,10 +63,11 @@ FAULTS: dict[str, tuple[str, str]] = {
         "请检查该文件和目录的权限（ls -ld {path}）",
         "check the permissions of the file and its directory (ls -ld {path})"),
     "os_error": (
-        "无法{doing} {path}：{detail}；未记录任何内容",
-        "cannot {doing} {path}: {detail}; nothing recorded"),
+        "无法{doing} {path}：{detail}；{nothing}",
+        "cannot {doing} {path}: {detail}; {nothing}"),
     "doing_write": ("写入", "write"),
     "doing_read": ("读取", "read"),
+    "doing_export": ("写入", "write"),
     "import_undone": (
         "{cause}。已写入的 {count} 个单位文件已撤销，数据目录保持导入前的状态",
         "{cause}. The {count} unit file(s) already written were undone: the data directory is "

@@ -29,7 +29,7 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8", binary: bo
         # keeps exports within the group.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise fault(exc, path) from None
+        raise fault(exc, path, "export") from None
     try:
         try:
             # Replacing a file keeps its mode: a 0600 export stays private when written again.
@@ -44,7 +44,7 @@ def write_atomically(path: Path, content, *, encoding: str = "utf-8", binary: bo
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise fault(exc, path) from None
+        raise fault(exc, path, "export") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -66,7 +66,7 @@ def _write_through(path: Path, content, *, encoding: str, binary: bool) -> None:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as fh:
             _produce(content)(fh)
     except OSError as exc:
-        raise fault(exc, path) from None
+        raise fault(exc, path, "export") from None
 
 
 def _produce(content):

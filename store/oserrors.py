@@ -15,25 +15,28 @@ from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import os_detail, said
+from jixiao.core.language import Said
 
 from .identity import current_user
 
 
 def fault(exc: OSError, path: Path, doing: str = "write") -> JixiaoError:
-    """The ``JixiaoError`` for ``exc``, raised while ``doing`` ('write' or 'read')
-    ``path`` (the file, or the directory the file is in)."""
+    """The ``JixiaoError`` for ``exc``, raised while ``doing`` ``path`` (the file, or the
+    directory the file is in): 'write' or 'read' in the store, 'export' writing a file the
+    user asked for (whose message ends "nothing was written", not "nothing recorded")."""
     path = Path(path)
+    nothing = said("nothing_written" if doing == "export" else "nothing_recorded")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return JixiaoError(said("disk_full", path=path, detail=os_detail(exc)))
+        return JixiaoError(said("disk_full", path=path, detail=os_detail(exc), nothing=nothing))
     if exc.errno == errno.EROFS:
-        return JixiaoError(said("read_only_fs", path=path))
+        return JixiaoError(said("read_only_fs", path=path, nothing=nothing))
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return _denied(path, doing)
+        return _denied(path, doing, nothing)
     return JixiaoError(said("os_error", doing=said(f"doing_{doing}"), path=path,
-                           detail=os_detail(exc)))
+                           detail=os_detail(exc), nothing=nothing))
 
 
-def _denied(path: Path, doing: str) -> JixiaoError:
+def _denied(path: Path, doing: str, nothing: Said) -> JixiaoError:
     user = current_user()
     target = path
     try:
@@ -45,7 +48,7 @@ def _denied(path: Path, doing: str) -> JixiaoError:
             st = os.lstat(target)
         except OSError:
             return JixiaoError(said("os_error", doing=said(f"doing_{doing}"), path=path,
-                                   detail=os_detail(errno.EACCES)))
+                                   detail=os_detail(errno.EACCES), nothing=nothing))
     owner, group = _name(pwd.getpwuid, st.st_uid), _name(grp.getgrgid, st.st_gid)
     immutable = _immutable(target)
     if immutable:
@@ -57,7 +60,8 @@ def _denied(path: Path, doing: str) -> JixiaoError:
     key = "no_read" if doing == "read" else "no_write"
     return JixiaoError(said(key, user=user, path=target, owner=owner, group=group,
                            mode=stat.filemode(st.st_mode),
-                           flags=", chattr +i" if immutable else "", advice=advice))
+                           flags=", chattr +i" if immutable else "", advice=advice,
+                           nothing=nothing))
 
 
 def _name(lookup, number: int) -> str:
