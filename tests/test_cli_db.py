@@ -35,7 +35,9 @@ def test_init_twice_and_a_newer_schema_are_refused(capsys, pg_url):
     assert code == 2 and f"has a jixiao schema already (version {LATEST})" in err
     code, _, err = run(capsys, "--db", url, "db", "init")
     assert code == 2 and f"该数据库已有 jixiao 模式（版本 {LATEST}）" in err
-    assert run(capsys, "--db", url, "db", "upgrade")[1].startswith("the schema is up to date")
+    assert run(capsys, "--lang", "en", "--db", url, "db", "upgrade")[1].startswith(
+        "the schema is up to date")
+    assert run(capsys, "--db", url, "db", "upgrade")[1].startswith(f"模式已是最新（版本 {LATEST}）")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE jixiao.meta SET value = '99' WHERE key = 'schema_version'")
     for argv in (["db", "upgrade"], ["grants"]):
@@ -55,7 +57,7 @@ def test_copy_in_and_out_keeps_the_snapshot_byte_for_byte(capsys, pg_url, tmp_pa
     assert code == 2 and "is in the database already" in err
     assert run(capsys, "--db", url, "db", "copy", "--to", str(back))[0] == 0
     code, _, err = run(capsys, "--db", url, "db", "copy", "--to", str(back))
-    assert code == 2 and "not an empty directory" in err
+    assert code == 2 and "不是空目录；未写入任何内容" in err
     for where, name in ((["--data", str(source)], "a"), (["--db", url], "b"),
                         (["--data", str(back)], "c")):
         assert run(capsys, *where, "snapshot", *STAMP, "-o", str(tmp_path / name))[0] == 0
@@ -80,7 +82,7 @@ def test_an_older_schema_is_upgraded_in_place(capsys, pg_server, make_dataset):
             assert pg_schema.upgrade(conn, to=1) == [1]
         code, _, err = run(capsys, "--lang", "en", "--db", url, "grants")
         assert code == 2 and f"older than this jixiao's {LATEST}: run `jixiao db upgrade`" in err
-        code, out, _ = run(capsys, "--db", url, "db", "upgrade")
+        code, out, _ = run(capsys, "--lang", "en", "--db", url, "db", "upgrade")
         assert code == 0 and out.startswith(f"upgraded to version {LATEST}")
         from jixiao.store.postgres import PgStore
 

@@ -11,8 +11,9 @@ def test_db_copy_both_ways_with_no_bar_off_a_terminal(tmp_path, capsys, monkeypa
     source = tmp_path / "source"
     Store(source, user="admin1").bulk_load(load_sample())
     assert main(["--db", pg_url, "db", "copy", "--from", str(source)]) == 0
-    assert main(["--db", pg_url, "db", "copy", "--to", str(tmp_path / "back")]) == 0
+    assert main(["--lang", "en", "--db", pg_url, "db", "copy", "--to", str(tmp_path / "back")]) == 0
     out, err = capsys.readouterr()
-    assert out.count("copied 128 indicator(s) of 4 unit(s)") == 2
+    assert "已把 4 个单位的 128 项指标从" in out
+    assert "copied 128 indicator(s) of 4 unit(s)" in out
     assert "━" not in err and "\x1b[" not in err
     assert len(Store(tmp_path / "back").load().indicators) == 128

@@ -71,8 +71,10 @@ def run_init(args) -> int:
     with conn, server_errors():
         user = conn.execute("SELECT session_user").fetchone()[0]
         pg_schema.init(conn)
-    print(f"created the jixiao schema (version {pg_schema.LATEST}) in {url}; {user} owns it and "
-          "is its first admin")
+    print(say(f"created the jixiao schema (version {pg_schema.LATEST}) in {url}; {user} owns it "
+              "and is its first admin",
+              f"已在 {url} 中创建 jixiao 模式（版本 {pg_schema.LATEST}）；{user} 拥有它，并是它的"
+              "第一个管理员"))
     return 0
 
 
@@ -85,10 +87,12 @@ def run_upgrade(args) -> int:
     conn = connect(url)
     with conn, server_errors():
         if pg_schema.version(conn) is None:
-            raise JixiaoError("this database has no jixiao schema yet: run `jixiao db init`")
+            raise JixiaoError("this database has no jixiao schema yet: run `jixiao db init`",
+                              zh="该数据库还没有 jixiao 模式：请运行 jixiao db init")
         done = pg_schema.upgrade(conn)
-    print(f"upgraded to version {pg_schema.LATEST}" if done else
-          f"the schema is up to date (version {pg_schema.LATEST})")
+    print(say(f"upgraded to version {pg_schema.LATEST}", f"已升级到版本 {pg_schema.LATEST}")
+          if done else say(f"the schema is up to date (version {pg_schema.LATEST})",
+                           f"模式已是最新（版本 {pg_schema.LATEST}）"))
     return 0
 
 
@@ -107,18 +111,23 @@ def run_copy(args) -> int:
             advance(1)
             database.bulk_load(dataset, what="copied")
             advance(1)
-        print(f"copied {len(dataset.indicators)} indicator(s) of {len(dataset.units)} unit(s) "
-              f"from {args.source} into {url}")
+        print(_copied(dataset, args.source, url))
         return 0
     target = Path(args.target).expanduser()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise JixiaoError(f"{target} is not an empty directory; nothing was written")
+        raise JixiaoError(f"{target} is not an empty directory; nothing was written",
+                          zh=f"{target} 不是空目录；未写入任何内容")
     database.require_data()
     with progress("db copy", total=2) as advance:
         dataset = database.load()
         advance(1)
         Store(target).bulk_load(dataset)
         advance(1)
-    print(f"copied {len(dataset.indicators)} indicator(s) of {len(dataset.units)} unit(s) "
-          f"from {url} into {args.target}")
+    print(_copied(dataset, url, args.target))
     return 0
+
+
+def _copied(dataset, source, target) -> str:
+    n, units = len(dataset.indicators), len(dataset.units)
+    return say(f"copied {n} indicator(s) of {units} unit(s) from {source} into {target}",
+               f"已把 {units} 个单位的 {n} 项指标从 {source} 复制到 {target}")
