@@ -224,6 +224,12 @@ FAULTS: dict[str, tuple[str, str]] = {
         "未做任何更改",
         "the monitoring date {as_of} is outside the budget year {year}: give a date between "
         "{year}-01-01 and {year}-12-31; nothing was changed"),
+    "entry_outside_years": (
+        "日期为 {as_of} 的{what}不在 {project!r} 的预算年度 {year} 内：日期须在 {year}-01-01 到 "
+        "{next}-12-31 之间（次年用于填报最终结果）；未记录任何内容",
+        "{what} dated {as_of} is outside the budget year {year} of {project!r}: the date must "
+        "lie between {year}-01-01 and {next}-12-31 (the following year, for final results); "
+        "nothing was recorded"),
     "year_without_tables": (
         "数据目录中没有 {year} 年的目标表（已有：{years}）：请先导入该年度的表；未做任何更改",
         "the data directory holds no target tables for {year} (it has: {years}): import that "

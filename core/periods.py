@@ -78,6 +78,18 @@ def as_of_problem(as_of: str, year: int) -> Said | None:
     return None
 
 
+def entry_date_problem(as_of: str, year: int, project: str,
+                       what: Said = Said("the entry", "记录")) -> Said | None:
+    """What is wrong with the ISO date ``as_of`` for ``what`` (a progress or spending entry) of
+    the project named ``project`` in budget ``year`` (``None``: it is in that year or the next,
+    where final results are reported). A typo like 2030 would otherwise be stored and count
+    from then on. The store refuses with it; a form says it as the date is typed."""
+    if not year <= int(as_of[:4]) <= year + 1:
+        return said("entry_outside_years", what=what, as_of=as_of, year=year, next=year + 1,
+                    project=project)
+    return None
+
+
 def year_start(year: int) -> date:
     """1 January of ``year`` — where time progress starts."""
     return date(year, 1, 1)

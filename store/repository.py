@@ -41,7 +41,8 @@ from jixiao.core.faults import said
 from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, SpendingEntry, Unit,
                                entry_order, now_iso, year_default_as_of)
 from jixiao.core.overrides import ReadingOverride, override_of
-from jixiao.core.periods import as_of_problem, iso_date
+from jixiao.core.language import Said
+from jixiao.core.periods import as_of_problem, entry_date_problem, iso_date
 from jixiao.core.readings import check_actual, check_entry_actual
 from jixiao.core.rules import indicator_status, target_of
 from jixiao.core.words import CAUSES, LIKELIHOODS
@@ -901,18 +902,12 @@ def _new_id() -> str:
 
 
 def _in_budget_years(as_of: str, project: Project, what: str) -> str:
-    """``as_of`` when it lies in the project's budget year or the following one (final results
-    are often reported early next year); a ``JixiaoError`` otherwise — a typo like 2030 would
-    otherwise be stored and count from then on."""
-    year = int(project.year)
-    if not year <= int(as_of[:4]) <= year + 1:
-        raise JixiaoError(f"{what} dated {as_of} is outside the budget year {year} of "
-                          f"{project.name!r}: the date must lie between {year}-01-01 and "
-                          f"{year + 1}-12-31 (the following year, for final results); nothing "
-                          "was recorded",
-                          zh=f"日期为 {as_of} 的{_WHAT_ZH.get(what, what)}不在 {project.name!r} 的预算年度 "
-                             f"{year} 内：日期须在 {year}-01-01 到 {year + 1}-12-31 之间（次年用于填报"
-                             "最终结果）；未记录任何内容")
+    """``as_of`` when it lies in the project's budget year or the following one; a
+    ``JixiaoError`` otherwise (``core.periods.entry_date_problem``)."""
+    problem = entry_date_problem(as_of, int(project.year), project.name,
+                                 Said(what, _WHAT_ZH.get(what, what)))
+    if problem is not None:
+        raise JixiaoError(problem)
     return as_of
 
 

@@ -203,7 +203,8 @@ async def test_the_spending_form_marks_a_wrong_amount_or_date_as_it_is_typed(sam
 
 
 async def test_the_spending_form_never_keeps_a_message_about_values_it_no_longer_holds(sample, loaded, until):
-
+    Store(sample, user="admin1").grant("admin1", "admin")
+    Store(sample, user="admin1").grant("admin2", "admin")
     app = JixiaoApp(Store(sample, user="admin1"))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
@@ -218,15 +219,27 @@ async def test_the_spending_form_never_keeps_a_message_about_values_it_no_longer
         await pilot.pause()
         assert _message(form, "#spent-error") != ""
         await pilot.press(*"10")
-        # A date the store refuses (outside the budget year): its refusal, then a change.
+        # A date outside the budget years is marked as it is typed, in the store's words, and
+        # Enter saves nothing.
         form.query_one("#as_of").focus()
         await pilot.press("home", *"2030", "delete", "delete", "delete", "delete")
+        await pilot.pause()
+        assert "2030" in _message(form, "#as_of-error") and "预算年度" in _message(form, "#as_of-error")
         await pilot.press("enter")
-        await until(pilot, lambda: "2030" in _message(form, "#form-error"))
-        assert isinstance(app.screen, SpendingScreen)
+        await pilot.pause()
+        assert isinstance(app.screen, SpendingScreen) and _message(form, "#form-error") == ""
         await pilot.press("home", "delete", "delete", "delete", "delete", *"2023")
         await pilot.pause()
+        assert _message(form, "#as_of-error") == ""
+        # The store's refusal (the grant was taken away meanwhile), then a change: it goes.
+        Store(sample, user="admin2").revoke("admin1")
+        await pilot.press("enter")
+        await until(pilot, lambda: "admin1" in _message(form, "#form-error"))
+        assert isinstance(app.screen, SpendingScreen)
+        await pilot.press("backspace", "3")                        # 2023 again
+        await pilot.pause()
         assert _message(form, "#form-error") == ""
+        Store(sample, user="admin2").grant("admin1", "admin")
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, SpendingScreen))
 

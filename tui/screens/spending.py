@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
+from jixiao.core.language import Said
 from jixiao.core.model import SpendingEntry
+from jixiao.core.periods import entry_date_problem
 from jixiao.core.readings import read_amount_wan
 
 from ..widgets.ordered_input import OrderedInput
@@ -17,6 +19,10 @@ from ..i18n import label
 from ..widgets.literal import literal
 from .dates import read_date
 from .form import FORM_CSS, FormScreen, show_error
+
+
+_SPENDING = Said("spending", "支出记录")
+"""What the store calls a spending entry in its refusals."""
 
 
 class SpendingScreen(FormScreen[SpendingEntry | None]):
@@ -69,7 +75,14 @@ class SpendingScreen(FormScreen[SpendingEntry | None]):
         """``(value, problem)`` of the amount or the date as typed now."""
         text = self.query_one(f"#{field}", Input).value
         if field == "as_of":
-            return read_date(text.strip(), self.lang)
+            as_of, problem = read_date(text.strip(), self.lang)
+            if as_of is not None:
+                # The store's own rule and words, said while typing rather than on save.
+                outside = entry_date_problem(as_of, int(self.project.year), self.project.name,
+                                             _SPENDING)
+                if outside is not None:
+                    return None, outside.text(self.lang)
+            return as_of, problem
         try:
             # 元 and 亿元 are read too, exactly as `jixiao spend` reads them.
             return read_amount_wan(text, lang=self.lang), None
