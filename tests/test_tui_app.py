@@ -15,6 +15,7 @@ from jixiao.sample_data import load_sample
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.commands import palette_commands
+from jixiao.tui.i18n import label
 from jixiao.tui.messages import Refreshed
 from jixiao.tui.screens.dates import DateScreen
 from textual.widgets.input import Selection
@@ -894,9 +895,11 @@ async def test_units_can_be_told_apart_and_the_footer_keeps_help_and_quit(screen
 
 
 @pytest.mark.parametrize("lang, message, no_projects, footer_words", [
-    ("zh", "没有数据：请先导入目标表（jixiaoimport）", ("没有项目", "没有指标"), ("记录", "支出", "日期", "导出")),
+    ("zh", "没有数据：请先导入目标表（jixiaoimport）", ("没有项目", "没有指标"),
+     ("记录", "支出", "日期", "导出", "红黄", "复核", "下个", "上个", "搜索", "排序")),
     ("en", "Nodata:importtargettablesfirst(jixiaoimport)", ("has no projects", "has no indicators"),
-     ("Rec", "Spend", "Date", "Export"))])
+     ("Rec", "Spend", "Date", "Export", "Alerts", "Red/amber", "Check", "Next", "Prev", "Find",
+      "Search", "Sort"))])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_an_empty_store_says_in_full_what_to_do(rows_text, screen_text, until, tmp_path, lang, message, no_projects, footer_words, size):
     app = JixiaoApp(Store(tmp_path / "nothing", user="me"), lang=lang)
@@ -914,10 +917,12 @@ async def test_an_empty_store_says_in_full_what_to_do(rows_text, screen_text, un
         footer = text.splitlines()[-1]
         assert not any(word in footer for word in footer_words), footer
         assert "q" in footer
-        for key in ("e", "s", "d", "x"):            # and the keys do nothing
-            await pilot.press(key)
+        for key in ("e", "s", "d", "x", "r", "v", "n", "N", "slash", "o", "t"):
+            await pilot.press(key)                  # and the keys only say there is no data
         await pilot.pause()
-        assert app.screen is app.monitor
+        assert app.screen is app.monitor and app.monitor.mode == "browse"
+        said = {n.message for n in app._notifications}
+        assert said == {label("no_units", lang)}, said
 
 
 async def test_the_expected_column_rounds_like_the_reason(loaded, row_of, small_dataset, store):

@@ -53,8 +53,10 @@ PANE_KEYS = (
 EDIT_ACTIONS = ("record", "spend", "export", "reading")
 """Actions the user may not be allowed to take: their keys show disabled and explain why."""
 
-NEEDS_DATA = ("record", "spend", "date", "export")
-"""Actions that need at least one unit: an empty store does not offer them at all."""
+NEEDS_DATA = ("record", "spend", "date", "export", "triage", "review", "next_alert", "search",
+              "sort", "reading")
+"""Actions that need at least one unit: an empty store does not offer them at all (its footer
+keeps help and quit), and their keys say there is no data yet."""
 
 BROWSE_ONLY = ("sort",)
 """Actions about the panes' own order: the triage, review and search lists (already in an order

@@ -564,8 +564,8 @@ class MonitorScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit keys show as disabled (``None``) in the footer where the user may not edit;
         with nothing selected they stay enabled, and pressing them says what to select."""
-        if action in NEEDS_DATA and self.dataset is not None and not self.dataset.units:
-            return False      # an empty store: nothing to record, spend, date or export
+        if action in NEEDS_DATA and self._empty():
+            return False      # an empty store: nothing to list, find, record, date or export
         if action in BROWSE_ONLY and self.mode != "browse":
             return False      # the lists have their own order; the key must not leave them
         if action in EDIT_ACTIONS and self.dataset is not None:
@@ -575,6 +575,10 @@ class MonitorScreen(Screen):
                 return None
         return True
 
+    def _empty(self) -> bool:
+        """Whether the store is loaded and holds no unit at all (nothing imported yet)."""
+        return self.dataset is not None and not self.dataset.units
+
     def _sync_bindings(self) -> None:
         # Redrawing the footer costs ~100 ms; do it only when an edit key changes state.
         state = (self.mode,) + tuple(self.check_action(a, ()) for a in EDIT_ACTIONS + NEEDS_DATA)
@@ -583,8 +587,13 @@ class MonitorScreen(Screen):
             self.refresh_bindings()
 
     def on_key(self, event) -> None:
-        """A disabled edit key still explains itself instead of doing nothing."""
+        """A disabled edit key still explains itself instead of doing nothing, and so does a
+        key an empty store does not offer (there is no data yet)."""
         for key, action, _, _ in ACTIONS:
+            if event.key == key and action_name(action) in NEEDS_DATA and self._empty():
+                event.stop()
+                self.app.notify(label("no_units", self.lang), severity="warning")
+                return
             if event.key == key and action in EDIT_ACTIONS:
                 # Only a disabled binding needs this: an enabled one explains in its action.
                 if self.check_action(action, ()) is None:
