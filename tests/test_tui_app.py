@@ -505,6 +505,25 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(screen_t
         assert {"e", "s", "r", "n", "slash", "d", "x", "question_mark", "q"} <= footer_keys
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("切换窗格", "在详情窗格中滚动", "进入", "返回上一层", "命令面板", "滚动")),
+    ("en", ("Switch pane", "scroll the detail pane", "Open", "Back one level", "Command palette",
+            "scroll"))])
+async def test_help_s_first_screen_at_80_by_24_tells_how_to_move_around(screen_text, loaded,
+                                                                        store, lang, words):
+    # The moving keys came last, below the fold of a box nobody knew scrolled (issue 15 QA).
+    app = JixiaoApp(store, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key in ("Tab", "j k", "Enter", "Esc", "Ctrl+P"):
+            assert key in text, key
+        for word in words:
+            assert word in text, word
+
+
 async def test_sort_by_status_puts_red_first(indicators_pane, loaded, small_dataset, store):
     names = ids(small_dataset())
     store.record_progress(names["开展等保测评的系统数量"], as_of="2023-07-31", actual="1个",

@@ -45,10 +45,12 @@ KEY_DISPLAY = {"slash": "/", "question_mark": "?", "escape": "Esc"}
 """How the footer, help screen and palette write keys whose Textual names are words."""
 
 PANE_KEYS = (
-    ("↑ ↓ / j k", "k_up"), ("PgUp PgDn", "k_page"), ("Home End", "k_home_end"),
-    ("Enter", "k_open"), ("Tab / Shift+Tab", "k_focus_next"), ("Ctrl+P", "k_palette"),
+    ("Tab / Shift+Tab", "k_focus_next"), ("↑ ↓ / j k", "k_move_scroll"), ("PgUp PgDn", "k_page"),
+    ("Home End", "k_home_end"), ("Enter", "k_open"), ("Esc", "k_back_close"),
+    ("Ctrl+P", "k_palette"), ("Ctrl+S", "k_save_form"),
 )
-"""``(keys, label key)`` of the keys every pane understands, for the help screen."""
+"""``(keys, label key)`` of the keys that move around, open and close, for the help screen:
+listed first, they are what a new user looks for (at 80×24 the list scrolls)."""
 
 EDIT_ACTIONS = ("record", "spend", "export", "reading")
 """Actions the user may not be allowed to take: their keys show disabled and explain why."""
@@ -101,11 +103,13 @@ def action_name(action: str) -> str:
 
 
 def help_keys(lang: str, hidden: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
-    """``(key, what it does)`` for every screen key and pane key, in ``lang``; screen keys whose
-    binding id is in ``hidden`` (not offered where the user is) are left out."""
-    keys = [(key_display(k), label(text, lang)) for k, action, text, _ in ACTIONS
-            if binding_id(action) not in hidden]
-    keys.append(("Ctrl+Q", label("k_quit", lang)))
-    keys += [(k, label(text, lang)) for k, text in PANE_KEYS]
-    keys += [("Ctrl+S", label("k_save", lang)), ("Esc", label("k_cancel", lang))]
+    """``(key, what it does)`` in ``lang``: the keys that move around first, then ``("", "")``
+    (a gap), then the screen's keys — without those whose binding id is in ``hidden`` (not
+    offered where the user is), Esc told with the moving keys and ``q`` with Ctrl+Q."""
+    keys = [(k, label(text, lang)) for k, text in PANE_KEYS]
+    keys.append(("", ""))
+    for k, action, text, _ in ACTIONS:
+        if binding_id(action) in hidden or k == "escape":
+            continue
+        keys.append(("q / Ctrl+Q" if k == "q" else key_display(k), label(text, lang)))
     return keys

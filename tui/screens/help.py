@@ -15,9 +15,13 @@ from ..i18n import label
 def help_text(keys: list[tuple[str, str]], lang: str) -> Text:
     """A two-column list of ``(key, what it does)`` plus how the panes work."""
     t = Text()
-    t.append(label("help_title", lang) + "\n\n", style="bold")
+    t.append(label("help_title", lang), style="bold")
+    t.append(f"  {label('help_scroll', lang)}\n\n")
     width = max((len(k) for k, _ in keys), default=4) + 2
     for key, what in keys:
+        if not key:                     # a gap between groups
+            t.append("\n")
+            continue
         t.append(key.ljust(width), style="bold")
         t.append(what + "\n")
     t.append("\n" + label("help_panes", lang) + "\n")
@@ -29,7 +33,8 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 80%; max-width: 90; height: 80%; border: round $accent;
+    HelpScreen > VerticalScroll { width: 80%; max-width: 90; height: auto; max-height: 100%;
+                                  border: round $accent;
                                   background: $panel; padding: 0 1; }
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", show=False)]
