@@ -178,3 +178,19 @@ async def test_o_on_a_search_hit_keeps_the_matches_and_the_hit(demo, loaded, unt
         assert app.monitor.mode == "search" and pane.current == hit and list(pane.rows) == rows
         assert app.monitor.query_one("#search").value == "满意度"
         assert not app.monitor.by_status
+
+
+async def test_quick_downs_from_the_search_field_all_move_in_the_matches(demo, loaded, until):
+    # The first ↓ moved the focus on the next turn: the ↓ typed right after went back to
+    # the search field and was lost (seen in tmux as "Down Down" landing on the first match).
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"满意度")
+        await until(pilot, lambda: len(app.monitor.query_one("#indicators").rows) > 3)
+        for _ in range(3):                    # queued at once, as a fast typist's keys arrive
+            app.post_message(events.Key("down", None))
+        pane = app.monitor.query_one("#indicators")
+        await until(pilot, lambda: app.screen.focused is pane)
+        await pilot.pause()
+        assert pane.rows.index(pane.current) == 2

@@ -428,7 +428,7 @@ class MonitorScreen(Screen):
             return
         nxt = {"units": "#projects", "projects": "#indicators", "indicators": "#detail"}.get(event.vlist.id)
         if nxt:
-            self.query_one(nxt).focus()
+            self.set_focus(self.query_one(nxt))
 
     def _show_unit(self, code: str | None, *, project_id: str | None = None,
                    indicator_id: str | None = None) -> None:
@@ -521,7 +521,7 @@ class MonitorScreen(Screen):
         units = self.query_one("#units", VirtualList)
         units.move_to(self.browser.unit_index(code) or 0, announce=False)
         self._show_unit(code, project_id=pid, indicator_id=indicator_id)
-        self.query_one("#indicators", VirtualList).focus()
+        self.set_focus(self.query_one("#indicators", VirtualList))
 
     def _jump_hit(self, hit: Hit | None) -> None:
         if hit is None:
@@ -532,7 +532,7 @@ class MonitorScreen(Screen):
         units = self.query_one("#units", VirtualList)
         units.move_to(self.browser.unit_index(hit.unit_code) or 0, announce=False)
         self._show_unit(hit.unit_code, project_id=hit.project_id)
-        self.query_one("#projects" if hit.project_id else "#units", VirtualList).focus()
+        self.set_focus(self.query_one("#projects" if hit.project_id else "#units", VirtualList))
 
     # --- who may do what --------------------------------------------------------------------
     def refusal(self, action: str) -> str | None:
@@ -721,7 +721,7 @@ class MonitorScreen(Screen):
         """Back from triage or search to where the user was browsing."""
         self._waiting = None
         self._show_project(self.project_id, indicator_id=self.indicator_id)
-        self.query_one("#indicators", VirtualList).focus()
+        self.set_focus(self.query_one("#indicators", VirtualList))
 
     def _still_loading(self, *action) -> bool:
         """Whether ``action`` (a method name and its arguments) needs every unit while only the
@@ -749,9 +749,9 @@ class MonitorScreen(Screen):
             self._set_mode(mode, [])
             pane = self.query_one("#indicators", VirtualList)
             if mode == "search":
-                self.query_one("#search", Input).focus()
+                self.set_focus(self.query_one("#search", Input))
             else:
-                pane.focus()
+                self.set_focus(pane)
         pane = self.query_one("#indicators", VirtualList)
         pane.empty = self._loading_text
         pane.redraw()
@@ -783,7 +783,7 @@ class MonitorScreen(Screen):
             self._leave_mode()
             return
         self._set_mode("triage", self.browser.triage())
-        self.query_one("#indicators", VirtualList).focus()
+        self.set_focus(self.query_one("#indicators", VirtualList))
 
     def action_review(self) -> None:
         """Every indicator whose reading of 指标值 needs review, in table order, in the
@@ -798,7 +798,7 @@ class MonitorScreen(Screen):
             self._leave_mode()
             return
         self._set_mode("review", self.browser.reviews())
-        self.query_one("#indicators", VirtualList).focus()
+        self.set_focus(self.query_one("#indicators", VirtualList))
 
     def action_reading(self) -> None:
         """Open the reading form on the selected indicator (admins only)."""
@@ -848,13 +848,16 @@ class MonitorScreen(Screen):
         search = self.query_one("#search", Input)
         if self.mode != "search":
             self._set_mode("search", self.browser.search(search.value))
-        search.focus()
+        # Focus moves here and in every key's action at once (``set_focus``), not on the next
+        # turn as ``Widget.focus()`` does: a key typed right after must reach the new focus
+        # (↓ ↓ from the search field lost its second ↓).
+        self.set_focus(search)
 
     def action_into_results(self) -> None:
         """↓ in the search field moves into the matches."""
         pane = self.query_one("#indicators", VirtualList)
         if self.focused is not None and self.focused.id == "search" and pane.rows:
-            pane.focus()
+            self.set_focus(pane)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -922,4 +925,4 @@ class MonitorScreen(Screen):
             return
         prev = {"detail": "#indicators", "indicators": "#projects", "projects": "#units"}.get(focused or "")
         if prev:
-            self.query_one(prev).focus()
+            self.set_focus(self.query_one(prev))
