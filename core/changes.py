@@ -13,13 +13,11 @@ import re
 from typing import Callable
 
 from .language import Said
-from .words import DIRECTION_WORDS, MEASURE_WORDS, choice_word
+from .words import DIRECTION_WORDS, MEASURE_WORDS, choice_word, role_term, threshold_name
 
 ACTION_WORDS = {"progress": "进度", "spending": "支出", "import": "导入", "grant": "授权",
                 "revoke": "收回", "settings": "设置", "reading": "解读"}
 """The Chinese word for each kind of logged change (``store.audit.ACTIONS``)."""
-
-_ROLES = {"admin": "admin（管理员）", "manager": "manager（管理者）", "owner": "owner（填报人）"}
 
 _SETTING_WORDS = {"year": "年度", "as_of": "监控日期"}
 
@@ -57,7 +55,7 @@ def _setting_change(part: str) -> str:
     if not m:
         return part
     name, old, new = m.groups()
-    return f"{_SETTING_WORDS.get(name, name)} {old} → {new}"
+    return f"{_SETTING_WORDS.get(name) or threshold_name(name)} {old} → {new}"
 
 
 def _reading(what: str) -> str:
@@ -82,7 +80,7 @@ _STORED: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = (
      lambda m: f"{ {'loaded': '载入', 'copied': '复制'}.get(m[1], m[1]) } {m[2]} 个项目、"
                f"{m[3]} 项指标"),
     (re.compile(r"(.*) → (admin|manager|owner)( \(jixiao db init\))?( for (.*))?"),
-     lambda m: f"{m[1]} → {_ROLES[m[2]]}" + ("（jixiao db init）" if m[3] else "")
+     lambda m: f"{m[1]} → {role_term(m[2])}" + ("（jixiao db init）" if m[3] else "")
                + (f"，单位 {m[5]}" if m[4] else "")),
     (re.compile(r"(.*) loses all rights"), lambda m: f"{m[1]} 失去全部权限"),
     (re.compile(r"(.*) loses (.*)"), lambda m: f"{m[1]} 失去单位 {m[2]}"),

@@ -20,6 +20,7 @@ from functools import lru_cache
 from . import units as _units
 from .model import Indicator
 from .targets import MEASURES, Target, infer_measure, measure_hint, normalise, parse_target
+from .words import KIND_WORDS, word
 
 SOURCES = ("inferred", "confirmed", "overridden")
 """Where a reading comes from: the parser, an officer's confirmation, an officer's override."""
@@ -27,10 +28,24 @@ SOURCES = ("inferred", "confirmed", "overridden")
 OPS = (">=", "<=", ">", "<", "=", "range", "qualitative", "deadline")
 """What ``--op`` may say: a comparison, or the kind of target when it is not a number."""
 
+_OP_KINDS = ("range", "qualitative", "deadline")
+# The kinds are taken by their names in either language (区间, 定性, 时限: the word table's).
 _OP_SPELLINGS = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "＝": "=", "=": "=",
-                 ">=": ">=", "<=": "<=", ">": ">", "<": "<", "range": "range",
-                 "qualitative": "qualitative", "deadline": "deadline", "定性": "qualitative",
-                 "区间": "range", "时限": "deadline"}
+                 ">=": ">=", "<=": "<=", ">": ">", "<": "<",
+                 **{word(KIND_WORDS, k, lang): k for k in _OP_KINDS for lang in ("en", "zh")}}
+
+
+def op_choices(lang: str = "zh") -> str:
+    """What ``--op`` (and the reading form's operator) takes, named in ``lang``:
+    ``≥ ≤ > < = 区间 定性 时限`` / ``≥ ≤ > < = range qualitative deadline``."""
+    return " ".join(["≥", "≤", ">", "<", "=", *(word(KIND_WORDS, k, lang) for k in _OP_KINDS)])
+
+
+def op_word(op: str, lang: str = "zh") -> str:
+    """An operator of ``OPS`` as the form shows it: a kind by its name in ``lang``, a
+    comparison as it is."""
+    return word(KIND_WORDS, op, lang) if op in _OP_KINDS else op
+
 
 WANTED = ("yes", "no")
 """Which answer meets a qualitative target: the positive one, or the negative one (否, 无)."""
@@ -194,9 +209,8 @@ def make_override(text: str, *, confirm: bool = False, op: str | None = None,
         key = normalise(str(op)).lower() if op not in _OP_SPELLINGS else op
         fields_["op"] = _OP_SPELLINGS.get(key) or _OP_SPELLINGS.get(str(op).strip())
         if fields_["op"] is None:
-            raise OverrideError(f"op must be one of ≥ ≤ > < = range qualitative deadline, "
-                                f"not {op!r}", zh=f"运算符必须是 ≥ ≤ > < = range qualitative "
-                                                  f"deadline 之一，而不是 {op!r}")
+            raise OverrideError(f"op must be one of {op_choices('en')}, not {op!r}",
+                                zh=f"运算符必须是 {op_choices('zh')} 之一，而不是 {op!r}")
     if value not in (None, ""):
         fields_.update(_value_fields(value, fields_.get("op")))
     elif inferred is not None and fields_.get("op") in (">=", "<=", ">", "<", "="):

@@ -36,6 +36,23 @@ MEASURE_WORDS = {
 }
 """The name of each measure (how progress adds up) per language."""
 
+ROLE_WORDS = {
+    "zh": {"admin": "管理员", "manager": "管理者", "owner": "填报人", "reader": "查看者"},
+    "en": {"admin": "admin", "manager": "manager", "owner": "owner", "reader": "reader"},
+}
+"""The name of each role per language (``store.grants.ROLES``); a ``reader`` holds no grant and
+may only look."""
+
+THRESHOLD_WORDS = {
+    "zh": {"red_below": "红色阈值", "amber_below": "黄色阈值", "blue_from": "蓝色阈值",
+           "blue_final_from": "超额完成阈值", "level_amber_from": "水平指标黄色阈值",
+           "burn_amber_above": "支出过快阈值", "deadline_warning_days": "时限预警天数",
+           "budget_red_below": "预算执行红色阈值", "budget_amber_below": "预算执行黄色阈值"},
+    "en": {},
+}
+"""The Chinese name of each status threshold (``core.model.Thresholds``, docs/rules.md). English
+names a threshold by its key, which is also what ``--threshold NAME=VALUE`` takes."""
+
 GRADES = ("达成", "部分达成", "未达成")
 """The three grades of a qualitative target, best first (stored as these words)."""
 
@@ -119,6 +136,20 @@ def choice_term(text: str, terms: tuple[str, ...]) -> str | None:
         if said == term or said.casefold() == english(term).casefold():
             return term
     return None
+
+
+def role_term(role: str, lang: str = "zh") -> str:
+    """A role as the command line names it: the role as ``--role`` takes it, in Chinese with
+    its name beside it (``admin（管理员）``)."""
+    name = ROLE_WORDS["zh"].get(role) if lang != "en" else None
+    return f"{role}（{name}）" if name else role
+
+
+def threshold_name(key: str, lang: str = "zh") -> str:
+    """A threshold as listed: in Chinese its name with the key a user types beside it
+    (``红色阈值 red_below``), in English the key."""
+    name = THRESHOLD_WORDS["zh"].get(key) if lang != "en" else None
+    return f"{name} {key}" if name else key
 
 
 def word(table: dict, key: str, lang: str = "zh") -> str:

@@ -97,7 +97,7 @@ def test_every_kind_of_change_in_the_log_reads_in_the_run_language(data, capsys)
     for said in ("导入      301101   导入 5 个项目（", "：新增 92 项指标，修改 0 项，移除 0 项",
                  f"授权      -        {me} → admin（管理员）", "bob → owner（填报人），单位 301101",
                  "收回      301101   bob 失去单位 301101", "dan 失去全部权限",
-                 "设置      -        监控日期 2023-07-31 → 2023-06-30，red_below 0.6 → 0.4",
+                 "设置      -        监控日期 2023-07-31 → 2023-06-30，红色阈值 red_below 0.6 → 0.4",
                  "解读      301101", "'测评结果合格'：确认现有解读",
                  "截至 2023-06-30：完成值 达成，确定能", "截至 2023-06-30：累计执行 12 万元"):
         assert said in zh, said

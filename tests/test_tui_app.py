@@ -47,7 +47,7 @@ async def test_first_screen_shows_units_projects_indicators_and_header(screen_te
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         text = screen_text(app)
-        assert "2023" in text and "2023-07-31" in text and "alice" in text and "admin" in text
+        assert "2023" in text and "2023-07-31" in text and "alice" in text and "alice（管理员）" in text
         assert "天津市人民政府办公厅" in text
         assert "系统等级保护测评项目" in text
         assert "开展等保测评的系统数量" in text and "≥8个" in text
@@ -76,7 +76,7 @@ async def test_owner_finds_project_records_progress_and_sees_the_colour_change(s
     app = JixiaoApp(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        assert "alice (owner)" in screen_text(app)
+        assert "alice（填报人）" in screen_text(app)
         # find the project by searching for the indicator's name
         await pilot.press("slash")
         await pilot.press(*"等保测评的系统")

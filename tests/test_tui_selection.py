@@ -132,7 +132,7 @@ async def test_the_header_at_80_columns_keeps_role_and_sort_and_marks_a_cut(demo
         await pilot.press("o")
         await pilot.pause()
         line = app.monitor.query_one("#header").render_line(0).text.rstrip()
-        assert "(admin)" in line and "按状态" in line
+        assert "（管理员）" in line and "按状态" in line
         assert line.endswith("…") or "绩效运行监控" in line
 
 

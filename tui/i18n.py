@@ -9,6 +9,7 @@ with ``NO_COLOR=1`` or over a 16-colour SSH link still says what it means.
 from __future__ import annotations
 
 from jixiao.core.colours import COLOUR_GLYPHS as GLYPHS
+from jixiao.core.overrides import op_choices
 from jixiao.core.words import COLOUR_WORDS, FIELD_WORDS, KIND_WORDS
 
 
@@ -171,8 +172,8 @@ _ZH = {
     "sorted_status": "按状态排序",
     "sorted_table": "按表格顺序",
     "refreshed": "已载入其他用户的更新",
-    "refuse_edit": "{user}（{role}）无权编辑单位 {unit}：需要该单位的 owner 授权或 admin 角色",
-    "refuse_export": "{user}（{role}）无权导出快照：需要 manager 或 admin 角色",
+    "refuse_edit": "{user}（{role}）无权编辑单位 {unit}：需要该单位的 owner（填报人）授权或 admin（管理员）角色",
+    "refuse_export": "{user}（{role}）无权导出快照：需要 manager（管理者）或 admin（管理员）角色",
     "pick_indicator": "请先选择一个指标",
     "pick_project": "请先选择一个项目",
     # Readings of 指标值 (issue 12): the mark, the review list and the reading form.
@@ -185,7 +186,7 @@ _ZH = {
     "h_reading": "确认或修改所选指标的指标值解读（仅 admin）",
     "review_title": "指标值解读需复核的指标",
     "review_empty": "没有需要复核的解读",
-    "refuse_reading": "{user}（{role}）无权更改指标值解读：需要 admin 角色",
+    "refuse_reading": "{user}（{role}）无权更改指标值解读：需要 admin（管理员）角色",
     "form_reading": "指标值解读",
     "reading_label": "解读",
     "reading_review": "需复核",
@@ -194,7 +195,7 @@ _ZH = {
     "reading_confirm": "确认现有解读",
     "reading_override": "修改为下列内容",
     "reading_clear": "恢复自动推断",
-    "reading_op": "运算符（≥ ≤ > < = range qualitative deadline）",
+    "reading_op": f"运算符（{op_choices('zh')}）",
     "reading_value": "数值（区间写 下限-上限）",
     "reading_unit": "单位",
     "reading_measure": "计量方式（累计 / 水平）",
@@ -368,7 +369,7 @@ _EN = {
     "reading_confirm": "Confirm as read",
     "reading_override": "Change it",
     "reading_clear": "Back to inferred",
-    "reading_op": "Operator (≥ ≤ > < = range qualitative deadline)",
+    "reading_op": f"Operator ({op_choices('en')})",
     "reading_value": "Value (LOW-HIGH for a range)",
     "reading_unit": "Unit",
     "reading_measure": "Measure (cumulative / level)",

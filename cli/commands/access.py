@@ -17,6 +17,7 @@ from jixiao.core.periods import iso_date
 from jixiao.core.stamps import local_stamp
 from jixiao.core.text import visible
 from jixiao.core.textwidth import pad
+from jixiao.core.words import role_term
 
 from .common import open_store
 
@@ -137,11 +138,8 @@ def run_log(args) -> int:
     return 0
 
 
-_ROLE_ZH = {"admin": "admin（管理员）", "manager": "manager（管理者）", "owner": "owner（填报人）"}
-
-
 def _role_word(role: str) -> str:
-    return say(role, _ROLE_ZH.get(role, role))
+    return role_term(role, current())
 
 
 def _describe(g) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jixiao.core.language import say
+from jixiao.core.language import current, say
 
 import argparse
 from dataclasses import fields, replace
@@ -10,6 +10,8 @@ from dataclasses import fields, replace
 from jixiao.core.periods import iso_date
 from jixiao.core.model import Thresholds, year_default_as_of
 from jixiao.core.text import visible
+from jixiao.core.textwidth import pad, width
+from jixiao.core.words import threshold_name
 
 from .common import data_dir, db_url, open_store
 
@@ -106,8 +108,16 @@ def run_settings(args) -> int:
         print(say("settings changed", "设置已修改"))
     elif not store.has_settings():
         print(say("(defaults: no settings stored yet)", "（默认值：尚未保存设置）"))
-    print(say(f"year      {settings.year}", f"年度      {settings.year}"))
-    print(say(f"as_of     {settings.as_of}", f"监控日期  {settings.as_of}"))
-    for name, value in settings.thresholds.to_dict().items():
-        print(f"{name:<22}{value}")
+    if current() == "en":
+        print(f"year      {settings.year}")
+        print(f"as_of     {settings.as_of}")
+        for name, value in settings.thresholds.to_dict().items():
+            print(f"{name:<22}{value}")
+        return 0
+    # Each threshold by its Chinese name, with the key --threshold takes beside it.
+    rows = [("年度", settings.year), ("监控日期", settings.as_of)] + [
+        (threshold_name(name), value) for name, value in settings.thresholds.to_dict().items()]
+    column = max(width(name) for name, _ in rows) + 2
+    for name, value in rows:
+        print(f"{pad(name, column)}{value}")
     return 0

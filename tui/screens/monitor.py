@@ -26,6 +26,7 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.rules import indicator_status, target_of
 from jixiao.core.sparkline import history_series
 from jixiao.core.targets import parse_target
+from jixiao.core.words import ROLE_WORDS, word
 
 from .. import messages
 from ..commands import MonitorCommands
@@ -222,6 +223,11 @@ class MonitorScreen(Screen):
                 self._editable[unit_code] = False
         return self._editable[unit_code]
 
+    @property
+    def role_name(self) -> str:
+        """The user's role named in the UI language (管理员, 查看者 …)."""
+        return word(ROLE_WORDS, self.user_role, self.lang)
+
     def _update_header(self) -> None:
         if not self.dataset or not self.is_mounted:
             return
@@ -233,7 +239,8 @@ class MonitorScreen(Screen):
             t.append(f" ({L('view_only')})")
         t.append(" · ")
         t.append(literal(self.user))
-        t.append(f" ({self.user_role})")
+        role = self.role_name
+        t.append(f" ({role})" if self.lang == "en" else f"（{role}）")
         if self.by_status:
             t.append(f" · {L('sorted_status')}")
         t.append(f" · jixiao · {L('app_title')}")
@@ -549,16 +556,16 @@ class MonitorScreen(Screen):
             if project is None:
                 return label("pick_project", self.lang)
             if not self.can_edit(project.unit_code):
-                return label("refuse_edit", self.lang).format(user=self.user, role=self.user_role,
+                return label("refuse_edit", self.lang).format(user=self.user, role=self.role_name,
                                                               unit=project.unit_code)
         if action == "reading":
             if self.current_indicator() is None:
                 return label("pick_indicator", self.lang)
             if self.user_role != "admin":
                 return label("refuse_reading", self.lang).format(user=self.user,
-                                                                 role=self.user_role)
+                                                                 role=self.role_name)
         if action == "export" and not self.may_report:
-            return label("refuse_export", self.lang).format(user=self.user, role=self.user_role)
+            return label("refuse_export", self.lang).format(user=self.user, role=self.role_name)
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

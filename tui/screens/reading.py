@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from jixiao.core.numbers import format_number
-from jixiao.core.overrides import OverrideError, make_override
+from jixiao.core.overrides import OverrideError, make_override, op_word
 from jixiao.core.targets import MEASURE_NAMES, Target, describe
 
 from ..widgets.ordered_input import OrderedInput
@@ -46,9 +46,12 @@ class ReadingScreen(FormScreen[object]):
         t = self.target
         head = Text(f"{L('form_reading')}\n", style="bold")
         head.append(literal(self.indicator.name))
-        head.append(f"  {L('target')}: ")
+        # Punctuated in the form's language: 指标值：… 解读（推断）：…
+        colon, source = (": ", f" ({L('reading_sources')[t.source]})") if self.lang == "en" else (
+            "：", f"（{L('reading_sources')[t.source]}）")
+        head.append(f"  {L('target')}{colon}")
         head.append(literal(self.indicator.target_text))
-        head.append(f"\n{L('reading_label')} ({L('reading_sources')[t.source]}): ")
+        head.append(f"\n{L('reading_label')}{source}{colon}")
         head.append(literal(describe(t, self.lang)))
         with VerticalScroll():
             yield Static(head)
@@ -70,8 +73,9 @@ class ReadingScreen(FormScreen[object]):
         """The field as the current reading has it, so a change starts from what stands."""
         t = self.target
         if field == "op":
-            return t.symbol if t.op else ("range" if t.kind == "range" else
-                                          t.kind if t.kind in ("deadline", "qualitative") else "")
+            if t.op:
+                return t.symbol
+            return op_word(t.kind, self.lang) if t.kind in ("range", "deadline", "qualitative") else ""
         if field == "value":
             if t.kind == "range":
                 return f"{format_number(t.low)}-{format_number(t.high)}"
@@ -104,7 +108,7 @@ class ReadingScreen(FormScreen[object]):
             override = make_override(self.indicator.target_text, confirm=action == "confirm",
                                      inferred=self.inferred, **facts)
         except OverrideError as exc:
-            show_error(error, str(exc))
+            show_error(error, str(exc) if self.lang == "en" else exc.zh)
             return None
         show_error(error, None)
         return {"override": override}
