@@ -123,7 +123,7 @@ def _main(argv: list[str]) -> int:
             with _visible_output():
                 return int(args.func(args) or 0)
     except JixiaoError as exc:
-        print(f"jixiao: {visible(exc.message, keep_newlines=True)}", file=sys.stderr)
+        print(f"jixiao{say(': ', '：')}{visible(exc.message, keep_newlines=True)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -133,7 +133,7 @@ def _main(argv: list[str]) -> int:
         # Whatever the store did not already name (an account outside the group meets a
         # PermissionError on its very first read): who lacks what, never a traceback.
         err = fault(exc, Path(exc.filename) if exc.filename else Path.cwd(), "read")
-        print(f"jixiao: {visible(err.message, keep_newlines=True)}", file=sys.stderr)
+        print(f"jixiao{say(': ', '：')}{visible(err.message, keep_newlines=True)}", file=sys.stderr)
         return err.exit_code
 
 

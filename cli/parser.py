@@ -52,6 +52,14 @@ class HelpFormatter(argparse.HelpFormatter):
             heading = _HEADINGS_ZH.get(heading, heading)
         super().start_section(heading)
 
+    def format_help(self):
+        """The help, a Chinese heading ended by a Chinese colon (argparse writes ":")."""
+        text = super().format_help()
+        if current() == "zh":
+            for heading in set(_HEADINGS_ZH.values()):
+                text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
+        return text
+
     def add_usage(self, usage, actions, groups, prefix=None):
         """The usage line, introduced in the run's language."""
         super().add_usage(usage, actions, groups, say("usage: ", "用法：") if prefix is None else prefix)
@@ -169,4 +177,5 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         """Print the usage and ``message`` (translated) and exit with status 2."""
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: {say('error', '错误')}: {translate_error(message)}\n")
+        colon = say(": ", "：")
+        self.exit(2, f"{self.prog}{colon}{say('error', '错误')}{colon}{translate_error(message)}\n")

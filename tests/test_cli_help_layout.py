@@ -2,7 +2,8 @@
 
 argparse measures by characters: "用法：" is three characters but six columns, and a Chinese
 choice list is twice as wide as it is long, so the usage's continuation lines fell three columns
-short of the first argument and some lines ran past the terminal.
+short of the first argument and some lines ran past the terminal. In Chinese what follows the
+program's name and a heading is punctuated in Chinese (``jixiao：``, ``选项：``).
 """
 
 from __future__ import annotations
@@ -72,3 +73,25 @@ def test_a_refused_argument_shows_the_usage_lined_up_too(monkeypatch, capsys):
     usage = err[:next(n for n, line in enumerate(err) if not line.startswith(("用法", " ")))]
     assert len(usage) > 1 and all(width(line) <= 80 for line in usage)
     assert {len(line) - len(line.lstrip()) for line in usage[1:]} == {width("用法：jixiao record ")}
+
+
+def test_chinese_messages_and_headings_end_with_a_chinese_colon(tmp_path, capsys):
+    # "jixiao" stays the program's name; what follows it is punctuated in the run's language.
+    assert main(["--data", str(tmp_path / "none"), "record", "0000000000", "--actual", "3",
+                 "--as-of", "2023-07-31"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("jixiao：") and "jixiao: " not in err
+    with pytest.raises(SystemExit):
+        main(["record", "--actual", "3"])
+    err = capsys.readouterr().err
+    assert "jixiao record：错误：缺少必需的参数" in err and ": " not in err.splitlines()[-1]
+    with pytest.raises(SystemExit):
+        main(["record", "--help"])
+    out = capsys.readouterr().out
+    assert "\n位置参数：\n" in out and "\n选项：\n" in out and "参数:" not in out
+    assert main(["--lang", "en", "--data", str(tmp_path / "none"), "record", "0000000000",
+                 "--actual", "3", "--as-of", "2023-07-31"]) == 2
+    assert capsys.readouterr().err.startswith("jixiao: ")
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "record", "--help"])
+    assert "\noptions:\n" in capsys.readouterr().out
