@@ -90,6 +90,10 @@ class Sync(Widget):
         # One evaluator for the app's life: a change of date reuses what it prepared.
         self.evaluator = Evaluator()
         self._stop = threading.Event()
+        # Set once the first stage is on screen (``first_shown``): the second stage waits for
+        # it, as a load running meanwhile takes the interpreter from the UI thread every 5 ms
+        # and the first screen would take twice as long to paint.
+        self._first_shown = threading.Event()
         self._poll_problem: str | None = None
         # Per unit, a fingerprint of what this process knows of it (its own writes included),
         # so a reload can tell another process's change from the echo of one's own.
@@ -98,6 +102,11 @@ class Sync(Widget):
     def on_unmount(self) -> None:
         """Stop the polling worker promptly."""
         self._stop.set()
+        self._first_shown.set()
+
+    def first_shown(self) -> None:
+        """Say that the first stage of a start-up has been painted: the rest may load now."""
+        self._first_shown.set()
 
     def _as_of(self, dataset) -> str:
         return self.view_date() or dataset.settings.as_of
@@ -127,6 +136,8 @@ class Sync(Widget):
             evaluation = self.evaluator.evaluate(first, as_of)
             self.post_message(messages.Loaded(serial, first, user, role, may_report, evaluation,
                                                as_of))
+            # Bounded, so a screen that never says so costs a start-up 2 s, never the data.
+            self._first_shown.wait(2.0)
         try:
             # Only the entries that can count from the date shown on: the detail pane reads a
             # whole history when it shows one, and an earlier date reloads (``_from``).

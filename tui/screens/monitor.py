@@ -296,8 +296,11 @@ class MonitorScreen(Screen):
             self._show_waiting()          # a key pressed before the first unit was shown
         if self.browser.complete:
             self.sync.poll()
-        # else: the poll starts with the complete state (``_completed``); a refresh of the
-        # first stage would read every other file in the poll worker meanwhile.
+        else:
+            # The poll starts with the complete state (``_completed``); a refresh of the first
+            # stage would read every other file in the poll worker meanwhile. The rest of the
+            # directory loads once this first screen is painted.
+            self.call_after_refresh(self.sync.first_shown)
 
     @on(messages.LoadProgress)
     def _load_progress(self, message: messages.LoadProgress) -> None:
