@@ -194,3 +194,34 @@ async def test_quick_downs_from_the_search_field_all_move_in_the_matches(demo, l
         await until(pilot, lambda: app.screen.focused is pane)
         await pilot.pause()
         assert pane.rows.index(pane.current) == 2
+
+
+async def test_characters_arriving_with_the_slash_go_into_the_search_field(demo, loaded, until):
+    # A paste or a slow SSH link delivers "/es满意" in one read: the app hands every key to the
+    # pane that had the focus before "/" moved it, so the characters were lost — and "e"
+    # opened the record form.
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.monitor.query_one("#indicators").focus()
+        await pilot.pause()
+        app.post_message(events.Key("slash", "/"))
+        for ch in "es满意":                   # queued at once, as one read of the terminal
+            app.post_message(events.Key(ch, ch))
+        search = app.monitor.query_one("#search")
+        await until(pilot, lambda: search.value == "es满意")
+        await pilot.pause()
+        assert app.screen is app.monitor and app.monitor.mode == "search"
+        assert not isinstance(app.screen, RecordProgressScreen)
+
+
+async def test_a_slash_typed_in_the_search_field_is_a_character(demo, loaded, until):
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        for key, ch in (("元", "元"), ("slash", "/"), ("人", "人")):   # one read, as pasted
+            app.post_message(events.Key(key, ch))
+        search = app.monitor.query_one("#search")
+        await until(pilot, lambda: search.value == "元/人")
+        assert app.monitor.mode == "search"

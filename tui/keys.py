@@ -52,6 +52,11 @@ PANE_KEYS = (
 """``(keys, label key)`` of the keys that move around, open and close, for the help screen:
 listed first, they are what a new user looks for (at 80×24 the list scrolls)."""
 
+PRIORITY_KEYS = ("slash",)
+"""Keys the app acts on as they arrive, before it hands the next key to whatever has the focus.
+Characters that arrive in one read with ``/`` (a paste, a slow SSH link) were handed to the pane
+that had the focus before ``/`` moved it to the search field, and were lost (``e`` even opened
+the record form). Typed in the search field, ``/`` is still a character (``search`` inserts it)."""
 EDIT_ACTIONS = ("record", "spend", "export", "reading")
 """Actions the user may not be allowed to take: their keys show disabled and explain why."""
 
@@ -85,7 +90,8 @@ def key_display(key: str) -> str:
 def bindings(lang: str) -> tuple[Binding, ...]:
     """The monitor screen's bindings, described in ``lang``, each with an id and a tooltip."""
     out = [Binding(key, action, label(text, lang), show=show, id=binding_id(action),
-                   key_display=KEY_DISPLAY.get(key), tooltip=label("h_" + text.removeprefix("k_"), lang))
+                   key_display=KEY_DISPLAY.get(key), priority=key in PRIORITY_KEYS,
+                   tooltip=label("h_" + text.removeprefix("k_"), lang))
            for key, action, text, show in ACTIONS]
     out.append(Binding("down", "into_results", label("k_into_results", lang), show=False,
                        id="into_results"))

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -853,9 +853,14 @@ class MonitorScreen(Screen):
     def action_search(self) -> None:
         """Search units, projects and indicators (names and targets) as you type; the matches
         fill the indicators pane, ↓ moves into them, Enter jumps, Esc goes back."""
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            # ``/`` is a priority key (``keys.PRIORITY_KEYS``): in the field it is typed (元/人),
+            # behind the characters typed before it that the field has not taken in yet.
+            search.post_message(events.Key("slash", "/"))
+            return
         if self._still_loading("action_search"):
             return
-        search = self.query_one("#search", Input)
         if self.mode != "search":
             self._set_mode("search", self.browser.search(search.value))
         # Focus moves here and in every key's action at once (``set_focus``), not on the next
