@@ -225,3 +225,23 @@ async def test_a_slash_typed_in_the_search_field_is_a_character(demo, loaded, un
         search = app.monitor.query_one("#search")
         await until(pilot, lambda: search.value == "元/人")
         assert app.monitor.mode == "search"
+
+
+@pytest.mark.parametrize("key, form, typed", [
+    ("e", RecordProgressScreen, "95"),
+    ("s", SpendingScreen, "12.5"),
+])
+async def test_keys_arriving_with_the_form_key_go_into_the_form(demo, loaded, until, key, form,
+                                                                typed):
+    # Over a slow SSH link "e95" arrives in one read: the app hands every key to the pane that
+    # had the focus before the form existed, and the 95 was lost.
+    app = JixiaoApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.monitor.query_one("#indicators").focus()
+        await pilot.pause()
+        for ch in key + typed:
+            app.post_message(events.Key(ch, ch))
+        await until(pilot, lambda: isinstance(app.screen, form))
+        # the form's first field, which has the focus, holds what was typed
+        await until(pilot, lambda: getattr(app.screen.focused, "value", None) == typed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -38,6 +39,14 @@ class JixiaoApp(App):
         """Why the data could not be opened (set by the monitor screen); the exit status."""
         self.monitor: MonitorScreen = monitor_screen(store, lang=lang, poll_interval=poll_interval)
         """The monitoring screen, the app's first and main screen."""
+
+    def on_key(self, event) -> None:
+        """A key the monitor screen passed on (``MonitorScreen.on_key``) after the key before it
+        opened a form: typed for the form, so it goes there, in order, once the form has its
+        focus."""
+        if getattr(event, "monitor_screen", None) is self.monitor and self.screen is not self.monitor:
+            event.stop()
+            self.call_after_refresh(self.post_message, events.Key(event.key, event.character))
 
     def get_default_screen(self) -> Screen:
         """The monitor screen is the app's base screen."""

@@ -598,7 +598,13 @@ class MonitorScreen(Screen):
 
     def on_key(self, event) -> None:
         """A disabled edit key still explains itself instead of doing nothing, and so does a
-        key an empty store does not offer (there is no data yet)."""
+        key an empty store does not offer (there is no data yet). Keys typed together with
+        ``e`` or ``s`` go into the form those keys open."""
+        # The app hands each key to whatever has the focus when it arrives, so keys that arrive
+        # in one read with ``e`` or ``s`` (a slow SSH link) reach this screen before the form
+        # key has been acted on. Marked as this screen's, the app hands them to the form
+        # (``JixiaoApp.on_key``).
+        event.monitor_screen = self
         for key, action, _, _ in ACTIONS:
             if event.key == key and action_name(action) in NEEDS_DATA and self._empty():
                 event.stop()
