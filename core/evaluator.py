@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -196,7 +197,9 @@ class Evaluator:
         self._stamps: dict[tuple, _Stamp] = {}
         self._lock = threading.Lock()
 
-    def evaluate(self, dataset: Dataset, as_of: str | None = None) -> Evaluation:
+    def evaluate(self, dataset: Dataset, as_of: str | None = None, *,
+                 given: Evaluation | None = None,
+                 given_units: frozenset[str] = frozenset()) -> Evaluation:
         """Evaluate every indicator, budget, project and unit at ``as_of`` (default: settings).
 
         Only the progress entry with the latest ``as_of`` on or before the date counts, so an
@@ -205,9 +208,14 @@ class Evaluator:
         indicators. A dataset that holds its histories from a later date only
         (``Dataset.history_from``) is refused (``ValueError``) rather than judged on the wrong
         entries.
+
+        The indicators of ``given_units`` take their status from ``given`` (an evaluation at
+        the same date, made from their full histories elsewhere: the store's summaries), as
+        the dataset holds no history of them; their budgets, projects and units are rolled up
+        as usual. ``ValueError`` when ``given`` is of another date or lacks one of them.
         """
         with self._lock:
-            return self._evaluate(dataset, as_of)
+            return self._evaluate(dataset, as_of, given, given_units)
 
     def _stamp(self, key: str, th: Thresholds) -> _Stamp:
         # Re-evaluating at the same date and thresholds (after another user's write) reuses
@@ -233,14 +241,20 @@ class Evaluator:
                 target.kind == "deadline", self._readings, {}, {})
         return plan
 
-    def _evaluate(self, dataset: Dataset, as_of) -> Evaluation:
+    def _evaluate(self, dataset: Dataset, as_of, given, given_units) -> Evaluation:
         settings = dataset.settings
         key = (as_of if isinstance(as_of, str) else as_of.isoformat()) if as_of else settings.as_of
         dataset.require_history(key)
+        if given_units and (given is None or given.as_of != key):
+            raise ValueError(f"no verdicts given at {key} for units without their histories")
         stamp = self._stamp(key, settings.thresholds)
         d = stamp.day
         ev = Evaluation(as_of=key)
         statuses = ev.indicators
+        if given_units:
+            # In bulk: ``given`` holds the verdicts of exactly those units (their counts per
+            # project are checked against the dataset below).
+            statuses.update(given.indicators)
         budgets, project_rollups = ev.budgets, ev.projects
         progress_get, spending_get = dataset.progress.get, dataset.spending.get
         prepared = self._prepared
@@ -253,14 +267,34 @@ class Evaluator:
         for code in codes:
             unit_counts = dict.fromkeys(colours, 0)
             project_colours: set[str] = set()
+            known = given.indicators if code in given_units else None
             for project in dataset.projects_of(code):
                 pid = project.id
                 inds = dataset.indicators_of(pid)
-                pp = prepared.get(pid)
-                if pp is None or pp.project is not project or pp.indicators is not inds:
-                    pp = prepared[pid] = self._prepare_project(project, inds, pp, progress_get)
                 counts = dict.fromkeys(colours, 0)
-                histories = pp.histories
+                if known is not None:
+                    # The given counts when they come with the verdicts (the store's summaries
+                    # count them per project), else counted here.
+                    rollup = given.projects.get(pid)
+                    if rollup is None or sum(rollup.counts.values()) != len(inds):
+                        try:
+                            rollup = Rollup(counts=Counter([known[i.id].colour for i in inds]))
+                        except KeyError as exc:
+                            raise ValueError(f"no verdict given for indicator {exc}") from None
+                    for colour, n in rollup.counts.items():
+                        counts[colour] += n
+                    pp = prepared.get(pid)
+                    if pp is None or pp.project is not project:
+                        # Keeps the budget light only: no indicator list, so evaluating this
+                        # project from histories later prepares them afresh.
+                        pp = prepared[pid] = _Prepared(project, None, [])
+                    histories = ()
+                else:
+                    pp = prepared.get(pid)
+                    if pp is None or pp.project is not project or pp.indicators is not inds:
+                        pp = prepared[pid] = self._prepare_project(project, inds, pp,
+                                                                   progress_get)
+                    histories = pp.histories
                 for k, h in enumerate(histories):
                     iid = h.iid
                     entries = progress_get(iid)
