@@ -36,11 +36,11 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 def store_parts(path: Path) -> tuple[Path, tuple[str, ...]]:
     """The data directory holding the store file ``path`` and the names leading from it to the
-    file: ``DATA/units/2023/F.json`` → ``(DATA, ("units", "2023", "F.json"))``, ``DATA/F`` →
-    ``(DATA, ("F",))``."""
+    file: ``DATA/units/2023/F.json`` → ``(DATA, ("units", "2023", "F.json"))`` (and the same
+    for ``DATA/summaries/…``), ``DATA/F`` → ``(DATA, ("F",))``."""
     p = Path(path)
-    if p.parent.name.isdigit() and p.parent.parent.name == "units":
-        return p.parent.parent.parent, ("units", p.parent.name, p.name)
+    if p.parent.name.isdigit() and p.parent.parent.name in ("units", "summaries"):
+        return p.parent.parent.parent, (p.parent.parent.name, p.parent.name, p.name)
     return p.parent, (p.name,)
 
 

@@ -4,6 +4,11 @@
 (PostgreSQL, ``--db URL``) both provide it; ``tests/test_store_contract.py`` runs the same tests
 against both. Refusals are ``core.errors.PermissionDenied`` (exit 3) with the same words in both;
 bad input and damaged data are ``core.errors.JixiaoError`` (exit 2).
+
+A backend may offer more, and the screen uses it when present: ``summaries``, ``peek``,
+``note_summaries``, ``signatures`` and ``save_summaries`` (the file store's unit summaries,
+``store.summaries``: every unit coloured before the histories are read), ``wait_for_change``
+(PostgreSQL's LISTEN/NOTIFY).
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ from .layout import Layout, PartitionKey, file_stem
 from .lock import locked, locked_all
 from . import cache as read_cache
 from . import index as unit_index
+from . import summaries
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
                         read_bytes, read_partition, signature)
 from .storage import (RECORD_CHECKS, AtomicStorage, damaged, parse, read_file,
@@ -427,6 +428,81 @@ class Store:
             dataset.units.pop(key.unit_code, None)
         dataset.invalidate()  # projects and indicators were removed behind its back
 
+    # --- summaries (store.summaries) ---------------------------------------------------------
+    def summaries(self) -> tuple[dict, list[PartitionKey]]:
+        """The current summary (``store.summaries.Summary``) of every unit file, by key, and
+        the keys of the files that have none: a screen shows every unit's colours from these
+        and reads only the rest (``peek``)."""
+        parts = {key: self.layout.partition(key) for key in self.unit_listing()}
+        return summaries.collect(self.layout.root, parts, self.settings())
+
+    def note_summaries(self, found: dict) -> None:
+        """Remember where each project and indicator of ``found`` (from ``summaries``) lives,
+        so that ``progress_history`` reads just its own file until a load replaces them."""
+        for key, summary in found.items():
+            self._project_at.update((p.id, (key, p)) for p in summary.projects)
+            self._indicator_at.update((i.id, i) for i in summary.indicators)
+
+    def peek(self, keys: Iterable[PartitionKey]) -> tuple[Dataset, dict[PartitionKey, Signature]]:
+        """Those units read whole, with the signature of each file read, into a new dataset
+        that this store does not remember (``load`` and ``refresh`` are unaffected)."""
+        dataset = Dataset(settings=self.settings())
+        sigs = {}
+        for key in keys:
+            path = self.layout.partition(key)
+            if not path.exists():
+                continue
+            grouped, sigs[key] = self._read_grouped(path)
+            _take_whole(dataset, grouped)
+        dataset.invalidate()
+        return dataset, sigs
+
+    def signatures(self) -> dict[PartitionKey, Signature]:
+        """The signature of every unit file as the last ``load`` or ``refresh`` read it."""
+        by_path = {self.layout.partition(key): key for key in self._contents}
+        return {by_path[path]: sig for path, sig in self._seen.items() if path in by_path}
+
+    def save_summaries(self, dataset: Dataset, evaluation, sigs: dict) -> int:
+        """Write the summary of each unit file in ``sigs`` (key → the signature of the file
+        ``dataset`` holds it from) whose file has not changed since, from ``dataset`` and its
+        ``evaluation`` at the stored monitoring date; how many were written. Nothing is
+        written for another date or other settings than the stored ones."""
+        settings = self.settings()
+        if evaluation.as_of != settings.as_of or dataset.settings != settings:
+            return 0
+        written = 0
+        for key, sig in sigs.items():
+            path = self.layout.partition(key)
+            unit = dataset.units.get(key.unit_code)
+            if unit is None or signature(path) != sig:
+                continue
+            projects = [p for p in dataset.projects_of(key.unit_code) if p.year == key.year]
+            indicators = [i for p in projects for i in dataset.indicators_of(p.id)]
+            if any(i.id not in evaluation.indicators for i in indicators):
+                continue
+            spending = [e for p in projects for e in dataset.spending.get(p.id, ())]
+            summaries.write(summaries.path_of(self.layout.root, path),
+                            summaries.encode(sig, settings, unit, projects, indicators,
+                                             spending, evaluation.indicators))
+            written += 1
+        return written
+
+    def refresh_summaries(self, keys: Iterable[PartitionKey] | None = None) -> int:
+        """Make the summary of every unit file (or of ``keys``) current, reading and
+        evaluating only the files whose summary is not; how many were written."""
+        from jixiao.core.evaluator import Evaluator
+
+        wanted = None if keys is None else set(keys)
+        parts = {key: self.layout.partition(key) for key in self.unit_listing()
+                 if wanted is None or key in wanted}
+        _, stale = summaries.collect(self.layout.root, parts, self.settings())
+        evaluator, written = Evaluator(), 0
+        for key in stale:
+            dataset, sigs = self.peek([key])
+            if sigs:
+                written += self.save_summaries(dataset, evaluator.evaluate(dataset), sigs)
+        return written
+
     # --- finding one thing without loading everything ----------------------------------------
     def _locate(self, wanted: str, table: dict, what: str):
         if wanted in table:
@@ -678,7 +754,22 @@ class Store:
                                                     for key in written})
             except JixiaoError:
                 pass  # only a start-up hint (units without an entry are listed by file name)
+        self._summarize(keys=list(written))
         return written
+
+    def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey]) -> None:
+        """Make the summaries of the unit files ``keys`` just written current — from
+        ``dataset`` when it holds exactly what was written, else by reading them. Only a
+        start-up aid: failing to write them never fails the write that came before."""
+        from jixiao.core.evaluator import evaluate
+
+        try:
+            if dataset is not None:
+                sigs = {key: signature(self.layout.partition(key)) for key in keys}
+                self.save_summaries(dataset, evaluate(dataset), sigs)
+            self.refresh_summaries(keys)     # whatever that did not cover
+        except (JixiaoError, OSError):
+            pass
 
     def _ensure_grants_file(self) -> None:
         """Create an empty grants file (nobody granted yet) unless there is one."""
@@ -725,6 +816,7 @@ class Store:
         if not self.layout.settings.exists():
             _check_settings(dataset.settings, saving=True)
             self._write_settings(dataset.settings)
+        self._summarize(dataset, keys=sorted(parts))
 
     # --- audit -------------------------------------------------------------------------------
     def log(self, unit: str | None = None, user: str | None = None,
@@ -862,6 +954,19 @@ def _settings_from(path: Path, tables: dict) -> Settings:
 
 RECORD_CHECKS["grants"] = _grant_list
 RECORD_CHECKS["settings"] = _settings_from
+
+
+def _take_whole(dataset: Dataset, part) -> None:
+    """Add one read partition (``read_cache.Grouped``) to ``dataset`` with every entry."""
+    dataset.units[part.unit.code] = part.unit
+    dataset.projects.update((p.id, p) for p in part.projects)
+    dataset.indicators.update((i.id, i) for i in part.indicators)
+    for target, grouped in ((dataset.progress, part.progress),
+                            (dataset.spending, part.spending)):
+        for owner, history in grouped.items():
+            if owner in target:   # a history split across two files (never written so)
+                history = sorted(history + target[owner], key=entry_order)
+            target[owner] = history
 
 
 def _key_of(path: Path, part) -> PartitionKey:
