@@ -160,6 +160,13 @@ def small_dataset():
 
 
 @pytest.fixture
+def held_store():
+    """``held_store(data_dir, user=…)``: a ``Store`` whose complete load waits for its
+    ``release`` event (``held`` is set once it waits), so a test sees the stages before it."""
+    return _tui_kit().HeldStore
+
+
+@pytest.fixture
 def until():
     """``await until(pilot, predicate)``: let the app run until ``predicate()`` holds."""
     return _tui_kit().until

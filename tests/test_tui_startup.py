@@ -16,34 +16,15 @@ from jixiao.tui.widgets.vlist import VirtualList
 pytestmark = pytest.mark.asyncio
 
 
-class HeldStore(Store):
-    """A store whose complete ``load`` waits for ``release`` — before reading the files, or
-    (``read_first``) after reading them, so writes made meanwhile are not in what it read.
-    A subset ``load(keys=…)`` (the first stage) is never held."""
-
-    def __init__(self, *args, read_first: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.release = threading.Event()
-        self.held = threading.Event()
-        self.read_first = read_first
-
-    def load(self, keys=None, **kwargs):
-        """As ``Store.load``; the complete load is held until ``release`` is set."""
-        if keys is not None:
-            return super().load(keys, **kwargs)
-        dataset = super().load(**kwargs) if self.read_first else None
-        self.held.set()
-        # A bound on the wait only so a broken test cannot hang the suite; the tests release
-        # it themselves, and never depend on the timeout.
-        self.release.wait(30)
-        return dataset if dataset is not None else super().load(**kwargs)
-
-
 @pytest.fixture
-def held(small_dataset, tmp_path) -> HeldStore:
+def held(small_dataset, tmp_path, held_store):
     """An admin's held store over ``small_dataset()`` (units 301101 and 301205)."""
     Store(tmp_path / "data", user="alice").bulk_load(small_dataset())
-    return HeldStore(tmp_path / "data", user="alice")
+    # A store without summaries (as PostgreSQL): the start-up goes from the first unit to
+    # everything (the middle stage they make possible is tested in test_tui_summaries).
+    store = held_store(tmp_path / "data", user="alice")
+    store.summaries = None
+    return store
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ name; a test module never imports another test module or this one.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from jixiao.core.dataset import Dataset
 from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
+from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.widgets.vlist import VirtualList
 
@@ -47,10 +49,11 @@ async def until(pilot, predicate, timeout: float = 5.0) -> None:
 
 
 async def loaded(pilot) -> JixiaoApp:
-    """The app with its complete state on screen (both start-up stages done, colours shown)."""
+    """The app with its complete state on screen (every start-up stage done, every history
+    read, colours shown)."""
     app = pilot.app
     await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None
-                and app.monitor.browser.complete)
+                and app.monitor.browser.whole)
     await pilot.pause()
     return app
 
@@ -85,3 +88,26 @@ def screen_text(app) -> str:
 
 def _line_text(line) -> str:
     return line.text if hasattr(line, "text") else "".join(s.text for s in line)
+
+
+class HeldStore(Store):
+    """A store whose complete ``load`` waits for ``release`` — before reading the files, or
+    (``read_first``) after reading them, so writes made meanwhile are not in what it read.
+    A subset ``load(keys=…)`` (the first stage) is never held."""
+
+    def __init__(self, *args, read_first: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.release = threading.Event()
+        self.held = threading.Event()
+        self.read_first = read_first
+
+    def load(self, keys=None, **kwargs):
+        """As ``Store.load``; the complete load is held until ``release`` is set."""
+        if keys is not None:
+            return super().load(keys, **kwargs)
+        dataset = super().load(**kwargs) if self.read_first else None
+        self.held.set()
+        # A bound on the wait only so a broken test cannot hang the suite; the tests release
+        # it themselves, and never depend on the timeout.
+        self.release.wait(30)
+        return dataset if dataset is not None else super().load(**kwargs)

@@ -29,6 +29,17 @@ class Loaded(Message):
 
 
 @dataclass
+class Summarized(Message):
+    """The middle stage of a start-up: every unit with its colours, most of them from the
+    store's summaries (no histories yet), so counts, triage, search and n/N answer for all."""
+
+    serial: int
+    dataset: object
+    evaluation: object
+    as_of: str
+
+
+@dataclass
 class Completed(Message):
     """The second stage of a start-up: the complete dataset with its colours."""
 

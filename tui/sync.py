@@ -30,8 +30,14 @@ from jixiao.core.evaluator import Evaluator
 from jixiao.store.exports import write_atomically
 
 from . import messages
-from .versions import (Versions, copy_dataset, mark_partial, with_indicator, with_progress,
-                       with_settings, with_spending)
+from .versions import (Versions, copy_dataset, given_verdicts, mark_partial, pending_units,
+                       summarized_units, with_indicator, with_progress, with_settings,
+                       with_spending, with_summaries)
+
+
+_FEW_STALE = 16
+"""Stale summaries a start-up's middle stage reads whole at most, whatever the store's size
+(each ~10 ms); beyond that and a quarter of the units it waits for the full load instead."""
 
 
 def fingerprint(dataset, unit_code: str) -> int:
@@ -90,10 +96,10 @@ class Sync(Widget):
         # One evaluator for the app's life: a change of date reuses what it prepared.
         self.evaluator = Evaluator()
         self._stop = threading.Event()
-        # Set once the first stage is on screen (``first_shown``): the second stage waits for
-        # it, as a load running meanwhile takes the interpreter from the UI thread every 5 ms
-        # and the first screen would take twice as long to paint.
-        self._first_shown = threading.Event()
+        # Set once a start-up stage is on screen (``shown``): the next stage waits for it, as
+        # a load running meanwhile takes the interpreter from the UI thread every 5 ms and the
+        # screen would take twice as long to paint.
+        self._shown = threading.Event()
         self._poll_problem: str | None = None
         # Per unit, a fingerprint of what this process knows of it (its own writes included),
         # so a reload can tell another process's change from the echo of one's own.
@@ -102,11 +108,16 @@ class Sync(Widget):
     def on_unmount(self) -> None:
         """Stop the polling worker promptly."""
         self._stop.set()
-        self._first_shown.set()
+        self._shown.set()
 
-    def first_shown(self) -> None:
-        """Say that the first stage of a start-up has been painted: the rest may load now."""
-        self._first_shown.set()
+    def shown(self) -> None:
+        """Say that the stage of a start-up last posted has been painted: the next may load."""
+        self._shown.set()
+
+    def _wait_shown(self) -> None:
+        # Bounded, so a screen that never says so costs a start-up 2 s, never the data.
+        self._shown.wait(2.0)
+        self._shown.clear()
 
     def _as_of(self, dataset) -> str:
         return self.view_date() or dataset.settings.as_of
@@ -127,6 +138,7 @@ class Sync(Widget):
         except OSError as exc:
             self.post_message(messages.LoadFailed(_os_error(exc)))
             return
+        stale, sigs = None, {}
         if first is not None:
             with self.versions.writing():
                 self._prints.clear()
@@ -136,8 +148,8 @@ class Sync(Widget):
             evaluation = self.evaluator.evaluate(first, as_of)
             self.post_message(messages.Loaded(serial, first, user, role, may_report, evaluation,
                                                as_of))
-            # Bounded, so a screen that never says so costs a start-up 2 s, never the data.
-            self._first_shown.wait(2.0)
+            self._wait_shown()
+            stale = self._summary_stage(first)
         try:
             # Only the entries that can count from the date shown on: the detail pane reads a
             # whole history when it shows one, and an earlier date reloads (``_from``).
@@ -150,6 +162,7 @@ class Sync(Widget):
                     # complete version supersedes the versions that hold them.
                     self.store.refresh(dataset)
                     serial = self.versions.publish(dataset)
+                    sigs = self._signatures()
         except JixiaoError as exc:
             self.post_message(messages.LoadFailed(exc))
             return
@@ -162,6 +175,7 @@ class Sync(Widget):
             # never shown half-known.
             evaluation = self.evaluator.evaluate(dataset, as_of)
             self.post_message(messages.Completed(serial, dataset, evaluation, as_of))
+            self._save_summaries(dataset, evaluation, stale, sigs)
         else:
             with self.versions.writing():
                 self._prints.clear()
@@ -175,6 +189,73 @@ class Sync(Widget):
                 latest = self.versions.latest
                 if code not in self._prints and code in latest.units:
                     self._prints[code] = fingerprint(latest, code)
+
+    def _summary_stage(self, first) -> list | None:
+        """The middle stage of a start-up (``store.summaries``): every unit not loaded yet is
+        added from its summary, or read whole when its summary is stale, and the whole is shown
+        coloured — counts, triage, search and n/N over everything in well under a second at
+        100k indicators, long before every history is read. Skipped (``None``) for a store
+        without summaries, a date chosen for this view only, or when so many summaries are
+        stale that reading those units would take most of a full load; otherwise the keys of
+        the stale ones, whose summaries are written again once everything is loaded."""
+        summaries_of = getattr(self.store, "summaries", None)
+        if summaries_of is None or self.view_date():
+            return None
+        try:
+            summarized, renew = summaries_of()
+            loaded = set(first.units) - pending_units(first)
+            found = [s for key, s in summarized.items() if key.unit_code not in loaded]
+            stale = [key for key in renew if key.unit_code not in loaded]
+            if len(stale) > max(_FEW_STALE, len(found) // 4):
+                return renew
+            whole, sigs = self.store.peek(stale) if stale else (None, {})
+        except (JixiaoError, OSError):
+            return None       # the full load that follows says what is wrong, if anything is
+        as_of = first.settings.as_of
+        with self.versions.writing():
+            latest = self.versions.latest
+            if latest.settings.as_of != as_of or self.view_date():
+                return None   # the date changed meanwhile: the summaries are of another
+            dataset = with_summaries(latest, found, whole, as_of)
+            serial = self.versions.publish(dataset)
+        evaluation = self._evaluate(dataset, as_of)
+        if evaluation is None:
+            return None
+        self.post_message(messages.Summarized(serial, dataset, evaluation, as_of))
+        self.store.note_summaries(summarized)   # after: the screen needs it only on a detail
+        self._wait_shown()
+        if whole is not None:
+            # Their summaries at once, from what was just read (the next start needs them).
+            self._save_summaries(whole, self.evaluator.evaluate(whole, as_of), stale, sigs)
+        return [key for key in renew if key not in sigs]     # the first unit's, if stale
+
+    def _signatures(self) -> dict:
+        signatures = getattr(self.store, "signatures", None)
+        return signatures() if signatures is not None else {}
+
+    def _save_summaries(self, dataset, evaluation, keys, sigs: dict) -> None:
+        """Write the store summaries of ``keys`` (stale at start-up) from ``dataset`` as read
+        with the file signatures ``sigs``: a reader keeps them current for the next start-up.
+        Quietly nothing when the store has none or the user may not write them."""
+        save = getattr(self.store, "save_summaries", None)
+        if save is None or not keys or self.view_date():
+            return
+        try:
+            save(dataset, evaluation, {key: sigs[key] for key in keys if key in sigs})
+        except (JixiaoError, OSError):
+            pass
+
+    def _evaluate(self, dataset, as_of: str):
+        """Every colour of ``dataset`` at ``as_of``: evaluated from the histories, except the
+        summarized units' (``with_summaries``), whose verdicts are given; ``None`` when those
+        are asked for at another date (the complete load brings them)."""
+        codes = summarized_units(dataset)
+        if not codes:
+            return self.evaluator.evaluate(dataset, as_of)
+        given = given_verdicts(dataset)
+        if given is None or given.as_of != as_of:
+            return None
+        return self.evaluator.evaluate(dataset, as_of, given=given, given_units=codes)
 
     def _progress(self) -> Callable[[int, int], None]:
         """A ``Store.load`` progress callback posting ``LoadProgress`` about 4 times a second
@@ -286,7 +367,9 @@ class Sync(Widget):
     @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
     def evaluate(self, dataset, as_of: str) -> None:
         """Every colour of ``dataset`` at ``as_of``."""
-        self.post_message(messages.Evaluated(dataset, self.evaluator.evaluate(dataset, as_of), as_of))
+        evaluation = self._evaluate(dataset, as_of)
+        if evaluation is not None:
+            self.post_message(messages.Evaluated(dataset, evaluation, as_of))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def warm(self, browser) -> None:

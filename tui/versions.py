@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import copy
 import threading
+from itertools import groupby
+from operator import attrgetter
 from contextlib import contextmanager
 from typing import Iterator
 
 from jixiao.core.dataset import Dataset
+from jixiao.core.status import Evaluation, Rollup
 
 
 def mark_partial(dataset: Dataset, pending: frozenset[str]) -> Dataset:
@@ -32,6 +35,65 @@ def pending_units(dataset: Dataset | None) -> frozenset[str]:
     """The codes of the units listed in ``dataset`` whose data is not loaded yet (see
     ``mark_partial``); empty for a complete dataset."""
     return getattr(dataset, "_jixiao_pending", frozenset())
+
+
+def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: str) -> Dataset:
+    """A start-up's middle stage: a copy of ``dataset`` (the first stage, or a version derived
+    from it) that has every other unit too — from its store summary (``store.summaries``:
+    projects, indicators, spending and verdicts at ``as_of``, no progress history), or whole
+    from ``whole`` (units whose summary was stale, read in full). Marked as such: its summarized
+    units' colours are given (``given_verdicts``), not evaluated, and no version derived from it
+    is ever evaluated at another date."""
+    new = copy_dataset(dataset)
+    codes = set()
+    statuses: dict = {}
+    rollups: dict = {}     # per project: the counts of its given verdicts
+    # The summaries hold each unit's projects and indicators in table order: the index is
+    # extended with them rather than built again by sorting 100k indicators.
+    by_unit = {code: dataset.projects_of(code) for code in dataset.units}
+    by_project = {p.id: dataset.indicators_of(p.id) for p in dataset.projects.values()}
+    for summary in summaries:
+        code = summary.unit.code
+        codes.add(code)
+        new.units[code] = summary.unit
+        new.projects.update((p.id, p) for p in summary.projects)
+        new.indicators.update((i.id, i) for i in summary.indicators)
+        by_unit[code] = by_unit.get(code, []) + summary.projects
+        # Table order keeps a project's indicators together: one list per run, at C speed.
+        by_project.update((pid, list(run)) for pid, run in
+                          groupby(summary.indicators, key=attrgetter("project_id")))
+        spending: dict = {}
+        for entry in summary.spending:
+            spending.setdefault(entry.project_id, []).append(entry)
+        new.spending.update(spending)   # new lists: a shared one is never appended to
+        statuses.update(summary.statuses)
+        rollups.update((pid, Rollup("grey", counts)) for pid, counts in summary.counts.items())
+    if whole is not None:
+        new.units.update(whole.units)
+        new.projects.update(whole.projects)
+        new.indicators.update(whole.indicators)
+        new.progress.update(whole.progress)
+        new.spending.update(whole.spending)
+        new.invalidate()
+    else:
+        new.adopt_order({code: by_unit.get(code, []) for code in new.units if code in by_unit},
+                        by_project)
+    new._jixiao_pending = frozenset()
+    new._jixiao_summarized = frozenset(codes)
+    new._jixiao_given = Evaluation(as_of=as_of, indicators=statuses, projects=rollups)
+    return new
+
+
+def summarized_units(dataset: Dataset | None) -> frozenset[str]:
+    """The codes of the units of ``dataset`` known from their store summaries only: listed,
+    with projects, indicators and colours, but without progress histories (``with_summaries``);
+    empty once every unit is read whole."""
+    return getattr(dataset, "_jixiao_summarized", frozenset())
+
+
+def given_verdicts(dataset: Dataset):
+    """The ``Evaluation`` holding the summarized units' verdicts (``with_summaries``)."""
+    return getattr(dataset, "_jixiao_given", None)
 
 
 def copy_dataset(dataset: Dataset) -> Dataset:

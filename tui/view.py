@@ -10,15 +10,22 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from types import SimpleNamespace
 
 from jixiao.core.colours import ALERTS, SEVERITY
 from jixiao.core.dataset import Dataset
 from jixiao.core.model import Indicator, Project, Unit
 from jixiao.core.overrides import indicator_target
 
-from .versions import pending_units
+from .versions import pending_units, summarized_units
 
 # ALERTS (red, amber): the colours the triage view and ``n``/``N`` visit.
+
+_COLOUR, _RATIO = attrgetter("colour"), attrgetter("ratio")
+_UNCOLOURED = SimpleNamespace(colour=None)
+"""Stands for the status of an indicator not evaluated yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,9 @@ class Browser:
         # Units listed but not loaded yet (a start-up's first stage): their counts are unknown,
         # and triage, search and n/N would miss them, so the app refuses those until complete.
         self.pending = pending_units(dataset)
+        # Units known from their store summaries only (a start-up's middle stage): listed and
+        # coloured, so triage, search and n/N answer for them, but without their histories.
+        self.summarized = summarized_units(dataset)
 
     # --- new data ---------------------------------------------------------------------------
     def for_dataset(self, dataset: Dataset) -> "Browser":
@@ -93,8 +103,15 @@ class Browser:
 
     @property
     def complete(self) -> bool:
-        """Whether every unit's data is loaded (not a start-up's first stage)."""
+        """Whether every unit is listed with its projects, indicators and colours (not a
+        start-up's first stage), so counts, triage, search and n/N answer for all of them."""
         return not self.pending
+
+    @property
+    def whole(self) -> bool:
+        """Whether every unit's histories are loaded too (not a start-up's first or middle
+        stage): what changing the date and exporting need."""
+        return not self.pending and not self.summarized
 
     # --- panes ------------------------------------------------------------------------------
     def units(self) -> list[Unit]:
@@ -173,14 +190,19 @@ class Browser:
                 return start + k
         return None
 
+    def _colours(self, ev) -> list:
+        # The colour of every indicator in reading order (None before it has one), in C-level
+        # passes: this runs for 100k indicators while a start-up's triage list waits for it.
+        statuses = ev.indicators if ev else {}
+        return list(map(_COLOUR, map(statuses.get, self.order(), repeat(_UNCOLOURED))))
+
     def _alert_positions(self, ev) -> array:
         alerts = self._alerts
         if alerts is None or alerts[0] is not ev:
-            statuses = ev.indicators if ev else {}
+            red, amber = ALERTS
             # Machine ints: ~30k Python ints at 100k indicators would cost ~1 MB more.
-            alerts = self._alerts = (ev, array("i", [n for n, iid in enumerate(self.order())
-                                                     if (s := statuses.get(iid)) is not None
-                                                     and s.colour in ALERTS]))
+            alerts = self._alerts = (ev, array("i", [n for n, c in enumerate(self._colours(ev))
+                                                     if c == red or c == amber]))
         return alerts[1]
 
     def next_alert(self, indicator_id: str | None, step: int = 1) -> str | None:
@@ -199,15 +221,21 @@ class Browser:
         return self.order()[alerts[n]]
 
     def needs_review(self, indicator_id: str) -> bool:
-        """Whether the indicator's reading of its 指标值 needs review (issue 12 §1)."""
-        return indicator_id in self._review_set()
+        """Whether the indicator's reading of its 指标值 needs review (issue 12 §1). Asked
+        for each row drawn: read for that indicator alone until the review list exists (at a
+        start-up's middle stage no target is parsed yet, and the list parses 9,000 of them)."""
+        cached = self._reviews
+        if cached is not None:
+            return indicator_id in cached[1]
+        ind = self.dataset.indicators.get(indicator_id)
+        if ind is None:
+            return False
+        proj = self.dataset.projects.get(ind.project_id)
+        return indicator_target(ind, proj.year if proj else self.dataset.settings.year).needs_review
 
     def reviews(self) -> list[str]:
         """Every indicator whose reading needs review, in unit, project and table order."""
         return self._review_list()[0]
-
-    def _review_set(self) -> frozenset:
-        return self._review_list()[1]
 
     def _review_list(self) -> tuple[list[str], frozenset]:
         # Readings depend on the indicators and their projects' years only, not on statuses.
@@ -231,13 +259,16 @@ class Browser:
         triage = self._triage
         if triage is None or triage[0] is not ev:
             order = self.order()
-            statuses = ev.indicators if ev else {}
-
-            def key(n: int):
-                s = statuses[order[n]]
-                ratio = s.ratio if s.ratio is not None else -1.0
-                return (SEVERITY[s.colour], ratio, n)
-            triage = self._triage = (ev, [order[n] for n in sorted(self._alert_positions(ev), key=key)])
+            alerts = self._alert_positions(ev)
+            sts = list(map((ev.indicators if ev else {}).__getitem__, map(order.__getitem__, alerts)))
+            ratios = [-1.0 if r is None else float(r) for r in map(_RATIO, sts)]
+            severity = list(map(SEVERITY.__getitem__, map(_COLOUR, sts)))
+            # Two stable sorts on keys of one type each (floats, then ints) — reading order
+            # breaks ties — compare in C, several times faster than sorting key tuples.
+            ranked = sorted(sorted(range(len(sts)), key=ratios.__getitem__),
+                            key=severity.__getitem__)
+            triage = self._triage = (ev, list(map(order.__getitem__,
+                                                  map(alerts.__getitem__, ranked))))
         return triage[1]
 
     def warm(self) -> None:

@@ -102,6 +102,7 @@ class MonitorScreen(Screen):
         self._binding_state: tuple | None = None
         # A key that needs every unit, pressed while they load: done as soon as they are in.
         self._waiting: tuple | None = None
+        self._waiting_whole: bool | str = False   # what the waiting key needs (_still_loading)
         self._loading_text = label("loading", lang)
 
     # --- layout -----------------------------------------------------------------------------
@@ -300,7 +301,7 @@ class MonitorScreen(Screen):
             # The poll starts with the complete state (``_completed``); a refresh of the first
             # stage would read every other file in the poll worker meanwhile. The rest of the
             # directory loads once this first screen is painted.
-            self.call_after_refresh(self.sync.first_shown)
+            self.call_after_refresh(self.sync.shown)
 
     @on(messages.LoadProgress)
     def _load_progress(self, message: messages.LoadProgress) -> None:
@@ -308,6 +309,19 @@ class MonitorScreen(Screen):
         self._loading_text = label(key, self.lang).format(done=message.done, total=message.total)
         if self._waiting is not None:
             self._show_waiting()
+
+    @on(messages.Summarized)
+    def _summarized(self, message: messages.Summarized) -> None:
+        """The middle stage of a start-up: every unit, most from the store's summaries, with
+        its colours; cursors stay where the user put them, and a key that waited for every
+        unit (triage, search, n/N) acts now."""
+        if message.as_of == self.as_of:       # else the user chose another date meanwhile
+            if self._take(message.serial, message.dataset):
+                self._apply_evaluation(message.evaluation, reshow=True)
+            else:
+                self.reevaluate()
+        # The histories load once this is painted (and a waiting triage list with it).
+        self.call_after_refresh(self.sync.shown)
 
     @on(messages.Completed)
     def _completed(self, message: messages.Completed) -> None:
@@ -385,9 +399,11 @@ class MonitorScreen(Screen):
         self._show_detail()
         self._update_header()
         self._sync_bindings()
-        if self._waiting is not None and self.browser.complete and evaluation is not None:
+        if (self._waiting is not None and evaluation is not None
+                and self._ready_for(self._waiting_whole)):
             self._do_waiting()
-        self.sync.warm(self.browser)
+        # After the paint: building search and triage caches meanwhile would slow it.
+        self.call_after_refresh(self.sync.warm, self.browser)
 
     def _reshow(self) -> None:
         # Rebuild the lists from changed data or statuses, keeping every cursor on its row.
@@ -494,13 +510,16 @@ class MonitorScreen(Screen):
         proj = ds.projects.get(ind.project_id)
         unit = ds.units.get(proj.unit_code) if proj else None
         history = self._history(ind.id)
+        counting = (ds.counting_progress(ind.id, self.as_of) if ds.progress.get(ind.id)
+                    or self._unit_of(ind) not in self.browser.summarized
+                    else next((e for e in reversed(history) if e.as_of <= self.as_of), None))
         target = self._target(ind)
         expected, actual = history_series(ind, history, self.settings, target)
         return DetailData(
             unit_name=unit.name if unit else "", project_name=proj.name if proj else "",
             indicator=ind, status=self.browser.status(ind.id),
             kind=getattr(target, "kind", None), unit=getattr(target, "unit", None),
-            history=history, counting=ds.counting_progress(ind.id, self.as_of),
+            history=history, counting=counting,
             expected_by_entry=expected, actual_by_entry=actual,
             source=getattr(target, "source", "inferred"),
             review=target.review_text(self.lang) if target is not None else None)
@@ -509,7 +528,9 @@ class MonitorScreen(Screen):
         """Every progress entry of one indicator: the dataset holds only those that can count
         from its date on (``Store.load(since=…)``), so the rest comes from the store."""
         ds = self.dataset
-        if ds.history_from is None:
+        ind = ds.indicators.get(indicator_id)
+        if ds.history_from is None and (ind is None
+                                        or self._unit_of(ind) not in self.browser.summarized):
             return list(ds.progress.get(indicator_id, ()))
         try:
             return self.store.progress_history(indicator_id)
@@ -630,6 +651,8 @@ class MonitorScreen(Screen):
         if self._explain("record"):
             return
         ind = self.current_indicator()
+        if self._still_loading("action_record", whole=self._unit_of(ind)):
+            return
         target = self._target(ind)
         settings, year, as_of, lang = self.settings, self.settings.year, self.as_of, self.lang
 
@@ -691,6 +714,8 @@ class MonitorScreen(Screen):
         if self._explain("spend"):
             return
         proj = self.current_project()
+        if self._still_loading("action_spend", whole=proj.unit_code):
+            return
         screen = SpendingScreen(project=proj, lang=self.lang, as_of=self.as_of,
                                 previous=self.dataset.counting_spending(proj.id, self.as_of),
                                 save=partial(self.sync.write_spending, proj.id))
@@ -739,17 +764,28 @@ class MonitorScreen(Screen):
         self._show_project(self.project_id, indicator_id=self.indicator_id)
         self.set_focus(self.query_one("#indicators", VirtualList))
 
-    def _still_loading(self, *action) -> bool:
+    def _still_loading(self, *action, whole: bool | str = False) -> bool:
         """Whether ``action`` (a method name and its arguments) needs every unit while only the
         first is loaded — triage, search and n/N over part of the data would pass for answers
-        about all of it. Then it is remembered and done as soon as every unit is in (a key is
-        never lost; the last such key wins), and meanwhile the screen says what it waits for:
-        the triage or review list or the search opens at once, empty, with the progress."""
-        if self.browser is not None and self.browser.complete:
+        about all of it — or, with ``whole``, needs histories not read yet: of every unit
+        (``True``: a change of date, an export) or of the unit with that code (recording).
+        Then it is remembered and done as soon as they are in (a key is never lost; the last
+        such key wins), and meanwhile the screen says what it waits for: the triage or review
+        list or the search opens at once, empty, with the progress."""
+        if self._ready_for(whole):
             return False
-        self._waiting = action
+        self._waiting, self._waiting_whole = action, whole
         self._show_waiting()
         return True
+
+    def _ready_for(self, whole: bool | str) -> bool:
+        # What ``_still_loading`` waits for is there (see there).
+        browser = self.browser
+        if browser is None or not browser.complete:
+            return False
+        if whole is True:
+            return browser.whole
+        return not whole or whole not in browser.summarized
 
     def _show_waiting(self) -> None:
         name = self._waiting[0]
@@ -821,6 +857,8 @@ class MonitorScreen(Screen):
         if self._explain("reading"):
             return
         ind = self.current_indicator()
+        if self._still_loading("action_reading", whole=self._unit_of(ind)):
+            return
         year = self._year_of(ind)
         screen = ReadingScreen(
             indicator=ind, target=target_of(ind, year), lang=self.lang,
@@ -828,6 +866,10 @@ class MonitorScreen(Screen):
                                   category=ind.category, name=ind.name),
             save=partial(self.sync.write_reading, ind.id))
         self.app.push_screen(screen, self._reading_set)
+
+    def _unit_of(self, ind) -> str:
+        proj = self.dataset.projects.get(ind.project_id)
+        return proj.unit_code if proj else ""
 
     def _year_of(self, ind) -> int:
         proj = self.dataset.projects.get(ind.project_id)
@@ -909,7 +951,7 @@ class MonitorScreen(Screen):
 
     def action_date(self) -> None:
         """Change the monitoring date; every colour recomputes."""
-        if self.dataset is None:
+        if self.dataset is None or self._still_loading("action_date", whole=True):
             return
         screen = DateScreen(year=self.settings.year, current=self.as_of, lang=self.lang,
                             view_only=self.user_role != "admin")
@@ -922,7 +964,7 @@ class MonitorScreen(Screen):
 
     def action_export(self) -> None:
         """Write the quarterly snapshot at the monitoring date to a file."""
-        if self._explain("export"):
+        if self._explain("export") or self._still_loading("action_export", whole=True):
             return
         default = str(Path.cwd() / f"jixiao-snapshot-{self.as_of}.json")
         self.app.push_screen(ExportScreen(default=default, lang=self.lang), self._export_to)

@@ -1,0 +1,149 @@
+"""A start-up's middle stage: every unit listed, counted and coloured from the store's summaries
+while the histories still load, so triage, search and n/N answer for everything at once; what
+needs a history waits for it and is never lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.core.evaluator import evaluate
+from jixiao.store.repository import Store
+from jixiao.tui.app import JixiaoApp
+from jixiao.tui.i18n import label
+from jixiao.tui.widgets.vlist import VirtualList
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def behind(small_dataset, tmp_path) -> str:
+    """A store over ``small_dataset()`` whose 301205 indicator is recorded far behind (red),
+    its summaries made; the indicator's id."""
+    store = Store(tmp_path / "data", user="alice")
+    store.bulk_load(small_dataset())
+    ds = store.load()
+    iid = next(i.id for i in ds.indicators.values() if i.target_text == "≥100次")
+    store.record_progress(iid, as_of="2023-07-31", actual="1次", causes=("其他",),
+                          measures="加快")
+    store.refresh_summaries()
+    return iid
+
+
+@pytest.fixture
+def held(behind, tmp_path, held_store):
+    """An admin's store over that directory whose complete load waits for ``release``."""
+    return held_store(tmp_path / "data", user="alice")
+
+
+async def _middle(pilot, until) -> JixiaoApp:
+    app = pilot.app
+    await until(pilot, lambda: app.monitor.browser is not None
+                and app.monitor.browser.complete and app.monitor.browser.evaluation is not None)
+    await pilot.pause()
+    return app
+
+
+async def test_every_unit_is_coloured_before_any_history_but_the_first_is_read(held, behind, until, indicators_pane, rows_text, loaded):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        browser = app.monitor.browser
+        assert held.held.is_set() and not browser.whole and browser.summarized == {"301205"}
+        # the summarized unit's colours are those a full evaluation gives
+        full = evaluate(Store(held.data_dir, user="alice").load())
+        assert browser.evaluation.indicators == full.indicators
+        assert browser.evaluation.units == full.units
+        # counts in the units pane, not "…"
+        line = next(line for line in rows_text(app.query_one("#units", VirtualList))
+                    if "301205" in line)
+        assert not line.rstrip().endswith("…")
+        # triage over every unit: the red indicator of the unit not read yet is in it
+        await pilot.press("r")
+        await pilot.pause()
+        pane = indicators_pane(app)
+        assert app.monitor.mode == "triage" and behind in pane.rows
+        assert pane.rows == [iid for iid in browser.order()
+                             if full.indicators[iid].colour in ("red", "amber")
+                             and iid in pane.rows] or sorted(pane.rows) == sorted(
+            iid for iid, s in full.indicators.items() if s.colour in ("red", "amber"))
+        # Enter shows it in context, its history read from its own file
+        pane.move_to(pane.rows.index(behind))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.monitor.unit_code == "301205" and app.monitor.current_indicator().id == behind
+        data = app.monitor.detail_data(app.monitor.current_indicator())
+        assert [e.actual for e in data.history] == ["1次"] and data.counting.actual == "1次"
+        held.release.set()
+        await loaded(pilot)
+        assert app.monitor.browser.whole and app.monitor.current_indicator().id == behind
+
+
+@pytest.mark.parametrize("key", ["slash", "n"])
+async def test_search_and_next_alert_reach_a_summarized_unit(held, behind, until, indicators_pane, key):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        await pilot.press(key)
+        if key == "slash":
+            await pilot.press(*"服务")
+            await pilot.pause()
+            hits = indicators_pane(app).rows
+            assert any(h.indicator_id == behind for h in hits)
+        else:
+            await pilot.pause()
+            assert app.monitor.current_indicator().id == behind
+        assert not app.monitor.browser.whole          # all of it before the histories
+        held.release.set()
+
+
+async def test_recording_in_a_summarized_unit_waits_for_its_history_then_opens(held, behind, until, loaded):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await _middle(pilot, until)
+        app.monitor.jump_to(behind)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        # not opened on a colour without its history, and the key is not lost
+        assert app.screen is app.monitor
+        assert any(n.message == label("loading", "zh") for n in app._notifications)
+        held.release.set()
+        await loaded(pilot)
+        await until(pilot, lambda: app.screen is not app.monitor)
+        assert type(app.screen).__name__ == "RecordProgressScreen"
+
+
+async def test_a_change_of_date_waits_for_every_history(held, until, loaded):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await _middle(pilot, until)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is app.monitor            # waits: colours at another date need them
+        held.release.set()
+        await loaded(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "DateScreen")
+
+
+async def test_a_stale_summary_is_read_whole_at_start_up_and_renewed(behind, tmp_path, held_store, until, loaded):
+    writer = Store(tmp_path / "data", user="alice")
+    ds = writer.load()
+    iid = next(i.id for i in ds.indicators.values() if i.target_text == "≥8个")
+    writer.record_progress(iid, as_of="2023-07-31", actual="1个", causes=("其他",),
+                           measures="加快")
+    assert [k.unit_code for k in writer.summaries()[1]] == ["301101"]
+    # the first unit is read whole anyway; the second one's stale summary is the test
+    writer.record_progress(behind, as_of="2023-07-31", actual="2次", causes=("其他",),
+                           measures="加快")
+    held = held_store(tmp_path / "data", user="alice")
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        browser = app.monitor.browser
+        # read whole, not summarized: its new entry counts
+        assert "301205" not in browser.summarized
+        assert browser.status(behind).colour == "red"
+        assert app.monitor.dataset.progress[behind][-1].actual == "2次"
+        held.release.set()
+        await loaded(pilot)
+        await until(pilot, lambda: Store(tmp_path / "data", user="alice").summaries()[1] == [])
