@@ -125,8 +125,11 @@ async def _until_interactive(pilot) -> None:
       the cursor starts on shown with its projects, indicators and colours, and taking keys
       (``browser.evaluation`` is set; jixiao loads that unit's partition first and the others
       after it, listing them with counts "…");
-    * ``full`` — every unit's data in and coloured, so counts, triage, search and n/N answer
-      for all of it (``browser.complete``; the ``full_ready_s`` figure);
+    * ``full`` — every unit listed and coloured, so counts, triage, search and n/N answer
+      for all of it (``browser.complete``; the ``full_ready_s`` figure) — from the store's
+      summaries, before the histories are read;
+    * ``whole`` — every history read too (``browser.whole``; ``whole_ready_s``): what a change
+      of date or an export waits for;
     * ``settled`` — every start-up worker done (jixiao also warms its triage/search caches).
 
     An app without those attributes (the bare app) reaches every stage at once."""
@@ -143,9 +146,11 @@ async def _until_interactive(pilot) -> None:
                 and "colours" not in marks):
             await _drain(pilot, workers=False)
             marks["colours"] = time.time()
-        if "colours" in marks and _complete(browser):
+        if "colours" in marks and "full" not in marks and _complete(browser):
             await _drain(pilot, workers=False)
             marks["full"] = time.time()
+        if "full" in marks and getattr(_browser(app), "whole", True):
+            marks["whole"] = time.time()
             break
         if "colours" in marks and not _busy(app) and not _complete(_browser(app)):
             # A worker that has just finished may have posted what completes the screen:
@@ -229,6 +234,8 @@ def _report_marks(key: str) -> None:
     RESULT["startup_s"] = marks["colours"] - spawned
     if "full" in marks:
         RESULT["full_ready_s"] = marks["full"] - spawned
+    if "whole" in marks:
+        RESULT["whole_ready_s"] = marks["whole"] - spawned
     else:
         _missing("full_ready", "the app exited before every unit's counts were known")
     RESULT["startup_settled_s"] = marks["settled"] - spawned
