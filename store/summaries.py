@@ -228,6 +228,8 @@ def _objects(layout, columns: dict, share: dict, n: int | None = None) -> list:
         if name in layout.across and isinstance(column, list) and len(column) == 2 \
                 and isinstance(column[0], list) and isinstance(column[1], list):
             column = (column[0], array("I", column[1]).tobytes())
+        elif name in layout.tuples and column is not None:   # JSON has lists, objects tuples
+            column = [tuple(v) if v else () for v in column]
         got[name] = column
     if n is None:
         ids = got["id"]

@@ -139,3 +139,18 @@ def test_given_verdicts_roll_up_exactly_as_evaluated_ones(store):
     assert got.projects == ev.projects and got.total == ev.total
     with pytest.raises(ValueError):
         Evaluator().evaluate(shown, "2023-09-30", given=given, given_units=frozenset({"301205"}))
+
+
+def test_a_summary_gives_back_objects_equal_to_the_stored_ones(small_dataset, tmp_path):
+    ds = small_dataset()
+    for pid, p in list(ds.projects.items()):     # goals are a tuple, also after JSON
+        ds.projects[pid] = replace(p, goals=("1.完成测评", "2.提升保障"))
+    store = Store(tmp_path / "goals", user="alice")
+    store.bulk_load(ds)
+    full = store.load()
+    for summary in store.summaries()[0].values():
+        assert summary.unit == full.units[summary.unit.code]
+        for p in summary.projects:
+            assert p == full.projects[p.id] and hash(p) == hash(full.projects[p.id])
+        for e in summary.spending:
+            assert e in full.spending[e.project_id]
