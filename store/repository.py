@@ -265,7 +265,8 @@ class Store:
 
     def load(self, keys: Iterable[PartitionKey] | None = None, *,
              since: str | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Dataset:
+             progress: Callable[[int, int], None] | None = None,
+             reuse: Dataset | None = None) -> Dataset:
         """Everything in the directory, as one ``Dataset`` (remembered for ``refresh``) — or,
         with ``keys``, only those partitions (keys of absent files are skipped): a start-up
         shows the first unit before the rest is read. A later ``refresh`` of a subset takes in
@@ -277,7 +278,9 @@ class Store:
         dataset says so in ``history_from``, and ``progress_history`` reads the rest.
 
         ``progress(done, total)`` is called after each file taken in (a screen says how far
-        loading has come)."""
+        loading has come). Units, projects, indicators and spending histories equal to those of
+        ``reuse`` are taken from it rather than kept twice (a screen showing ``reuse`` while
+        this loads holds one copy of them, not two)."""
         dataset = Dataset(settings=self.settings(), history_from=since)
         self._seen = {self.layout.settings: signature(self.layout.settings)}
         self._contents.clear()
@@ -305,6 +308,8 @@ class Store:
                 if following is not None:
                     ahead.append(pool.submit(self._fetch, following))
                 part, sig = self._grouped(*fetched, share=share)
+                if reuse is not None:
+                    _reuse(part, reuse)
                 self._merge(dataset, fetched[0], part)
                 self._seen[fetched[0]] = sig
                 done += 1
@@ -954,6 +959,24 @@ def _settings_from(path: Path, tables: dict) -> Settings:
 
 RECORD_CHECKS["grants"] = _grant_list
 RECORD_CHECKS["settings"] = _settings_from
+
+
+def _reuse(part, old: Dataset) -> None:
+    """Put in ``part`` (a ``read_cache.Grouped`` just read) ``old``'s objects where they are
+    equal to the ones read, so that the ones read are freed at once."""
+    unit = old.units.get(part.unit.code)
+    if unit == part.unit:
+        part.unit = unit
+    get = old.projects.get
+    part.projects = [o if (o := get(p.id)) is not None and o == p else p for p in part.projects]
+    get = old.indicators.get
+    part.indicators = [o if (o := get(i.id)) is not None and o == i else i
+                       for i in part.indicators]
+    get = old.spending.get
+    for pid, history in part.spending.items():
+        kept = get(pid)
+        if kept is not None and kept == history:
+            part.spending[pid] = kept
 
 
 def _take_whole(dataset: Dataset, part) -> None:

@@ -31,7 +31,7 @@ from jixiao.store.exports import write_atomically
 
 from . import messages
 from .versions import (Versions, copy_dataset, given_verdicts, mark_partial, pending_units,
-                       summarized_units, with_indicator, with_progress, with_settings,
+                       sharing, summarized_units, with_indicator, with_progress, with_settings,
                        with_spending, with_summaries)
 
 
@@ -153,14 +153,22 @@ class Sync(Widget):
         try:
             # Only the entries that can count from the date shown on: the detail pane reads a
             # whole history when it shows one, and an earlier date reloads (``_from``).
+            # The version shown holds every unit's objects when it came from the summaries:
+            # the load takes those it reads unchanged from it rather than keeping two copies.
+            reuse = {}
+            if stale is not None:
+                with self.versions.writing():
+                    reuse["reuse"] = self.versions.latest
             dataset = self.store.load(since=self.view_date() or self.store.settings().as_of,
-                                      progress=self._progress())
+                                      progress=self._progress(), **reuse)
             if first is not None:
                 with self.versions.writing():
                     # Writes made (by anyone, this app included) while the files were read:
                     # ``refresh`` re-reads just the files that changed since, before the
                     # complete version supersedes the versions that hold them.
                     self.store.refresh(dataset)
+                    if reuse:
+                        dataset = sharing(dataset, reuse["reuse"])
                     serial = self.versions.publish(dataset)
                     sigs = self._signatures()
         except JixiaoError as exc:

@@ -12,6 +12,7 @@ by object identity are invalidated by the new object rather than by mutation.
 from __future__ import annotations
 
 import copy
+import operator
 import threading
 from itertools import groupby
 from operator import attrgetter
@@ -81,6 +82,21 @@ def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: st
     new._jixiao_pending = frozenset()
     new._jixiao_summarized = frozenset(codes)
     new._jixiao_given = Evaluation(as_of=as_of, indicators=statuses, projects=rollups)
+    return new
+
+
+def sharing(new: Dataset, old: Dataset) -> Dataset:
+    """``new`` (a whole load that reused ``old``'s objects: ``Store.load(reuse=…)``) holding
+    ``old``'s very dicts of units, projects and indicators and their order when it has exactly
+    the same objects, so that the screen keeps its search and ordering caches (``Browser.
+    for_dataset``) instead of building them again next to the old ones."""
+    pairs = ((new.units, old.units), (new.projects, old.projects),
+             (new.indicators, old.indicators))
+    if all(a.keys() == b.keys() and all(map(operator.is_, a.values(), map(b.__getitem__, a)))
+           for a, b in pairs):
+        new.units, new.projects, new.indicators = old.units, old.projects, old.indicators
+        new.adopt_order({code: old.projects_of(code) for code in old.units},
+                        {pid: old.indicators_of(pid) for pid in old.projects})
     return new
 
 
