@@ -96,21 +96,23 @@ async def test_search_and_next_alert_reach_a_summarized_unit(held, behind, until
         held.release.set()
 
 
-async def test_recording_in_a_summarized_unit_waits_for_its_history_then_opens(held, behind, until, loaded):
+async def test_recording_in_a_summarized_unit_reads_that_unit_at_once_then_opens(held, behind, until, loaded):
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await _middle(pilot, until)
         app.monitor.jump_to(behind)
         await pilot.pause()
         await pilot.press("e")
-        await pilot.pause()
-        # not opened on a colour without its history, and the key is not lost
-        assert app.screen is app.monitor
-        assert any(n.message == label("loading", "zh") for n in app._notifications)
+        # that unit is read whole at once: the form opens on its history, not on a colour
+        # without one, while every other unit's history is still held back
+        await until(pilot, lambda: type(app.screen).__name__ == "RecordProgressScreen")
+        assert held.held.is_set() and not held.release.is_set()
+        assert "301205" not in app.monitor.browser.summarized
+        assert app.monitor.dataset.counting_progress(behind, "2023-07-31").actual == "1次"
+        assert app.monitor.browser.status(behind).colour == "red"
         held.release.set()
+        await pilot.press("escape")
         await loaded(pilot)
-        await until(pilot, lambda: app.screen is not app.monitor)
-        assert type(app.screen).__name__ == "RecordProgressScreen"
 
 
 async def test_a_change_of_date_waits_for_every_history(held, until, loaded):
@@ -147,3 +149,20 @@ async def test_a_stale_summary_is_read_whole_at_start_up_and_renewed(behind, tmp
         held.release.set()
         await loaded(pilot)
         await until(pilot, lambda: Store(tmp_path / "data", user="alice").summaries()[1] == [])
+
+
+async def test_a_summarized_unit_the_cursor_rests_on_is_read_and_shows_its_values(held, behind, until, rows_text, indicators_pane):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        await pilot.press("down")                   # onto 301205, known from its summary only
+        await pilot.pause()
+        assert app.monitor.unit_code == "301205"
+        line = next(line for line in rows_text(indicators_pane(app)) if "服务[次数]" in line)
+        assert "…" in line and "1次" not in line   # being read, not shown as never recorded
+        await until(pilot, lambda: "301205" not in app.monitor.browser.summarized)
+        await pilot.pause()
+        line = next(line for line in rows_text(indicators_pane(app)) if "服务[次数]" in line)
+        assert "1次" in line
+        assert held.held.is_set() and not held.release.is_set()   # that unit only
+        held.release.set()

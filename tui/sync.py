@@ -32,7 +32,7 @@ from jixiao.store.exports import write_atomically
 from . import messages
 from .versions import (Versions, copy_dataset, given_verdicts, mark_partial, pending_units,
                        sharing, summarized_units, with_indicator, with_progress, with_settings,
-                       with_spending, with_summaries)
+                       with_spending, with_summaries, with_whole)
 
 
 _FEW_STALE = 16
@@ -236,6 +236,28 @@ class Sync(Widget):
             # Their summaries at once, from what was just read (the next start needs them).
             self._save_summaries(whole, self.evaluator.evaluate(whole, as_of), stale, sigs)
         return [key for key in renew if key not in sigs]     # the first unit's, if stale
+
+    @work(thread=True, exclusive=False, group="whole", exit_on_error=False)
+    def take_whole(self, code: str) -> None:
+        """Read the summarized unit ``code`` in full now (a user is about to record in it), so
+        its form need not wait for every other unit's history."""
+        keys = [key for key in getattr(self.store, "unit_listing", dict)() if key.unit_code == code]
+        try:
+            whole, _ = self.store.peek(keys)
+        except (JixiaoError, OSError) as exc:
+            self.post_message(messages.Notice(exc.text(self.lang) if isinstance(exc, JixiaoError)
+                                              else str(exc), "warning"))
+            return
+        with self.versions.writing():
+            latest = self.versions.latest
+            if code not in summarized_units(latest):
+                return            # the complete load, or an earlier call, was first
+            dataset = with_whole(latest, code, whole)
+            serial = self.versions.publish(dataset)
+        evaluation = self._evaluate(dataset, latest.settings.as_of)
+        self.post_message(messages.Published(serial, dataset))
+        if evaluation is not None:
+            self.post_message(messages.Evaluated(dataset, evaluation, evaluation.as_of))
 
     def _signatures(self) -> dict:
         signatures = getattr(self.store, "signatures", None)

@@ -100,6 +100,32 @@ def sharing(new: Dataset, old: Dataset) -> Dataset:
     return new
 
 
+def with_whole(dataset: Dataset, code: str, whole: Dataset) -> Dataset:
+    """A copy of ``dataset`` (from ``with_summaries``) in which unit ``code`` is no longer
+    summarized: its projects, indicators and histories are ``whole``'s (that unit read in
+    full); the other summarized units stay as they are."""
+    new = copy_dataset(dataset)
+    # The index of every other unit is kept, not rebuilt by sorting 100k indicators.
+    by_unit = {c: dataset.projects_of(c) for c in dataset.units}
+    by_project = {p.id: dataset.indicators_of(p.id) for p in dataset.projects.values()}
+    for pid in [p.id for p in dataset.projects_of(code)]:
+        for ind in by_project.pop(pid, ()):
+            new.indicators.pop(ind.id, None)
+            new.progress.pop(ind.id, None)
+        new.projects.pop(pid, None)
+        new.spending.pop(pid, None)
+    new.units.update(whole.units)
+    new.projects.update(whole.projects)
+    new.indicators.update(whole.indicators)
+    new.progress.update(whole.progress)
+    new.spending.update(whole.spending)
+    by_unit[code] = whole.projects_of(code)
+    by_project.update((p.id, whole.indicators_of(p.id)) for p in by_unit[code])
+    new.adopt_order({c: ps for c, ps in by_unit.items() if ps}, by_project)
+    new._jixiao_summarized = summarized_units(dataset) - {code}
+    return new
+
+
 def summarized_units(dataset: Dataset | None) -> frozenset[str]:
     """The codes of the units of ``dataset`` known from their store summaries only: listed,
     with projects, indicators and colours, but without progress histories (``with_summaries``);

@@ -278,6 +278,11 @@ class Browser:
         self.triage()
         self._haystack()
 
+    def unit_of(self, indicator: Indicator) -> str | None:
+        """The code of the unit an indicator belongs to."""
+        proj = self.dataset.projects.get(indicator.project_id)
+        return proj.unit_code if proj else None
+
     def locate(self, indicator_id: str) -> tuple[str, str] | None:
         """``(unit_code, project_id)`` of an indicator, or ``None`` if it is gone."""
         ind = self.dataset.indicators.get(indicator_id)

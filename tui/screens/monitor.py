@@ -103,6 +103,7 @@ class MonitorScreen(Screen):
         # A key that needs every unit, pressed while they load: done as soon as they are in.
         self._waiting: tuple | None = None
         self._waiting_whole: bool | str = False   # what the waiting key needs (_still_loading)
+        self._whole_timer = None   # reads the summarized unit the cursor rests on (_show_unit)
         self._loading_text = label("loading", lang)
 
     # --- layout -----------------------------------------------------------------------------
@@ -459,6 +460,13 @@ class MonitorScreen(Screen):
     def _show_unit(self, code: str | None, *, project_id: str | None = None,
                    indicator_id: str | None = None) -> None:
         self.unit_code = code
+        if self._whole_timer is not None:
+            self._whole_timer.stop()
+            self._whole_timer = None
+        if code is not None and code in self.browser.summarized:
+            # Its recorded values come with its history: read it once the cursor rests on it
+            # (not for each of 500 units the cursor runs past).
+            self._whole_timer = self.set_timer(0.3, partial(self.sync.take_whole, code))
         projects = self.query_one("#projects", VirtualList)
         # A unit whose file is not read yet has no projects *yet*: say so, not "no projects".
         # No unit at all: the units pane already says what to do; "no projects in this unit"
@@ -775,6 +783,8 @@ class MonitorScreen(Screen):
         if self._ready_for(whole):
             return False
         self._waiting, self._waiting_whole = action, whole
+        if isinstance(whole, str) and self.browser is not None and self.browser.complete:
+            self.sync.take_whole(whole)      # that one unit now, not after every other
         self._show_waiting()
         return True
 
@@ -789,13 +799,13 @@ class MonitorScreen(Screen):
 
     def _show_waiting(self) -> None:
         name = self._waiting[0]
-        if self.browser is None:          # nothing shown yet: the first unit comes first
-            self.app.notify(self._loading_text, timeout=2)
-            return
         mode = {"action_triage": "triage", "action_review": "review",
                 "action_search": "search"}.get(name)
-        if mode is None:                  # n/N: there is no list to show the wait in
-            self.app.notify(self._loading_text, timeout=2)
+        if self.browser is None or mode is None:
+            # No list to show the wait in (nothing shown yet, or n/N, a form, a date): one
+            # message, renewed as loading goes on rather than stacked four times a second.
+            self.app.clear_notifications()
+            self.app.notify(self._loading_text, timeout=3)
             return
         if self.mode != mode:
             self._set_mode(mode, [])

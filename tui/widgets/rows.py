@@ -221,20 +221,23 @@ class IndicatorRows:
         status = self.browser.status(indicator.id)
         colour = status.colour if status else None
         entry = self.browser.dataset.counting_progress(indicator.id, self.as_of())
+        # A unit known from its summary only: its recorded values are being read, not absent.
+        none = "…" if self.browser.summarized and self.browser.unit_of(indicator) in \
+            self.browser.summarized else "—"
         parts = [fit(status_text(colour, self.lang, vlist), w["status"])]
         if "category" in w:
             parts.append(fit(indicator.category, w["category"]))
         parts += [fit(name_text(self.browser, indicator, self.lang, vlist),
                       self._name_width(width, w)),
                   fit(indicator.target_text, w["target"]),
-                  fit(value_word(entry.actual, self.lang, beside=False) if entry else "—",
+                  fit(value_word(entry.actual, self.lang, beside=False) if entry else none,
                       w["actual"])]
         if "expected" in w:
             expected = status.expected if status else None
             parts.append(fit("—" if expected is None else format_expected(expected), w["expected"]))
         if "forecast" in w:
             forecast = entry.forecast if entry else None
-            parts.append(fit(value_word(forecast, self.lang, beside=False) if forecast else "—",
+            parts.append(fit(value_word(forecast, self.lang, beside=False) if forecast else none,
                              w["forecast"]))
         if "reason" in w:
             parts.append(fit(status.reason(self.lang) if status else "", w["reason"]))
