@@ -12,11 +12,10 @@ by object identity are invalidated by the new object rather than by mutation.
 from __future__ import annotations
 
 import copy
-import operator
 import threading
-from itertools import groupby
-from operator import attrgetter
 from contextlib import contextmanager
+from itertools import groupby
+from operator import attrgetter, is_
 from typing import Iterator
 
 from jixiao.core.dataset import Dataset
@@ -75,11 +74,11 @@ def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: st
         new.indicators.update(whole.indicators)
         new.progress.update(whole.progress)
         new.spending.update(whole.spending)
-        new.invalidate()
-    else:
-        new.adopt_order({code: by_unit.get(code, []) for code in new.units if code in by_unit},
-                        by_project)
-    new._jixiao_pending = frozenset()
+        by_unit.update((code, whole.projects_of(code)) for code in whole.units)
+        by_project.update((pid, whole.indicators_of(pid)) for pid in whole.projects)
+    new.adopt_order({code: projects for code, projects in by_unit.items() if projects},
+                    by_project)
+    mark_partial(new, frozenset())
     new._jixiao_summarized = frozenset(codes)
     new._jixiao_given = Evaluation(as_of=as_of, indicators=statuses, projects=rollups)
     return new
@@ -92,7 +91,7 @@ def sharing(new: Dataset, old: Dataset) -> Dataset:
     for_dataset``) instead of building them again next to the old ones."""
     pairs = ((new.units, old.units), (new.projects, old.projects),
              (new.indicators, old.indicators))
-    if all(a.keys() == b.keys() and all(map(operator.is_, a.values(), map(b.__getitem__, a)))
+    if all(a.keys() == b.keys() and all(map(is_, a.values(), map(b.__getitem__, a)))
            for a, b in pairs):
         new.units, new.projects, new.indicators = old.units, old.projects, old.indicators
         new.adopt_order({code: old.projects_of(code) for code in old.units},

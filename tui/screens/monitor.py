@@ -519,7 +519,7 @@ class MonitorScreen(Screen):
         unit = ds.units.get(proj.unit_code) if proj else None
         history = self._history(ind.id)
         counting = (ds.counting_progress(ind.id, self.as_of) if ds.progress.get(ind.id)
-                    or self._unit_of(ind) not in self.browser.summarized
+                    or self.browser.unit_of(ind) not in self.browser.summarized
                     else next((e for e in reversed(history) if e.as_of <= self.as_of), None))
         target = self._target(ind)
         expected, actual = history_series(ind, history, self.settings, target)
@@ -538,7 +538,7 @@ class MonitorScreen(Screen):
         ds = self.dataset
         ind = ds.indicators.get(indicator_id)
         if ds.history_from is None and (ind is None
-                                        or self._unit_of(ind) not in self.browser.summarized):
+                                        or self.browser.unit_of(ind) not in self.browser.summarized):
             return list(ds.progress.get(indicator_id, ()))
         try:
             return self.store.progress_history(indicator_id)
@@ -659,7 +659,7 @@ class MonitorScreen(Screen):
         if self._explain("record"):
             return
         ind = self.current_indicator()
-        if self._still_loading("action_record", whole=self._unit_of(ind)):
+        if self._still_loading("action_record", whole=self.browser.unit_of(ind)):
             return
         target = self._target(ind)
         settings, year, as_of, lang = self.settings, self.settings.year, self.as_of, self.lang
@@ -867,7 +867,7 @@ class MonitorScreen(Screen):
         if self._explain("reading"):
             return
         ind = self.current_indicator()
-        if self._still_loading("action_reading", whole=self._unit_of(ind)):
+        if self._still_loading("action_reading", whole=self.browser.unit_of(ind)):
             return
         year = self._year_of(ind)
         screen = ReadingScreen(
@@ -876,10 +876,6 @@ class MonitorScreen(Screen):
                                   category=ind.category, name=ind.name),
             save=partial(self.sync.write_reading, ind.id))
         self.app.push_screen(screen, self._reading_set)
-
-    def _unit_of(self, ind) -> str:
-        proj = self.dataset.projects.get(ind.project_id)
-        return proj.unit_code if proj else ""
 
     def _year_of(self, ind) -> int:
         proj = self.dataset.projects.get(ind.project_id)
