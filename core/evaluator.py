@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from .budget_light import budget_status
 from .colours import COLOURS, worst
@@ -183,6 +184,10 @@ _UNTRUSTED = object()
 """Stands for an empty history list, which could grow in place without a last entry to tell."""
 
 
+class Stopped(Exception):
+    """An evaluation given up because its ``stop`` said so."""
+
+
 class Evaluator:
     """Evaluates datasets at dates, keeping what a later call can reuse (see the module).
 
@@ -199,7 +204,8 @@ class Evaluator:
 
     def evaluate(self, dataset: Dataset, as_of: str | None = None, *,
                  given: Evaluation | None = None,
-                 given_units: frozenset[str] = frozenset()) -> Evaluation:
+                 given_units: frozenset[str] = frozenset(),
+                 stop: Callable[[], bool] | None = None) -> Evaluation:
         """Evaluate every indicator, budget, project and unit at ``as_of`` (default: settings).
 
         Only the progress entry with the latest ``as_of`` on or before the date counts, so an
@@ -213,9 +219,12 @@ class Evaluator:
         the same date, made from their full histories elsewhere: the store's summaries), as
         the dataset holds no history of them; their budgets, projects and units are rolled up
         as usual. ``ValueError`` when ``given`` is of another date or lacks one of them.
+
+        ``stop`` is asked before each unit; when it says so, ``Stopped`` is raised (a screen
+        that is closing does not wait seconds for colours nobody will see).
         """
         with self._lock:
-            return self._evaluate(dataset, as_of, given, given_units)
+            return self._evaluate(dataset, as_of, given, given_units, stop)
 
     def _stamp(self, key: str, th: Thresholds) -> _Stamp:
         # Re-evaluating at the same date and thresholds (after another user's write) reuses
@@ -241,7 +250,7 @@ class Evaluator:
                 target.kind == "deadline", self._readings, {}, {})
         return plan
 
-    def _evaluate(self, dataset: Dataset, as_of, given, given_units) -> Evaluation:
+    def _evaluate(self, dataset: Dataset, as_of, given, given_units, stop) -> Evaluation:
         settings = dataset.settings
         key = (as_of if isinstance(as_of, str) else as_of.isoformat()) if as_of else settings.as_of
         dataset.require_history(key)
@@ -265,6 +274,8 @@ class Evaluator:
         total = dict.fromkeys(colours, 0)
         unit_colours: set[str] = set()
         for code in codes:
+            if stop is not None and stop():
+                raise Stopped
             unit_counts = dict.fromkeys(colours, 0)
             project_colours: set[str] = set()
             known = given.indicators if code in given_units else None

@@ -470,8 +470,9 @@ class Store:
     def save_summaries(self, dataset: Dataset, evaluation, sigs: dict) -> int:
         """Write the summary of each unit file in ``sigs`` (key → the signature of the file
         ``dataset`` holds it from) whose file has not changed since, from ``dataset`` and its
-        ``evaluation`` at the stored monitoring date; how many were written. Nothing is
-        written for another date or other settings than the stored ones."""
+        ``evaluation`` at the stored monitoring date; how many were written (one that cannot
+        be written is skipped: summaries are only an aid). Nothing is written for another
+        date or other settings than the stored ones."""
         settings = self.settings()
         if evaluation.as_of != settings.as_of or dataset.settings != settings:
             return 0
@@ -486,9 +487,12 @@ class Store:
             if any(i.id not in evaluation.indicators for i in indicators):
                 continue
             spending = [e for p in projects for e in dataset.spending.get(p.id, ())]
-            summaries.write(summaries.path_of(self.layout.root, path),
-                            summaries.encode(sig, settings, unit, projects, indicators,
-                                             spending, evaluation.indicators))
+            try:
+                summaries.write(summaries.path_of(self.layout.root, path),
+                                summaries.encode(sig, settings, unit, projects, indicators,
+                                                 spending, evaluation.indicators))
+            except (JixiaoError, OSError):
+                continue     # one that cannot be written (a directory in its place) stops no other
             written += 1
         return written
 

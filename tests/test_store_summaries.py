@@ -112,8 +112,7 @@ def test_a_linked_summaries_directory_is_refused_not_written_through(store, tmp_
     shutil.rmtree(store.data_dir / "summaries")
     (store.data_dir / "summaries").symlink_to(outside)
     ds = store.load()
-    with pytest.raises(Exception):
-        store.save_summaries(ds, evaluate(ds), store.signatures())
+    assert store.save_summaries(ds, evaluate(ds), store.signatures()) == 0   # refused, quietly
     assert list(outside.iterdir()) == []
     # an import still succeeds: summaries are only ever an aid
     assert store.summaries()[0] == {}
@@ -154,3 +153,14 @@ def test_a_summary_gives_back_objects_equal_to_the_stored_ones(small_dataset, tm
             assert p == full.projects[p.id] and hash(p) == hash(full.projects[p.id])
         for e in summary.spending:
             assert e in full.spending[e.project_id]
+
+
+def test_one_summary_that_cannot_be_written_stops_no_other(store):
+    (first, second) = _summary_files(store)
+    first.unlink()
+    first.mkdir()                       # a directory where the first unit's summary goes
+    second.write_bytes(b"damaged")
+    ds = store.load()
+    assert store.save_summaries(ds, evaluate(ds), store.signatures()) == 1
+    found, stale = store.summaries()
+    assert len(found) == 1 and len(stale) == 1

@@ -166,3 +166,25 @@ async def test_a_summarized_unit_the_cursor_rests_on_is_read_and_shows_its_value
         assert "1次" in line
         assert held.held.is_set() and not held.release.is_set()   # that unit only
         held.release.set()
+
+
+async def test_quitting_while_the_histories_load_does_not_wait_for_them(behind, tmp_path, until):
+    import time
+
+    class SlowStore(Store):
+        """Its complete load reads a file every 50 ms for half a minute."""
+
+        def load(self, keys=None, *, progress=None, **kwargs):
+            if keys is None and progress is not None:
+                for n in range(600):
+                    time.sleep(0.05)
+                    progress(n, 600)
+            return super().load(keys, progress=progress, **kwargs)
+
+    app = JixiaoApp(SlowStore(tmp_path / "data", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        await pilot.pause(0.3)                    # the histories are loading now
+        started = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - started < 2.0       # not the 30 s the load would take

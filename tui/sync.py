@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from jixiao.core.dataset import counting_from
 from jixiao.core.errors import JixiaoError
-from jixiao.core.evaluator import Evaluator
+from jixiao.core.evaluator import Evaluator, Stopped
 from jixiao.store.exports import write_atomically
 
 from . import messages
@@ -177,11 +177,16 @@ class Sync(Widget):
         except OSError as exc:
             self.post_message(messages.LoadFailed(_os_error(exc)))
             return
+        except Stopped:
+            return        # the screen is closing: quitting must not wait for the load
         as_of = self._as_of(dataset)
         if first is not None:
             # The complete state arrives whole with its colours: counts, triage and search are
             # never shown half-known.
-            evaluation = self.evaluator.evaluate(dataset, as_of)
+            try:
+                evaluation = self.evaluator.evaluate(dataset, as_of, stop=self._stop.is_set)
+            except Stopped:
+                return
             self.post_message(messages.Completed(serial, dataset, evaluation, as_of))
             self._save_summaries(dataset, evaluation, stale, sigs)
         else:
@@ -270,10 +275,14 @@ class Sync(Widget):
         save = getattr(self.store, "save_summaries", None)
         if save is None or not keys or self.view_date():
             return
-        try:
-            save(dataset, evaluation, {key: sigs[key] for key in keys if key in sigs})
-        except (JixiaoError, OSError):
-            pass
+        for key in keys:             # one at a time: one that cannot be written stops no other
+            if self._stop.is_set():
+                return
+            if key in sigs:
+                try:
+                    save(dataset, evaluation, {key: sigs[key]})
+                except (JixiaoError, OSError):
+                    pass
 
     def _evaluate(self, dataset, as_of: str):
         """Every colour of ``dataset`` at ``as_of``: evaluated from the histories, except the
@@ -295,6 +304,8 @@ class Sync(Widget):
         last = [0.0]
 
         def report(done: int, total: int) -> None:
+            if self._stop.is_set():
+                raise Stopped
             now = time.monotonic()
             if done == total or now - last[0] >= 0.25:
                 last[0] = now
