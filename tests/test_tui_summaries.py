@@ -188,3 +188,57 @@ async def test_quitting_while_the_histories_load_does_not_wait_for_them(behind, 
         started = time.monotonic()
         await pilot.press("q")
     assert time.monotonic() - started < 2.0       # not the 30 s the load would take
+
+
+async def test_what_is_typed_while_a_form_waits_for_its_unit_goes_into_it(held, behind, until):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        app.monitor.sync.take_whole = lambda code: None          # the unit is read late …
+        app.monitor.jump_to(behind)
+        await pilot.pause()
+        # e and the value in one read, as a slow SSH link delivers them, before the unit is in
+        await pilot.press("e", "4", "5")
+        assert app.screen is app.monitor
+        del app.monitor.sync.take_whole                          # … now
+        app.monitor.sync.take_whole("301205")
+        await until(pilot, lambda: type(app.screen).__name__ == "RecordProgressScreen")
+        await until(pilot, lambda: app.screen.query_one("#actual").value == "45")
+        assert app.screen.indicator.id == behind
+        held.release.set()
+
+
+async def test_a_waiting_form_opens_on_the_row_its_key_was_pressed_on_and_esc_gives_it_up(held, behind, until, indicators_pane):
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await _middle(pilot, until)
+        app.monitor.sync.take_whole = lambda code: None          # the unit is read late …
+        app.monitor.jump_to(behind)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.press("escape")                              # given up: no form later
+        assert app.monitor._waiting is None
+        assert any(n.message == label("wait_cancelled", "zh") for n in app._notifications)
+        await pilot.press("e")
+        app.monitor.query_one("#units", VirtualList).move_to(0)  # the cursor moves on …
+        await pilot.pause()
+        del app.monitor.sync.take_whole
+        app.monitor.sync.take_whole("301205")
+        await until(pilot, lambda: type(app.screen).__name__ == "RecordProgressScreen")
+        assert app.screen.indicator.id == behind                 # … the form is still behind's
+        held.release.set()
+
+
+async def test_down_and_e_read_together_record_in_the_unit_moved_to(small_dataset, tmp_path, loaded):
+    Store(tmp_path / "d", user="alice").bulk_load(small_dataset())
+    app = JixiaoApp(Store(tmp_path / "d", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        assert app.monitor.unit_code == "301101"
+        # one read: the cursor's message is not handled when e acts
+        app.monitor.query_one("#units", VirtualList).move_to(1)
+        app.monitor.action_record()
+        await pilot.pause()
+        assert app.monitor.unit_code == "301205"
+        assert type(app.screen).__name__ == "RecordProgressScreen"
+        assert app.screen.indicator.name == "服务[次数]"

@@ -8,6 +8,7 @@ sort order and the monitoring date of this view.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -41,6 +42,10 @@ from ..widgets.footer import KeyFooter
 from ..widgets.literal import literal
 from ..widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitRows
 from ..widgets.vlist import VirtualList, fit
+
+FORM_WAITS = ("action_record", "action_spend", "action_reading")
+"""Keys that open a form on one row and may wait for that row's unit to be read whole: the
+wait is bound to the row, and what is typed meanwhile goes into the form."""
 from .dates import DateScreen
 from .error import ErrorScreen
 from .export import ExportScreen
@@ -104,6 +109,9 @@ class MonitorScreen(Screen):
         self._waiting: tuple | None = None
         self._waiting_whole: bool | str = False   # what the waiting key needs (_still_loading)
         self._whole_timer = None   # reads the summarized unit the cursor rests on (_show_unit)
+        # Keys typed after a form key that waits for its unit's history: the form's, in order.
+        self._typed_ahead: list[tuple[str, str | None]] = []
+        self._waiting_said = 0.0   # when the wait was last said in a toast (_show_waiting)
         self._loading_text = label("loading", lang)
 
     # --- layout -----------------------------------------------------------------------------
@@ -321,6 +329,9 @@ class MonitorScreen(Screen):
                 self._apply_evaluation(message.evaluation, reshow=True)
             else:
                 self.reevaluate()
+        whole = self._waiting_whole if self._waiting is not None else None
+        if isinstance(whole, str) and whole in self.browser.summarized:
+            self.sync.take_whole(whole)       # a form key pressed before: its unit now
         # The histories load once this is painted (and a waiting triage list with it).
         self.call_after_refresh(self.sync.shown)
 
@@ -646,6 +657,27 @@ class MonitorScreen(Screen):
                     self.app.notify(self.refusal(action) or "", severity="warning")
                 return
 
+    def type_ahead(self, key: str, character: str | None) -> bool:
+        """Keep a key typed while a form key waits for its unit's history (``JixiaoApp.on_key``
+        hands it here): it goes into the form when it opens. ``False`` when no form waits, and
+        for Esc, which gives the wait up (``action_back``)."""
+        if self._waiting is None or self._waiting[0] not in FORM_WAITS or key == "escape":
+            return False
+        self._typed_ahead.append((key, character))
+        return True
+
+    def _settle(self) -> None:
+        """Bring the panes in line with cursor moves whose messages are not handled yet: keys
+        read together (↓ then ``e``) must act on the row the user moved to."""
+        if self.mode != "browse" or self.browser is None:
+            return
+        units = self.query_one("#units", VirtualList)
+        if units.current is not None and units.current.code != self.unit_code:
+            self._show_unit(units.current.code)
+        projects = self.query_one("#projects", VirtualList)
+        if projects.current is not None and projects.current.id != self.project_id:
+            self._show_project(projects.current.id)
+
     def _explain(self, action: str) -> bool:
         reason = self.refusal(action)
         if reason:
@@ -656,10 +688,11 @@ class MonitorScreen(Screen):
     # --- actions ----------------------------------------------------------------------------
     def action_record(self) -> None:
         """Open the record-progress form on the selected indicator."""
+        self._settle()
         if self._explain("record"):
             return
         ind = self.current_indicator()
-        if self._still_loading("action_record", whole=self.browser.unit_of(ind)):
+        if self._still_loading("action_record", ind.id, whole=self.browser.unit_of(ind)):
             return
         target = self._target(ind)
         settings, year, as_of, lang = self.settings, self.settings.year, self.as_of, self.lang
@@ -719,10 +752,11 @@ class MonitorScreen(Screen):
 
     def action_spend(self) -> None:
         """Open the spending form on the selected project."""
+        self._settle()
         if self._explain("spend"):
             return
         proj = self.current_project()
-        if self._still_loading("action_spend", whole=proj.unit_code):
+        if self._still_loading("action_spend", proj.id, whole=proj.unit_code):
             return
         screen = SpendingScreen(project=proj, lang=self.lang, as_of=self.as_of,
                                 previous=self.dataset.counting_spending(proj.id, self.as_of),
@@ -783,6 +817,7 @@ class MonitorScreen(Screen):
         if self._ready_for(whole):
             return False
         self._waiting, self._waiting_whole = action, whole
+        self._waiting_said, self._typed_ahead = 0.0, []
         if isinstance(whole, str) and self.browser is not None and self.browser.complete:
             self.sync.take_whole(whole)      # that one unit now, not after every other
         self._show_waiting()
@@ -803,9 +838,17 @@ class MonitorScreen(Screen):
                 "action_search": "search"}.get(name)
         if self.browser is None or mode is None:
             # No list to show the wait in (nothing shown yet, or n/N, a form, a date): one
-            # message, renewed as loading goes on rather than stacked four times a second.
+            # message, renewed every 2 s as loading goes on, never stacked.
+            now = time.monotonic()
+            if now - self._waiting_said < 2.0:
+                return
+            self._waiting_said = now
+            whole = self._waiting_whole
+            text = (label("reading_unit", self.lang).format(code=whole)
+                    if isinstance(whole, str) and self.browser is not None
+                    and self.browser.complete else self._loading_text)
             self.app.clear_notifications()
-            self.app.notify(self._loading_text, timeout=3)
+            self.app.notify(text, timeout=3)
             return
         if self.mode != mode:
             self._set_mode(mode, [])
@@ -831,7 +874,37 @@ class MonitorScreen(Screen):
                         self.query_one("#search", Input).value))
             self._set_mode(mode, rows)
             return
+        if name in FORM_WAITS:
+            # The form of the row the key was pressed on, whatever the cursor did meanwhile,
+            # with what was typed for it.
+            row, typed, self._typed_ahead = args[0], self._typed_ahead, []
+            if name == "action_spend":
+                self._jump_hit(Hit("project", self.dataset.projects[row].unit_code, row))
+            else:
+                self.jump_to(row)
+            self.app.clear_notifications()
+            getattr(self, name)()
+            self._replay(typed)
+            return
         getattr(self, name)(*args)
+
+    def _replay(self, typed: list, tries: int = 50) -> None:
+        """Hand ``typed`` (keys typed while a form waited) to the form once it is the screen
+        with the focus — a pushed screen is mounted a few messages later — in order."""
+        if not typed:
+            return
+        form = self.app.screen
+        if form is self or form.focused is None:
+            if tries:
+                self.set_timer(0.02, partial(self._replay, typed, tries - 1))
+            return
+
+        def post() -> None:
+            for key, character in typed:
+                self.app.post_message(events.Key(key, character))
+        # Two turns later: the form moves the focus to its first field when mounted, a turn
+        # after the screen's own first focus.
+        self.app.call_after_refresh(self.app.call_after_refresh, post)
 
     def action_triage(self) -> None:
         """Every red and amber indicator of every unit, worst first, in the indicators pane;
@@ -864,10 +937,11 @@ class MonitorScreen(Screen):
 
     def action_reading(self) -> None:
         """Open the reading form on the selected indicator (admins only)."""
+        self._settle()
         if self._explain("reading"):
             return
         ind = self.current_indicator()
-        if self._still_loading("action_reading", whole=self.browser.unit_of(ind)):
+        if self._still_loading("action_reading", ind.id, whole=self.browser.unit_of(ind)):
             return
         year = self._year_of(ind)
         screen = ReadingScreen(
@@ -991,6 +1065,12 @@ class MonitorScreen(Screen):
         focused = self.focused.id if self.focused else None
         if self.mode != "browse":
             self._leave_mode()
+            return
+        if self._waiting is not None:
+            # A key still waiting for data (a form, a date, an export): Esc gives it up.
+            self._waiting, self._typed_ahead = None, []
+            self.app.clear_notifications()
+            self.app.notify(label("wait_cancelled", self.lang), timeout=2)
             return
         prev = {"detail": "#indicators", "indicators": "#projects", "projects": "#units"}.get(focused or "")
         if prev:
