@@ -242,3 +242,40 @@ async def test_down_and_e_read_together_record_in_the_unit_moved_to(small_datase
         assert app.monitor.unit_code == "301205"
         assert type(app.screen).__name__ == "RecordProgressScreen"
         assert app.screen.indicator.name == "服务[次数]"
+
+
+@pytest.mark.parametrize("key", ["r", "n"])
+async def test_a_move_and_a_list_key_read_together_keep_the_list(small_dataset, tmp_path, loaded, key):
+    Store(tmp_path / "d", user="alice").bulk_load(small_dataset())
+    app = JixiaoApp(Store(tmp_path / "d", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        # one read: ↓ then r (or n); the cursor's message is handled after the key's action
+        app.monitor.query_one("#units", VirtualList).move_to(1)
+        if key == "r":
+            app.monitor.action_triage()
+        else:
+            app.monitor.action_next_alert(1)
+        await pilot.pause()
+        if key == "r":
+            assert app.monitor.mode == "triage"          # not undone by the move's message
+        else:
+            assert app.monitor.current_indicator() is not None
+            assert app.monitor.unit_code == app.monitor.browser.locate(
+                app.monitor.current_indicator().id)[0]
+
+
+async def test_a_move_in_the_triage_list_handled_after_leaving_it_is_ignored(behind, tmp_path, loaded, indicators_pane):
+    app = JixiaoApp(Store(tmp_path / "data", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        pane = indicators_pane(app)
+        assert app.monitor.mode == "triage" and len(pane.rows) >= 1
+        # one read: a move in the triage list, then r back; the move's message comes last
+        pane.post_message(pane.Highlighted(pane, 0, pane.rows[0]))
+        app.monitor.action_triage()
+        await pilot.pause()
+        assert app.monitor.mode == "browse" and app.is_running
+        assert app.monitor.current_indicator() is not None

@@ -444,11 +444,21 @@ class MonitorScreen(Screen):
         """The cursor moved in a pane: show what belongs to the new row."""
         if self.browser is None or isinstance(event, VirtualList.Selected):
             return
+        if event.row is not event.vlist.current:
+            # Stale: the list changed before this was handled (a key read with the move switched
+            # it to the triage list or back); the list's own change showed what belongs to it.
+            return
         pane = event.vlist.id
+        # A move a key read together with it has already applied (``_settle``) is not applied
+        # again: it would undo what that key did (↓ r: the triage list it opened).
         if pane == "units":
-            self._show_unit(event.row.code if event.row else None)
+            code = event.row.code if event.row else None
+            if code != self.unit_code:
+                self._show_unit(code)
         elif pane == "projects":
-            self._show_project(event.row.id if event.row else None)
+            pid = event.row.id if event.row else None
+            if pid != self.project_id:
+                self._show_project(pid)
         elif pane == "indicators":
             if self.mode == "browse":
                 self.indicator_id = event.row.id if event.row else None
@@ -912,6 +922,7 @@ class MonitorScreen(Screen):
         if self.mode == "triage":
             self._leave_mode()
             return
+        self._settle()
         if self._still_loading("action_triage"):
             return
         if self.mode == "triage":
@@ -927,6 +938,7 @@ class MonitorScreen(Screen):
         if self.mode == "review":
             self._leave_mode()
             return
+        self._settle()
         if self._still_loading("action_review"):
             return
         if self.mode == "review":
@@ -969,6 +981,7 @@ class MonitorScreen(Screen):
 
     def action_next_alert(self, step: int) -> None:
         """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
+        self._settle()
         if self._still_loading("action_next_alert", step):
             return
         current = self.current_indicator()
