@@ -125,3 +125,23 @@ async def test_a_write_during_the_second_stage_is_kept(first_stage, loaded, unti
         # the complete state came from files read before the write; it must still hold it
         assert any(e.id == entry.id for e in app.monitor.dataset.progress.get(iid, ()))
         assert app.monitor.browser.status(iid) is not None
+
+
+async def test_each_n_pressed_while_loading_counts(first_stage, loaded, until, held):
+    writer = Store(held.data_dir, user="alice")
+    ds = writer.load()
+    for target, actual in (("≥8个", "1个"), ("≥100次", "1次")):
+        iid = next(i.id for i in ds.indicators.values() if i.target_text == target)
+        writer.record_progress(iid, as_of="2023-07-31", actual=actual, causes=("其他",),
+                               measures="加快")
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await first_stage(pilot)
+        start = app.monitor.current_indicator().id
+        await pilot.press("n", "n")
+        held.release.set()
+        await loaded(pilot)
+        browser = app.monitor.browser
+        second = browser.next_alert(browser.next_alert(start, 1), 1)
+        assert second != browser.next_alert(start, 1)        # two alerts to tell apart
+        await until(pilot, lambda: app.monitor.current_indicator().id == second)

@@ -980,12 +980,20 @@ class MonitorScreen(Screen):
         self.reevaluate()
 
     def action_next_alert(self, step: int) -> None:
-        """Jump to the next (1) or previous (-1) red or amber indicator anywhere."""
+        """Jump to the next (1) or previous (-1) red or amber indicator anywhere; a larger
+        ``step`` jumps that many (``n n n`` pressed while the units load)."""
         self._settle()
+        waiting = self._waiting
+        if waiting is not None and waiting[0] == "action_next_alert" and not self._ready_for(False):
+            step += waiting[1]            # each press counts, not only the last
         if self._still_loading("action_next_alert", step):
             return
         current = self.current_indicator()
-        iid = self.browser.next_alert(current.id if current else None, step)
+        iid = current.id if current else None
+        for _ in range(max(1, abs(step))):
+            iid = self.browser.next_alert(iid, 1 if step >= 0 else -1)
+            if iid is None:
+                break
         if iid is None:
             self.app.notify(label("no_alert", self.lang), timeout=2)
         else:
