@@ -279,3 +279,23 @@ async def test_a_move_in_the_triage_list_handled_after_leaving_it_is_ignored(beh
         await pilot.pause()
         assert app.monitor.mode == "browse" and app.is_running
         assert app.monitor.current_indicator() is not None
+
+
+async def test_keys_typed_in_one_burst_across_tab_go_to_their_own_fields(small_dataset, tmp_path, loaded, until):
+    from textual import events
+
+    Store(tmp_path / "d", user="alice").bulk_load(small_dataset())
+    app = JixiaoApp(Store(tmp_path / "d", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("e")                   # on 开展等保测评的系统数量 (≥8个)
+        await until(pilot, lambda: type(app.screen).__name__ == "RecordProgressScreen")
+        await pilot.pause()
+        actual = app.screen.query_one("#actual")
+        # all in the field's queue before Tab has moved the focus on, as a fast typist's are
+        for key, character in (("9", "9"), ("tab", None), ("1", "1"), ("2", "2")):
+            actual.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert actual.value == "9"
+        assert app.screen.query_one("#forecast").value == "12"

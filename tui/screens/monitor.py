@@ -813,7 +813,9 @@ class MonitorScreen(Screen):
     def _leave_mode(self) -> None:
         """Back from triage or search to where the user was browsing."""
         self._waiting = None
-        self._show_project(self.project_id, indicator_id=self.indicator_id)
+        # The whole browse view again, not just the project: the unit may have come in while
+        # the list was up (its projects pane still said "loading").
+        self._show_unit(self.unit_code, project_id=self.project_id, indicator_id=self.indicator_id)
         self.set_focus(self.query_one("#indicators", VirtualList))
 
     def _still_loading(self, *action, whole: bool | str = False) -> bool:
@@ -854,7 +856,7 @@ class MonitorScreen(Screen):
                 return
             self._waiting_said = now
             whole = self._waiting_whole
-            text = (label("reading_unit", self.lang).format(code=whole)
+            text = (label("reading_unit_records", self.lang).format(code=whole)
                     if isinstance(whole, str) and self.browser is not None
                     and self.browser.complete else self._loading_text)
             self.app.clear_notifications()

@@ -5,7 +5,8 @@ action (Left, End, Backspace, …) first bubbles through every container and the
 app, which then runs the field's binding. While the screen is busy — a form re-checks the
 value and recomputes its preview on every change — the next printable key reaches the field
 before the bubbling Left or End: ``abc Left ⌫⌫⌫ End -5`` came out ``-5c`` or ``-c5``.
-Here the field runs its own editing bindings as it receives them, so every key keeps its place.
+Here the field runs its own editing bindings as it receives them, so every key keeps its place,
+and a key that reaches it after Tab has moved the focus on goes on to the field that has it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,23 @@ class OrderedInput(Input):
     """An ``Input`` whose editing keys run in the field, in order with the typed characters."""
 
     async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self:      # ``has_focus`` changes only with the Blur event
+            # Typed after a key that moved the focus on (Tab) but queued here before it took
+            # effect: it belongs to the field that has the focus now.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab"):
+            # Moved here and now rather than when the key has bubbled up to the app's binding:
+            # the keys typed after it are already queued for this field.
+            event.stop()
+            event.prevent_default()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
         action = None if event.is_printable else _ACTIONS.get(event.key)
         if action is None:
             await super()._on_key(event)
