@@ -775,7 +775,8 @@ class Store:
         try:
             if dataset is not None:
                 sigs = {key: signature(self.layout.partition(key)) for key in keys}
-                self.save_summaries(dataset, evaluate(dataset), sigs)
+                if self.save_summaries(dataset, evaluate(dataset), sigs) == len(keys):
+                    return                   # every one written: no need to read them back
             self.refresh_summaries(keys)     # whatever that did not cover
         except (JixiaoError, OSError):
             pass
