@@ -539,9 +539,10 @@ class MonitorScreen(Screen):
         proj = ds.projects.get(ind.project_id)
         unit = ds.units.get(proj.unit_code) if proj else None
         history = self._history(ind.id)
-        counting = (ds.counting_progress(ind.id, self.as_of) if ds.progress.get(ind.id)
-                    or self.browser.unit_of(ind) not in self.browser.summarized
-                    else next((e for e in reversed(history) if e.as_of <= self.as_of), None))
+        if self.browser.unit_of(ind) in self.browser.summarized:   # no history held: read it
+            counting = next((e for e in reversed(history) if e.as_of <= self.as_of), None)
+        else:
+            counting = ds.counting_progress(ind.id, self.as_of)
         target = self._target(ind)
         expected, actual = history_series(ind, history, self.settings, target)
         return DetailData(
