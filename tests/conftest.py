@@ -167,6 +167,13 @@ def held_store():
 
 
 @pytest.fixture
+def refreshes():
+    """A fresh ``Refreshes``: pass it as ``run_test(message_hook=…)``; it lists every
+    ``Refreshed`` message (another process's change or the echo of one's own) once."""
+    return _tui_kit().Refreshes()
+
+
+@pytest.fixture
 def until():
     """``await until(pilot, predicate)``: let the app run until ``predicate()`` holds."""
     return _tui_kit().until

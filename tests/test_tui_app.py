@@ -16,7 +16,6 @@ from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.commands import palette_commands
 from jixiao.tui.i18n import label
-from jixiao.tui.messages import Refreshed
 from jixiao.tui.screens.dates import DateScreen
 from textual.widgets.input import Selection
 from jixiao.tui.screens.record import RecordProgressScreen
@@ -753,41 +752,35 @@ async def test_causes_and_likelihood_show_their_state_by_glyph_not_only_colour(s
         assert "◉ 确定能" in text and "○ 有可能" in text
 
 
-async def test_only_another_process_s_write_is_announced_as_one(loaded, small_dataset, until, tmp_path):
+async def test_only_another_process_s_write_is_announced_as_one(loaded, small_dataset, until,
+                                                               tmp_path, refreshes):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     app = JixiaoApp(Store(data, user="admin1"), poll_interval=0.1)
     announced = lambda: [n.message for n in app._notifications if "其他用户" in n.message]  # noqa: E731
-    reloads: list[bool] = []
-    seen: list[Refreshed] = []
-
-    def hook(message) -> None:
-        # A message is seen by every node it bubbles through: count each once.
-        if isinstance(message, Refreshed) and not any(m is message for m in seen):
-            seen.append(message)
-            reloads.append(message.foreign)
-    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+    reloads = lambda: [m.foreign for m in refreshes]  # noqa: E731
+    async with app.run_test(size=(120, 36), message_hook=refreshes) as pilot:
         await loaded(pilot)
         # the admin's own monitoring-date change
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DateScreen))
         await pilot.press("down", "down", "down", "enter", "enter")   # chosen, then confirmed
-        await until(pilot, lambda: reloads)
+        await until(pilot, reloads)
         # the admin's own progress entry (written from a worker thread, as the form does)
         await asyncio.to_thread(app.monitor.sync.write_progress, iid, as_of="2023-07-31", actual="9个")
-        await until(pilot, lambda: len(reloads) >= 2)
+        await until(pilot, lambda: len(reloads()) >= 2)
         await pilot.pause()
-        assert reloads == [False, False] and announced() == []
+        assert reloads() == [False, False] and announced() == []
         # another process's entry is announced
         proc = start_writer(data, iid)
         assert proc.wait(timeout=30) == 0, proc.stderr.read()
         await until(pilot, lambda: announced())
-        assert reloads[-1] is True
+        assert reloads()[-1] is True
 
 
 async def test_the_first_save_over_a_trimmed_history_is_not_announced_as_another_user_s(
-        loaded, small_dataset, until, tmp_path):
+        loaded, small_dataset, until, tmp_path, refreshes):
     # The app loads each history only from the entry that counts at the monitoring date; an
     # entry saved at that date makes the store's echo of it drop the older one. Seen as a
     # change by someone else, that announced the user's own first save (issue 15 QA).
@@ -796,12 +789,8 @@ async def test_the_first_save_over_a_trimmed_history_is_not_announced_as_another
     iid = ids(small_dataset())["开展等保测评的系统数量"]
     Store(data, user="admin1").record_progress(iid, as_of="2023-06-30", actual="4个")
     app = JixiaoApp(Store(data, user="admin1"), poll_interval=0.1)
-    seen: list[Refreshed] = []
-
-    def hook(message) -> None:
-        if isinstance(message, Refreshed) and not any(m is message for m in seen):
-            seen.append(message)
-    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+    seen = refreshes
+    async with app.run_test(size=(80, 24), message_hook=seen) as pilot:
         await loaded(pilot)
         await pilot.press("tab", "tab", "e")
         await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))

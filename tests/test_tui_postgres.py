@@ -7,12 +7,11 @@ import asyncio
 
 from jixiao.store.postgres import PgStore
 from jixiao.tui.app import JixiaoApp
-from jixiao.tui.messages import Refreshed
 
 
 
 async def test_another_users_write_arrives_by_notification(pg_url, small_dataset, loaded,
-                                                             until):
+                                                             until, refreshes):
     admin = PgStore(pg_url, user="admin1")
     admin.bulk_load(small_dataset())
     admin.grant("own", "owner", ["301101"])
@@ -22,12 +21,8 @@ async def test_another_users_write_arrives_by_notification(pg_url, small_dataset
     # Nothing is polled on PostgreSQL: the interval only bounds how long the listening worker
     # waits before it looks whether the screen is still there.
     app = JixiaoApp(PgStore(pg_url, user="mgr"), poll_interval=0.5)
-    refreshed: list[Refreshed] = []
-
-    def hook(message) -> None:
-        if isinstance(message, Refreshed) and not any(m is message for m in refreshed):
-            refreshed.append(message)
-    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+    refreshed = refreshes
+    async with app.run_test(size=(120, 36), message_hook=refreshed) as pilot:
         await loaded(pilot)
         await asyncio.sleep(1.0)
         assert refreshed == []  # no write, no refresh

@@ -13,6 +13,7 @@ from jixiao.core.dataset import Dataset
 from jixiao.core.model import Budget, Indicator, Project, Settings, Unit
 from jixiao.store.repository import Store
 from jixiao.tui.app import JixiaoApp
+from jixiao.tui.messages import Refreshed
 from jixiao.tui.widgets.vlist import VirtualList
 
 YEAR = 2023
@@ -111,3 +112,12 @@ class HeldStore(Store):
         # it themselves, and never depend on the timeout.
         self.release.wait(30)
         return dataset if dataset is not None else super().load(**kwargs)
+
+
+class Refreshes(list):
+    """A ``message_hook`` for ``App.run_test`` that keeps every ``Refreshed`` the app posts,
+    each once (a message is seen by every node it bubbles through), in order."""
+
+    def __call__(self, message) -> None:
+        if isinstance(message, Refreshed) and not any(m is message for m in self):
+            self.append(message)
