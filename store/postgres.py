@@ -29,6 +29,7 @@ from jixiao.core.model import (Indicator, ProgressEntry, Project, Settings, Spen
                                entry_order)
 
 from . import grants as rules
+from . import summaries
 from .audit import AuditEntry, chronological, matches
 from .layout import PartitionKey
 from .partition import Partition, compact, records
@@ -200,17 +201,19 @@ class PgStore:
         return {k.unit_code for k in self.unit_listing()}
 
     def load(self, keys: Iterable[PartitionKey] | None = None, *, since: str | None = None,
-             progress=None) -> Dataset:
+             progress=None, reuse: Dataset | None = None) -> Dataset:
         """Everything, or only the partitions ``keys``, as one ``Dataset`` (remembered for
-        ``refresh``): one consistent snapshot of the database. ``since`` and
-        ``progress(done, total)`` as in ``Store.load``."""
+        ``refresh``): one consistent snapshot of the database. ``since``, ``progress(done,
+        total)`` and ``reuse`` as in ``Store.load``."""
         dataset = Dataset(settings=self.settings(), history_from=since)
         self._contents.clear()
         self._revs = {}
         self._settings_rev = self._current_settings_rev()
         parts = self._read(keys)
         for done, (key, unit, rev, tables) in enumerate(parts, 1):
-            self._merge(dataset, key, unit, tables)
+            if reuse is not None:
+                unit = _reused(tables, unit, reuse)
+            self._contents[key] = _merge(dataset, unit, tables)
             self._revs[key] = rev
             if progress is not None:
                 progress(done, len(parts))
@@ -235,7 +238,7 @@ class PgStore:
         if stale:
             for key, unit, rev, tables in self._read(stale):
                 self._forget(dataset, key)
-                self._merge(dataset, key, unit, tables)
+                self._contents[key] = _merge(dataset, unit, tables)
                 self._revs[key] = rev
             changed = True
         return changed
@@ -270,9 +273,13 @@ class PgStore:
             params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
         share: dict = {}  # repeated strings become one object across partitions, as in Store
         with self._read_lock:
-            if self._reader is None:
-                self._reader = connect(self.url, user=self._user)
-            return self._read_with(self._reader, where, params, share)
+            return self._read_with(self._reading(), where, params, share)
+
+    def _reading(self) -> psycopg.Connection:
+        """The connection whole reads go through (hold ``_read_lock``)."""
+        if self._reader is None:
+            self._reader = connect(self.url, user=self._user)
+        return self._reader
 
     def _read_with(self, conn, where: str, params, share: dict):
         out = {}
@@ -302,28 +309,6 @@ class PgStore:
                         out[key][2][table] = pg_history.entries(table, n, arrays, share)
         return [(key, unit, rev, tables) for key, (unit, rev, tables) in out.items()]
 
-    def _merge(self, dataset: Dataset, key: PartitionKey, unit: Unit, tables: dict) -> None:
-        projects, indicators = tables.get("projects", []), tables.get("indicators", [])
-        dataset.projects.update((p.id, p) for p in projects)
-        dataset.indicators.update((i.id, i) for i in indicators)
-        pids, iids = {p.id for p in projects}, {i.id for i in indicators}
-        for target, entries, owner in ((dataset.progress, tables.get("progress", []),
-                                        "indicator_id"),
-                                       (dataset.spending, tables.get("spending", []),
-                                        "project_id")):
-            grouped = pg_history.grouped(entries, owner)
-            for history in grouped.values():
-                if len(history) > 1 and not all(
-                        a.as_of < b.as_of for a, b in zip(history, history[1:])):
-                    history.sort(key=entry_order)
-            if owner == "indicator_id" and dataset.history_from is not None:
-                grouped = {o: counting_from(h, dataset.history_from) for o, h in grouped.items()}
-            target.update(grouped)
-            (iids if owner == "indicator_id" else pids).update(grouped)
-        dataset.units[unit.code] = unit
-        dataset.invalidate()
-        self._contents[key] = (pids, iids)
-
     def _forget(self, dataset: Dataset, key: PartitionKey) -> None:
         pids, iids = self._contents.pop(key, (set(), set()))
         for pid in pids:
@@ -335,6 +320,94 @@ class PgStore:
         if not any(k.unit_code == key.unit_code for k in self._contents):
             dataset.units.pop(key.unit_code, None)
         dataset.invalidate()
+
+    # --- summaries (store.summaries, table jixiao.summaries) ----------------------------------
+    def summaries(self) -> tuple[dict, list[PartitionKey]]:
+        """The current summary (``store.summaries.Summary``) of every partition, by key, and
+        the keys of those that have none: made from another revision of the partition, at
+        other settings, by another program, or never made."""
+        settings, share = self.settings(), {}
+        found, stale = {}, []
+        with self._read_lock:
+            with server_errors(self._user):
+                rows = self._reading().execute(
+                    "SELECT p.year, p.unit_code, p.rev, s.doc FROM jixiao.partitions p "
+                    "LEFT JOIN jixiao.summaries s ON s.year = p.year "
+                    "AND s.unit_code = p.unit_code AND s.rev = p.rev "
+                    "ORDER BY p.year, p.unit_code").fetchall()
+        for year, code, rev, doc in rows:
+            key = PartitionKey(year, code)
+            got = None if doc is None else summaries.decode(doc, (rev,), settings, share)
+            if got is None:
+                stale.append(key)
+            else:
+                found[key] = got
+        return found, stale
+
+    def note_summaries(self, found: dict) -> None:
+        """Nothing to note: one indicator's history is a question to the server anyway."""
+
+    def peek(self, keys: Iterable[PartitionKey]) -> tuple[Dataset, dict[PartitionKey, tuple]]:
+        """Those partitions read whole, with the revision each was read at (its signature
+        for ``save_summaries``), into a new dataset this store does not remember."""
+        dataset = Dataset(settings=self.settings())
+        sigs = {}
+        for key, unit, rev, tables in self._read(keys):
+            _merge(dataset, unit, tables)
+            sigs[key] = (rev,)
+        return dataset, sigs
+
+    def signatures(self) -> dict[PartitionKey, tuple]:
+        """The revision of every partition as the last ``load`` or ``refresh`` read it."""
+        return {key: (rev,) for key, rev in self._revs.items()}
+
+    def save_summaries(self, dataset: Dataset, evaluation, sigs: dict) -> int:
+        """Store the summary of each partition in ``sigs`` (key → the revision ``dataset``
+        holds it at) that has not changed since, from ``dataset`` and its ``evaluation`` at the
+        stored monitoring date; how many were stored. Only the admin's, and an owner's of its
+        own units, are taken (by the server too); nothing for other dates or settings."""
+        settings = self.settings()
+        if evaluation.as_of != settings.as_of or dataset.settings != settings:
+            return 0
+        grants = self.grants()
+        mine = [(key, sig) for key, sig in sigs.items()
+                if rules.may_edit_unit(grants, self._user, key.unit_code)]
+        stored = 0
+        for at in range(0, len(mine), summaries.BATCH):   # ~3 MB a call at 200 indicators a unit
+            rows = []
+            for key, sig in mine[at:at + summaries.BATCH]:
+                doc = summaries.encode_unit(sig, settings, dataset, evaluation, key)
+                if doc is not None:
+                    rows.append((key.year, key.unit_code, sig[0], doc.decode("utf-8")))
+            if rows:
+                years, codes, revs, docs = map(list, zip(*rows))
+                stored += self._query(
+                    "SELECT jixiao.save_summaries(%s::int[], %s::text[], %s::bigint[], "
+                    "%s::text[])", (years, codes, revs, docs))[0][0]
+        return stored
+
+    def refresh_summaries(self, keys: Iterable[PartitionKey] | None = None) -> int:
+        """Make the summary of every partition (or of ``keys``) that this role may renew
+        current, reading and evaluating only those whose summary is not; how many were
+        stored."""
+        wanted = None if keys is None else set(keys)
+        grants = self.grants()
+        stale = [key for key in self.summaries()[1] if (wanted is None or key in wanted)
+                 and rules.may_edit_unit(grants, self._user, key.unit_code)]
+        return summaries.renew(self, stale)
+
+    def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey]) -> None:
+        """Make the summaries of the partitions ``keys`` just written current (as
+        ``Store._summarize``): only an aid, so failing never fails the write before it."""
+        try:
+            sigs = None
+            if dataset is not None:
+                revs = {PartitionKey(y, c): r for y, c, r in self._query(
+                    "SELECT year, unit_code, rev FROM jixiao.partitions")}
+                sigs = {key: (revs[key],) for key in keys if key in revs}
+            summaries.renew(self, keys, dataset, sigs)
+        except JixiaoError:
+            pass
 
     # --- finding one thing -------------------------------------------------------------------
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
@@ -434,6 +507,7 @@ class PgStore:
         if written and not self.has_settings():
             year = int(getattr(plan, "year", None) or min(k.year for k in written))
             self.save_settings(_default_for(year))
+        self._summarize(keys=list(written))
         return written
 
     def bulk_load(self, dataset: Dataset, *, what: str = "loaded") -> None:
@@ -473,6 +547,7 @@ class PgStore:
             cur.execute("SELECT jixiao.load_staged(%s)", (what,))
         if not self.has_settings():
             self.save_settings(dataset.settings)
+        self._summarize(dataset, keys=keys)
 
     def _stage(self, cur, rows) -> None:
         """COPY ``rows`` into this session's temporary table ``jx_stage``, which the import
@@ -522,3 +597,40 @@ class _Owner(NamedTuple):
     id: str
     year: int | str
     unit_code: str
+
+
+def _merge(dataset: Dataset, unit: Unit, tables: dict) -> tuple[set[str], set[str]]:
+    """Add one partition as read (``PgStore._read``) to ``dataset``; the ids of its projects
+    and indicators (what ``PgStore._forget`` takes out again)."""
+    projects, indicators = tables.get("projects", []), tables.get("indicators", [])
+    dataset.projects.update((p.id, p) for p in projects)
+    dataset.indicators.update((i.id, i) for i in indicators)
+    pids, iids = {p.id for p in projects}, {i.id for i in indicators}
+    for target, entries, owner in ((dataset.progress, tables.get("progress", []),
+                                    "indicator_id"),
+                                   (dataset.spending, tables.get("spending", []),
+                                    "project_id")):
+        grouped = pg_history.grouped(entries, owner)
+        for history in grouped.values():
+            if len(history) > 1 and not all(
+                    a.as_of < b.as_of for a, b in zip(history, history[1:])):
+                history.sort(key=entry_order)
+        if owner == "indicator_id" and dataset.history_from is not None:
+            grouped = {o: counting_from(h, dataset.history_from) for o, h in grouped.items()}
+        target.update(grouped)
+        (iids if owner == "indicator_id" else pids).update(grouped)
+    dataset.units[unit.code] = unit
+    dataset.invalidate()
+    return pids, iids
+
+
+def _reused(tables: dict, unit: Unit, old: Dataset) -> Unit:
+    """Put in ``tables`` (one partition as read) ``old``'s projects and indicators where they
+    equal the ones read, so those read are freed at once (a screen showing ``old`` while this
+    loads keeps one copy, not two); the unit to use, likewise."""
+    for name, have in (("projects", old.projects), ("indicators", old.indicators)):
+        get = have.get
+        tables[name] = [o if (o := get(x.id)) is not None and o == x else x
+                        for x in tables.get(name, [])]
+    kept = old.units.get(unit.code)
+    return kept if kept == unit else unit

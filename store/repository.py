@@ -479,18 +479,13 @@ class Store:
         written = 0
         for key, sig in sigs.items():
             path = self.layout.partition(key)
-            unit = dataset.units.get(key.unit_code)
-            if unit is None or signature(path) != sig:
+            if signature(path) != sig:
                 continue
-            projects = [p for p in dataset.projects_of(key.unit_code) if p.year == key.year]
-            indicators = [i for p in projects for i in dataset.indicators_of(p.id)]
-            if any(i.id not in evaluation.indicators for i in indicators):
+            doc = summaries.encode_unit(sig, settings, dataset, evaluation, key)
+            if doc is None:
                 continue
-            spending = [e for p in projects for e in dataset.spending.get(p.id, ())]
             try:
-                summaries.write(summaries.path_of(self.layout.root, path),
-                                summaries.encode(sig, settings, unit, projects, indicators,
-                                                 spending, evaluation.indicators))
+                summaries.write(summaries.path_of(self.layout.root, path), doc)
             except (JixiaoError, OSError):
                 continue     # one that cannot be written (a directory in its place) stops no other
             written += 1
@@ -499,18 +494,11 @@ class Store:
     def refresh_summaries(self, keys: Iterable[PartitionKey] | None = None) -> int:
         """Make the summary of every unit file (or of ``keys``) current, reading and
         evaluating only the files whose summary is not; how many were written."""
-        from jixiao.core.evaluator import Evaluator
-
         wanted = None if keys is None else set(keys)
         parts = {key: self.layout.partition(key) for key in self.unit_listing()
                  if wanted is None or key in wanted}
         _, stale = summaries.collect(self.layout.root, parts, self.settings())
-        evaluator, written = Evaluator(), 0
-        for key in stale:
-            dataset, sigs = self.peek([key])
-            if sigs:
-                written += self.save_summaries(dataset, evaluator.evaluate(dataset), sigs)
-        return written
+        return summaries.renew(self, stale)
 
     # --- finding one thing without loading everything ----------------------------------------
     def _locate(self, wanted: str, table: dict, what: str):
@@ -770,14 +758,10 @@ class Store:
         """Make the summaries of the unit files ``keys`` just written current — from
         ``dataset`` when it holds exactly what was written, else by reading them. Only a
         start-up aid: failing to write them never fails the write that came before."""
-        from jixiao.core.evaluator import evaluate
-
         try:
-            if dataset is not None:
-                sigs = {key: signature(self.layout.partition(key)) for key in keys}
-                if self.save_summaries(dataset, evaluate(dataset), sigs) == len(keys):
-                    return                   # every one written: no need to read them back
-            self.refresh_summaries(keys)     # whatever that did not cover
+            sigs = None if dataset is None else {
+                key: signature(self.layout.partition(key)) for key in keys}
+            summaries.renew(self, keys, dataset, sigs)
         except (JixiaoError, OSError):
             pass
 

@@ -125,6 +125,46 @@ def encode(sig: Signature, settings, unit: Unit, projects: list, indicators: lis
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def encode_unit(sig, settings, dataset, evaluation, key) -> bytes | None:
+    """The summary (``encode``) of the partition ``key`` of ``dataset``, read with the signature
+    ``sig``, from ``evaluation`` at ``settings.as_of``; ``None`` when ``dataset`` lacks the unit
+    or ``evaluation`` one of its indicators."""
+    unit = dataset.units.get(key.unit_code)
+    if unit is None:
+        return None
+    projects = [p for p in dataset.projects_of(key.unit_code) if p.year == key.year]
+    indicators = [i for p in projects for i in dataset.indicators_of(p.id)]
+    if any(i.id not in evaluation.indicators for i in indicators):
+        return None
+    spending = [e for p in projects for e in dataset.spending.get(p.id, ())]
+    return encode(sig, settings, unit, projects, indicators, spending, evaluation.indicators)
+
+
+BATCH = 50
+"""Units read back and evaluated at a time when renewing summaries."""
+
+
+def renew(store, keys, written=None, sigs=None) -> int:
+    """Make the summaries of the partitions ``keys`` of ``store`` (either backend: ``peek``,
+    ``save_summaries``) current; how many were written. ``written`` is a dataset holding exactly
+    what was just written, with each partition's signature in ``sigs``: its evaluation serves
+    when it covers them all; otherwise the units are read back, ``BATCH`` at a time."""
+    from jixiao.core.evaluator import Evaluator
+
+    evaluator = Evaluator()
+    keys = list(keys)
+    if written is not None and sigs is not None:
+        done = store.save_summaries(written, evaluator.evaluate(written), sigs)
+        if done == len(keys):
+            return done           # every one written: no need to read them back
+    done = 0
+    for at in range(0, len(keys), BATCH):
+        dataset, got = store.peek(keys[at:at + BATCH])
+        if got:
+            done += store.save_summaries(dataset, evaluator.evaluate(dataset), got)
+    return done
+
+
 def decode(raw: bytes, sig: Signature, settings, share: dict) -> Summary | None:
     """The summary in ``raw`` if it was made by this program, at these settings, of the unit
     file whose signature is ``sig`` now; ``None`` otherwise (stale, foreign or damaged)."""
