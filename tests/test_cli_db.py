@@ -1,4 +1,4 @@
-"""``jixiao db init|upgrade|copy`` and ``--db`` on the command line (issue 13)."""
+"""``jixiao db init|upgrade|copy|summarize`` and ``--db`` on the command line (issue 13)."""
 
 from __future__ import annotations
 
@@ -94,3 +94,27 @@ def test_an_older_schema_is_upgraded_in_place(capsys, pg_server, make_dataset):
     finally:
         with psycopg.connect(pg_server, autocommit=True) as su:
             su.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_db_summarize_renews_the_summaries_the_caller_may_renew(capsys, pg_url, make_dataset):
+    from psycopg.conninfo import make_conninfo
+
+    from jixiao.store.postgres import PgStore
+
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(make_dataset())
+    admin.grant("admin1", "admin")
+    admin.grant("own", "owner", ["301205"])
+    with psycopg.connect(pg_url, user="admin1", autocommit=True) as conn:
+        # as after `db upgrade` from a schema without summaries
+        conn.execute("DELETE FROM jixiao.summaries")
+    as_admin, as_owner = (make_conninfo(pg_url, user=u) for u in ("admin1", "own"))
+    code, out, _ = run(capsys, "--lang", "en", "--db", as_admin, "db", "summarize")
+    assert code == 0 and out.strip() == "renewed 3 unit summary(ies); 3 of 3 current"
+    ds = admin.load()
+    for code in ("301101", "301205"):                 # both go stale; the owner renews its own
+        iid = next(i.id for p in ds.projects_of(code) for i in ds.indicators_of(p.id))
+        admin.record_progress(iid, as_of="2023-07-31", actual="1", causes=("其他",),
+                              measures="加快")
+    code, out, _ = run(capsys, "--db", as_owner, "db", "summarize")
+    assert code == 0 and out.strip() == "已更新 1 个单位摘要；3 个中 2 个为最新"

@@ -1,4 +1,4 @@
-"""``jixiao db init|upgrade|copy``: the jixiao schema in a PostgreSQL database (issue 13).
+"""``jixiao db init|upgrade|copy|summarize``: the jixiao schema in a PostgreSQL database (issue 13).
 
 The database and its login roles are the DBA's (``createdb``, ``createuser``); these commands
 create and upgrade the schema in it and move data between it and a data directory.
@@ -32,6 +32,18 @@ def register(subparsers) -> None:
     u = sub.add_parser("upgrade", help=say("bring the schema to this jixiao's version",
                                            "把模式升级到本 jixiao 的版本"))
     u.set_defaults(func=run_upgrade)
+    m = sub.add_parser(
+        "summarize", help=say("renew the unit summaries every screen starts from",
+                              "更新各界面启动时所用的单位摘要"),
+        description=say("A screen shows every unit's counts and colours from the units' stored "
+                        "summaries before any history is read. A summary goes stale when its "
+                        "unit is written and when the settings change; this renews every stale "
+                        "one you may renew (an admin: all; an owner: its own units). Run it "
+                        "after `db upgrade`, `db copy` or a change of the monitoring date.",
+                        "界面先按各单位存储的摘要显示所有单位的计数和颜色，再读取历史。单位被写入或设置改变"
+                        "后，其摘要即过期；本命令更新你可更新的每个过期摘要（管理员：全部；责任人：自己的"
+                        "单位）。在 db upgrade、db copy 或改变监控日期后运行。"))
+    m.set_defaults(func=run_summarize)
     c = sub.add_parser(
         "copy", help=say("copy a data directory into the database, or the database into one",
                          "把数据目录复制进数据库，或把数据库复制到数据目录"),
@@ -93,6 +105,20 @@ def run_upgrade(args) -> int:
     print(say(f"upgraded to version {pg_schema.LATEST}", f"已升级到版本 {pg_schema.LATEST}")
           if done else say(f"the schema is up to date (version {pg_schema.LATEST})",
                            f"模式已是最新（版本 {pg_schema.LATEST}）"))
+    return 0
+
+
+def run_summarize(args) -> int:
+    """Renew every stale unit summary the acting role may renew."""
+    from jixiao.store.postgres import PgStore
+
+    database = PgStore(_url(args))
+    database.require_data()
+    renewed = database.refresh_summaries()
+    found, stale = database.summaries()
+    total = len(found) + len(stale)
+    print(say(f"renewed {renewed} unit summary(ies); {len(found)} of {total} current",
+              f"已更新 {renewed} 个单位摘要；{total} 个中 {len(found)} 个为最新"))
     return 0
 
 
