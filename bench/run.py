@@ -1,7 +1,7 @@
 """One command that measures jixiao at city and province scale (issue 8).
 
     python bench/run.py [--sizes 1000,20000,100000] [--seed 1] [--json]
-                        [--backend file|postgres --pg-server URL]
+                        [--backend file|postgres --pg-server URL] [--groups startup,record,core,tui]
 
 For each size it builds (once, cached under ``bench/out/``) a generated data set written through
 the store, then measures in fresh child processes (``bench/measure.py``) and prints medians:
@@ -230,8 +230,14 @@ def ensure_database(server: str, n: int, seed: int, store_dir: Path) -> str:
     return url
 
 
-def measure_size(n: int, seed: int, pg_server: str | None = None) -> tuple[dict, dict, dict]:
-    """``(figures, extras, missing)`` for one size (on PostgreSQL with ``pg_server``)."""
+GROUPS = ("startup", "record", "core", "tui")
+"""The groups of figures, each measured by its own children (``--groups``)."""
+
+
+def measure_size(n: int, seed: int, pg_server: str | None = None,
+                 groups: tuple[str, ...] = GROUPS) -> tuple[dict, dict, dict]:
+    """``(figures, extras, missing)`` for one size (on PostgreSQL with ``pg_server``), of the
+    ``groups`` asked for."""
     figures: dict = {k: None for k in KEYS}
     extras: dict = {}
     missing: dict = {}
@@ -246,15 +252,19 @@ def measure_size(n: int, seed: int, pg_server: str | None = None) -> tuple[dict,
     # per append: 300 s cut the record, core and tui children short there (2026-12-02).
     timeout = 1200.0 if n >= 500000 else 300.0 if big else 120.0
 
-    log(f"n={n}: start-up (jixiao vs bare Textual)")
-    st, st_extras, st_missing = measure_startup(store_dir, reps=3 if big else 5,
-                                                budget=90.0 if big else 30.0, timeout=timeout)
-    figures.update(st)
-    extras.update(st_extras)
-    missing.update(st_missing)
+    if "startup" in groups:
+        log(f"n={n}: start-up (jixiao vs bare Textual)")
+        st, st_extras, st_missing = measure_startup(store_dir, reps=3 if big else 5,
+                                                    budget=90.0 if big else 30.0,
+                                                    timeout=timeout)
+        figures.update(st)
+        extras.update(st_extras)
+        missing.update(st_missing)
 
     for kind, args in (("record", [str(store_dir), str(naive)]), ("core", [str(store_dir)]),
                        ("tui", [str(store_dir)])):
+        if kind not in groups:
+            continue
         log(f"n={n}: {kind}")
         r = spawn([kind, *args], timeout)
         res = r["result"]
@@ -346,7 +356,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg-server", metavar="URL", default=os.environ.get("JIXIAO_TEST_PG"),
                     help="with --backend postgres: a libpq URL of a role that may create "
                          "databases (default: $JIXIAO_TEST_PG)")
+    ap.add_argument("--groups", default=",".join(GROUPS),
+                    help="comma-separated groups of figures to measure (default: all of "
+                         + ", ".join(GROUPS) + "); the others print as not measured")
     args = ap.parse_args(argv)
+    groups = tuple(g.strip() for g in args.groups.split(",") if g.strip())
+    if set(groups) - set(GROUPS):
+        ap.error(f"--groups takes {', '.join(GROUPS)}")
     if args.backend == "postgres" and not args.pg_server:
         ap.error("--backend postgres needs --pg-server URL (or $JIXIAO_TEST_PG)")
     pg_server = args.pg_server if args.backend == "postgres" else None
@@ -355,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     compile_sources()
     results = {}
     for n in sizes:
-        results[n] = measure_size(n, args.seed, pg_server)
+        results[n] = measure_size(n, args.seed, pg_server, groups)
         for k, why in sorted(results[n][2].items()):
             log(f"n={n}: {k} missing: {why}")
     sample = None if args.json or pg_server else measure_sample()
