@@ -209,10 +209,8 @@ class PgStore:
         self._contents.clear()
         self._revs = {}
         self._settings_rev = self._current_settings_rev()
-        parts = self._read(keys)
+        parts = self._read(keys, reuse)
         for done, (key, unit, rev, tables) in enumerate(parts, 1):
-            if reuse is not None:
-                unit = _reused(tables, unit, reuse)
             self._contents[key] = _merge(dataset, unit, tables)
             self._revs[key] = rev
             if progress is not None:
@@ -264,8 +262,9 @@ class PgStore:
         rows = self._query("SELECT rev FROM jixiao.settings")
         return rows[0][0] if rows else None
 
-    def _read(self, keys: Iterable[PartitionKey] | None):
-        """``(key, unit, rev, {table: [objects]})`` per partition, from one snapshot."""
+    def _read(self, keys: Iterable[PartitionKey] | None, reuse: Dataset | None = None):
+        """``(key, unit, rev, {table: [objects]})`` per partition, from one snapshot; projects,
+        indicators and units equal to ``reuse``'s are ``reuse``'s own objects."""
         where, params = "", ()
         if keys is not None:
             keys = list(keys)
@@ -273,7 +272,7 @@ class PgStore:
             params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
         share: dict = {}  # repeated strings become one object across partitions, as in Store
         with self._read_lock:
-            return self._read_with(self._reading(), where, params, share)
+            return self._read_with(self._reading(), where, params, share, reuse)
 
     def _reading(self) -> psycopg.Connection:
         """The connection whole reads go through (hold ``_read_lock``)."""
@@ -281,29 +280,36 @@ class PgStore:
             self._reader = connect(self.url, user=self._user)
         return self._reader
 
-    def _read_with(self, conn, where: str, params, share: dict):
+    def _read_with(self, conn, where: str, params, share: dict, reuse: Dataset | None):
         out = {}
         with server_errors(self._user), conn.transaction(), conn.cursor() as cur:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cur.execute("SELECT year, unit_code, unit, rev FROM jixiao.partitions" + where
                         + " ORDER BY year, unit_code", params)
             for y, c, unit, rev in cur.fetchall():
-                out[PartitionKey(y, c)] = (Unit.from_dict(unit), rev, {})
+                unit = Unit.from_dict(unit)
+                if reuse is not None and reuse.units.get(c) == unit:
+                    unit = reuse.units[c]
+                out[PartitionKey(y, c)] = (unit, rev, {})
             for table in ("projects", "indicators"):
                 # One JSON text per partition: parsing it in one go is far quicker than a
-                # Python object per row from the driver.
+                # Python object per row from the driver. Taken a row at a time, and each
+                # object equal to one the screen shows swapped for it at once, so the peak
+                # holds one partition's copies, not every partition's.
+                have = None if reuse is None else getattr(reuse, table)
                 cur.execute(f"SELECT year, unit_code, json_agg(doc ORDER BY seq)::text "
                             f"FROM jixiao.{table}{where} GROUP BY year, unit_code", params)
-                for y, c, docs in cur.fetchall():
+                for y, c, docs in cur:
                     key = PartitionKey(y, c)
                     if key in out:
-                        out[key][2][table] = records(table, json.loads(docs), share)
+                        made = records(table, json.loads(docs), share)
+                        out[key][2][table] = made if have is None else _reused(made, have)
             for table in pg_history.TABLES:
                 # History (390k entries at 100k indicators): an array per field and unit,
                 # which the driver decodes in C (binary: no text to parse); entries built a
                 # field at a time.
                 cur.execute(pg_history.query(table, where), params, binary=True)
-                for y, c, n, *arrays in cur.fetchall():
+                for y, c, n, *arrays in cur:
                     key = PartitionKey(y, c)
                     if key in out:
                         out[key][2][table] = pg_history.entries(table, n, arrays, share)
@@ -624,13 +630,8 @@ def _merge(dataset: Dataset, unit: Unit, tables: dict) -> tuple[set[str], set[st
     return pids, iids
 
 
-def _reused(tables: dict, unit: Unit, old: Dataset) -> Unit:
-    """Put in ``tables`` (one partition as read) ``old``'s projects and indicators where they
-    equal the ones read, so those read are freed at once (a screen showing ``old`` while this
-    loads keeps one copy, not two); the unit to use, likewise."""
-    for name, have in (("projects", old.projects), ("indicators", old.indicators)):
-        get = have.get
-        tables[name] = [o if (o := get(x.id)) is not None and o == x else x
-                        for x in tables.get(name, [])]
-    kept = old.units.get(unit.code)
-    return kept if kept == unit else unit
+def _reused(made: list, have: dict) -> list:
+    """``made`` (projects or indicators just read) with each object equal to the one of the
+    same id in ``have`` replaced by that one, so the one read is freed at once."""
+    get = have.get
+    return [o if (o := get(x.id)) is not None and o == x else x for x in made]
