@@ -298,3 +298,23 @@ def test_a_completion_date_after_the_entry_s_own_date_is_refused(empty_backend, 
     # The day itself, or any day before it, is a completion already reported.
     store.record_progress(done.id, as_of="2023-06-25", actual="2023-06-25")
     assert [e.actual for e in store.load().progress[done.id]] == ["2023-06-25"]
+
+
+def test_a_load_takes_the_equal_objects_of_the_version_on_screen_and_only_those(
+        backend, first_indicator):
+    """``load(reuse=…)``: a screen showing one version while the next loads keeps one copy of
+    what did not change — and never an object that did."""
+    from jixiao.core.overrides import make_override
+
+    admin = backend.open()
+    shown = admin.load()
+    iid = first_indicator(shown, OWN)
+    admin.set_reading(iid, make_override(shown.indicators[iid].target_text, op="≤", value="9",
+                                         unit="个"))
+    new = admin.load(reuse=shown)
+    assert new.indicators[iid] is not shown.indicators[iid]
+    assert new.indicators[iid].reading["value"] == 9
+    others = [i for i in new.indicators if i != iid]
+    assert others and all(new.indicators[i] is shown.indicators[i] for i in others)
+    assert all(new.projects[p] is shown.projects[p] for p in new.projects)
+    assert all(new.units[c] is shown.units[c] for c in new.units)
