@@ -49,7 +49,7 @@ def fingerprint(dataset, unit_code: str) -> int:
 
     Of a history loaded from ``history_from`` on, only the entries the store keeps when it
     re-reads the unit count: one's own entry at that date makes the store drop the older one
-    it had kept, and the echo of the save must still match (``_foreign``)."""
+    it had kept, and the echo of the save must still match (``_changes``)."""
     ds = dataset
     since = ds.history_from
     h = hash(ds.units.get(unit_code))
@@ -375,13 +375,18 @@ class Sync(Widget):
                 problem = exc
                 changed = _touched(old, new)
             if changed:
-                foreign = self._foreign(old, new)
+                foreign, echoed = self._changes(old, new)
                 new = self._from(new, self._as_of(new))  # another admin moved the date back
                 serial = self.versions.publish(new)
+                sigs = self._signatures() if echoed else {}
         if changed:
             as_of = self._as_of(new)
             evaluation = self.evaluator.evaluate(new, as_of)
             self.post_message(messages.Refreshed(serial, new, evaluation, as_of, foreign))
+            # This process wrote those units: it renews their summaries, so the next screen
+            # to start (a manager's, who may not renew them) need not read them whole.
+            self._save_summaries(new, evaluation, [k for k in sigs if k.unit_code in echoed],
+                                 sigs)
         if problem is None:
             self._poll_problem = None
             return
@@ -391,12 +396,12 @@ class Sync(Widget):
             severity = "error" if isinstance(problem, JixiaoError) else "warning"
             self.post_message(messages.Notice(message, severity, timeout=10))
 
-    def _foreign(self, old, new) -> bool:
+    def _changes(self, old, new) -> tuple[bool, set[str]]:
         """Whether going from ``old`` to ``new`` (a refresh) brought anything this process did
         not already have — another process's write rather than the echo of its own (which is
-        in ``old`` and its fingerprint before the refresh sees the file). Call while writing.
-        """
-        foreign = new.settings != old.settings
+        in ``old`` and its fingerprint before the refresh sees the file) — and the codes of the
+        units whose change was such an echo. Call while writing."""
+        foreign, echoed = new.settings != old.settings, set()
         for code in old.units.keys() | new.units.keys():
             # The store re-reads a changed partition into new objects: a unit whose object is
             # the same was not touched, and costs nothing to check.
@@ -406,8 +411,11 @@ class Sync(Widget):
             after = fingerprint(new, code) if code in new.units else None
             if after is not None:
                 self._prints[code] = after
-            foreign = foreign or before is None or before != after
-        return foreign
+            if before is None or before != after:
+                foreign = True
+            else:
+                echoed.add(code)
+        return foreign, echoed
 
     # --- colours ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
