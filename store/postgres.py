@@ -332,15 +332,23 @@ class PgStore:
         """The current summary (``store.summaries.Summary``) of every partition, by key, and
         the keys of those that have none: made from another revision of the partition, at
         other settings, by another program, or never made."""
+        return self._summaries(None)
+
+    def _summaries(self, keys: list[PartitionKey] | None) -> tuple[dict, list[PartitionKey]]:
+        """``summaries`` of every partition, or only of ``keys``."""
         settings, share = self.settings(), {}
         found, stale = {}, []
+        where, params = "", ()
+        if keys is not None:
+            where = " WHERE (p.year, p.unit_code) IN (SELECT * FROM unnest(%s::int[], %s::text[]))"
+            params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
         with self._read_lock:
             with server_errors(self._user):
                 rows = self._reading().execute(
                     "SELECT p.year, p.unit_code, p.rev, s.doc FROM jixiao.partitions p "
                     "LEFT JOIN jixiao.summaries s ON s.year = p.year "
-                    "AND s.unit_code = p.unit_code AND s.rev = p.rev "
-                    "ORDER BY p.year, p.unit_code").fetchall()
+                    "AND s.unit_code = p.unit_code AND s.rev = p.rev" + where
+                    + " ORDER BY p.year, p.unit_code", params).fetchall()
         for year, code, rev, doc in rows:
             key = PartitionKey(year, code)
             got = None if doc is None else summaries.decode(doc, (rev,), settings, share)
@@ -396,10 +404,9 @@ class PgStore:
         """Make the summary of every partition (or of ``keys``) that this role may renew
         current, reading and evaluating only those whose summary is not; how many were
         stored."""
-        wanted = None if keys is None else set(keys)
         grants = self.grants()
-        stale = [key for key in self.summaries()[1] if (wanted is None or key in wanted)
-                 and rules.may_edit_unit(grants, self._user, key.unit_code)]
+        stale = [key for key in self._summaries(None if keys is None else list(keys))[1]
+                 if rules.may_edit_unit(grants, self._user, key.unit_code)]
         return summaries.renew(self, stale)
 
     def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey]) -> None:

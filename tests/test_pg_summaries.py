@@ -189,3 +189,25 @@ async def test_an_owners_screen_renews_the_summary_of_the_unit_it_records_in(
     found = PgStore(url, user="mgr").summaries()[0]
     summary = next(s for k, s in found.items() if k.unit_code == OWN)
     assert summary.statuses[iid].colour == "green"
+
+
+def test_jixiao_record_and_spend_renew_the_summary_of_their_unit(url, capsys):
+    from psycopg.conninfo import make_conninfo
+
+    from jixiao.cli.main import main
+
+    ds = PgStore(url, user="own").load()
+    project = ds.projects_of(OWN)[0]
+    iid = ds.indicators_of(project.id)[0].id
+    as_owner = make_conninfo(url, user="own")
+    assert main(["--db", as_owner, "record", iid, "--actual", "100次",
+                 "--as-of", "2023-07-31"]) == 0
+    assert _stale(url) == []
+    assert main(["--db", as_owner, "spend", project.id, "--spent", "1",
+                 "--as-of", "2023-07-31"]) == 0
+    assert _stale(url) == []
+    # the rev moved twice; the summary followed it
+    with psycopg.connect(url, user="admin1") as conn:
+        assert conn.execute("SELECT s.rev = p.rev FROM jixiao.summaries s JOIN jixiao.partitions "
+                            "p USING (year, unit_code) WHERE unit_code = %s",
+                            (OWN,)).fetchone() == (True,)

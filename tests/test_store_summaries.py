@@ -164,3 +164,16 @@ def test_one_summary_that_cannot_be_written_stops_no_other(store):
     assert store.save_summaries(ds, evaluate(ds), store.signatures()) == 1
     found, stale = store.summaries()
     assert len(found) == 1 and len(stale) == 1
+
+
+def test_jixiao_record_renews_the_summary_of_its_unit(store, capsys):
+    from jixiao.cli.main import main
+
+    ds = store.load()
+    iid = next(i.id for i in ds.indicators.values() if i.target_text == "≥100次")
+    assert main(["--data", str(store.data_dir), "record", iid, "--actual", "100次",
+                 "--as-of", "2023-07-31"]) == 0
+    found, stale = store.summaries()
+    assert stale == []
+    assert next(s for k, s in found.items() if k.unit_code == "301205").statuses[iid].colour \
+        == "green"

@@ -203,7 +203,20 @@ def run_record(args) -> int:
     print(_status_line(status, lang))
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
+    _renew_summary(store, project)
     return 0
+
+
+def _renew_summary(store, project) -> None:
+    """Renew the summary of the unit just written in, as a screen that records does: the
+    next screen to start (a manager's, who may not) then need not read that unit whole. Only
+    an aid: a failure here never fails the write before it."""
+    from jixiao.store.layout import PartitionKey
+
+    try:
+        store.refresh_summaries([PartitionKey(int(project.year), project.unit_code)])
+    except (JixiaoError, OSError):
+        pass
 
 
 def run_spend(args) -> int:
@@ -230,6 +243,7 @@ def run_spend(args) -> int:
         print(over, file=sys.stderr)
     if entry.as_of > settings.as_of:
         print(labels["after"].format(d=settings.as_of, e=entry.as_of))
+    _renew_summary(store, project)
     return 0
 
 
