@@ -409,15 +409,12 @@ class PgStore:
                  if rules.may_edit_unit(grants, self._user, key.unit_code)]
         return summaries.renew(self, stale)
 
-    def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey]) -> None:
-        """Make the summaries of the partitions ``keys`` just written current (as
-        ``Store._summarize``): only an aid, so failing never fails the write before it."""
+    def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey],
+                   sigs: dict | None = None) -> None:
+        """Make the summaries of the partitions ``keys`` just written current — from
+        ``dataset`` when it holds exactly what was written at the revisions ``sigs``, else by
+        reading them. Only an aid: failing never fails the write before it."""
         try:
-            sigs = None
-            if dataset is not None:
-                revs = {PartitionKey(y, c): r for y, c, r in self._query(
-                    "SELECT year, unit_code, rev FROM jixiao.partitions")}
-                sigs = {key: (revs[key],) for key in keys if key in revs}
             summaries.renew(self, keys, dataset, sigs)
         except JixiaoError:
             pass
@@ -558,9 +555,16 @@ class PgStore:
             pg_history.stage(cur, "spending", entries("spending", projects))
             self._let_owner_read(cur, "jx_progress", "jx_spending")
             cur.execute("SELECT jixiao.load_staged(%s)", (what,))
+            # The revisions of what this transaction wrote, read inside it: after the commit
+            # another session may write first, and a summary of this dataset sent with its
+            # revision would then be believed.
+            cur.execute("SELECT year, unit_code, rev FROM jixiao.partitions WHERE (year, "
+                        "unit_code) IN (SELECT * FROM unnest(%s::int[], %s::text[]))",
+                        ([k.year for k in keys], [k.unit_code for k in keys]))
+            sigs = {PartitionKey(y, c): (r,) for y, c, r in cur.fetchall()}
         if not self.has_settings():
             self.save_settings(dataset.settings)
-        self._summarize(dataset, keys=keys)
+        self._summarize(dataset, keys=keys, sigs=sigs)
 
     def _stage(self, cur, rows) -> None:
         """COPY ``rows`` into this session's temporary table ``jx_stage``, which the import
