@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 
 from jixiao.core.dataset import Dataset, counting_from
 from jixiao.core.errors import JixiaoError
+from jixiao.core.evaluator import Stopped
 from jixiao.core.faults import said
 from jixiao.core.language import Said
 from jixiao.core.overrides import ReadingOverride
@@ -209,12 +210,12 @@ class PgStore:
         self._contents.clear()
         self._revs = {}
         self._settings_rev = self._current_settings_rev()
-        parts = self._read(keys, reuse)
-        for done, (key, unit, rev, tables) in enumerate(parts, 1):
+        parts = self._read(keys, reuse, progress)
+        for key, unit, rev, tables in parts:
             self._contents[key] = _merge(dataset, unit, tables)
             self._revs[key] = rev
-            if progress is not None:
-                progress(done, len(parts))
+        if progress is not None:
+            progress(len(parts), len(parts))
         return dataset
 
     def refresh(self, dataset: Dataset) -> bool:
@@ -262,9 +263,12 @@ class PgStore:
         rows = self._query("SELECT rev FROM jixiao.settings")
         return rows[0][0] if rows else None
 
-    def _read(self, keys: Iterable[PartitionKey] | None, reuse: Dataset | None = None):
+    def _read(self, keys: Iterable[PartitionKey] | None, reuse: Dataset | None = None,
+              progress=None):
         """``(key, unit, rev, {table: [objects]})`` per partition, from one snapshot; projects,
-        indicators and units equal to ``reuse``'s are ``reuse``'s own objects."""
+        indicators and units equal to ``reuse``'s are ``reuse``'s own objects. ``progress(done,
+        total)`` is told how far reading has come (in partitions) as the rows arrive, so a
+        screen can say so — and stop it by raising."""
         where, params = "", ()
         if keys is not None:
             keys = list(keys)
@@ -272,7 +276,17 @@ class PgStore:
             params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
         share: dict = {}  # repeated strings become one object across partitions, as in Store
         with self._read_lock:
-            return self._read_with(self._reading(), where, params, share, reuse)
+            return self._read_with(self._reading(), where, params, share, reuse, progress)
+
+    def cancel_reading(self) -> None:
+        """Ask the server to stop the whole read under way, if any (from another thread: a
+        screen closing); the read then fails with a ``JixiaoError``."""
+        reader = self._reader
+        if reader is not None:
+            try:
+                reader.cancel_safe(timeout=1.0)
+            except psycopg.Error:
+                pass       # nothing to cancel, or the server is gone: the read ends anyway
 
     def _reading(self) -> psycopg.Connection:
         """The connection whole reads go through (hold ``_read_lock``)."""
@@ -280,8 +294,18 @@ class PgStore:
             self._reader = connect(self.url, user=self._user)
         return self._reader
 
-    def _read_with(self, conn, where: str, params, share: dict, reuse: Dataset | None):
+    def _read_with(self, conn, where: str, params, share: dict, reuse: Dataset | None,
+                   progress=None):
         out = {}
+        rows = 0
+
+        def row() -> None:
+            # Four queries of a row per partition each: a quarter partition per row.
+            nonlocal rows
+            rows += 1
+            if progress is not None:
+                progress(min(rows // 4, max(len(out) - 1, 0)), len(out))
+
         with server_errors(self._user), conn.transaction(), conn.cursor() as cur:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cur.execute("SELECT year, unit_code, unit, rev FROM jixiao.partitions" + where
@@ -300,6 +324,7 @@ class PgStore:
                 cur.execute(f"SELECT year, unit_code, json_agg(doc ORDER BY seq)::text "
                             f"FROM jixiao.{table}{where} GROUP BY year, unit_code", params)
                 for y, c, docs in cur:
+                    row()
                     key = PartitionKey(y, c)
                     if key in out:
                         made = records(table, json.loads(docs), share)
@@ -310,6 +335,7 @@ class PgStore:
                 # field at a time.
                 cur.execute(pg_history.query(table, where), params, binary=True)
                 for y, c, n, *arrays in cur:
+                    row()
                     key = PartitionKey(y, c)
                     if key in out:
                         out[key][2][table] = pg_history.entries(table, n, arrays, share)
@@ -328,13 +354,15 @@ class PgStore:
         dataset.invalidate()
 
     # --- summaries (store.summaries, table jixiao.summaries) ----------------------------------
-    def summaries(self) -> tuple[dict, list[PartitionKey]]:
+    def summaries(self, *, stop=None) -> tuple[dict, list[PartitionKey]]:
         """The current summary (``store.summaries.Summary``) of every partition, by key, and
         the keys of those that have none: made from another revision of the partition, at
-        other settings, by another program, or never made."""
-        return self._summaries(None)
+        other settings, by another program, or never made. ``core.evaluator.Stopped`` once
+        ``stop()`` is true."""
+        return self._summaries(None, stop)
 
-    def _summaries(self, keys: list[PartitionKey] | None) -> tuple[dict, list[PartitionKey]]:
+    def _summaries(self, keys: list[PartitionKey] | None,
+                   stop=None) -> tuple[dict, list[PartitionKey]]:
         """``summaries`` of every partition, or only of ``keys``."""
         settings, share = self.settings(), {}
         found, stale = {}, []
@@ -350,6 +378,8 @@ class PgStore:
                     "AND s.unit_code = p.unit_code AND s.rev = p.rev" + where
                     + " ORDER BY p.year, p.unit_code", params).fetchall()
         for year, code, rev, doc in rows:
+            if stop is not None and stop():
+                raise Stopped
             key = PartitionKey(year, code)
             got = None if doc is None else summaries.decode(doc, (rev,), settings, share)
             if got is None:

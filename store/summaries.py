@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jixiao.core.errors import JixiaoError
+from jixiao.core.evaluator import Stopped
 from jixiao.core.model import Budget, Project, Unit
 from jixiao.core.colours import COLOURS
 from jixiao.core.status import Status
@@ -310,12 +311,15 @@ def write(path: Path, payload: bytes) -> None:
             raise
 
 
-def collect(root: Path, partitions: dict, settings) -> tuple[dict, list]:
+def collect(root: Path, partitions: dict, settings, stop=None) -> tuple[dict, list]:
     """The current summary of each unit file in ``partitions`` (key → path), and the keys of
-    those that have none — missing, stale or unreadable — in ``partitions``' order."""
+    those that have none — missing, stale or unreadable — in ``partitions``' order. Raises
+    ``core.evaluator.Stopped`` as soon as ``stop()`` is true (a screen closing)."""
     share: dict = {}   # one object per repeated string across every summary, as loading does
     found, stale = {}, []
     for key, path in partitions.items():
+        if stop is not None and stop():
+            raise Stopped
         sig = signature(path)
         raw = read(path_of(root, path)) if sig is not None else None
         got = decode(raw, sig, settings, share) if raw is not None else None

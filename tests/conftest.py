@@ -180,6 +180,14 @@ def until():
 
 
 @pytest.fixture
+def ended_soon():
+    """``await ended_soon(returned)`` after ``run_test`` ends: fail unless the event
+    ``returned`` (a slow store call's end) is set within 2 s (quitting waits for that
+    thread)."""
+    return _tui_kit().ended_soon
+
+
+@pytest.fixture
 def loaded():
     """``await loaded(pilot)``: the app with its complete state on screen."""
     return _tui_kit().loaded

@@ -4,6 +4,7 @@ through LISTEN/NOTIFY, with no polling of the database."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from jixiao.store.postgres import PgStore
 from jixiao.tui.app import JixiaoApp
@@ -44,3 +45,31 @@ def test_wait_for_change_hears_a_write_and_times_out_without_one(pg_url, make_da
     admin.record_progress(first_indicator(admin.load(), "301205"), as_of="2023-07-31",
                           actual="12个")
     assert listener.wait_for_change(5) is True
+
+
+async def test_quitting_cancels_the_servers_long_query(pg_url, small_dataset, until,
+                                                      ended_soon):
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(small_dataset())
+
+    returned = threading.Event()
+
+    class SlowServer(PgStore):
+        """The complete load's query takes the server 30 s (1M indicators take seconds)."""
+
+        def _read_with(self, conn, where, params, share, reuse, progress=None):
+            if not where:
+                try:
+                    conn.execute("SELECT pg_sleep(30)")
+                finally:
+                    returned.set()
+            return super()._read_with(conn, where, params, share, reuse, progress)
+
+    app = JixiaoApp(SlowServer(pg_url, user="admin1"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None
+                    and app.monitor.browser.complete)     # every unit, from the summaries
+        await pilot.pause(0.5)                             # the server is in pg_sleep now
+        await pilot.press("q")
+    await ended_soon(returned)                    # not after the 30 s of the query
+    assert app.failure is None                             # closing is not a failed load

@@ -121,3 +121,18 @@ class Refreshes(list):
     def __call__(self, message) -> None:
         if isinstance(message, Refreshed) and not any(m is message for m in self):
             self.append(message)
+
+
+async def ended_soon(returned: threading.Event, within: float = 2.0) -> None:
+    """Call right after an app run with ``run_test`` has ended (that is when its screen
+    unmounts): fail unless ``returned`` — set by a test's store when its slow call returns,
+    however it ends — is set within ``within`` seconds. Quitting waits for the worker thread
+    making that call (asyncio joins it at exit), so this is a hang check, never a timing.
+    (Textual marks its workers cancelled at once; their threads run on.)"""
+    import asyncio
+
+    deadline = time.monotonic() + within
+    while not returned.is_set():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the store's call still runs {within} s after the app ended")
+        await asyncio.sleep(0.05)

@@ -109,17 +109,26 @@ class Sync(Widget):
         self._prints: dict[str, int] = {}
 
     def on_unmount(self) -> None:
-        """Stop the polling worker promptly."""
+        """Stop the loading and polling workers promptly."""
         self._stop.set()
         self._shown.set()
+        # A server busy with a long query (PostgreSQL: seconds at 1M indicators) is told to
+        # stop it: quitting waits for the thread that asked.
+        cancel = getattr(self.store, "cancel_reading", None)
+        if cancel is not None:
+            cancel()
 
     def shown(self) -> None:
         """Say that the stage of a start-up last posted has been painted: the next may load."""
         self._shown.set()
 
     def _wait_shown(self) -> None:
+        """Wait until the stage last posted is painted; raise ``Stopped`` once the screen is
+        closing (quitting must not wait for the next stage)."""
         # Bounded, so a screen that never says so costs a start-up 2 s, never the data.
         self._shown.wait(2.0)
+        if self._stop.is_set():
+            raise Stopped
         self._shown.clear()
 
     def _as_of(self, dataset) -> str:
@@ -151,8 +160,11 @@ class Sync(Widget):
             evaluation = self.evaluator.evaluate(first, as_of)
             self.post_message(messages.Loaded(serial, first, user, role, may_report, evaluation,
                                                as_of))
-            self._wait_shown()
-            stale = self._summary_stage(first)
+            try:
+                self._wait_shown()
+                stale = self._summary_stage(first)
+            except Stopped:
+                return    # the screen is closing: quitting must not wait for the next stage
         try:
             # Only the entries that can count from the date shown on: the detail pane reads a
             # whole history when it shows one, and an earlier date reloads (``_from``).
@@ -175,7 +187,8 @@ class Sync(Widget):
                     serial = self.versions.publish(dataset)
                     sigs = self._signatures()
         except JixiaoError as exc:
-            self.post_message(messages.LoadFailed(exc))
+            if not self._stop.is_set():   # else the screen is closing (a cancelled query)
+                self.post_message(messages.LoadFailed(exc))
             return
         except OSError as exc:
             self.post_message(messages.LoadFailed(_os_error(exc)))
@@ -218,7 +231,7 @@ class Sync(Widget):
         if summaries_of is None or self.view_date():
             return None
         try:
-            summarized, renew = summaries_of()
+            summarized, renew = summaries_of(stop=self._stop.is_set)
             loaded = set(first.units) - pending_units(first)
             found = [s for key, s in summarized.items() if key.unit_code not in loaded]
             stale = [key for key in renew if key.unit_code not in loaded]
