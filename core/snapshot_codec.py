@@ -258,19 +258,9 @@ def read_snapshot(source, *, label: str = "snapshot") -> SnapshotIndex:
         source = source.encode("utf-8")
     if isinstance(source, bytes):
         try:
-            index = _read_lines(source)
-        except ValueError:
-            try:
-                doc = json.loads(source.removeprefix(_BOM).decode("utf-8"))
-            except UnicodeDecodeError:
-                raise JixiaoError(f"{label} is not UTF-8 text, so not a jixiao snapshot",
-                                  zh=f"{label} 不是 UTF-8 文本，因此不是 jixiao 快照") from None
-            except ValueError as exc:
-                where = (f"第 {exc.lineno} 行第 {exc.colno} 列"
-                         if isinstance(exc, json.JSONDecodeError) else str(exc))
-                raise JixiaoError(f"{label} is not valid JSON ({exc})",
-                                  zh=f"{label} 不是有效的 JSON（{where}）") from None
-            index = SnapshotIndex(doc)
+            index = _read_bytes(source, label)
+        except RecursionError:
+            raise _not_well_formed(label, "nested too deeply", "嵌套过深") from None
     else:
         index = SnapshotIndex(source)
     doc = index.doc
@@ -279,10 +269,33 @@ def read_snapshot(source, *, label: str = "snapshot") -> SnapshotIndex:
                           zh=f"{label} 不是 jixiao 快照（没有 schema_version/units）")
     try:
         _place(index)
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
-        raise JixiaoError(f"{label} is not a well-formed jixiao snapshot ({exc!r})",
-                          zh=f"{label} 不是格式完好的 jixiao 快照（{exc!r}）") from None
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError,
+            RecursionError) as exc:
+        raise _not_well_formed(label, repr(exc), repr(exc)) from None
     return index
+
+
+def _read_bytes(source: bytes, label: str) -> SnapshotIndex:
+    # The one-line layout first; any other JSON the slow way.
+    try:
+        return _read_lines(source)
+    except ValueError:
+        try:
+            doc = json.loads(source.removeprefix(_BOM).decode("utf-8"))
+        except UnicodeDecodeError:
+            raise JixiaoError(f"{label} is not UTF-8 text, so not a jixiao snapshot",
+                              zh=f"{label} 不是 UTF-8 文本，因此不是 jixiao 快照") from None
+        except ValueError as exc:
+            where = (f"第 {exc.lineno} 行第 {exc.colno} 列"
+                     if isinstance(exc, json.JSONDecodeError) else str(exc))
+            raise JixiaoError(f"{label} is not valid JSON ({exc})",
+                              zh=f"{label} 不是有效的 JSON（{where}）") from None
+        return SnapshotIndex(doc)
+
+
+def _not_well_formed(label: str, en: str, zh: str) -> JixiaoError:
+    return JixiaoError(f"{label} is not a well-formed jixiao snapshot ({en})",
+                       zh=f"{label} 不是格式完好的 jixiao 快照（{zh}）")
 
 
 def _read_lines(data: bytes) -> SnapshotIndex:

@@ -9,6 +9,7 @@ parsing unchanged indicators — is ``core.snapshot_codec``'s (``read_snapshot``
 
 from __future__ import annotations
 
+from .errors import JixiaoError
 from .language import say
 from .colours import ALERTS, COUNT_ORDER, alert_rank, colour_word
 # ``read_snapshot`` is re-exported: ``jixiao diff`` reads its two files through this module.
@@ -58,7 +59,14 @@ def diff_snapshots(old, new) -> dict:
     """
     a = read_snapshot(old, label=say("the old snapshot", "旧快照"))
     b = read_snapshot(new, label=say("the new snapshot", "新快照"))
-    return _diff(a, b)
+    try:
+        return _diff(a, b)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError,
+            RecursionError) as exc:
+        # An indicator line read only now (only changed ones are parsed) that is no
+        # indicator: the file was edited or made by something else.
+        raise JixiaoError(f"a snapshot holds an indicator that cannot be read ({exc!r})",
+                          zh=f"快照中有无法读取的指标（{exc!r}）") from None
 
 
 def _diff(a: SnapshotIndex, b: SnapshotIndex) -> dict:

@@ -49,6 +49,9 @@ def parse(path: Path, kind: str, raw: bytes) -> dict:
         where = (f"第 {exc.lineno} 行第 {exc.colno} 列" if isinstance(exc, json.JSONDecodeError)
                  else "不是 UTF-8 文本")
         raise damaged(path, kind, f"not valid JSON: {exc}", f"不是有效的 JSON：{where}") from None
+    except RecursionError:     # thousands of nested brackets: planted, never written by jixiao
+        raise damaged(path, kind, "nested too deeply to be a jixiao file",
+                      "嵌套过深，不是 jixiao 文件") from None
     return upgrade(path, kind, data)
 
 

@@ -171,7 +171,7 @@ def decode(raw: bytes, sig: Signature, settings, share: dict) -> Summary | None:
     file whose signature is ``sig`` now; ``None`` otherwise (stale, foreign or damaged)."""
     try:
         doc = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):   # damaged, or nested to exhaust the parser
         return None
     return accept(doc, sig, settings, share)
 

@@ -219,3 +219,24 @@ def test_diff_columns_never_run_together_and_show_the_category(tmp_path, capsys,
     assert any("· 数量指标 · 系统数量" in r for r in final)
     assert any("· 质量指标 · 系统数量" in r for r in final)
     assert all(width(r) <= 80 for r in rows)
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+"""JSON nested deeper than any parser's stack: a planted file, never one jixiao wrote."""
+
+
+def test_a_snapshot_nested_to_exhaust_the_parser_is_a_clear_error(pair, tmp_path, capsys):
+    deep = tmp_path / "deep.json"
+    deep.write_text(DEEP, encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(pair[0], encoding="utf-8")
+    assert main(["diff", str(good), str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert "不是格式完好的 jixiao 快照（嵌套过深）" in err and "Traceback" not in err
+    # one indicator line of a real snapshot made that deep: read only when diffed
+    old, new = pair
+    line = next(line for line in new.splitlines() if '"name": "系统数量"' in line)
+    forged = line.replace('"description": ', f'"description": {DEEP}, "x": ', 1).replace(
+        '"target": {"text": ', '"target": {"words": ', 1)
+    with pytest.raises(JixiaoError, match="cannot be read"):
+        diff_snapshots(old, new.replace(line, forged))

@@ -124,6 +124,11 @@ def test_a_forged_summary_of_an_owners_own_unit_names_its_author(url):
                                  (OWN,)).fetchone()
         assert conn.execute("SELECT jixiao.save_summaries(%s, %s, %s, %s)",
                             ([year], [OWN], [rev], ["not a summary"])).fetchone() == (1,)
+        assert _stale(url) == [OWN]
+        # nested to exhaust a reader's parser: not believed either, and no reader fails
+        assert conn.execute("SELECT jixiao.save_summaries(%s, %s, %s, %s)",
+                            ([year], [OWN], [rev], ["[" * 100_000 + "]" * 100_000])
+                            ).fetchone() == (1,)
         assert conn.execute("SELECT author FROM jixiao.summaries WHERE unit_code = %s",
                             (OWN,)).fetchone() == ("own",)
     assert _stale(url) == [OWN]                # and a damaged one is simply not believed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from jixiao.core.errors import JixiaoError
 from jixiao.store import schema
 from jixiao.store.layout import PartitionKey
 from jixiao.store.repository import Store
+
+SEED = Path(__file__).resolve().parent.parent / "sample_data" / "tianjin_2023_targets.txt"
 
 def _first_indicator_set(value):
     # Rewrites the file's first indicator record as ``value(record)``.
@@ -216,3 +219,20 @@ def test_a_non_finite_threshold_is_refused_on_the_cli(filled_store, run_cli, tmp
     assert "red_below" in result.stderr and "Traceback" not in result.stderr
     after = (tmp_path / "d" / "settings.json").read_bytes()
     assert after == before and b"Infinity" not in after and b"NaN" not in after
+
+
+def test_a_unit_file_nested_to_exhaust_the_parser_is_named_damaged(tmp_path, capsys):
+    """A group member can plant any bytes in a unit file: thousands of nested brackets are
+    reported as damage like any other, never a traceback, and the file is left as it is."""
+    from jixiao.cli.main import main
+
+    data = tmp_path / "data"
+    assert main(["--data", str(data), "import", str(SEED)]) == 0
+    unit_file = sorted((data / "units").rglob("*.json"))[0]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    unit_file.write_bytes(deep)
+    capsys.readouterr()
+    assert main(["--data", str(data), "report"]) == 2
+    err = capsys.readouterr().err
+    assert "已损坏（嵌套过深，不是 jixiao 文件）" in err and "Traceback" not in err
+    assert unit_file.read_bytes() == deep

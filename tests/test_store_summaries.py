@@ -70,7 +70,8 @@ def test_summaries_of_another_program_are_not_believed(store, monkeypatch):
     assert store.summaries()[0] == {}
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"format": 1}', b"\xff\xfe"])
+@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"format": 1}', b"\xff\xfe",
+                                    b"[" * 100_000 + b"]" * 100_000])
 def test_a_damaged_summary_is_ignored_never_an_error(store, damage):
     for path in _summary_files(store):
         path.write_bytes(damage)
