@@ -118,9 +118,9 @@ FAULTS: dict[str, tuple[str, str]] = {
         "{table} 只能追加：其中的记录从不修改或删除",
         "{table} is append-only: its records are never changed or deleted"),
     "db_entry_date": (
-        "记录的{field_zh} {value} 不是 YYYY-MM-DD 格式的真实日期；未记录任何内容",
-        "the entry's {field_en} {value} is not a real date written YYYY-MM-DD; nothing was "
-        "recorded"),
+        "记录的{field_zh} {value} 不是预算年度或次年内、YYYY-MM-DD 格式的真实日期；未记录任何内容",
+        "the entry's {field_en} {value} is not a real date written YYYY-MM-DD in the budget year "
+        "or the next; nothing was recorded"),
     "db_entry_text": (
         "记录的{field_zh}须为文字{need_zh}；未记录任何内容",
         "the entry's {field_en} must be text{need_en}; nothing was recorded"),
@@ -128,8 +128,8 @@ FAULTS: dict[str, tuple[str, str]] = {
         "记录的{field_zh} {value} 不是 {allowed} 之一；未记录任何内容",
         "the entry's {field_en} {value} is not one of {allowed}; nothing was recorded"),
     "db_entry_amount": (
-        "支出金额 {value} 须为不小于 0 的数；未记录任何内容",
-        "the amount spent {value} must be a number not below 0; nothing was recorded"),
+        "支出金额 {value} 须为 0 到 10¹² 之间的数；未记录任何内容",
+        "the amount spent {value} must be a number from 0 to 10¹²; nothing was recorded"),
     "db_no_indicator": (
         "{db}中没有编号为 '{id}' 的指标",
         "no indicator with id '{id}' in the database{db}"),

@@ -50,6 +50,12 @@ BAD_PROGRESS = [
     ({"causes": [["经费保障"]]}, "db_entry_choice"),
     ({"causes": ["经费保障", "天气"]}, "db_entry_choice"),
     ({"causes": "其他x"}, "db_entry_choice"),
+    ({"causes": "其他"}, "db_entry_choice"),            # one where a list belongs
+    ({"likelihood": ["确定能", "有可能"]}, "db_entry_choice"),   # a list where one belongs
+    ({"actual": "\u3000\t\n"}, "db_entry_text"),         # blank, full-width space included
+    ({"as_of": "9999-12-31"}, "db_entry_date"),          # outside the budget year and the next
+    ({"as_of": "2022-12-31"}, "db_entry_date"),
+    ({"id": ""}, "db_entry_text"),
 ]
 
 
@@ -69,7 +75,7 @@ def test_a_malformed_progress_entry_is_refused_by_the_server(url, change, key):
         assert conn.execute("SELECT count(*) FROM jixiao.progress").fetchone() == (1,)
 
 
-@pytest.mark.parametrize("spent", [-1, "5", None, [1]])
+@pytest.mark.parametrize("spent", [-1, "5", None, [1], 1e300])
 def test_a_malformed_spending_entry_is_refused_by_the_server(url, spent):
     _, pid = _ids(url)
     with psycopg.connect(url, user="own", autocommit=True) as conn:
@@ -87,10 +93,10 @@ def test_the_refusal_reads_in_the_users_language(url):
             conn.execute("SELECT jixiao.record_progress(%s)", (Jsonb(
                 {"id": "f", "indicator_id": iid, **GOOD, "as_of": "2023-02-30"}),))
     said = translate(err.value, "own")
-    assert said.text("zh") == ("记录的日期 \"2023-02-30\" 不是 YYYY-MM-DD 格式的真实日期；"
-                               "未记录任何内容")
+    assert said.text("zh") == ("记录的日期 \"2023-02-30\" 不是预算年度或次年内、YYYY-MM-DD "
+                               "格式的真实日期；未记录任何内容")
     assert said.text("en") == ("the entry's date \"2023-02-30\" is not a real date written "
-                               "YYYY-MM-DD; nothing was recorded")
+                               "YYYY-MM-DD in the budget year or the next; nothing was recorded")
 
 
 def test_the_servers_choices_are_the_programs():
