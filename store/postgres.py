@@ -299,10 +299,12 @@ class PgStore:
         out = {}
         rows = 0
 
-        def row() -> None:
-            # Four queries of a row per partition each: a quarter partition per row.
+        def row(more: int = 1) -> None:
+            # Four queries of a row per partition each: a quarter partition per row. Also
+            # called (``more=0``) before each query, so a caller that stops the read by
+            # raising does so before the server starts on the next one.
             nonlocal rows
-            rows += 1
+            rows += more
             if progress is not None:
                 progress(min(rows // 4, max(len(out) - 1, 0)), len(out))
 
@@ -321,6 +323,7 @@ class PgStore:
                 # object equal to one the screen shows swapped for it at once, so the peak
                 # holds one partition's copies, not every partition's.
                 have = None if reuse is None else getattr(reuse, table)
+                row(0)
                 cur.execute(f"SELECT year, unit_code, json_agg(doc ORDER BY seq)::text "
                             f"FROM jixiao.{table}{where} GROUP BY year, unit_code", params)
                 for y, c, docs in cur:
@@ -333,6 +336,7 @@ class PgStore:
                 # History (390k entries at 100k indicators): an array per field and unit,
                 # which the driver decodes in C (binary: no text to parse); entries built a
                 # field at a time.
+                row(0)
                 cur.execute(pg_history.query(table, where), params, binary=True)
                 for y, c, n, *arrays in cur:
                     row()
@@ -372,11 +376,14 @@ class PgStore:
             params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
         with self._read_lock:
             with server_errors(self._user):
+                # A summary larger than the file store would read is not fetched either (an
+                # owner could send one of a gigabyte for its own unit).
                 rows = self._reading().execute(
-                    "SELECT p.year, p.unit_code, p.rev, s.doc FROM jixiao.partitions p "
+                    "SELECT p.year, p.unit_code, p.rev, CASE WHEN octet_length(s.doc) <= %s "
+                    "THEN s.doc END FROM jixiao.partitions p "
                     "LEFT JOIN jixiao.summaries s ON s.year = p.year "
                     "AND s.unit_code = p.unit_code AND s.rev = p.rev" + where
-                    + " ORDER BY p.year, p.unit_code", params).fetchall()
+                    + " ORDER BY p.year, p.unit_code", (summaries.MAX_BYTES, *params)).fetchall()
         for year, code, rev, doc in rows:
             if stop is not None and stop():
                 raise Stopped
@@ -439,15 +446,6 @@ class PgStore:
                  if rules.may_edit_unit(grants, self._user, key.unit_code)]
         return summaries.renew(self, stale)
 
-    def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey],
-                   sigs: dict | None = None) -> None:
-        """Make the summaries of the partitions ``keys`` just written current — from
-        ``dataset`` when it holds exactly what was written at the revisions ``sigs``, else by
-        reading them. Only an aid: failing never fails the write before it."""
-        try:
-            summaries.renew(self, keys, dataset, sigs)
-        except JixiaoError:
-            pass
 
     # --- finding one thing -------------------------------------------------------------------
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
@@ -547,7 +545,7 @@ class PgStore:
         if written and not self.has_settings():
             year = int(getattr(plan, "year", None) or min(k.year for k in written))
             self.save_settings(_default_for(year))
-        self._summarize(keys=list(written))
+        summaries.renew_quietly(self, list(written))
         return written
 
     def bulk_load(self, dataset: Dataset, *, what: str = "loaded") -> None:
@@ -594,7 +592,7 @@ class PgStore:
             sigs = {PartitionKey(y, c): (r,) for y, c, r in cur.fetchall()}
         if not self.has_settings():
             self.save_settings(dataset.settings)
-        self._summarize(dataset, keys=keys, sigs=sigs)
+        summaries.renew_quietly(self, keys, dataset, sigs)
 
     def _stage(self, cur, rows) -> None:
         """COPY ``rows`` into this session's temporary table ``jx_stage``, which the import

@@ -752,19 +752,8 @@ class Store:
                                                     for key in written})
             except JixiaoError:
                 pass  # only a start-up hint (units without an entry are listed by file name)
-        self._summarize(keys=list(written))
+        summaries.renew_quietly(self, list(written))
         return written
-
-    def _summarize(self, dataset: Dataset | None = None, *, keys: list[PartitionKey]) -> None:
-        """Make the summaries of the unit files ``keys`` just written current — from
-        ``dataset`` when it holds exactly what was written, else by reading them. Only a
-        start-up aid: failing to write them never fails the write that came before."""
-        try:
-            sigs = None if dataset is None else {
-                key: signature(self.layout.partition(key)) for key in keys}
-            summaries.renew(self, keys, dataset, sigs)
-        except (JixiaoError, OSError):
-            pass
 
     def _ensure_grants_file(self) -> None:
         """Create an empty grants file (nobody granted yet) unless there is one."""
@@ -798,6 +787,7 @@ class Store:
                 raise JixiaoError(f"{self.layout.partition(key)} exists already; bulk_load only "
                                   "fills an empty store")
         self._ensure_grants_file()
+        sigs = {}
         for key, tables in sorted(parts.items()):
             tables["unit"] = {"1": dataset.units[key.unit_code].to_dict()}
             tables["audit"] = {"1": AuditEntry(now_iso(), self._user, "import",
@@ -807,11 +797,14 @@ class Store:
             path = self.layout.partition(key)
             with locked(self.layout.lock_of(path)):
                 AtomicStorage(path, KIND).write(tables)
+                # Inside the lock: a write by another process after it would otherwise give
+                # a summary of this dataset the signature of the file that holds that write.
+                sigs[key] = signature(path)
         unit_index.note_units(self.layout, {key: dataset.units[key.unit_code] for key in parts})
         if not self.layout.settings.exists():
             _check_settings(dataset.settings, saving=True)
             self._write_settings(dataset.settings)
-        self._summarize(dataset, keys=sorted(parts))
+        summaries.renew_quietly(self, sorted(parts), dataset, sigs)
 
     # --- audit -------------------------------------------------------------------------------
     def log(self, unit: str | None = None, user: str | None = None,

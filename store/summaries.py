@@ -12,7 +12,7 @@ A summary is a copy, never the record: it is used only while it matches exactly
 
 - the unit file's signature (inode, size, mtime — any write replaces the file),
 - the stored settings (year, monitoring date, thresholds), and
-- this program: the source of ``jixiao.core`` (the rules) and of this module,
+- this program: the source of ``jixiao.core`` (the rules) and ``jixiao.store`` (the readers),
 
 and is otherwise ignored (the unit is read and evaluated as before). Anything unreadable,
 damaged or foreign is ignored the same way; deleting ``DATA/summaries`` is always safe.
@@ -64,12 +64,14 @@ _TIMELESS = Status.timeless.__set__   # ``Status`` takes it by keyword only
 @lru_cache(maxsize=1)
 def program_tag() -> str:
     """What made a summary's verdicts: a hash of the source of every module of
-    ``jixiao.core`` (the rules, the model) and of this one. A changed rule changes the tag,
-    so no summary written by an older program is ever believed."""
+    ``jixiao.core`` (the rules, the model) and of ``jixiao.store`` (how a unit's entries are
+    read, grouped and ordered before the rules see them; this module). A changed rule or
+    reader changes the tag, so no summary written by an older program is ever believed."""
     from jixiao import core
 
     h = hashlib.sha256(f"summary {FORMAT}\n".encode())
-    sources = sorted(Path(core.__file__).parent.glob("*.py")) + [Path(__file__)]
+    sources = (sorted(Path(core.__file__).parent.glob("*.py"))
+               + sorted(Path(__file__).parent.glob("*.py")))
     for path in sources:
         h.update(path.name.encode() + b"\0")
         try:
@@ -164,6 +166,15 @@ def renew(store, keys, written=None, sigs=None) -> int:
         if got:
             done += store.save_summaries(dataset, evaluator.evaluate(dataset), got)
     return done
+
+
+def renew_quietly(store, keys, written=None, sigs=None) -> None:
+    """``renew`` after a write (an import, a bulk load): summaries are only a start-up aid, so
+    failing to write them never fails the write that came before."""
+    try:
+        renew(store, keys, written, sigs)
+    except (JixiaoError, OSError):
+        pass
 
 
 def decode(raw: bytes, sig: Signature, settings, share: dict) -> Summary | None:

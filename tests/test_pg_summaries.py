@@ -216,3 +216,11 @@ def test_jixiao_record_and_spend_renew_the_summary_of_their_unit(url, capsys):
         assert conn.execute("SELECT s.rev = p.rev FROM jixiao.summaries s JOIN jixiao.partitions "
                             "p USING (year, unit_code) WHERE unit_code = %s",
                             (OWN,)).fetchone() == (True,)
+
+
+def test_a_summary_larger_than_a_reader_takes_is_not_even_fetched(url, monkeypatch):
+    """An owner may send a summary of any size for its own unit; a screen fetches none larger
+    than the file store would read (``summaries.MAX_BYTES``, here made tiny)."""
+    assert _stale(url) == []
+    monkeypatch.setattr(summaries, "MAX_BYTES", 100)
+    assert _stale(url) == [OTHER, OWN]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from jixiao.store.pg_errors import server_errors
 from jixiao.store.postgres import PgStore
 from jixiao.tui.app import JixiaoApp
 
@@ -60,7 +61,8 @@ async def test_quitting_cancels_the_servers_long_query(pg_url, small_dataset, un
         def _read_with(self, conn, where, params, share, reuse, progress=None):
             if not where:
                 try:
-                    conn.execute("SELECT pg_sleep(30)")
+                    with server_errors(self.user):     # as the store's own queries run
+                        conn.execute("SELECT pg_sleep(30)")
                 finally:
                     returned.set()
             return super()._read_with(conn, where, params, share, reuse, progress)
@@ -72,4 +74,38 @@ async def test_quitting_cancels_the_servers_long_query(pg_url, small_dataset, un
         await pilot.pause(0.5)                             # the server is in pg_sleep now
         await pilot.press("q")
     await ended_soon(returned)                    # not after the 30 s of the query
-    assert app.failure is None                             # closing is not a failed load
+
+
+async def test_quitting_while_the_summaries_are_read_reads_nothing_more(pg_url, small_dataset,
+                                                                        until, ended_soon):
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(small_dataset())
+    returned, loads = threading.Event(), []
+
+    class SlowSummaries(PgStore):
+        """Reading the summaries takes the server 30 s; the complete loads are counted."""
+
+        def _summaries(self, keys, stop=None):
+            if keys is None:
+                try:
+                    with server_errors(self.user):
+                        self._reading().execute("SELECT pg_sleep(30)")
+                finally:
+                    returned.set()
+            return super()._summaries(keys, stop)
+
+        def load(self, keys=None, **kwargs):
+            if keys is None:
+                loads.append(kwargs)
+            return super().load(keys, **kwargs)
+
+    app = JixiaoApp(SlowSummaries(pg_url, user="admin1"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None
+                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await pilot.pause(0.5)                             # the server is in pg_sleep now
+        assert not app.monitor.browser.complete
+        await pilot.press("q")
+    await ended_soon(returned)                             # not after the 30 s of the query
+    await asyncio.sleep(0.5)
+    assert loads == []                                     # and no complete load after it

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from jixiao.core.dataset import counting_from
 from jixiao.core.errors import JixiaoError
 from jixiao.core.evaluator import Evaluator, Stopped
+from jixiao.store import summaries
 from jixiao.store.exports import write_atomically
 
 from . import messages
@@ -170,6 +171,8 @@ class Sync(Widget):
             # whole history when it shows one, and an earlier date reloads (``_from``).
             # The version shown holds every unit's objects when it came from the summaries:
             # the load takes those it reads unchanged from it rather than keeping two copies.
+            if self._stop.is_set():
+                return        # closed between the stages: nothing more to read
             reuse = {}
             if stale is not None:
                 with self.versions.writing():
@@ -239,6 +242,8 @@ class Sync(Widget):
                 return renew
             whole, sigs = self.store.peek(stale) if stale else (None, {})
         except (JixiaoError, OSError):
+            if self._stop.is_set():
+                raise Stopped from None   # a read the closing screen had cancelled
             return None       # the full load that follows says what is wrong, if anything is
         as_of = first.settings.as_of
         with self.versions.writing():
@@ -291,14 +296,16 @@ class Sync(Widget):
         save = getattr(self.store, "save_summaries", None)
         if save is None or not keys or self.view_date():
             return
-        for key in keys:             # one at a time: one that cannot be written stops no other
+        keys = [key for key in keys if key in sigs]
+        # A batch at a time: a store skips those it cannot write (or, on PostgreSQL, may not)
+        # and asks for the settings and grants once a call; quitting waits for one batch.
+        for at in range(0, len(keys), summaries.BATCH):
             if self._stop.is_set():
                 return
-            if key in sigs:
-                try:
-                    save(dataset, evaluation, {key: sigs[key]})
-                except (JixiaoError, OSError):
-                    pass
+            try:
+                save(dataset, evaluation, {key: sigs[key] for key in keys[at:at + summaries.BATCH]})
+            except (JixiaoError, OSError):
+                pass
 
     def _evaluate(self, dataset, as_of: str):
         """Every colour of ``dataset`` at ``as_of``: evaluated from the histories, except the

@@ -114,11 +114,11 @@ def run_summarize(args) -> int:
 
     database = PgStore(_url(args))
     database.require_data()
-    renewed = database.refresh_summaries()
     found, stale = database.summaries()
-    total = len(found) + len(stale)
-    print(say(f"renewed {renewed} unit summary(ies); {len(found)} of {total} current",
-              f"已更新 {renewed} 个单位摘要；{total} 个中 {len(found)} 个为最新"))
+    renewed = database.refresh_summaries(stale) if stale else 0
+    total, current = len(found) + len(stale), len(found) + renewed
+    print(say(f"renewed {renewed} unit summary(ies); {current} of {total} current",
+              f"已更新 {renewed} 个单位摘要；{total} 个中 {current} 个为最新"))
     return 0
 
 

@@ -22,13 +22,17 @@ CREATE TABLE jixiao.summaries (
 );
 
 -- Store the summaries the caller may send, each only if its partition is still at ``revs``
--- (a write since makes it stale before it lands); how many were stored. Summaries of units the
+-- (a write since makes it stale before it lands); how many were stored. Each unit at most once
+-- a call (jixiao sends each once; a second would be refused with the whole call). Summaries of units the
 -- caller may not write are skipped, not refused: renewing them is only ever an aid.
 CREATE FUNCTION jixiao.save_summaries(years int[], codes text[], revs bigint[], docs text[])
 RETURNS int LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = jixiao, pg_catalog, pg_temp AS $$
-DECLARE r text := jixiao.role_of(session_user); mine text[]; n int;
+DECLARE r text; mine text[]; n int;
 BEGIN
+    -- As record_progress: a grant change waits for this, so a revoked owner sends no more.
+    LOCK TABLE jixiao.grants IN SHARE MODE;
+    r := jixiao.role_of(session_user);
     IF r IS DISTINCT FROM 'admin' AND r IS DISTINCT FROM 'owner' THEN
         RETURN 0;
     END IF;
@@ -40,7 +44,8 @@ BEGIN
      WHERE r = 'admin' OR x.code = ANY (mine)
     ON CONFLICT (year, unit_code) DO UPDATE
        SET rev = EXCLUDED.rev, doc = EXCLUDED.doc, author = EXCLUDED.author,
-           made_at = EXCLUDED.made_at;
+           made_at = EXCLUDED.made_at
+     WHERE EXCLUDED.rev >= s.rev;     -- a slow sender never replaces a newer one
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END $$;
