@@ -6,9 +6,10 @@ against both. Refusals are ``core.errors.PermissionDenied`` (exit 3) with the sa
 bad input and damaged data are ``core.errors.JixiaoError`` (exit 2).
 
 A backend may offer more, and the screen uses it when present: ``summaries``, ``peek``,
-``note_summaries``, ``signatures`` and ``save_summaries`` (the file store's unit summaries,
-``store.summaries``: every unit coloured before the histories are read), ``wait_for_change``
-(PostgreSQL's LISTEN/NOTIFY).
+``note_summaries``, ``signatures``, ``save_summaries`` and ``refresh_summaries`` (the unit
+summaries of ``store.summaries``, both backends: every unit coloured before the histories are
+read), ``wait_for_change`` and ``cancel_reading`` (PostgreSQL's LISTEN/NOTIFY; stopping a long
+read when the screen closes).
 """
 
 from __future__ import annotations
