@@ -324,9 +324,9 @@ class PgStore:
                 # holds one partition's copies, not every partition's.
                 have = None if reuse is None else getattr(reuse, table)
                 row(0)
-                cur.execute(f"SELECT year, unit_code, json_agg(doc ORDER BY seq)::text "
-                            f"FROM jixiao.{table}{where} GROUP BY year, unit_code", params)
-                for y, c, docs in cur:
+                for y, c, docs in _streamed(conn, sql.SQL(
+                        f"SELECT year, unit_code, json_agg(doc ORDER BY seq)::text "
+                        f"FROM jixiao.{table}{where} GROUP BY year, unit_code"), params):
                     row()
                     key = PartitionKey(y, c)
                     if key in out:
@@ -337,8 +337,8 @@ class PgStore:
                 # which the driver decodes in C (binary: no text to parse); entries built a
                 # field at a time.
                 row(0)
-                cur.execute(pg_history.query(table, where), params, binary=True)
-                for y, c, n, *arrays in cur:
+                for y, c, n, *arrays in _streamed(conn, pg_history.query(table, where), params,
+                                                  binary=True):
                     row()
                     key = PartitionKey(y, c)
                     if key in out:
@@ -667,6 +667,20 @@ def _merge(dataset: Dataset, unit: Unit, tables: dict) -> tuple[set[str], set[st
     dataset.units[unit.code] = unit
     dataset.invalidate()
     return pids, iids
+
+
+_BATCH_ROWS = 32
+"""Partitions a whole read fetches at a time (``_streamed``)."""
+
+
+def _streamed(conn: psycopg.Connection, query, params, *, binary: bool = False):
+    """The rows of ``query`` (one per partition) from a server-side cursor, ``_BATCH_ROWS``
+    at a time: the client holds one batch of the result, not all of it (at 100k indicators
+    the history arrays alone are tens of MB in the driver before any object is built)."""
+    with conn.cursor(name="jixiao_read", binary=binary) as cur:
+        cur.itersize = _BATCH_ROWS
+        cur.execute(query, params)
+        yield from cur
 
 
 def _reused(made: list, have: dict) -> list:
