@@ -434,13 +434,13 @@ class Store:
         dataset.invalidate()  # projects and indicators were removed behind its back
 
     # --- summaries (store.summaries) ---------------------------------------------------------
-    def summaries(self, *, stop=None) -> tuple[dict, list[PartitionKey]]:
+    def summaries(self, *, stop=None, progress=None) -> tuple[dict, list[PartitionKey]]:
         """The current summary (``store.summaries.Summary``) of every unit file, by key, and
         the keys of the files that have none: a screen shows every unit's colours from these
         and reads only the rest (``peek``). ``core.evaluator.Stopped`` once ``stop()`` is
-        true."""
+        true; ``progress(done, total)`` as the units are read."""
         parts = {key: self.layout.partition(key) for key in self.unit_listing()}
-        return summaries.collect(self.layout.root, parts, self.settings(), stop)
+        return summaries.collect(self.layout.root, parts, self.settings(), stop, progress)
 
     def note_summaries(self, found: dict) -> None:
         """Remember where each project and indicator of ``found`` (from ``summaries``) lives,

@@ -322,15 +322,19 @@ def write(path: Path, payload: bytes) -> None:
             raise
 
 
-def collect(root: Path, partitions: dict, settings, stop=None) -> tuple[dict, list]:
+def collect(root: Path, partitions: dict, settings, stop=None,
+            progress=None) -> tuple[dict, list]:
     """The current summary of each unit file in ``partitions`` (key → path), and the keys of
     those that have none — missing, stale or unreadable — in ``partitions``' order. Raises
-    ``core.evaluator.Stopped`` as soon as ``stop()`` is true (a screen closing)."""
+    ``core.evaluator.Stopped`` as soon as ``stop()`` is true (a screen closing);
+    ``progress(done, total)`` is told after each unit."""
     share: dict = {}   # one object per repeated string across every summary, as loading does
     found, stale = {}, []
-    for key, path in partitions.items():
+    for done, (key, path) in enumerate(partitions.items()):
         if stop is not None and stop():
             raise Stopped
+        if progress is not None:
+            progress(done, len(partitions))
         sig = signature(path)
         raw = read(path_of(root, path)) if sig is not None else None
         got = decode(raw, sig, settings, share) if raw is not None else None

@@ -85,14 +85,14 @@ async def test_quitting_while_the_summaries_are_read_reads_nothing_more(pg_url, 
     class SlowSummaries(PgStore):
         """Reading the summaries takes the server 30 s; the complete loads are counted."""
 
-        def _summaries(self, keys, stop=None):
+        def _summaries(self, keys, stop=None, progress=None):
             if keys is None:
                 try:
                     with server_errors(self.user):
                         self._reading().execute("SELECT pg_sleep(30)")
                 finally:
                     returned.set()
-            return super()._summaries(keys, stop)
+            return super()._summaries(keys, stop, progress)
 
         def load(self, keys=None, **kwargs):
             if keys is None:

@@ -335,7 +335,7 @@ async def test_quitting_while_the_summaries_are_read_does_not_wait_for_them(behi
     class SlowSummaries(Store):
         """Reading each unit's summary takes 5 s — unless the screen says stop."""
 
-        def summaries(self, *, stop=None):
+        def summaries(self, *, stop=None, **kwargs):
             def slow() -> bool:
                 for _ in range(100):
                     if stop is not None and stop():
@@ -343,7 +343,7 @@ async def test_quitting_while_the_summaries_are_read_does_not_wait_for_them(behi
                     time.sleep(0.05)
                 return False
             try:
-                return super().summaries(stop=slow)
+                return super().summaries(stop=slow, **kwargs)
             finally:
                 returned.set()
 
@@ -355,3 +355,27 @@ async def test_quitting_while_the_summaries_are_read_does_not_wait_for_them(behi
         assert not app.monitor.browser.complete
         await pilot.press("q")
     await ended_soon(returned)                    # not after the 10 s the summaries would take
+
+
+async def test_triage_pressed_while_the_summaries_are_read_says_how_far_they_are(behind, tmp_path, until, indicators_pane):
+    import time
+
+    class SlowSummaries(Store):
+        """Reading each unit's summary takes a second."""
+
+        def summaries(self, *, stop=None, **kwargs):
+            def slow() -> bool:
+                time.sleep(1.0)
+                return stop is not None and stop()
+            return super().summaries(stop=slow, **kwargs)
+
+    app = JixiaoApp(SlowSummaries(tmp_path / "data", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None
+                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await pilot.press("r")
+        await until(pilot, lambda: "/2 个单位文件" in indicators_pane(app).empty)
+        assert app.monitor.mode == "triage" and not app.monitor.browser.complete
+        await until(pilot, lambda: app.monitor.browser.complete, timeout=10)
+        await pilot.pause()
+        assert behind in indicators_pane(app).rows          # the list filled in

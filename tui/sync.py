@@ -234,7 +234,8 @@ class Sync(Widget):
         if summaries_of is None or self.view_date():
             return None
         try:
-            summarized, renew = summaries_of(stop=self._stop.is_set)
+            # Its progress on screen: at 1M indicators this stage takes seconds.
+            summarized, renew = summaries_of(stop=self._stop.is_set, progress=self._progress())
             loaded = set(first.units) - pending_units(first)
             found = [s for key, s in summarized.items() if key.unit_code not in loaded]
             stale = [key for key in renew if key.unit_code not in loaded]
