@@ -180,6 +180,12 @@ def until():
 
 
 @pytest.fixture
+def record_through_the_form():
+    """``await record_through_the_form(pilot, name, actual)``: find, press e, type, save."""
+    return _tui_kit().record_through_the_form
+
+
+@pytest.fixture
 def ended_soon():
     """``await ended_soon(returned)`` after ``run_test`` ends: fail unless the event
     ``returned`` (a slow store call's end) is set within 2 s (quitting waits for that

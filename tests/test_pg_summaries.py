@@ -175,20 +175,11 @@ async def test_a_manager_sees_every_units_colours_from_the_summaries_before_the_
 
 @pytest.mark.asyncio
 async def test_an_owners_screen_renews_the_summary_of_the_unit_it_records_in(
-        url, until, loaded):
-    from jixiao.tui.screens.record import RecordProgressScreen
-
-    store = PgStore(url, user="own")
-    iid = next(i.id for i in store.load().indicators.values() if i.name == "服务[次数]")
-    app = JixiaoApp(store, poll_interval=0.5)
+        url, until, loaded, record_through_the_form):
+    app = JixiaoApp(PgStore(url, user="own"), poll_interval=0.5)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("slash", *"服务[次数]", "enter")
-        await until(pilot, lambda: getattr(app.monitor.current_indicator(), "id", None) == iid)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
-        await pilot.press(*"100次", "ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        iid = await record_through_the_form(pilot, "服务[次数]", "100次")
         # the write made the summary stale; the screen's echo of it renews it
         await until(pilot, lambda: OWN not in _stale(url), timeout=10)
     found = PgStore(url, user="mgr").summaries()[0]

@@ -307,21 +307,13 @@ async def test_keys_typed_in_one_burst_across_tab_go_to_their_own_fields(small_d
         assert app.screen.query_one("#forecast").value == "12"
 
 
-async def test_the_screen_that_records_renews_that_units_summary(small_dataset, tmp_path, loaded, until):
-    from jixiao.tui.screens.record import RecordProgressScreen
-
+async def test_the_screen_that_records_renews_that_units_summary(small_dataset, tmp_path, loaded, until, record_through_the_form):
     store = Store(tmp_path / "data", user="alice")
     store.bulk_load(small_dataset())
-    iid = next(i.id for i in small_dataset().indicators.values() if i.name == "服务[次数]")
     app = JixiaoApp(Store(tmp_path / "data", user="alice"), poll_interval=0.2)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("slash", *"服务[次数]", "enter")
-        await until(pilot, lambda: getattr(app.monitor.current_indicator(), "id", None) == iid)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
-        await pilot.press(*"100次", "ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+        iid = await record_through_the_form(pilot, "服务[次数]", "100次")
         await until(pilot, lambda: store.summaries()[1] == [], timeout=10)
     found = store.summaries()[0]
     assert next(s for k, s in found.items() if k.unit_code == "301205").statuses[iid].colour == "green"

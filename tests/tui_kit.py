@@ -136,3 +136,19 @@ async def ended_soon(returned: threading.Event, within: float = 2.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"the store's call still runs {within} s after the app ended")
         await asyncio.sleep(0.05)
+
+
+async def record_through_the_form(pilot, name: str, actual: str) -> str:
+    """As a user: find the indicator called ``name`` with ``/``, press ``e``, type ``actual``
+    and save with Ctrl+S; the indicator's id once the form has closed."""
+    from jixiao.tui.screens.record import RecordProgressScreen
+
+    app = pilot.app
+    await pilot.press("slash", *name, "enter")
+    await until(pilot, lambda: getattr(app.monitor.current_indicator(), "name", None) == name)
+    iid = app.monitor.current_indicator().id
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(app.screen, RecordProgressScreen))
+    await pilot.press(*actual, "ctrl+s")
+    await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
+    return iid
