@@ -50,8 +50,7 @@ def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: st
     rollups: dict = {}     # per project: the counts of its given verdicts
     # The summaries hold each unit's projects and indicators in table order: the index is
     # extended with them rather than built again by sorting 100k indicators.
-    by_unit = {code: dataset.projects_of(code) for code in dataset.units}
-    by_project = {p.id: dataset.indicators_of(p.id) for p in dataset.projects.values()}
+    by_unit, by_project = _table_order(dataset)
     for summary in summaries:
         code = summary.unit.code
         codes.add(code)
@@ -69,13 +68,7 @@ def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: st
         statuses.update(summary.statuses)
         rollups.update((pid, Rollup("grey", counts)) for pid, counts in summary.counts.items())
     if whole is not None:
-        new.units.update(whole.units)
-        new.projects.update(whole.projects)
-        new.indicators.update(whole.indicators)
-        new.progress.update(whole.progress)
-        new.spending.update(whole.spending)
-        by_unit.update((code, whole.projects_of(code)) for code in whole.units)
-        by_project.update((pid, whole.indicators_of(pid)) for pid in whole.projects)
+        _take_whole(new, by_unit, by_project, whole)
     new.adopt_order({code: projects for code, projects in by_unit.items() if projects},
                     by_project)
     mark_partial(new, frozenset())
@@ -94,8 +87,7 @@ def sharing(new: Dataset, old: Dataset) -> Dataset:
     if all(a.keys() == b.keys() and all(map(is_, a.values(), map(b.__getitem__, a)))
            for a, b in pairs):
         new.units, new.projects, new.indicators = old.units, old.projects, old.indicators
-        new.adopt_order({code: old.projects_of(code) for code in old.units},
-                        {pid: old.indicators_of(pid) for pid in old.projects})
+        new.adopt_order(*_table_order(old))
     return new
 
 
@@ -105,24 +97,36 @@ def with_whole(dataset: Dataset, code: str, whole: Dataset) -> Dataset:
     full); the other summarized units stay as they are."""
     new = copy_dataset(dataset)
     # The index of every other unit is kept, not rebuilt by sorting 100k indicators.
-    by_unit = {c: dataset.projects_of(c) for c in dataset.units}
-    by_project = {p.id: dataset.indicators_of(p.id) for p in dataset.projects.values()}
-    for pid in [p.id for p in dataset.projects_of(code)]:
+    by_unit, by_project = _table_order(dataset)
+    for pid in [p.id for p in by_unit.pop(code, ())]:
         for ind in by_project.pop(pid, ()):
             new.indicators.pop(ind.id, None)
             new.progress.pop(ind.id, None)
         new.projects.pop(pid, None)
         new.spending.pop(pid, None)
-    new.units.update(whole.units)
-    new.projects.update(whole.projects)
-    new.indicators.update(whole.indicators)
-    new.progress.update(whole.progress)
-    new.spending.update(whole.spending)
-    by_unit[code] = whole.projects_of(code)
-    by_project.update((p.id, whole.indicators_of(p.id)) for p in by_unit[code])
+    _take_whole(new, by_unit, by_project, whole)
     new.adopt_order({c: ps for c, ps in by_unit.items() if ps}, by_project)
     new._jixiao_summarized = summarized_units(dataset) - {code}
     return new
+
+
+def _table_order(dataset: Dataset) -> tuple[dict, dict]:
+    """``dataset``'s projects per unit code and indicators per project id, in table order (what
+    ``Dataset.adopt_order`` takes), from its own index."""
+    return ({code: dataset.projects_of(code) for code in dataset.units},
+            {p.id: dataset.indicators_of(p.id) for p in dataset.projects.values()})
+
+
+def _take_whole(new: Dataset, by_unit: dict, by_project: dict, whole: Dataset) -> None:
+    """Put every unit of ``whole`` (read in full) into ``new``, with its histories, and its
+    table order into ``by_unit`` and ``by_project``."""
+    for mine, theirs in ((new.units, whole.units), (new.projects, whole.projects),
+                         (new.indicators, whole.indicators), (new.progress, whole.progress),
+                         (new.spending, whole.spending)):
+        mine.update(theirs)
+    units, projects = _table_order(whole)
+    by_unit.update(units)
+    by_project.update(projects)
 
 
 def summarized_units(dataset: Dataset | None) -> frozenset[str]:
