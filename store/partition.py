@@ -166,6 +166,14 @@ _READERS = {"projects": Project.from_dict, "indicators": INDICATOR, "progress": 
             "spending": SPENDING}
 
 
+def reused(made: list, have: dict) -> list:
+    """``made`` (projects or indicators just read) with each object equal to the one of the
+    same id in ``have`` (a version a screen shows) replaced by that one, so the one read is
+    freed at once and the screen keeps a single copy."""
+    get = have.get
+    return [o if (o := get(x.id)) is not None and o == x else x for x in made]
+
+
 def records(name: str, docs: list[dict], share: dict | None = None) -> list:
     """The domain objects of the stored records ``docs`` of table ``name`` (``projects``,
     ``indicators``, ``progress`` or ``spending``), built as ``from_tables`` builds them

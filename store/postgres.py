@@ -33,7 +33,7 @@ from . import grants as rules
 from . import summaries
 from .audit import AuditEntry, chronological, matches
 from .layout import PartitionKey
-from .partition import Partition, compact, records
+from .partition import Partition, compact, records, reused
 from .repository import (Store, _check_settings, _default_for, _history_entries,
                          _settings_diff, progress_entry, spending_entry)
 from . import pg_history
@@ -331,7 +331,7 @@ class PgStore:
                     key = PartitionKey(y, c)
                     if key in out:
                         made = records(table, json.loads(docs), share)
-                        out[key][2][table] = made if have is None else _reused(made, have)
+                        out[key][2][table] = made if have is None else reused(made, have)
             for table in pg_history.TABLES:
                 # History (390k entries at 100k indicators): an array per field and unit,
                 # which the driver decodes in C (binary: no text to parse); entries built a
@@ -422,19 +422,14 @@ class PgStore:
         holds it at) that has not changed since, from ``dataset`` and its ``evaluation`` at the
         stored monitoring date; how many were stored. Only the admin's, and an owner's of its
         own units, are taken (by the server too); nothing for other dates or settings."""
-        settings = self.settings()
-        if evaluation.as_of != settings.as_of or dataset.settings != settings:
-            return 0
-        grants = self.grants()
+        settings, grants = self.settings(), self.grants()
         mine = [(key, sig) for key, sig in sigs.items()
                 if rules.may_edit_unit(grants, self._user, key.unit_code)]
         stored = 0
         for at in range(0, len(mine), summaries.BATCH):   # ~3 MB a call at 200 indicators a unit
-            rows = []
-            for key, sig in mine[at:at + summaries.BATCH]:
-                doc = summaries.encode_unit(sig, settings, dataset, evaluation, key)
-                if doc is not None:
-                    rows.append((key.year, key.unit_code, sig[0], doc.decode("utf-8")))
+            rows = [(key.year, key.unit_code, sig[0], doc.decode("utf-8"))
+                    for key, sig, doc in summaries.encoded(settings, dataset, evaluation,
+                                                           dict(mine[at:at + summaries.BATCH]))]
             if rows:
                 years, codes, revs, docs = map(list, zip(*rows))
                 stored += self._query(
@@ -686,10 +681,3 @@ def _streamed(conn: psycopg.Connection, query, params, *, binary: bool = False):
         cur.itersize = _BATCH_ROWS
         cur.execute(query, params)
         yield from cur
-
-
-def _reused(made: list, have: dict) -> list:
-    """``made`` (projects or indicators just read) with each object equal to the one of the
-    same id in ``have`` replaced by that one, so the one read is freed at once."""
-    get = have.get
-    return [o if (o := get(x.id)) is not None and o == x else x for x in made]

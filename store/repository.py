@@ -56,7 +56,7 @@ from . import cache as read_cache
 from . import index as unit_index
 from . import summaries
 from .partition import (KIND, Partition, Signature, compact, from_tables, next_doc_id,
-                        read_bytes, read_partition, signature)
+                        read_bytes, read_partition, reused, signature)
 from .storage import (RECORD_CHECKS, AtomicStorage, damaged, parse, read_file,
                       undo_writes)
 
@@ -474,19 +474,13 @@ class Store:
         ``evaluation`` at the stored monitoring date; how many were written (one that cannot
         be written is skipped: summaries are only an aid). Nothing is written for another
         date or other settings than the stored ones."""
-        settings = self.settings()
-        if evaluation.as_of != settings.as_of or dataset.settings != settings:
-            return 0
+        unchanged = {key: sig for key, sig in sigs.items()
+                     if signature(self.layout.partition(key)) == sig}
         written = 0
-        for key, sig in sigs.items():
-            path = self.layout.partition(key)
-            if signature(path) != sig:
-                continue
-            doc = summaries.encode_unit(sig, settings, dataset, evaluation, key)
-            if doc is None:
-                continue
+        for key, _, doc in summaries.encoded(self.settings(), dataset, evaluation, unchanged):
             try:
-                summaries.write(summaries.path_of(self.layout.root, path), doc)
+                summaries.write(summaries.path_of(self.layout.root, self.layout.partition(key)),
+                                doc)
             except (JixiaoError, OSError):
                 continue     # one that cannot be written (a directory in its place) stops no other
             written += 1
@@ -950,11 +944,8 @@ def _reuse(part, old: Dataset) -> None:
     unit = old.units.get(part.unit.code)
     if unit == part.unit:
         part.unit = unit
-    get = old.projects.get
-    part.projects = [o if (o := get(p.id)) is not None and o == p else p for p in part.projects]
-    get = old.indicators.get
-    part.indicators = [o if (o := get(i.id)) is not None and o == i else i
-                       for i in part.indicators]
+    part.projects = reused(part.projects, old.projects)
+    part.indicators = reused(part.indicators, old.indicators)
     get = old.spending.get
     for pid, history in part.spending.items():
         kept = get(pid)

@@ -143,6 +143,19 @@ def encode_unit(sig, settings, dataset, evaluation, key) -> bytes | None:
     return encode(sig, settings, unit, projects, indicators, spending, evaluation.indicators)
 
 
+def encoded(settings, dataset, evaluation, sigs: dict):
+    """``(key, sig, summary)`` for each partition in ``sigs`` (key → the signature ``dataset``
+    holds it at) that ``encode_unit`` can summarize; none at all when ``evaluation`` is of
+    another date or ``dataset`` of other settings than the stored ``settings`` (a summary is
+    only ever of the stored monitoring date)."""
+    if evaluation.as_of != settings.as_of or dataset.settings != settings:
+        return
+    for key, sig in sigs.items():
+        doc = encode_unit(sig, settings, dataset, evaluation, key)
+        if doc is not None:
+            yield key, sig, doc
+
+
 BATCH = 50
 """Units read back and evaluated at a time when renewing summaries."""
 
