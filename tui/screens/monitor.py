@@ -42,10 +42,6 @@ from ..widgets.footer import KeyFooter
 from ..widgets.literal import literal
 from ..widgets.rows import HitRows, IndicatorRows, ProjectRows, TriageRows, UnitRows
 from ..widgets.vlist import VirtualList, fit
-
-FORM_WAITS = ("action_record", "action_spend", "action_reading")
-"""Keys that open a form on one row and may wait for that row's unit to be read whole: the
-wait is bound to the row, and what is typed meanwhile goes into the form."""
 from .dates import DateScreen
 from .error import ErrorScreen
 from .export import ExportScreen
@@ -53,6 +49,14 @@ from .help import HelpScreen
 from .reading import ReadingScreen
 from .record import RecordProgressScreen
 from .spending import SpendingScreen
+
+FORM_WAITS = ("action_record", "action_spend", "action_reading")
+"""Keys that open a form on one row and may wait for that row's unit to be read whole: the
+wait is bound to the row, and what is typed meanwhile goes into the form."""
+
+LIST_WAITS = {"action_triage": "triage", "action_review": "review", "action_search": "search"}
+"""Keys that open a list over every unit, and the mode of that list: while units load the list
+opens at once, saying how far loading has come, and fills in."""
 
 
 def monitor_screen(store, *, lang: str, poll_interval: float = 1.0) -> "MonitorScreen":
@@ -847,8 +851,7 @@ class MonitorScreen(Screen):
 
     def _show_waiting(self) -> None:
         name = self._waiting[0]
-        mode = {"action_triage": "triage", "action_review": "review",
-                "action_search": "search"}.get(name)
+        mode = LIST_WAITS.get(name)
         if self.browser is None or mode is None:
             # No list to show the wait in (nothing shown yet, or n/N, a form, a date): one
             # message, renewed every 2 s as loading goes on, never stacked.
@@ -879,8 +882,7 @@ class MonitorScreen(Screen):
         for it fills in)."""
         name, *args = self._waiting
         self._waiting = None
-        mode = {"action_triage": "triage", "action_review": "review",
-                "action_search": "search"}.get(name)
+        mode = LIST_WAITS.get(name)
         if mode is not None and self.mode == mode:
             rows = (self.browser.triage() if mode == "triage" else self.browser.reviews()
                     if mode == "review" else self.browser.search(
