@@ -210,13 +210,12 @@ def run_record(args) -> int:
 def _renew_summary(store, project) -> None:
     """Renew the summary of the unit just written in, as a screen that records does: the
     next screen to start (a manager's, who may not) then need not read that unit whole. Only
-    an aid: a failure here never fails the write before it."""
+    an aid: a failure here never fails the write before it. (The write made it stale: no need
+    to read the old one to find out.)"""
+    from jixiao.store import summaries
     from jixiao.store.layout import PartitionKey
 
-    try:
-        store.refresh_summaries([PartitionKey(int(project.year), project.unit_code)])
-    except (JixiaoError, OSError):
-        pass
+    summaries.renew_quietly(store, [PartitionKey(int(project.year), project.unit_code)])
 
 
 def run_spend(args) -> int:
