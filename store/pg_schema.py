@@ -14,7 +14,7 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.faults import said
 from jixiao.core.language import Said
 
-MIGRATIONS = ("v1.sql", "v2.sql", "v3.sql", "v4.sql", "v5.sql", "v6.sql")
+MIGRATIONS = ("v1.sql", "v2.sql", "v3.sql", "v4.sql", "v5.sql", "v6.sql", "v7.sql")
 """The migration files in order; version N is reached by the N-th."""
 
 LATEST = len(MIGRATIONS)

@@ -400,6 +400,39 @@ class PgStore:
                         found[key] = got
         return found, stale
 
+    def lead(self, rows: int, *, skip: Iterable[str] = (), most: int = 16,
+             stop=None) -> tuple[dict, list[PartitionKey]] | None:
+        """What a screen needs to show the ``rows`` worst red and amber indicators of the whole
+        store before it has read every summary (``jixiao.alerts``, schema 7): as ``summaries``,
+        the current summaries and the keys of the stale partitions of (a) the units holding
+        those ``rows`` worst verdicts among the current summaries and (b) every unit with a
+        stale partition — its verdicts are unknown, so it must be read whole. Every partition of
+        such a unit is included. The head of the triage list of those units is then the head
+        of the store's. Units whose codes are in ``skip`` (read whole already) are left out;
+        ``None`` when more than ``most`` other partitions are stale (reading them would take
+        longer than waiting for every summary)."""
+        skip = set(skip)
+        program, current = summaries.program_tag(), Jsonb(summaries.settings_key(self.settings()))
+        believed = ("s.year = p.year AND s.unit_code = p.unit_code AND s.rev = p.rev "
+                    "AND s.alerts_kept AND s.program = %s AND s.settings = %s")
+        stale = [code for (code,) in self._query(
+            "SELECT p.unit_code FROM jixiao.partitions p LEFT JOIN jixiao.summaries s ON "
+            + believed + " WHERE s.unit_code IS NULL", (program, current)) if code not in skip]
+        if len(stale) > most:
+            return None
+        # Ordered as tui.view.Browser.triage orders (the index alerts_worst). OFFSET 0 keeps
+        # the ordered scan the outer side of the join, so LIMIT ends it after ``rows`` believed
+        # alerts (20 ms at 1M indicators; joined and sorted whole: 200-300 ms).
+        worst = {code for (code,) in self._query(
+            'SELECT a.unit_code FROM (SELECT * FROM jixiao.alerts ORDER BY severity, ratio, '
+            'unit_code COLLATE "C", year, pos OFFSET 0) a WHERE EXISTS (SELECT 1 FROM '
+            "jixiao.summaries s JOIN jixiao.partitions p ON " + believed
+            + " WHERE s.year = a.year AND s.unit_code = a.unit_code) LIMIT %s",
+            (program, current, rows))}
+        codes = (worst | set(stale)) - skip
+        keys = [key for key in self.partition_keys() if key.unit_code in codes]
+        return self._summaries(keys, stop) if keys else ({}, [])
+
     def note_summaries(self, found: dict) -> None:
         """Nothing to note: one indicator's history is a question to the server anyway."""
 

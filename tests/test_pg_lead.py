@@ -1,0 +1,104 @@
+"""The lead stage of a start-up on PostgreSQL (``jixiao.alerts``, schema 7): the server names the
+units holding the store's worst alerts, so a screen can read just their summaries first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from jixiao.bench.generate import generate
+from jixiao.core.colours import ALERTS, SEVERITY
+from jixiao.core.evaluator import evaluate
+from jixiao.store import summaries
+from jixiao.store.postgres import PgStore
+from jixiao.tui.view import Browser
+
+ROWS = 25
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    """Ten units of about 200 indicators, ~40 % of them red or amber (ties of ratio included:
+    every indicator without progress)."""
+    return generate(2000, seed=5)
+
+
+@pytest.fixture
+def url(pg_url, dataset) -> str:
+    """``dataset`` loaded by admin1 (every summary stored with it), a manager ``mgr`` and
+    ``own``, owner of the first unit."""
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(dataset)
+    admin.grant("admin1", "admin")
+    admin.grant("mgr", "manager")
+    admin.grant("own", "owner", [min(dataset.units)])
+    admin.close()
+    return pg_url
+
+
+def _triage(url: str) -> list[str]:
+    """The complete triage list, as a screen that has read everything shows it."""
+    full = PgStore(url, user="mgr").load()
+    return Browser(full, evaluate(full)).triage()
+
+
+def test_the_server_names_few_units_and_every_unit_that_holds_one_of_the_worst(url):
+    store = PgStore(url, user="mgr")
+    full = store.load()
+    head = Browser(full, evaluate(full)).triage()[:ROWS]
+    holding = {full.projects[full.indicators[i].project_id].unit_code for i in head}
+    found, stale = store.lead(ROWS)
+    assert stale == []
+    assert {key.unit_code for key in found} == holding
+    assert len(holding) < len(full.units)           # not everything: that is the point
+
+
+def test_a_unit_whose_summary_is_stale_is_named_to_be_read_whole(url):
+    admin = PgStore(url, user="admin1")
+    full = admin.load()
+    calm = max(full.units)        # a unit the worst rows need not come from
+    iid = full.indicators_of(full.projects_of(calm)[0].id)[0].id
+    admin.record_progress(iid, as_of="2023-07-31", actual="1", causes=("其他",), measures="加快")
+    found, stale = PgStore(url, user="mgr").lead(ROWS)
+    assert [key.unit_code for key in stale] == [calm]
+    assert calm not in {key.unit_code for key in found}
+    # a unit already read whole is not named again
+    assert PgStore(url, user="mgr").lead(ROWS, skip={calm})[1] == []
+
+
+def test_too_many_stale_summaries_mean_no_lead_stage(url, monkeypatch):
+    monkeypatch.setattr(summaries, "program_tag", lambda: "another program")
+    assert PgStore(url, user="mgr").lead(ROWS, most=9) is None
+    found, stale = PgStore(url, user="mgr").lead(ROWS, most=10)
+    assert found == {} and len(stale) == 10
+
+
+def test_a_summary_whose_alerts_the_server_cannot_read_counts_as_stale(url, dataset):
+    """An owner may send any summary of its own unit; one that is not the revision it is sent
+    for, or holds a ratio that is no number, gets no alerts and is read whole by a screen."""
+    own = min(dataset.units)
+    with psycopg.connect(url, user="own") as conn:
+        year, rev, doc = conn.execute(
+            "SELECT year, rev, doc FROM jixiao.summaries WHERE unit_code = %s", (own,)).fetchone()
+        for forged in (doc.replace(f'"source":[{rev}]', f'"source":[{rev + 1}]'),
+                       doc.replace('"ratio":[', '"ratio":["x",', 1)):
+            assert forged != doc
+            assert conn.execute("SELECT jixiao.save_summaries(%s, %s, %s, %s)",
+                                ([year], [own], [rev], [forged])).fetchone() == (1,)
+            conn.commit()
+            assert conn.execute("SELECT count(*) FROM jixiao.alerts WHERE unit_code = %s",
+                                (own,)).fetchone() == (0,)
+            assert [k.unit_code for k in PgStore(url, user="mgr").lead(ROWS)[1]] == [own]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO jixiao.alerts VALUES (%s, %s, 0, 0, -1)", (year, own))
+
+
+def test_the_server_ranks_colours_as_core_does():
+    """v7.sql copies red as 0 and amber as 1 and nothing else: core's alert colours and their
+    ranks, which ``Browser.triage`` sorts by."""
+    text = (Path(__file__).resolve().parent.parent / "store" / "sql" / "v7.sql").read_text()
+    assert ALERTS == ("red", "amber") and [SEVERITY[c] for c in ALERTS] == [0, 1]
+    assert "CASE x.colour WHEN 'red' THEN 0 ELSE 1 END" in text
+    assert "WHERE x.colour IN ('red', 'amber')" in text
