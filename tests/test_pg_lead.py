@@ -1,8 +1,11 @@
 """The lead stage of a start-up on PostgreSQL (``jixiao.alerts``, schema 7): the server names the
-units holding the store's worst alerts, so a screen can read just their summaries first."""
+units holding the store's worst alerts, the screen reads just their summaries and shows the head
+of the triage list — the very rows the complete list starts with — long before every summary is
+read; the list then grows to all of it with the cursor kept."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import psycopg
@@ -13,6 +16,8 @@ from jixiao.core.colours import ALERTS, SEVERITY
 from jixiao.core.evaluator import evaluate
 from jixiao.store import summaries
 from jixiao.store.postgres import PgStore
+from jixiao.tui import sync
+from jixiao.tui.app import JixiaoApp
 from jixiao.tui.view import Browser
 
 ROWS = 25
@@ -102,3 +107,71 @@ def test_the_server_ranks_colours_as_core_does():
     assert ALERTS == ("red", "amber") and [SEVERITY[c] for c in ALERTS] == [0, 1]
     assert "CASE x.colour WHEN 'red' THEN 0 ELSE 1 END" in text
     assert "WHERE x.colour IN ('red', 'amber')" in text
+
+
+class _Held(PgStore):
+    """A store whose lead (``go_lead``) and whose reading of every summary (``go_all``) wait
+    until the test lets them go."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.go_lead, self.go_all = threading.Event(), threading.Event()
+
+    def lead(self, *args, **kwargs):
+        self.go_lead.wait(30)
+        return super().lead(*args, **kwargs)
+
+    def summaries(self, **kwargs):
+        self.go_all.wait(30)
+        return super().summaries(**kwargs)
+
+
+@pytest.mark.asyncio
+async def test_triage_pressed_at_the_first_screen_shows_the_worst_rows_then_grows_to_all(
+        url, until, indicators_pane, monkeypatch):
+    monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
+    complete = _triage(url)
+    held = _Held(url, user="mgr")
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None
+                    and app.monitor.browser.evaluation is not None)
+        await pilot.press("r")                      # before the lead: it says it is loading
+        await pilot.pause()
+        pane = indicators_pane(app)
+        assert app.monitor.mode == "triage" and pane.rows == []
+        held.go_lead.set()
+        await until(pilot, lambda: pane.rows != [])
+        assert pane.rows == complete[:ROWS]         # the very rows the whole list starts with
+        assert not app.monitor.browser.complete
+        assert f"最差的 {ROWS} 个红/黄指标" in str(pane.border_title)
+        for _ in range(3):
+            await pilot.press("down")
+        chosen = pane.current
+        held.go_all.set()
+        await until(pilot, lambda: app.monitor.browser.complete)
+        await pilot.pause()
+        assert pane.rows == complete and pane.current == chosen
+        assert str(pane.border_title).endswith(f"· {len(complete)}")
+
+
+@pytest.mark.asyncio
+async def test_enter_on_a_lead_row_shows_that_indicator_in_its_unit(url, until, indicators_pane,
+                                                                    monkeypatch):
+    monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
+    held = _Held(url, user="mgr")
+    held.go_lead.set()
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None
+                    and app.monitor.browser.lead)
+        await pilot.press("r")
+        await pilot.pause()
+        pane = indicators_pane(app)
+        target = pane.rows[-1]
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert app.monitor.mode == "browse" and app.monitor.indicator_id == target
+        ds = app.monitor.dataset
+        assert app.monitor.unit_code == ds.projects[ds.indicators[target].project_id].unit_code
+        held.go_all.set()

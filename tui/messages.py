@@ -31,7 +31,8 @@ class Loaded(Message):
 @dataclass
 class Summarized(Message):
     """The middle stage of a start-up: every unit with its colours, most of them from the
-    store's summaries (no histories yet), so counts, triage, search and n/N answer for all."""
+    store's summaries (no histories yet), so counts, triage, search and n/N answer for all.
+    Also the lead stage before it: some units so, the others still pending."""
 
     serial: int
     dataset: object

@@ -37,17 +37,24 @@ def pending_units(dataset: Dataset | None) -> frozenset[str]:
     return getattr(dataset, "_jixiao_pending", frozenset())
 
 
-def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: str) -> Dataset:
+def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: str, *,
+                   pending: frozenset[str] = frozenset(), lead: int = 0) -> Dataset:
     """A start-up's middle stage: a copy of ``dataset`` (the first stage, or a version derived
     from it) that has every other unit too — from its store summary (``store.summaries``:
     projects, indicators, spending and verdicts at ``as_of``, no progress history), or whole
     from ``whole`` (units whose summary was stale, read in full). Marked as such: its summarized
     units' colours are given (``given_verdicts``), not evaluated, and no version derived from it
-    is ever evaluated at another date."""
+    is ever evaluated at another date.
+
+    With ``pending`` (the codes of units still to come) it is the lead stage before it: the
+    units holding the store's worst alerts, of which the first ``lead`` rows of the triage list
+    are the whole store's (``lead_rows``). Units ``dataset`` has already summarized stay so."""
     new = copy_dataset(dataset)
-    codes = set()
-    statuses: dict = {}
-    rollups: dict = {}     # per project: the counts of its given verdicts
+    codes = set(summarized_units(dataset))
+    given = given_verdicts(dataset)
+    statuses: dict = dict(given.indicators) if given is not None else {}
+    # per project: the counts of its given verdicts
+    rollups: dict = dict(given.projects) if given is not None else {}
     # The summaries hold each unit's projects and indicators in table order: the index is
     # extended with them rather than built again by sorting 100k indicators.
     by_unit, by_project = _table_order(dataset)
@@ -71,10 +78,20 @@ def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: st
         _take_whole(new, by_unit, by_project, whole)
     new.adopt_order({code: projects for code, projects in by_unit.items() if projects},
                     by_project)
-    mark_partial(new, frozenset())
+    mark_partial(new, pending)
     new._jixiao_summarized = frozenset(codes)
     new._jixiao_given = Evaluation(as_of=as_of, indicators=statuses, projects=rollups)
+    # The object itself is named: a version derived from this one (a write changes colours
+    # the guarantee rests on) has no lead.
+    new._jixiao_lead = (new, lead) if lead else None
     return new
+
+
+def lead_rows(dataset: Dataset | None) -> int:
+    """How many of the first rows of ``dataset``'s triage list are the whole store's while its
+    other units are pending (``with_summaries(lead=…)``); 0 for any other version."""
+    lead = getattr(dataset, "_jixiao_lead", None)
+    return lead[1] if lead is not None and lead[0] is dataset else 0
 
 
 def sharing(new: Dataset, old: Dataset) -> Dataset:

@@ -19,7 +19,7 @@ from jixiao.core.dataset import Dataset
 from jixiao.core.model import Indicator, Project, Unit
 from jixiao.core.overrides import indicator_target
 
-from .versions import pending_units, summarized_units
+from .versions import lead_rows, pending_units, summarized_units
 
 # ALERTS (red, amber): the colours the triage view and ``n``/``N`` visit.
 
@@ -61,6 +61,9 @@ class Browser:
         # Units known from their store summaries only (a start-up's middle stage): listed and
         # coloured, so triage, search and n/N answer for them, but without their histories.
         self.summarized = summarized_units(dataset)
+        # While units are pending: how many first rows of ``triage()`` are every unit's anyway
+        # (a start-up's lead stage read the units holding the store's worst alerts first).
+        self.lead = lead_rows(dataset)
 
     # --- new data ---------------------------------------------------------------------------
     def for_dataset(self, dataset: Dataset) -> "Browser":
@@ -270,6 +273,13 @@ class Browser:
             triage = self._triage = (ev, list(map(order.__getitem__,
                                                   map(alerts.__getitem__, ranked))))
         return triage[1]
+
+    def triage_head(self) -> list[str]:
+        """The triage list as far as it is known: all of it once every unit is in, its first
+        ``lead`` rows in a start-up's lead stage, else nothing."""
+        if self.complete:
+            return self.triage()
+        return self.triage()[:self.lead] if self.lead and self.evaluation else []
 
     def warm(self) -> None:
         """Build every cache now (from a worker), so the first keystroke that needs one is fast."""

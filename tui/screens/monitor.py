@@ -327,12 +327,16 @@ class MonitorScreen(Screen):
     def _summarized(self, message: messages.Summarized) -> None:
         """The middle stage of a start-up: every unit, most from the store's summaries, with
         its colours; cursors stay where the user put them, and a key that waited for every
-        unit (triage, search, n/N) acts now."""
+        unit (triage, search, n/N) acts now. Or the lead stage before it: the units holding
+        the worst alerts, and a waiting triage list shows its head."""
         if message.as_of == self.as_of:       # else the user chose another date meanwhile
             if self._take(message.serial, message.dataset):
                 self._apply_evaluation(message.evaluation, reshow=True)
             else:
                 self.reevaluate()
+        if (self._waiting is not None and self.browser.lead
+                and LIST_WAITS.get(self._waiting[0]) == "triage"):
+            self._show_waiting()              # ``r`` pressed before: the head of the list now
         whole = self._waiting_whole if self._waiting is not None else None
         if isinstance(whole, str) and whole in self.browser.summarized:
             self.sync.take_whole(whole)       # a form key pressed before: its unit now
@@ -433,11 +437,23 @@ class MonitorScreen(Screen):
             return
         self.unit_code = code
         pane = self.query_one("#indicators", VirtualList)
-        if self.mode in ("triage", "review") and self.browser.complete:
+        if self.mode in ("triage", "review") and (self.browser.complete or self._lead_shown()):
             current = pane.current
-            ids = self.browser.triage() if self.mode == "triage" else self.browser.reviews()
-            pane.border_title = f"{label(self.mode + '_title', self.lang)} · {len(ids)}"
+            ids = self.browser.triage_head() if self.mode == "triage" else self.browser.reviews()
+            pane.border_title = self._list_title(self.mode, ids)
             pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
+
+    def _lead_shown(self) -> bool:
+        # The triage list is up with the head a start-up's lead stage knows (``_show_waiting``).
+        return self.mode == "triage" and self._waiting is None and bool(self.browser.lead)
+
+    def _list_title(self, mode: str, rows: list) -> str:
+        """The indicators pane's title for a triage, review or search list of ``rows``."""
+        if mode == "triage" and not self.browser.complete:
+            return label("triage_lead_title", self.lang).format(n=len(rows))
+        title = label({"triage": "triage_title", "review": "review_title"}.get(
+            mode, "search_title"), self.lang)
+        return f"{title} · {len(rows)}"
 
     def reevaluate(self) -> None:
         """Every colour again, in a worker, for the dataset and date shown now."""
@@ -807,9 +823,7 @@ class MonitorScreen(Screen):
             pane.formatter, pane.header = self._hit_rows, None
         pane.empty = label({"triage": "triage_empty", "review": "review_empty"}.get(
             mode, "search_none"), self.lang)
-        title = label({"triage": "triage_title", "review": "review_title"}.get(
-            mode, "search_title"), self.lang)
-        pane.border_title = f"{title} · {len(rows or [])}"
+        pane.border_title = self._list_title(mode, rows or [])
         search.display = mode == "search"
         pane.set_rows(rows or [], announce=False)
         self._show_detail()
@@ -865,6 +879,13 @@ class MonitorScreen(Screen):
                     and self.browser.complete else self._loading_text)
             self.app.clear_notifications()
             self.app.notify(text, timeout=3)
+            return
+        if mode == "triage" and self.browser.lead:
+            # A start-up's lead stage knows the head of the list: that is the answer for now,
+            # and grows into the whole list, cursor kept, once every unit is in (``_reshow``).
+            self._waiting = None
+            self._set_mode(mode, self.browser.triage_head())
+            self.set_focus(self.query_one("#indicators", VirtualList))
             return
         if self.mode != mode:
             self._set_mode(mode, [])
