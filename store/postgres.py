@@ -430,7 +430,9 @@ class PgStore:
             + " WHERE s.year = a.year AND s.unit_code = a.unit_code) LIMIT %s",
             (program, current, rows))}
         codes = (worst | set(stale)) - skip
-        keys = [key for key in self.partition_keys() if key.unit_code in codes]
+        keys = [PartitionKey(y, c) for y, c in self._query(
+            "SELECT year, unit_code FROM jixiao.partitions WHERE unit_code = ANY (%s)",
+            (sorted(codes),))]
         return self._summaries(keys, stop) if keys else ({}, [])
 
     def note_summaries(self, found: dict) -> None:
