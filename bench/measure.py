@@ -125,6 +125,8 @@ async def _until_interactive(pilot) -> None:
       the cursor starts on shown with its projects, indicators and colours, and taking keys
       (``browser.evaluation`` is set; jixiao loads that unit's partition first and the others
       after it, listing them with counts "…");
+    * ``lead`` — on PostgreSQL, the head of the triage list known (``browser.lead``: the units
+      holding the store's worst alerts are in; ``lead_ready_s``), before every summary is read;
     * ``full`` — every unit listed and coloured, so counts, triage, search and n/N answer
       for all of it (``browser.complete``; the ``full_ready_s`` figure) — from the store's
       summaries, before the histories are read;
@@ -146,6 +148,9 @@ async def _until_interactive(pilot) -> None:
                 and "colours" not in marks):
             await _drain(pilot, workers=False)
             marks["colours"] = time.time()
+        if "colours" in marks and "lead" not in marks and getattr(browser, "lead", 0):
+            await _drain(pilot, workers=False)
+            marks["lead"] = time.time()
         if "colours" in marks and "full" not in marks and _complete(browser):
             await _drain(pilot, workers=False)
             marks["full"] = time.time()
@@ -235,6 +240,10 @@ def _report_marks(key: str) -> None:
     RESULT["startup_ready_s"] = marks["ready"] - spawned
     RESULT["startup_panes_s"] = marks["panes"] - spawned
     RESULT["startup_s"] = marks["colours"] - spawned
+    if "lead" in marks:
+        RESULT["lead_ready_s"] = marks["lead"] - spawned
+        # What ``r`` pressed at the first screen waits for its rows, in the same run.
+        RESULT["lead_wait_s"] = marks["lead"] - marks["colours"]
     if "full" in marks:
         RESULT["full_ready_s"] = marks["full"] - spawned
     if "whole" in marks:
