@@ -140,6 +140,7 @@ async def test_triage_pressed_at_the_first_screen_shows_the_worst_rows_then_grow
         await pilot.pause()
         pane = indicators_pane(app)
         assert app.monitor.mode == "triage" and pane.rows == []
+        assert "最差的" not in str(pane.border_title)  # no head known yet: no "0 worst"
         held.go_lead.set()
         await until(pilot, lambda: pane.rows != [])
         assert pane.rows == complete[:ROWS]         # the very rows the whole list starts with

@@ -449,7 +449,7 @@ class MonitorScreen(Screen):
 
     def _list_title(self, mode: str, rows: list) -> str:
         """The indicators pane's title for a triage, review or search list of ``rows``."""
-        if mode == "triage" and not self.browser.complete:
+        if mode == "triage" and rows and not self.browser.complete:
             return label("triage_lead_title", self.lang).format(n=len(rows))
         title = label({"triage": "triage_title", "review": "review_title"}.get(
             mode, "search_title"), self.lang)
