@@ -433,7 +433,12 @@ class PgStore:
         keys = [PartitionKey(y, c) for y, c in self._query(
             "SELECT year, unit_code FROM jixiao.partitions WHERE unit_code = ANY (%s)",
             (sorted(codes),))]
-        return self._summaries(keys, stop) if keys else ({}, [])
+        found, unread = self._summaries(keys, stop) if keys else ({}, [])
+        if any(key.unit_code not in stale for key in unread):
+            # A summary the server ranked and this client does not believe (written since, or
+            # forged so that only the server reads it): its ranks held places in the head.
+            return None
+        return found, unread
 
     def note_summaries(self, found: dict) -> None:
         """Nothing to note: one indicator's history is a question to the server anyway."""

@@ -5,6 +5,7 @@ read; the list then grows to all of it with the cursor kept."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -96,6 +97,12 @@ def test_a_summary_whose_alerts_the_server_cannot_read_counts_as_stale(url, data
             assert conn.execute("SELECT count(*) FROM jixiao.alerts WHERE unit_code = %s",
                                 (own,)).fetchone() == (0,)
             assert [k.unit_code for k in PgStore(url, user="mgr").lead(ROWS)[1]] == [own]
+        # one the server ranks but a screen refuses (a colour jixiao does not know): no head
+        purple = re.sub(r'"colour":\["\w+"', '"colour":["purple"', doc, count=1)
+        assert purple != doc
+        conn.execute("SELECT jixiao.save_summaries(%s, %s, %s, %s)", ([year], [own], [rev], [purple]))
+        conn.commit()
+        assert PgStore(url, user="mgr").lead(2000) is None
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO jixiao.alerts VALUES (%s, %s, 0, 0, -1)", (year, own))
 
