@@ -302,6 +302,15 @@ def _objects(layout, columns: dict, share: dict, n: int | None = None) -> list:
     return layout.build(n, got, share, cached=True)
 
 
+def by_whole_unit(found: dict, stale: list) -> tuple[dict, list]:
+    """``found`` (key → summary) and ``stale`` (keys) as a screen takes them: a unit with a
+    stale partition (another budget year's may be current) is read whole, every partition of
+    it — a unit is shown from its summaries or from its records, never half from each."""
+    whole = {key.unit_code for key in stale}
+    return ({key: s for key, s in found.items() if key.unit_code not in whole},
+            sorted([*stale, *(key for key in found if key.unit_code in whole)]))
+
+
 def read(path: Path) -> bytes | None:
     """The bytes of the summary file ``path``; ``None`` when it is missing, not a regular
     file, too large or unreadable (a summary is only ever a hint)."""

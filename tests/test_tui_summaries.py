@@ -5,6 +5,7 @@ needs a history waits for it and is never lost."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -151,6 +152,35 @@ async def test_a_stale_summary_is_read_whole_at_start_up_and_renewed(behind, tmp
         held.release.set()
         await loaded(pilot)
         await until(pilot, lambda: Store(tmp_path / "data", user="alice").summaries()[1] == [])
+
+
+async def test_a_unit_with_a_stale_and_a_current_year_is_read_whole(small_dataset, tmp_path, held_store, until, loaded):
+    """Unit 301205 has a 2022 partition with a current summary and a 2023 one written since its
+    summary: the middle stage reads both years whole (half from a summary, half from records
+    would lose a year's projects and ask for verdicts no summary gave)."""
+    ds = small_dataset()
+    project = ds.projects_of("301205")[0]
+    old = replace(project, id=project.id + "y22", year=2022)
+    ds.projects[old.id] = old
+    for ind in ds.indicators_of(project.id):
+        ds.indicators[ind.id + "y22"] = replace(ind, id=ind.id + "y22", project_id=old.id)
+    ds.invalidate()
+    writer = Store(tmp_path / "data", user="alice")
+    writer.bulk_load(ds)
+    iid = ds.indicators_of(project.id)[0].id
+    writer.record_progress(iid, as_of="2023-07-31", actual="2次", causes=("其他",),
+                           measures="加快")
+    assert [(k.year, k.unit_code) for k in writer.summaries()[1]] == [(2023, "301205")]
+    held = held_store(tmp_path / "data", user="alice")
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _middle(pilot, until)
+        browser = app.monitor.browser
+        assert "301205" not in browser.summarized
+        assert {p.year for p in app.monitor.dataset.projects_of("301205")} == {2022, 2023}
+        assert browser.evaluation.indicators.keys() >= ds.indicators.keys()
+        held.release.set()
+        await loaded(pilot)
 
 
 async def test_a_summarized_unit_the_cursor_rests_on_is_read_and_shows_its_values(held, behind, until, rows_text, indicators_pane):

@@ -235,8 +235,8 @@ class Sync(Widget):
         pending, and shown coloured — the head of the triage list in a fraction of a second at
         1M indicators, while the middle stage reads every other summary. The version the
         middle stage builds on: the one published here, else ``first`` (no such store, a date
-        for this view only, too many stale summaries, or any failure: the middle stage then
-        does it all)."""
+        for this view only, too many stale summaries, or a failure: the middle stage then does
+        it all)."""
         lead = getattr(self.store, "lead", None)
         if lead is None or self.view_date():
             return first
@@ -246,7 +246,7 @@ class Sync(Widget):
             if got is None:
                 return first
             found, stale = got
-            whole, _ = self.store.peek(stale) if stale else (None, {})
+            whole, sigs = self.store.peek(stale) if stale else (None, {})
         except (JixiaoError, OSError):
             if self._stop.is_set():
                 raise Stopped from None
@@ -261,10 +261,12 @@ class Sync(Widget):
                                      pending=pending_units(latest) - codes, lead=LEAD_ROWS)
             serial = self.versions.publish(dataset)
         evaluation = self._evaluate(dataset, as_of)
-        if evaluation is None:
-            return first
-        self.post_message(messages.Summarized(serial, dataset, evaluation, as_of))
-        self._wait_shown()
+        if evaluation is not None:
+            self.post_message(messages.Summarized(serial, dataset, evaluation, as_of))
+            self._wait_shown()
+        if whole is not None:
+            # As the middle stage does: their summaries at once, from what was just read.
+            self._save_summaries(whole, self.evaluator.evaluate(whole, as_of), stale, sigs)
         return dataset
 
     def _summary_stage(self, first) -> list | None:
@@ -280,7 +282,8 @@ class Sync(Widget):
             return None
         try:
             # Its progress on screen: at 1M indicators this stage takes seconds.
-            summarized, renew = summaries_of(stop=self._stop.is_set, progress=self._progress())
+            summarized, renew = summaries.by_whole_unit(
+                *summaries_of(stop=self._stop.is_set, progress=self._progress()))
             loaded = set(first.units) - pending_units(first)
             found = [s for key, s in summarized.items() if key.unit_code not in loaded]
             stale = [key for key in renew if key.unit_code not in loaded]
