@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import weakref
 from contextlib import contextmanager
 from itertools import groupby
 from operator import attrgetter, is_
@@ -81,17 +82,22 @@ def with_summaries(dataset: Dataset, summaries, whole: Dataset | None, as_of: st
     mark_partial(new, pending)
     new._jixiao_summarized = frozenset(codes)
     new._jixiao_given = Evaluation(as_of=as_of, indicators=statuses, projects=rollups)
-    # The object itself is named: a version derived from this one (a write changes colours
-    # the guarantee rests on) has no lead.
-    new._jixiao_lead = (new, lead) if lead else None
+    _mark_lead(new, lead)
     return new
+
+
+def _mark_lead(dataset: Dataset, lead: int) -> None:
+    # The object itself is named (weakly): a version derived from it by ``copy.copy`` carries
+    # the attribute but is another object, so a write — which changes colours the head rests
+    # on — leaves a version without a lead.
+    dataset._jixiao_lead = (weakref.ref(dataset), lead) if lead else None
 
 
 def lead_rows(dataset: Dataset | None) -> int:
     """How many of the first rows of ``dataset``'s triage list are the whole store's while its
     other units are pending (``with_summaries(lead=…)``); 0 for any other version."""
     lead = getattr(dataset, "_jixiao_lead", None)
-    return lead[1] if lead is not None and lead[0] is dataset else 0
+    return lead[1] if lead is not None and lead[0]() is dataset else 0
 
 
 def sharing(new: Dataset, old: Dataset) -> Dataset:
@@ -124,6 +130,9 @@ def with_whole(dataset: Dataset, code: str, whole: Dataset) -> Dataset:
     _take_whole(new, by_unit, by_project, whole)
     new.adopt_order({c: ps for c, ps in by_unit.items() if ps}, by_project)
     new._jixiao_summarized = summarized_units(dataset) - {code}
+    # A unit read whole in the lead stage (the cursor rests on it) has the verdicts its
+    # summary gave, as of the revision it is read at: the head stays the store's.
+    _mark_lead(new, lead_rows(dataset))
     return new
 
 

@@ -113,6 +113,9 @@ class MonitorScreen(Screen):
         self._waiting: tuple | None = None
         self._waiting_whole: bool | str = False   # what the waiting key needs (_still_loading)
         self._whole_timer = None   # reads the summarized unit the cursor rests on (_show_unit)
+        # The triage list shows only the head a start-up's lead stage knows (_show_waiting):
+        # it becomes the whole list with the first version that has every unit.
+        self._head_only = False
         # Keys typed after a form key that waits for its unit's history: the form's, in order.
         self._typed_ahead: list[tuple[str, str | None]] = []
         self._waiting_said = 0.0   # when the wait was last said in a toast (_show_waiting)
@@ -411,7 +414,7 @@ class MonitorScreen(Screen):
 
     def _apply_evaluation(self, evaluation, *, reshow: bool = False) -> None:
         self.browser.set_evaluation(evaluation)
-        if reshow:
+        if reshow or (self._head_only and self.browser.complete):
             self._reshow()
         for id in ("units", "projects", "indicators"):
             self.query_one(f"#{id}", VirtualList).redraw()
@@ -437,15 +440,13 @@ class MonitorScreen(Screen):
             return
         self.unit_code = code
         pane = self.query_one("#indicators", VirtualList)
-        if self.mode in ("triage", "review") and (self.browser.complete or self._lead_shown()):
+        if self.mode in ("triage", "review") and (self.browser.complete or (
+                self._head_only and self.browser.lead)):
             current = pane.current
             ids = self.browser.triage_head() if self.mode == "triage" else self.browser.reviews()
             pane.border_title = self._list_title(self.mode, ids)
             pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
-
-    def _lead_shown(self) -> bool:
-        # The triage list is up with the head a start-up's lead stage knows (``_show_waiting``).
-        return self.mode == "triage" and self._waiting is None and bool(self.browser.lead)
+            self._head_only = not self.browser.complete
 
     def _list_title(self, mode: str, rows: list) -> str:
         """The indicators pane's title for a triage, review or search list of ``rows``."""
@@ -807,6 +808,7 @@ class MonitorScreen(Screen):
         """Switch what the indicators pane lists; ``rows`` for triage and search."""
         pane = self.query_one("#indicators", VirtualList)
         search = self.query_one("#search", Input)
+        self._head_only = False
         if mode == "browse":
             if self.mode != "browse":
                 pane.formatter, pane.header = self._indicator_rows, self._indicator_header
@@ -885,6 +887,7 @@ class MonitorScreen(Screen):
             # and grows into the whole list, cursor kept, once every unit is in (``_reshow``).
             self._waiting = None
             self._set_mode(mode, self.browser.triage_head())
+            self._head_only = True
             self.set_focus(self.query_one("#indicators", VirtualList))
             return
         if self.mode != mode:
