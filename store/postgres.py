@@ -368,77 +368,94 @@ class PgStore:
     def _summaries(self, keys: list[PartitionKey] | None, stop=None,
                    progress=None) -> tuple[dict, list[PartitionKey]]:
         """``summaries`` of every partition, or only of ``keys``."""
+        with self._read_lock, server_errors(self._user):
+            conn = self._reading()
+            with conn.transaction():
+                return self._summaries_in(conn, keys, stop, progress)
+
+    def _summaries_in(self, conn, keys: list[PartitionKey] | None, stop=None,
+                      progress=None) -> tuple[dict, list[PartitionKey]]:
+        """``_summaries`` in the transaction open on ``conn``, the reading connection."""
         settings, share = self.settings(), {}
         found, stale = {}, []
         where, params = "", ()
         if keys is not None:
             where = " WHERE (p.year, p.unit_code) IN (SELECT * FROM unnest(%s::int[], %s::text[]))"
             params = ([int(k.year) for k in keys], [k.unit_code for k in keys])
-        with self._read_lock, server_errors(self._user):
-            conn = self._reading()
-            total = conn.execute("SELECT count(*) FROM jixiao.partitions p" + where,
-                                 params).fetchone()[0]
-            # Decoded as they arrive (at 1M indicators: 200 MB of JSON the server unpacks
-            # meanwhile). A summary larger than the file store would read is not fetched
-            # either (an owner could send one of a gigabyte for its own unit).
-            with conn.transaction():
-                for done, (year, code, rev, doc) in enumerate(_streamed(conn, sql.SQL(
-                        "SELECT p.year, p.unit_code, p.rev, CASE WHEN octet_length(s.doc) <= %s "
-                        "THEN s.doc END FROM jixiao.partitions p "
-                        "LEFT JOIN jixiao.summaries s ON s.year = p.year "
-                        "AND s.unit_code = p.unit_code AND s.rev = p.rev" + where
-                        + " ORDER BY p.year, p.unit_code"), (summaries.MAX_BYTES, *params))):
-                    if stop is not None and stop():
-                        raise Stopped
-                    if progress is not None:
-                        progress(done, total)
-                    key = PartitionKey(year, code)
-                    got = None if doc is None else summaries.decode(doc, (rev,), settings, share)
-                    if got is None:
-                        stale.append(key)
-                    else:
-                        found[key] = got
+        total = conn.execute("SELECT count(*) FROM jixiao.partitions p" + where,
+                             params).fetchone()[0]
+        # Decoded as they arrive (at 1M indicators: 200 MB of JSON the server unpacks
+        # meanwhile). A summary larger than the file store would read is not fetched
+        # either (an owner could send one of a gigabyte for its own unit).
+        for done, (year, code, rev, doc) in enumerate(_streamed(conn, sql.SQL(
+                "SELECT p.year, p.unit_code, p.rev, CASE WHEN octet_length(s.doc) <= %s "
+                "THEN s.doc END FROM jixiao.partitions p "
+                "LEFT JOIN jixiao.summaries s ON s.year = p.year "
+                "AND s.unit_code = p.unit_code AND s.rev = p.rev" + where
+                + " ORDER BY p.year, p.unit_code"), (summaries.MAX_BYTES, *params))):
+            if stop is not None and stop():
+                raise Stopped
+            if progress is not None:
+                progress(done, total)
+            key = PartitionKey(year, code)
+            got = None if doc is None else summaries.decode(doc, (rev,), settings, share)
+            if got is None:
+                stale.append(key)
+            else:
+                found[key] = got
         return found, stale
 
     def lead(self, rows: int, *, skip: Iterable[str] = (), most: int = 16,
              stop=None) -> tuple[dict, list[PartitionKey]] | None:
         """What a screen needs to show the ``rows`` worst red and amber indicators of the whole
-        store before it has read every summary (``jixiao.alerts``, schema 7): as ``summaries``,
-        the current summaries and the keys of the stale partitions of (a) the units holding
-        those ``rows`` worst verdicts among the current summaries and (b) every unit with a
-        stale partition — its verdicts are unknown, so it must be read whole. Every partition of
-        such a unit is included. The head of the triage list of those units is then the head
-        of the store's. Units whose codes are in ``skip`` (read whole already) are left out;
-        ``None`` when more than ``most`` other partitions are stale (reading them would take
-        longer than waiting for every summary)."""
-        skip = set(skip)
+        store before it has read every summary (``jixiao.alerts``, schema 7), as ``summaries``
+        gives it: the current summaries of the units holding those ``rows`` worst verdicts
+        among the summaries the server and this client believe, and the keys of every partition
+        of each unit that has a stale one (its verdicts are unknown: it is read whole). The head
+        of the triage list of those units is then the head of the store's, as of one snapshot.
+        Units whose codes are in ``skip`` (read whole already) are left out. ``None`` when more
+        than ``most`` other units have a stale summary (reading them would take longer than
+        waiting for every summary), or when the server does not order text by code point."""
+        skip = sorted(set(skip))
         program, current = summaries.program_tag(), Jsonb(summaries.settings_key(self.settings()))
+        # As a screen believes a summary (``_summaries_in``, ``summaries.accept``), as far as
+        # the server can tell.
         believed = ("s.year = p.year AND s.unit_code = p.unit_code AND s.rev = p.rev "
-                    "AND s.alerts_kept AND s.program = %s AND s.settings = %s")
-        stale = [code for (code,) in self._query(
-            "SELECT p.unit_code FROM jixiao.partitions p LEFT JOIN jixiao.summaries s ON "
-            + believed + " WHERE s.unit_code IS NULL", (program, current)) if code not in skip]
-        if len(stale) > most:
-            return None
-        # Ordered as tui.view.Browser.triage orders (the index alerts_worst). OFFSET 0 keeps
-        # the ordered scan the outer side of the join, so LIMIT ends it after ``rows`` believed
-        # alerts (20 ms at 1M indicators; joined and sorted whole: 200-300 ms).
-        worst = {code for (code,) in self._query(
-            'SELECT a.unit_code FROM (SELECT * FROM jixiao.alerts ORDER BY severity, ratio, '
-            'unit_code COLLATE "C", year, pos OFFSET 0) a WHERE EXISTS (SELECT 1 FROM '
-            "jixiao.summaries s JOIN jixiao.partitions p ON " + believed
-            + " WHERE s.year = a.year AND s.unit_code = a.unit_code) LIMIT %s",
-            (program, current, rows))}
-        codes = (worst | set(stale)) - skip
-        keys = [PartitionKey(y, c) for y, c in self._query(
-            "SELECT year, unit_code FROM jixiao.partitions WHERE unit_code = ANY (%s)",
-            (sorted(codes),))]
-        found, unread = self._summaries(keys, stop) if keys else ({}, [])
+                    "AND s.alerts_kept AND s.program = %s AND s.settings = %s "
+                    "AND octet_length(s.doc) <= %s")
+        known = (program, current, summaries.MAX_BYTES)
+        with self._read_lock, server_errors(self._user):
+            conn = self._reading()
+            with conn.transaction():
+                # One snapshot: a unit written between the ranking and the list of stale units
+                # would otherwise be in neither.
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                if conn.execute("SHOW server_encoding").fetchone()[0] != "UTF8":
+                    return None           # COLLATE "C" is code-point order only in UTF-8
+                stale = {code for (code,) in conn.execute(
+                    "SELECT p.unit_code FROM jixiao.partitions p LEFT JOIN jixiao.summaries s "
+                    "ON " + believed + " WHERE s.unit_code IS NULL", known)} - set(skip)
+                if len(stale) > most:
+                    return None
+                # Ordered as tui.view.Browser.triage orders (the index alerts_worst). OFFSET 0
+                # keeps the ordered scan the outer side of the join, so LIMIT ends it after
+                # ``rows`` believed alerts (20 ms at 1M indicators; joined and sorted whole:
+                # 200-300 ms).
+                worst = {code for (code,) in conn.execute(
+                    'SELECT a.unit_code FROM (SELECT * FROM jixiao.alerts ORDER BY severity, '
+                    'ratio, unit_code COLLATE "C", year, pos OFFSET 0) a WHERE EXISTS (SELECT 1 '
+                    "FROM jixiao.summaries s JOIN jixiao.partitions p ON " + believed
+                    + " WHERE s.year = a.year AND s.unit_code = a.unit_code) "
+                    "AND a.unit_code <> ALL (%s) LIMIT %s", (*known, skip, rows))}
+                keys = [PartitionKey(y, c) for y, c in conn.execute(
+                    "SELECT year, unit_code FROM jixiao.partitions WHERE unit_code = ANY (%s) "
+                    "ORDER BY year, unit_code", (sorted(worst | stale),))]
+                found, unread = self._summaries_in(conn, keys, stop) if keys else ({}, [])
         if any(key.unit_code not in stale for key in unread):
-            # A summary the server ranked and this client does not believe (written since, or
-            # forged so that only the server reads it): its ranks held places in the head.
+            # A summary the server ranked and this client does not believe (forged so that
+            # only the server reads it): its ranks held places in the head.
             return None
-        return found, unread
+        return summaries.by_whole_unit(found, unread)
 
     def note_summaries(self, found: dict) -> None:
         """Nothing to note: one indicator's history is a question to the server anyway."""

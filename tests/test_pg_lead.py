@@ -5,15 +5,17 @@ read; the list then grows to all of it with the cursor kept."""
 
 from __future__ import annotations
 
+import copy as copy_module
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from jixiao.bench.generate import generate
-from jixiao.core.colours import ALERTS, SEVERITY
+from jixiao.core.colours import ALERTS, COLOURS, SEVERITY
 from jixiao.core.evaluator import evaluate
 from jixiao.store import summaries
 from jixiao.store.postgres import PgStore
@@ -74,6 +76,64 @@ def test_a_unit_whose_summary_is_stale_is_named_to_be_read_whole(url):
     assert PgStore(url, user="mgr").lead(ROWS, skip={calm})[1] == []
 
 
+def _second_year(ds, code: str):
+    """``ds`` with a 2022 copy of the first project of unit ``code`` (another partition of the
+    same unit)."""
+    project = ds.projects_of(code)[0]
+    old = replace(project, id=project.id + "y22", year=2022)
+    ds.projects[old.id] = old
+    for ind in ds.indicators_of(project.id):
+        copy = replace(ind, id=ind.id + "y22", project_id=old.id)
+        ds.indicators[copy.id] = copy
+    ds.invalidate()
+    return ds
+
+
+@pytest.fixture
+def two_years(pg_url, dataset) -> tuple[str, str]:
+    """The data set with a unit that also has a 2022 partition, whose 2023 partition has been
+    written since its summary (stale) while the 2022 one is current: ``(url, code)``."""
+    code = sorted(dataset.units)[1]
+    admin = PgStore(pg_url, user="admin1")
+    admin.bulk_load(_second_year(copy_module.deepcopy(dataset), code))
+    admin.grant("admin1", "admin")
+    admin.grant("mgr", "manager")
+    full = admin.load()
+    iid = next(i.id for p in full.projects_of(code) if p.year == 2023
+               for i in full.indicators_of(p.id))
+    admin.record_progress(iid, as_of="2023-07-31", actual="1", causes=("其他",), measures="加快")
+    admin.close()
+    return pg_url, code
+
+
+def test_a_unit_with_one_stale_partition_is_read_whole_in_every_year(two_years):
+    url, code = two_years
+    found, stale = PgStore(url, user="mgr").lead(ROWS)
+    assert [(k.year, k.unit_code) for k in stale] == [(2022, code), (2023, code)]
+    assert code not in {k.unit_code for k in found}
+
+
+@pytest.mark.asyncio
+async def test_a_two_year_unit_half_stale_shows_every_stage_right(two_years, until,
+                                                                 indicators_pane, monkeypatch):
+    url, code = two_years
+    monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
+    complete = _triage(url)
+    held = _Held(url, user="mgr")
+    held.go_lead.set()
+    app = JixiaoApp(held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.lead)
+        await pilot.press("r")
+        await pilot.pause()
+        assert indicators_pane(app).rows == complete[:ROWS]
+        assert code not in app.monitor.browser.summarized   # its two years read whole
+        held.go_all.set()
+        await until(pilot, lambda: app.monitor.browser.complete)
+        await pilot.pause()
+        assert indicators_pane(app).rows == complete
+
+
 def test_too_many_stale_summaries_mean_no_lead_stage(url, monkeypatch):
     monkeypatch.setattr(summaries, "program_tag", lambda: "another program")
     assert PgStore(url, user="mgr").lead(ROWS, most=9) is None
@@ -97,12 +157,19 @@ def test_a_summary_whose_alerts_the_server_cannot_read_counts_as_stale(url, data
             assert conn.execute("SELECT count(*) FROM jixiao.alerts WHERE unit_code = %s",
                                 (own,)).fetchone() == (0,)
             assert [k.unit_code for k in PgStore(url, user="mgr").lead(ROWS)[1]] == [own]
-        # one the server ranks but a screen refuses (a colour jixiao does not know): no head
+        # one the server ranks but a screen refuses (its projects do not add up): no head
+        odd = re.sub(r'"projects":\{"n":(\d+)',
+                     lambda m: f'"projects":{{"n":{int(m.group(1)) + 5}', doc, count=1)
+        assert odd != doc
+        conn.execute("SELECT jixiao.save_summaries(%s, %s, %s, %s)", ([year], [own], [rev], [odd]))
+        conn.commit()
+        assert PgStore(url, user="mgr").lead(2000) is None
+        # a colour jixiao does not know: the server does not rank it either
         purple = re.sub(r'"colour":\["\w+"', '"colour":["purple"', doc, count=1)
         assert purple != doc
         conn.execute("SELECT jixiao.save_summaries(%s, %s, %s, %s)", ([year], [own], [rev], [purple]))
         conn.commit()
-        assert PgStore(url, user="mgr").lead(2000) is None
+        assert [k.unit_code for k in PgStore(url, user="mgr").lead(ROWS)[1]] == [own]
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO jixiao.alerts VALUES (%s, %s, 0, 0, -1)", (year, own))
 
@@ -114,6 +181,8 @@ def test_the_server_ranks_colours_as_core_does():
     assert ALERTS == ("red", "amber") and [SEVERITY[c] for c in ALERTS] == [0, 1]
     assert "CASE x.colour WHEN 'red' THEN 0 ELSE 1 END" in text
     assert "WHERE x.colour IN ('red', 'amber')" in text
+    known = ", ".join(f"""'"{c}"'""" for c in COLOURS)
+    assert f"NOT IN ({known})" in text
 
 
 class _Held(PgStore):
@@ -182,4 +251,9 @@ async def test_enter_on_a_lead_row_shows_that_indicator_in_its_unit(url, until, 
         assert app.monitor.mode == "browse" and app.monitor.indicator_id == target
         ds = app.monitor.dataset
         assert app.monitor.unit_code == ds.projects[ds.indicators[target].project_id].unit_code
+        # The unit the cursor rests on is read whole (0.3 s later): the head is still known.
+        await until(pilot, lambda: app.monitor.unit_code not in app.monitor.browser.summarized)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.monitor.mode == "triage" and pane.rows[-1] == target
         held.go_all.set()

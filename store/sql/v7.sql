@@ -6,8 +6,9 @@
 -- The verdicts stay core's (the one implementation of the rules, computed in a client and
 -- stored in the summary's ``doc``): the server only copies the colour and ratio of each red and
 -- amber one out of the doc it stores, so the table never says anything the summary does not.
--- A summary whose doc PostgreSQL cannot read as JSON, or whose ``source`` is not the revision
--- it is stored at, gets no rows and ``alerts_kept = false``: a screen treats it as stale.
+-- A summary whose doc PostgreSQL cannot read as JSON, whose ``source`` is not the revision it
+-- is stored at, or whose verdicts jixiao would refuse, gets no rows and ``alerts_kept = false``:
+-- a screen treats it as stale.
 
 ALTER TABLE jixiao.summaries
     ADD COLUMN program text,           -- the doc's "program" and "settings" (store.summaries):
@@ -45,7 +46,17 @@ BEGIN
         -- Each array once: an element taken from ``d`` per row would copy the whole doc.
         colours := d->'verdicts'->'colour';
         ratios := d->'verdicts'->'ratio';
-        IF jsonb_array_length(colours) <> jsonb_array_length(ratios) THEN
+        -- What summaries.accept refuses, so far as it shows here: verdict arrays not one per
+        -- indicator, a colour jixiao does not know. (A summary believed here and refused by
+        -- a screen could hold alerts the ranking never saw.)
+        IF jsonb_typeof(colours) IS DISTINCT FROM 'array'
+           OR jsonb_typeof(ratios) IS DISTINCT FROM 'array'
+           OR jsonb_typeof(d->'indicators'->'id') IS DISTINCT FROM 'array'
+           OR jsonb_array_length(colours) <> jsonb_array_length(ratios)
+           OR jsonb_array_length(colours) <> jsonb_array_length(d->'indicators'->'id')
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(colours) AS c(colour)
+                       WHERE c.colour NOT IN ('"red"', '"amber"', '"grey"', '"blue"', '"green"'))
+        THEN
             RETURN;
         END IF;
         INSERT INTO jixiao.alerts (year, unit_code, pos, severity, ratio)
