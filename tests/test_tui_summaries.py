@@ -401,3 +401,24 @@ async def test_triage_pressed_while_the_summaries_are_read_says_how_far_they_are
         await until(pilot, lambda: app.monitor.browser.complete, timeout=10)
         await pilot.pause()
         assert behind in indicators_pane(app).rows          # the list filled in
+
+
+async def test_what_is_typed_after_enter_is_not_saved_with_the_field(small_dataset, tmp_path, loaded, until):
+    """``5 Enter 6`` typed in one burst saves 5: Enter takes the form as it is when pressed,
+    though the 6 reaches the field before the form has handled the Enter."""
+    from textual import events
+
+    Store(tmp_path / "d", user="alice").bulk_load(small_dataset())
+    app = JixiaoApp(Store(tmp_path / "d", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        iid = app.monitor.current_indicator().id
+        await pilot.press("e")                   # on 开展等保测评的系统数量 (≥8个)
+        await until(pilot, lambda: type(app.screen).__name__ == "RecordProgressScreen")
+        await pilot.pause()
+        actual = app.screen.query_one("#actual")
+        for key, character in (("5", "5"), ("enter", "\r"), ("6", "6")):
+            actual.post_message(events.Key(key, character))
+        await until(pilot, lambda: app.screen is app.monitor)
+    history = Store(tmp_path / "d", user="alice").load().progress[iid]
+    assert [e.actual for e in history] == ["5"]

@@ -88,6 +88,11 @@ class FormScreen(ModalScreen[Saved]):
         event.stop()
         self.action_save()
 
+    def submit_field(self, field) -> None:
+        """Enter in ``field`` (an ``OrderedInput``), called as the key is read: saves the form
+        as it is then, whatever is typed after it (when valid)."""
+        self.action_save()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Save or Cancel."""
         event.stop()

@@ -6,7 +6,8 @@ app, which then runs the field's binding. While the screen is busy — a form re
 value and recomputes its preview on every change — the next printable key reaches the field
 before the bubbling Left or End: ``abc Left ⌫⌫⌫ End -5`` came out ``-5c`` or ``-c5``.
 Here the field runs its own editing bindings as it receives them, so every key keeps its place,
-and a key that reaches it after Tab has moved the focus on goes on to the field that has it.
+a key that reaches it after Tab has moved the focus on goes on to the field that has it, and
+Enter in a form (a screen with ``submit_field``) saves what the fields hold when it is pressed.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ class OrderedInput(Input):
                 self.screen.focus_previous()
             return
         action = None if event.is_printable else _ACTIONS.get(event.key)
+        submit_here = getattr(self.screen, "submit_field", None)
+        if action == "submit" and submit_here is not None:
+            # A form takes Enter now, as the fields are: its Submitted message would reach the
+            # form through this field's queue, behind the keys typed after Enter (``5 Enter 6``
+            # saved 56).
+            event.stop()
+            event.prevent_default()
+            submit_here(self)
+            return
         if action is None:
             await super()._on_key(event)
             return
