@@ -234,12 +234,14 @@ async def test_what_is_typed_while_a_form_waits_for_its_unit_goes_into_it(held, 
         app.monitor.jump_to(behind)
         await pilot.pause()
         # e and the value in one read, as a slow SSH link delivers them, before the unit is in
-        await pilot.press("e", "4", "5")
-        assert app.screen is app.monitor
+        # — letters bound on the screen (q quits, d dates, x exports, s spends, t settles)
+        # included: they are typed for the form too
+        await pilot.press("e", "4", "5", "q", "d", "x", "s", "t")
+        assert app.screen is app.monitor and app.is_running
         del app.monitor.sync.take_whole                          # … now
         app.monitor.sync.take_whole("301205")
         await until(pilot, lambda: type(app.screen).__name__ == "RecordProgressScreen")
-        await until(pilot, lambda: app.screen.query_one("#actual").value == "45")
+        await until(pilot, lambda: app.screen.query_one("#actual").value == "45qdxst")
         assert app.screen.indicator.id == behind
         held.release.set()
 

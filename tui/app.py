@@ -42,15 +42,14 @@ class JixiaoApp(App):
 
     def on_key(self, event) -> None:
         """A key the monitor screen passed on (``MonitorScreen.on_key``) after the key before it
-        opened a form — or asked for one that waits for its unit's history: typed for the form,
-        so it goes there, in order, once the form has its focus."""
+        opened a form: typed for the form, so it goes there, in order, once the form has its
+        focus. (Keys typed while a form waits for its unit's history the screen keeps itself,
+        ``MonitorScreen.type_ahead``.)"""
         if getattr(event, "monitor_screen", None) is not self.monitor:
             return
         if self.screen is not self.monitor:
             event.stop()
             self.call_after_refresh(self.post_message, events.Key(event.key, event.character))
-        elif self.monitor.type_ahead(event.key, event.character):
-            event.stop()     # the form key before it waits for its unit: kept for the form
 
     def get_default_screen(self) -> Screen:
         """The monitor screen is the app's base screen."""

@@ -677,6 +677,12 @@ class MonitorScreen(Screen):
         # key has been acted on. Marked as this screen's, the app hands them to the form
         # (``JixiaoApp.on_key``).
         event.monitor_screen = self
+        if self.app.screen is self and self.type_ahead(event.key, event.character):
+            # Here, before any binding is looked up: ``e 5 q`` typed while the form waits for
+            # its unit puts 5q into the form, it does not quit.
+            event.stop()
+            event.prevent_default()
+            return
         for key, action, _, _ in ACTIONS:
             if event.key == key and action_name(action) in NEEDS_DATA and self._empty():
                 event.stop()
