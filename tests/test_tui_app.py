@@ -190,6 +190,27 @@ async def test_changing_the_monitoring_date_recomputes_every_colour(screen_text,
         assert store.settings().as_of == "2023-12-31"           # the admin's change is stored
 
 
+async def test_keys_read_with_the_key_that_opens_the_date_dialog_go_to_it(loaded, until, store):
+    """``d ↓ ↓ Enter`` in one read (a fast typist, a slow link): the arrows and Enter reach
+    the monitor before the dialog is up, and are the dialog's — not the lists' bindings."""
+    from textual import events
+
+    app = JixiaoApp(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        units = app.monitor.query_one("#units")
+        cursor = units.cursor
+        for key, character in (("d", "d"), ("down", None), ("down", None), ("enter", "\r")):
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: isinstance(app.screen, DateScreen))
+        await until(pilot, lambda: "所有用户" in str(app.screen.query_one("#date-error").render()))
+        assert app.screen.query_one("#date").value == "2023-06-30"   # two quarters down
+        assert units.cursor == cursor
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.monitor.as_of == "2023-07-31"
+
+
 async def test_date_change_by_a_non_admin_is_for_this_view_only(screen_text, loaded, small_dataset, until, tmp_path):
     data = tmp_path / "data"
     Store(data, user="admin1").bulk_load(small_dataset())

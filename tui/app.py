@@ -40,16 +40,17 @@ class JixiaoApp(App):
         self.monitor: MonitorScreen = monitor_screen(store, lang=lang, poll_interval=poll_interval)
         """The monitoring screen, the app's first and main screen."""
 
-    def on_key(self, event) -> None:
-        """A key the monitor screen passed on (``MonitorScreen.on_key``) after the key before it
-        opened a form: typed for the form, so it goes there, in order, once the form has its
-        focus. (Keys typed while a form waits for its unit's history the screen keeps itself,
-        ``MonitorScreen.type_ahead``.)"""
-        if getattr(event, "monitor_screen", None) is not self.monitor:
-            return
-        if self.screen is not self.monitor:
+    async def on_event(self, event: events.Event) -> None:
+        """A key the monitor screen passed on (``MonitorScreen.on_key``) that comes up here after
+        the key before it opened a dialog (``d ↓ ↓ Enter``, ``e 4 5``): typed for the dialog,
+        so it goes there, in order, once the dialog has its focus — handed on before any
+        binding is looked up, neither the monitor's nor, twice, the dialog's."""
+        if (isinstance(event, events.Key) and self.screen is not self.monitor
+                and getattr(event, "monitor_screen", None) is self.monitor):
             event.stop()
             self.call_after_refresh(self.post_message, events.Key(event.key, event.character))
+            return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         """The monitor screen is the app's base screen."""

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
+from .form import KeysBeforeFocus
 from .record import FORM_CSS, show_error
 
 def read_date(text: str, lang: str, year: int | None = None) -> tuple[str | None, str | None]:
@@ -39,7 +40,7 @@ def quarter_ends(year: int) -> list[str]:
     return [quarter_end(year, q).isoformat() for q in (1, 2, 3, 4)]
 
 
-class DateScreen(ModalScreen[str | None]):
+class DateScreen(KeysBeforeFocus, ModalScreen[str | None]):
     """Dismisses with the chosen ISO date, or ``None`` on Esc; unless ``view_only``, a new date
     is first answered with a warning that it changes the date for everyone, and taken when the
     same date is chosen again."""

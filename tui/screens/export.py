@@ -14,10 +14,11 @@ from textual.widgets import Input, Label, Static
 
 from ..widgets.ordered_input import OrderedInput
 from ..i18n import label
+from .form import KeysBeforeFocus
 from .record import FORM_CSS, show_error
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(KeysBeforeFocus, ModalScreen[str | None]):
     """Asks for a file name (prefilled); dismisses with it, or ``None`` on Esc. A name that
     already exists is first answered with a warning; Enter again on the same name confirms."""
 

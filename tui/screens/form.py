@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -57,7 +57,41 @@ def show_error(widget: Static, message: str | None) -> None:
     widget.set_class(bool(message), "-shown")
 
 
-class FormScreen(ModalScreen[Saved]):
+_REFOCUS_TRIES = 10
+"""Times a key read before a dialog's field had the focus is handed on again, at most."""
+
+
+class KeysBeforeFocus:
+    """For a dialog that focuses a field when mounted: keys read in one go with the key that
+    opened it (``d ↓ ↓ Enter`` from a fast typist or a slow SSH link) come to the screen before
+    any field has the focus — Enter, a character, lost there. Each is handed on again once
+    painted, to the field that has the focus by then. And the dialog's own keys (↑ ↓ for a
+    quarter end, Ctrl+S, Esc) act in order with what is typed in its fields
+    (``in_order_action``)."""
+
+    def in_order_action(self, key: str) -> str | None:
+        """The action this dialog binds to ``key``, for its ``OrderedInput`` fields to run as
+        they read the key: a binding runs only once the key has come up to the app, after
+        keys typed later have reached the field (``↓ ↓ Enter`` took the date shown before
+        the arrows)."""
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and key in (k.strip() for k in binding.key.split(",")):
+                return binding.action
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A key with no field to go to yet: again after the next refresh."""
+        tries = getattr(event, "jixiao_tries", 0)
+        if self.focused is not None or tries >= _REFOCUS_TRIES:
+            return
+        event.stop()
+        event.prevent_default()
+        again = events.Key(event.key, event.character)
+        again.jixiao_tries = tries + 1
+        self.app.call_after_refresh(self.app.post_message, again)
+
+
+class FormScreen(KeysBeforeFocus, ModalScreen[Saved]):
     """A modal form with Save and Cancel buttons, a ``#form-error`` line, Ctrl+S and Esc.
 
     A subclass composes the fields and implements ``validate`` (the ``save`` keywords, or

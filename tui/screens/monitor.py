@@ -673,13 +673,14 @@ class MonitorScreen(Screen):
         key an empty store does not offer (there is no data yet). Keys typed together with
         ``e`` or ``s`` go into the form those keys open."""
         # The app hands each key to whatever has the focus when it arrives, so keys that arrive
-        # in one read with ``e`` or ``s`` (a slow SSH link) reach this screen before the form
-        # key has been acted on. Marked as this screen's, the app hands them to the form
-        # (``JixiaoApp.on_key``).
+        # in one read with ``e``, ``d`` or ``x`` (a fast typist, a slow SSH link) reach this
+        # screen before the dialog that key opens is up. Marked as this screen's, the app hands
+        # them on to the dialog (``JixiaoApp.on_event``).
         event.monitor_screen = self
-        if self.app.screen is self and self.type_ahead(event.key, event.character):
-            # Here, before any binding is looked up: ``e 5 q`` typed while the form waits for
-            # its unit puts 5q into the form, it does not quit.
+        if self.type_ahead(event.key, event.character):
+            # Here, before the app looks up any binding (q, d, …), which it does only once a key
+            # has come up to it: ``e 5 q`` typed while the form waits for its unit puts 5q into
+            # the form.
             event.stop()
             event.prevent_default()
             return
@@ -696,9 +697,9 @@ class MonitorScreen(Screen):
                 return
 
     def type_ahead(self, key: str, character: str | None) -> bool:
-        """Keep a key typed while a form key waits for its unit's history (``JixiaoApp.on_key``
-        hands it here): it goes into the form when it opens. ``False`` when no form waits, and
-        for Esc, which gives the wait up (``action_back``)."""
+        """Keep a key typed while a form key waits for its unit's history: it goes into the
+        form when it opens. ``False`` when no form waits, and for Esc, which gives the wait up
+        (``action_back``)."""
         if self._waiting is None or self._waiting[0] not in FORM_WAITS or key == "escape":
             return False
         self._typed_ahead.append((key, character))

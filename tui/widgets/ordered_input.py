@@ -6,8 +6,9 @@ app, which then runs the field's binding. While the screen is busy — a form re
 value and recomputes its preview on every change — the next printable key reaches the field
 before the bubbling Left or End: ``abc Left ⌫⌫⌫ End -5`` came out ``-5c`` or ``-c5``.
 Here the field runs its own editing bindings as it receives them, so every key keeps its place,
-a key that reaches it after Tab has moved the focus on goes on to the field that has it, and
-Enter in a form (a screen with ``submit_field``) saves what the fields hold when it is pressed.
+a key that reaches it after Tab has moved the focus on goes on to the field that has it,
+Enter in a form (a screen with ``submit_field``) saves what the fields hold when it is pressed,
+and a dialog's own keys (``in_order_action``: ↓ for a quarter end, Ctrl+S, Esc) act in order.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ class OrderedInput(Input):
                 self.screen.focus_previous()
             return
         action = None if event.is_printable else _ACTIONS.get(event.key)
+        in_order = getattr(self.screen, "in_order_action", None)
+        own = in_order(event.key) if action is None and in_order is not None else None
+        if own is not None:
+            # The dialog's key (↓ puts a quarter end in the date field), run now: as a binding
+            # it would run after the keys typed behind it had reached this field.
+            event.stop()
+            event.prevent_default()
+            await self.screen.run_action(own)
+            return
         submit_here = getattr(self.screen, "submit_field", None)
         if action == "submit" and submit_here is not None:
             # A form takes Enter now, as the fields are: its Submitted message would reach the
