@@ -424,3 +424,24 @@ async def test_what_is_typed_after_enter_is_not_saved_with_the_field(small_datas
         await until(pilot, lambda: app.screen is app.monitor)
     history = Store(tmp_path / "d", user="alice").load().progress[iid]
     assert [e.actual for e in history] == ["5"]
+
+
+async def test_enter_in_a_search_that_waits_for_every_unit_takes_the_first_match(behind, tmp_path, until):
+    """``/ 服务 Enter`` typed while only the first unit is in: the Enter is kept, and jumps to
+    the first match once every unit is (it used to need a second Enter)."""
+    import time
+
+    class SlowSummaries(Store):
+        def summaries(self, *, stop=None, **kwargs):
+            time.sleep(1.0)
+            return super().summaries(stop=stop, **kwargs)
+
+    app = JixiaoApp(SlowSummaries(tmp_path / "data", user="alice"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.monitor.browser is not None
+                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await pilot.press("slash", *"服务", "enter")
+        assert not app.monitor.browser.complete and app.monitor.mode == "search"
+        await until(pilot, lambda: app.monitor.mode == "browse", timeout=10)
+        hit = app.monitor.browser.search("服务")[0]
+        assert app.monitor.unit_code == hit.unit_code

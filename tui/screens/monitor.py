@@ -118,6 +118,7 @@ class MonitorScreen(Screen):
         self._head_only = False
         # Keys typed after a form key that waits for its unit's history: the form's, in order.
         self._typed_ahead: list[tuple[str, str | None]] = []
+        self._search_entered = False   # Enter in a search still waiting for every unit
         self._waiting_said = 0.0   # when the wait was last said in a toast (_show_waiting)
         self._loading_text = label("loading", lang)
 
@@ -919,6 +920,9 @@ class MonitorScreen(Screen):
                     if mode == "review" else self.browser.search(
                         self.query_one("#search", Input).value))
             self._set_mode(mode, rows)
+            if mode == "search" and self._search_entered and rows:
+                self._jump_hit(rows[0])       # Enter pressed while it waited: the first match
+            self._search_entered = False
             return
         if name in FORM_WAITS:
             # The form of the row the key was pressed on, whatever the cursor did meanwhile,
@@ -1062,6 +1066,7 @@ class MonitorScreen(Screen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         """Search again on every keystroke (once every unit is in)."""
+        self._search_entered = False      # typed after Enter: the Enter was not for this text
         if self.mode == "search" and self.browser is not None and self.browser.complete:
             hits = self.browser.search(event.value)
             pane = self.query_one("#indicators", VirtualList)
@@ -1071,10 +1076,13 @@ class MonitorScreen(Screen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        """Enter in the search field takes the first match."""
+        """Enter in the search field takes the first match — once there are matches, when
+        the search still waits for every unit (``_do_waiting``)."""
         current = self.query_one("#indicators", VirtualList).current
         if current is not None:
             self._jump_hit(current)
+        elif self._waiting is not None and self._waiting[0] == "action_search":
+            self._search_entered = True
 
     def action_sort(self) -> None:
         """Toggle table order / worst first for the project and indicator panes (browsing only:
