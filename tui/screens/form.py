@@ -74,9 +74,10 @@ class KeysBeforeFocus:
         they read the key: a binding runs only once the key has come up to the app, after
         keys typed later have reached the field (``↓ ↓ Enter`` took the date shown before
         the arrows)."""
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and key in (k.strip() for k in binding.key.split(",")):
-                return binding.action
+        for cls in type(self).__mro__:      # a subclass's BINDINGS add to its base's
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and key in (k.strip() for k in binding.key.split(",")):
+                    return binding.action
         return None
 
     def on_key(self, event: events.Key) -> None:

@@ -55,7 +55,8 @@ class OrderedInput(Input):
             return
         action = None if event.is_printable else _ACTIONS.get(event.key)
         in_order = getattr(self.screen, "in_order_action", None)
-        own = in_order(event.key) if action is None and in_order is not None else None
+        own = (in_order(event.key) if action is None and not event.is_printable
+               and in_order is not None else None)
         if own is not None:
             # The dialog's key (↓ puts a quarter end in the date field), run now: as a binding
             # it would run after the keys typed behind it had reached this field.
