@@ -160,6 +160,12 @@ def small_dataset():
 
 
 @pytest.fixture
+def second_year():
+    """``second_year(ds, code)``: ``ds`` with a 2022 copy of unit ``code``'s first project."""
+    return _tui_kit().second_year
+
+
+@pytest.fixture
 def held_store():
     """``held_store(data_dir, user=…)``: a ``Store`` whose complete load waits for its
     ``release`` event (``held`` is set once it waits), so a test sees the stages before it."""

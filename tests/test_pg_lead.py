@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy as copy_module
 import re
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -76,26 +75,13 @@ def test_a_unit_whose_summary_is_stale_is_named_to_be_read_whole(url):
     assert PgStore(url, user="mgr").lead(ROWS, skip={calm})[1] == []
 
 
-def _second_year(ds, code: str):
-    """``ds`` with a 2022 copy of the first project of unit ``code`` (another partition of the
-    same unit)."""
-    project = ds.projects_of(code)[0]
-    old = replace(project, id=project.id + "y22", year=2022)
-    ds.projects[old.id] = old
-    for ind in ds.indicators_of(project.id):
-        copy = replace(ind, id=ind.id + "y22", project_id=old.id)
-        ds.indicators[copy.id] = copy
-    ds.invalidate()
-    return ds
-
-
 @pytest.fixture
-def two_years(pg_url, dataset) -> tuple[str, str]:
+def two_years(pg_url, dataset, second_year) -> tuple[str, str]:
     """The data set with a unit that also has a 2022 partition, whose 2023 partition has been
     written since its summary (stale) while the 2022 one is current: ``(url, code)``."""
     code = sorted(dataset.units)[1]
     admin = PgStore(pg_url, user="admin1")
-    admin.bulk_load(_second_year(copy_module.deepcopy(dataset), code))
+    admin.bulk_load(second_year(copy_module.deepcopy(dataset), code))
     admin.grant("admin1", "admin")
     admin.grant("mgr", "manager")
     full = admin.load()

@@ -152,3 +152,17 @@ async def record_through_the_form(pilot, name: str, actual: str) -> str:
     await pilot.press(*actual, "ctrl+s")
     await until(pilot, lambda: not isinstance(app.screen, RecordProgressScreen))
     return iid
+
+
+def second_year(ds: Dataset, code: str) -> Dataset:
+    """``ds`` with a 2022 copy of the first project of unit ``code`` and its indicators: the
+    unit then has two partitions, one per budget year."""
+    from dataclasses import replace
+
+    project = ds.projects_of(code)[0]
+    old = replace(project, id=project.id + "y22", year=2022)
+    ds.projects[old.id] = old
+    for ind in ds.indicators_of(project.id):
+        ds.indicators[ind.id + "y22"] = replace(ind, id=ind.id + "y22", project_id=old.id)
+    ds.invalidate()
+    return ds
