@@ -245,29 +245,12 @@ class Sync(Widget):
             got = lead(LEAD_ROWS, skip=loaded, most=_FEW_STALE, stop=self._stop.is_set)
             if got is None:
                 return first
-            found, stale = got
-            whole, sigs = self.store.peek(stale) if stale else (None, {})
+            dataset, _ = self._show_summaries(first.settings.as_of, *got, lead=LEAD_ROWS)
         except (JixiaoError, OSError):
             if self._stop.is_set():
                 raise Stopped from None
             return first
-        as_of = first.settings.as_of
-        codes = {key.unit_code for key in found} | (set(whole.units) if whole else set())
-        with self.versions.writing():
-            latest = self.versions.latest
-            if latest.settings.as_of != as_of or self.view_date():
-                return first
-            dataset = with_summaries(latest, found.values(), whole, as_of,
-                                     pending=pending_units(latest) - codes, lead=LEAD_ROWS)
-            serial = self.versions.publish(dataset)
-        evaluation = self._evaluate(dataset, as_of)
-        if evaluation is not None:
-            self.post_message(messages.Summarized(serial, dataset, evaluation, as_of))
-            self._wait_shown()
-        if whole is not None:
-            # As the middle stage does: their summaries at once, from what was just read.
-            self._save_summaries(whole, self.evaluator.evaluate(whole, as_of), stale, sigs)
-        return dataset
+        return dataset or first
 
     def _summary_stage(self, first) -> list | None:
         """The middle stage of a start-up (``store.summaries``): every unit not loaded yet is
@@ -285,32 +268,47 @@ class Sync(Widget):
             summarized, renew = summaries.by_whole_unit(
                 *summaries_of(stop=self._stop.is_set, progress=self._progress()))
             loaded = set(first.units) - pending_units(first)
-            found = [s for key, s in summarized.items() if key.unit_code not in loaded]
+            found = {key: s for key, s in summarized.items() if key.unit_code not in loaded}
             stale = [key for key in renew if key.unit_code not in loaded]
             if len(stale) > max(_FEW_STALE, len(found) // 4):
                 return renew
-            whole, sigs = self.store.peek(stale) if stale else (None, {})
+            dataset, sigs = self._show_summaries(first.settings.as_of, found, stale)
         except (JixiaoError, OSError):
             if self._stop.is_set():
                 raise Stopped from None   # a read the closing screen had cancelled
             return None       # the full load that follows says what is wrong, if anything is
-        as_of = first.settings.as_of
+        if dataset is None:
+            return None
+        return [key for key in renew if key not in sigs]     # the first unit's, if stale
+
+    def _show_summaries(self, as_of: str, found: dict, stale: list, *, lead: int = 0):
+        """Add the summaries ``found`` (key → summary at ``as_of``) and the partitions
+        ``stale``, read whole here, to the latest version — with ``lead``, every other unit
+        still pending (the lead stage) — publish it and show it coloured; then write the
+        summaries of ``stale`` from what was read (the next start needs them). The version and
+        the signatures ``stale`` were read at; no version when the date changed meanwhile (the
+        summaries are of another)."""
+        whole, sigs = self.store.peek(stale) if stale else (None, {})
         with self.versions.writing():
             latest = self.versions.latest
             if latest.settings.as_of != as_of or self.view_date():
-                return None   # the date changed meanwhile: the summaries are of another
-            dataset = with_summaries(latest, found, whole, as_of)
+                return None, sigs
+            pending = frozenset()
+            if lead:
+                pending = (pending_units(latest) - {key.unit_code for key in found}
+                           - set(whole.units if whole else ()))
+            dataset = with_summaries(latest, found.values(), whole, as_of, pending=pending,
+                                     lead=lead)
             serial = self.versions.publish(dataset)
         evaluation = self._evaluate(dataset, as_of)
-        if evaluation is None:
-            return None
-        self.post_message(messages.Summarized(serial, dataset, evaluation, as_of))
-        self.store.note_summaries(summarized)   # after: the screen needs it only on a detail
-        self._wait_shown()
+        if evaluation is not None:
+            self.post_message(messages.Summarized(serial, dataset, evaluation, as_of))
+        self.store.note_summaries(found)   # after: the screen needs it only on a detail
+        if evaluation is not None:
+            self._wait_shown()
         if whole is not None:
-            # Their summaries at once, from what was just read (the next start needs them).
             self._save_summaries(whole, self.evaluator.evaluate(whole, as_of), stale, sigs)
-        return [key for key in renew if key not in sigs]     # the first unit's, if stale
+        return dataset, sigs
 
     @work(thread=True, exclusive=False, group="whole", exit_on_error=False)
     def take_whole(self, code: str) -> None:
