@@ -444,10 +444,18 @@ class MonitorScreen(Screen):
         if self.mode in ("triage", "review") and (self.browser.complete or (
                 self._head_only and self.browser.lead)):
             current = pane.current
-            ids = self.browser.triage_head() if self.mode == "triage" else self.browser.reviews()
+            ids = self._list_rows(self.mode)
             pane.border_title = self._list_title(self.mode, ids)
             pane.set_rows(ids, ids.index(current) if current in ids else pane.cursor, announce=False)
             self._head_only = not self.browser.complete
+
+    def _list_rows(self, mode: str) -> list:
+        """What the triage, review or search list shows now (triage: as far as it is known)."""
+        if mode == "triage":
+            return self.browser.triage_head()
+        if mode == "review":
+            return self.browser.reviews()
+        return self.browser.search(self.query_one("#search", Input).value)
 
     def _list_title(self, mode: str, rows: list) -> str:
         """The indicators pane's title for a triage, review or search list of ``rows``."""
@@ -916,9 +924,7 @@ class MonitorScreen(Screen):
         self._waiting = None
         mode = LIST_WAITS.get(name)
         if mode is not None and self.mode == mode:
-            rows = (self.browser.triage() if mode == "triage" else self.browser.reviews()
-                    if mode == "review" else self.browser.search(
-                        self.query_one("#search", Input).value))
+            rows = self._list_rows(mode)
             self._set_mode(mode, rows)
             if mode == "search" and self._search_entered and rows:
                 self._jump_hit(rows[0])       # Enter pressed while it waited: the first match
@@ -1070,7 +1076,7 @@ class MonitorScreen(Screen):
         if self.mode == "search" and self.browser is not None and self.browser.complete:
             hits = self.browser.search(event.value)
             pane = self.query_one("#indicators", VirtualList)
-            pane.border_title = f"{label('search_title', self.lang)} · {len(hits)}"
+            pane.border_title = self._list_title("search", hits)
             pane.set_rows(hits, announce=False)
             self._show_detail()
 
