@@ -200,6 +200,12 @@ def ended_soon():
 
 
 @pytest.fixture
+def first_shown():
+    """``await first_shown(pilot)``: the app with its first unit shown, coloured."""
+    return _tui_kit().first_shown
+
+
+@pytest.fixture
 def loaded():
     """``await loaded(pilot)``: the app with its complete state on screen."""
     return _tui_kit().loaded

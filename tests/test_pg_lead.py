@@ -190,14 +190,13 @@ class _Held(PgStore):
 
 @pytest.mark.asyncio
 async def test_triage_pressed_at_the_first_screen_shows_the_worst_rows_then_grows_to_all(
-        url, until, indicators_pane, monkeypatch):
+        url, until, indicators_pane, monkeypatch, first_shown):
     monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
     complete = _triage(url)
     held = _Held(url, user="mgr")
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.monitor.browser is not None
-                    and app.monitor.browser.evaluation is not None)
+        await first_shown(pilot)
         await pilot.press("r")                      # before the lead: it says it is loading
         await pilot.pause()
         pane = indicators_pane(app)

@@ -77,7 +77,7 @@ async def test_quitting_cancels_the_servers_long_query(pg_url, small_dataset, un
 
 
 async def test_quitting_while_the_summaries_are_read_reads_nothing_more(pg_url, small_dataset,
-                                                                        until, ended_soon):
+                                                                        until, ended_soon, first_shown):
     admin = PgStore(pg_url, user="admin1")
     admin.bulk_load(small_dataset())
     returned, loads = threading.Event(), []
@@ -101,8 +101,7 @@ async def test_quitting_while_the_summaries_are_read_reads_nothing_more(pg_url, 
 
     app = JixiaoApp(SlowSummaries(pg_url, user="admin1"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.monitor.browser is not None
-                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await first_shown(pilot)
         await pilot.pause(0.5)                             # the server is in pg_sleep now
         assert not app.monitor.browser.complete
         await pilot.press("q")

@@ -27,21 +27,10 @@ def held(small_dataset, tmp_path, held_store):
     return store
 
 
-@pytest.fixture
-def first_stage(until):
-    """``await first_stage(pilot)``: the app once its first stage (one unit, coloured) is shown."""
-    async def wait(pilot) -> JixiaoApp:
-        app = pilot.app
-        await until(pilot, lambda: app.monitor.browser is not None and app.monitor.browser.evaluation is not None)
-        await pilot.pause()
-        return app
-    return wait
-
-
-async def test_first_unit_shows_with_colours_before_the_rest_is_read(first_stage, indicators_pane, loaded, rows_text, held):
+async def test_first_unit_shows_with_colours_before_the_rest_is_read(first_shown, indicators_pane, loaded, rows_text, held):
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:
-        await first_stage(pilot)
+        await first_shown(pilot)
         assert held.held.is_set() and not app.monitor.browser.complete
         # every unit is listed; the one not read yet has its counts as "…", never as none
         units = rows_text(app.query_one("#units", VirtualList))
@@ -71,7 +60,7 @@ async def test_first_unit_shows_with_colours_before_the_rest_is_read(first_stage
 
 
 @pytest.mark.parametrize("key", ["r", "slash", "n"])
-async def test_a_key_pressed_while_loading_waits_for_every_unit_and_is_never_lost(first_stage, indicators_pane, loaded, until, held, key):
+async def test_a_key_pressed_while_loading_waits_for_every_unit_and_is_never_lost(first_shown, indicators_pane, loaded, until, held, key):
     # an indicator behind in the unit that loads second: triage and n/N must reach it
     writer = Store(held.data_dir, user="alice")
     ds = writer.load()
@@ -81,7 +70,7 @@ async def test_a_key_pressed_while_loading_waits_for_every_unit_and_is_never_los
                            measures="加快")
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await first_stage(pilot)
+        await first_shown(pilot)
         await pilot.press(key)
         await pilot.pause()
         pane = indicators_pane(app)
@@ -109,11 +98,11 @@ async def test_a_key_pressed_while_loading_waits_for_every_unit_and_is_never_los
                         app.monitor.current_indicator().id == behind)
 
 
-async def test_a_write_during_the_second_stage_is_kept(first_stage, loaded, until, held):
+async def test_a_write_during_the_second_stage_is_kept(first_shown, loaded, until, held):
     held.read_first = True                              # the files are read before the write
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:
-        await first_stage(pilot)
+        await first_shown(pilot)
         await until(pilot, lambda: held.held.is_set())
         iid = {i.name: i.id for i in app.monitor.dataset.indicators.values()}["开展等保测评的系统数量"]
         entry = await asyncio.to_thread(app.monitor.sync.write_progress, iid, as_of="2023-07-31",
@@ -127,7 +116,7 @@ async def test_a_write_during_the_second_stage_is_kept(first_stage, loaded, unti
         assert app.monitor.browser.status(iid) is not None
 
 
-async def test_each_n_pressed_while_loading_counts(first_stage, loaded, until, held):
+async def test_each_n_pressed_while_loading_counts(first_shown, loaded, until, held):
     writer = Store(held.data_dir, user="alice")
     ds = writer.load()
     for target, actual in (("≥8个", "1个"), ("≥100次", "1次")):
@@ -136,7 +125,7 @@ async def test_each_n_pressed_while_loading_counts(first_stage, loaded, until, h
                                measures="加快")
     app = JixiaoApp(held)
     async with app.run_test(size=(120, 36)) as pilot:
-        await first_stage(pilot)
+        await first_shown(pilot)
         start = app.monitor.current_indicator().id
         await pilot.press("n", "n")
         held.release.set()

@@ -345,7 +345,7 @@ async def test_the_screen_that_records_renews_that_units_summary(small_dataset, 
     assert next(s for k, s in found.items() if k.unit_code == "301205").statuses[iid].colour == "green"
 
 
-async def test_quitting_while_the_summaries_are_read_does_not_wait_for_them(behind, tmp_path, until, ended_soon):
+async def test_quitting_while_the_summaries_are_read_does_not_wait_for_them(behind, tmp_path, until, ended_soon, first_shown):
     import time
 
     returned = threading.Event()
@@ -367,15 +367,14 @@ async def test_quitting_while_the_summaries_are_read_does_not_wait_for_them(behi
 
     app = JixiaoApp(SlowSummaries(tmp_path / "data", user="alice"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.monitor.browser is not None
-                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await first_shown(pilot)
         await pilot.pause(0.3)                    # the summaries are being read now
         assert not app.monitor.browser.complete
         await pilot.press("q")
     await ended_soon(returned)                    # not after the 10 s the summaries would take
 
 
-async def test_triage_pressed_while_the_summaries_are_read_says_how_far_they_are(behind, tmp_path, until, indicators_pane):
+async def test_triage_pressed_while_the_summaries_are_read_says_how_far_they_are(behind, tmp_path, until, indicators_pane, first_shown):
     import time
 
     class SlowSummaries(Store):
@@ -389,8 +388,7 @@ async def test_triage_pressed_while_the_summaries_are_read_says_how_far_they_are
 
     app = JixiaoApp(SlowSummaries(tmp_path / "data", user="alice"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.monitor.browser is not None
-                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await first_shown(pilot)
         await pilot.press("r")
         await until(pilot, lambda: "/2 个单位文件" in indicators_pane(app).empty)
         assert app.monitor.mode == "triage" and not app.monitor.browser.complete
@@ -420,7 +418,7 @@ async def test_what_is_typed_after_enter_is_not_saved_with_the_field(small_datas
     assert [e.actual for e in history] == ["5"]
 
 
-async def test_enter_in_a_search_that_waits_for_every_unit_takes_the_first_match(behind, tmp_path, until):
+async def test_enter_in_a_search_that_waits_for_every_unit_takes_the_first_match(behind, tmp_path, until, first_shown):
     """``/ 服务 Enter`` typed while only the first unit is in: the Enter is kept, and jumps to
     the first match once every unit is (it used to need a second Enter)."""
     import time
@@ -432,8 +430,7 @@ async def test_enter_in_a_search_that_waits_for_every_unit_takes_the_first_match
 
     app = JixiaoApp(SlowSummaries(tmp_path / "data", user="alice"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.monitor.browser is not None
-                    and app.monitor.browser.evaluation is not None)   # the first unit
+        await first_shown(pilot)
         await pilot.press("slash", *"服务", "enter")
         assert not app.monitor.browser.complete and app.monitor.mode == "search"
         await until(pilot, lambda: app.monitor.mode == "browse", timeout=10)

@@ -49,6 +49,16 @@ async def until(pilot, predicate, timeout: float = 5.0) -> None:
         await pilot.pause(0.05)
 
 
+async def first_shown(pilot) -> JixiaoApp:
+    """The app with the first stage of its start-up on screen: the unit the cursor starts on,
+    coloured (the others may still be loading)."""
+    app = pilot.app
+    await until(pilot, lambda: app.monitor.browser is not None
+                and app.monitor.browser.evaluation is not None)
+    await pilot.pause()
+    return app
+
+
 async def loaded(pilot) -> JixiaoApp:
     """The app with its complete state on screen (every start-up stage done, every history
     read, colours shown)."""
