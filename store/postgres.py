@@ -371,12 +371,13 @@ class PgStore:
         with self._read_lock, server_errors(self._user):
             conn = self._reading()
             with conn.transaction():
-                return self._summaries_in(conn, keys, stop, progress)
+                return self._summaries_in(conn, keys, self.settings(), stop, progress)
 
-    def _summaries_in(self, conn, keys: list[PartitionKey] | None, stop=None,
+    def _summaries_in(self, conn, keys: list[PartitionKey] | None, settings: Settings, stop=None,
                       progress=None) -> tuple[dict, list[PartitionKey]]:
-        """``_summaries`` in the transaction open on ``conn``, the reading connection."""
-        settings, share = self.settings(), {}
+        """``_summaries`` in the transaction open on ``conn``, the reading connection, at the
+        stored ``settings``."""
+        share: dict = {}
         found, stale = {}, []
         where, params = "", ()
         if keys is not None:
@@ -417,7 +418,8 @@ class PgStore:
         than ``most`` other units have a stale summary (reading them would take longer than
         waiting for every summary), or when the server does not order text by code point."""
         skip = sorted(set(skip))
-        program, current = summaries.program_tag(), Jsonb(summaries.settings_key(self.settings()))
+        settings = self.settings()
+        program, current = summaries.program_tag(), Jsonb(summaries.settings_key(settings))
         # As a screen believes a summary (``_summaries_in``, ``summaries.accept``), as far as
         # the server can tell.
         believed = ("s.year = p.year AND s.unit_code = p.unit_code AND s.rev = p.rev "
@@ -450,7 +452,8 @@ class PgStore:
                 keys = [PartitionKey(y, c) for y, c in conn.execute(
                     "SELECT year, unit_code FROM jixiao.partitions WHERE unit_code = ANY (%s) "
                     "ORDER BY year, unit_code", (sorted(worst | stale),))]
-                found, unread = self._summaries_in(conn, keys, stop) if keys else ({}, [])
+                found, unread = (self._summaries_in(conn, keys, settings, stop) if keys
+                                 else ({}, []))
         if any(key.unit_code not in stale for key in unread):
             # A summary the server ranked and this client does not believe (forged so that
             # only the server reads it): its ranks held places in the head.
@@ -502,7 +505,6 @@ class PgStore:
         stale = [key for key in self._summaries(None if keys is None else list(keys))[1]
                  if rules.may_edit_unit(grants, self._user, key.unit_code)]
         return summaries.renew(self, stale)
-
 
     # --- finding one thing -------------------------------------------------------------------
     def find_indicator(self, indicator_id: str) -> tuple[Indicator, Project]:
