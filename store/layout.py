@@ -35,6 +35,17 @@ class PartitionKey:
     unit_code: str
 
 
+def first_keys(listing) -> list[PartitionKey] | None:
+    """The partitions a start-up loads first, from the keys of every partition (``listing``):
+    those of the unit with the lowest code, in the listing's order; ``None`` when there are
+    fewer than two units (loading everything then costs no more)."""
+    codes = {key.unit_code for key in listing}
+    if len(codes) < 2:
+        return None
+    first = min(codes)
+    return [key for key in listing if key.unit_code == first]
+
+
 def file_stem(unit_code: str) -> str:
     """A file name for ``unit_code``: the code itself when it is a plain name, else a hash
     (codes come from imported tables and must not be able to name a path)."""

@@ -53,6 +53,15 @@ FORMAT = 2
 MAX_BYTES = 64 << 20
 """A summary larger than this is not read (a unit file of 100k indicators makes ~20 MB)."""
 
+FEW_STALE = 16
+"""Stale summaries a start-up's middle stage reads whole at most, whatever the store's size
+(each ~10 ms); beyond that and a quarter of the units it waits for the full load instead. Also
+what a lead stage accepts (``PgStore.lead``'s ``most``)."""
+
+LEAD_ROWS = 200
+"""Rows of the triage list a start-up's lead stage makes final (``PgStore.lead``): seven
+screens of the worst indicators, from ~36 units' summaries at 1M indicators (0.1-0.2 s)."""
+
 PROJECT = Layout(Project, tuples=("goals",), shared=("unit_code", "year"))
 BUDGET = Layout(Budget)
 

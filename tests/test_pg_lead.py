@@ -18,7 +18,6 @@ from jixiao.core.colours import ALERTS, COLOURS, SEVERITY
 from jixiao.core.evaluator import evaluate
 from jixiao.store import summaries
 from jixiao.store.postgres import PgStore
-from jixiao.tui import sync
 from jixiao.tui.app import JixiaoApp
 from jixiao.tui.view import Browser
 
@@ -103,7 +102,7 @@ def test_a_unit_with_one_stale_partition_is_read_whole_in_every_year(two_years):
 async def test_a_two_year_unit_half_stale_shows_every_stage_right(two_years, until,
                                                                  indicators_pane, monkeypatch):
     url, code = two_years
-    monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
+    monkeypatch.setattr(summaries, "LEAD_ROWS", ROWS)
     complete = _triage(url)
     held = _Held(url, user="mgr")
     held.go_lead.set()
@@ -191,7 +190,7 @@ class _Held(PgStore):
 @pytest.mark.asyncio
 async def test_triage_pressed_at_the_first_screen_shows_the_worst_rows_then_grows_to_all(
         url, until, indicators_pane, monkeypatch, first_shown):
-    monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
+    monkeypatch.setattr(summaries, "LEAD_ROWS", ROWS)
     complete = _triage(url)
     held = _Held(url, user="mgr")
     app = JixiaoApp(held)
@@ -220,7 +219,7 @@ async def test_triage_pressed_at_the_first_screen_shows_the_worst_rows_then_grow
 @pytest.mark.asyncio
 async def test_enter_on_a_lead_row_shows_that_indicator_in_its_unit(url, until, indicators_pane,
                                                                     monkeypatch):
-    monkeypatch.setattr(sync, "LEAD_ROWS", ROWS)
+    monkeypatch.setattr(summaries, "LEAD_ROWS", ROWS)
     held = _Held(url, user="mgr")
     held.go_lead.set()
     app = JixiaoApp(held)

@@ -31,20 +31,13 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.evaluator import Evaluator, Stopped
 from jixiao.store import summaries
 from jixiao.store.exports import write_atomically
+from jixiao.store.layout import first_keys
 
 from . import messages
 from .versions import (Versions, copy_dataset, given_verdicts, mark_partial, pending_units,
                        sharing, summarized_units, with_indicator, with_progress, with_settings,
                        with_spending, with_summaries, with_whole)
 
-
-_FEW_STALE = 16
-"""Stale summaries a start-up's middle stage reads whole at most, whatever the store's size
-(each ~10 ms); beyond that and a quarter of the units it waits for the full load instead."""
-
-LEAD_ROWS = 200
-"""Rows of the triage list a start-up's lead stage makes final (``_lead_stage``): seven
-screens of the worst indicators, from ~36 units' summaries at 1M indicators (0.1-0.2 s)."""
 
 _LISTEN_SLICE = 0.1
 """Seconds the listening worker waits for a notification before it looks for an unmount."""
@@ -230,9 +223,9 @@ class Sync(Widget):
 
     def _lead_stage(self, first):
         """A start-up's lead stage, for a store that ranks alerts itself (PostgreSQL,
-        ``PgStore.lead``): the units holding the store's ``LEAD_ROWS`` worst alerts are added
-        from their summaries (any unit whose summary is stale, read whole), the others still
-        pending, and shown coloured — the head of the triage list in a fraction of a second at
+        ``PgStore.lead``): the units holding the store's ``summaries.LEAD_ROWS`` worst alerts
+        are added from their summaries (any unit whose summary is stale, read whole), the
+        others still pending, and shown coloured — the head of the triage list in a fraction of a second at
         1M indicators, while the middle stage reads every other summary. The version the
         middle stage builds on: the one published here, else ``first`` (no such store, a date
         for this view only, too many stale summaries, or a failure: the middle stage then does
@@ -242,10 +235,12 @@ class Sync(Widget):
             return first
         loaded = set(first.units) - pending_units(first)
         try:
-            got = lead(LEAD_ROWS, skip=loaded, most=_FEW_STALE, stop=self._stop.is_set)
+            got = lead(summaries.LEAD_ROWS, skip=loaded, most=summaries.FEW_STALE,
+                       stop=self._stop.is_set)
             if got is None:
                 return first
-            dataset, _ = self._show_summaries(first.settings.as_of, *got, lead=LEAD_ROWS)
+            dataset, _ = self._show_summaries(first.settings.as_of, *got,
+                                              lead=summaries.LEAD_ROWS)
         except (JixiaoError, OSError):
             if self._stop.is_set():
                 raise Stopped from None
@@ -270,7 +265,7 @@ class Sync(Widget):
             loaded = set(first.units) - pending_units(first)
             found = {key: s for key, s in summarized.items() if key.unit_code not in loaded}
             stale = [key for key in renew if key.unit_code not in loaded]
-            if len(stale) > max(_FEW_STALE, len(found) // 4):
+            if len(stale) > max(summaries.FEW_STALE, len(found) // 4):
                 return renew
             dataset, sigs = self._show_summaries(first.settings.as_of, found, stale)
         except (JixiaoError, OSError):
@@ -390,15 +385,16 @@ class Sync(Widget):
         if listing is None:
             return None
         units = listing()
-        codes = sorted({key.unit_code for key in units})
-        if len(codes) < 2:
+        keys = first_keys(units)
+        if keys is None:
             return None
-        first = self.store.load(keys=[key for key in units if key.unit_code == codes[0]])
+        first = self.store.load(keys=keys)
         for unit in units.values():
             # Names from the index; the unit's own file has the final say once loaded.
             first.units.setdefault(unit.code, unit)
         first.invalidate()
-        return mark_partial(first, frozenset(codes[1:]))
+        return mark_partial(first, frozenset({key.unit_code for key in units}
+                                             - {keys[0].unit_code}))
 
     # --- polling ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
