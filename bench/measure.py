@@ -195,25 +195,56 @@ STATE: dict = {}
 def _headless_autopilot(exit_after=_until_interactive, before_quit=None):
     """Patch ``App.run`` so any app runs headless and exits once settled; ``STATE`` records the
     app and the marks of ``_until_interactive``. With ``before_quit``, that is called once
-    settled and the app is then quit with its own ``q`` key, as a user quits it."""
-    from textual.app import App
+    settled and the app is then quit with its own ``q`` key, as a user quits it. The patch is
+    made when the program imports Textual, not before: a ``jixiao`` process does work before
+    it imports its UI (on PostgreSQL it forks a reader then), and the figure must be of that
+    order of things."""
+    def patch(module) -> None:
+        App = module.App
+        original = App.run
 
-    original = App.run
+        def run(self, *args, **kwargs):
+            async def auto_pilot(pilot):
+                await exit_after(pilot)
+                if before_quit is None:
+                    pilot.app.exit()
+                    return
+                before_quit()
+                await pilot.press("q")
 
-    def run(self, *args, **kwargs):
-        async def auto_pilot(pilot):
-            await exit_after(pilot)
-            if before_quit is None:
-                pilot.app.exit()
-                return
-            before_quit()
-            await pilot.press("q")
+            STATE["app"] = self
+            kwargs.update(headless=True, auto_pilot=auto_pilot, size=(160, 50))
+            return original(self, *args, **kwargs)
 
-        STATE["app"] = self
-        kwargs.update(headless=True, auto_pilot=auto_pilot, size=(160, 50))
-        return original(self, *args, **kwargs)
+        App.run = run
 
-    App.run = run
+    _when_imported("textual.app", patch)
+
+
+def _when_imported(name: str, then) -> None:
+    """Call ``then(module)`` once the module ``name`` has been imported (at once if it was)."""
+    if name in sys.modules:
+        then(sys.modules[name])
+        return
+    import importlib.abc
+    import importlib.util
+
+    class Hook(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path, target=None):
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            run_module = spec.loader.exec_module
+
+            def exec_module(module):
+                run_module(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Hook())
 
 
 def _report_marks(key: str) -> None:
