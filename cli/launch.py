@@ -4,14 +4,15 @@ from __future__ import annotations
 
 
 def run_app(args) -> int:
-    """Run the monitoring app for ``args`` (``--data``, ``--lang``); exit status.
+    """Run the monitoring app for ``args`` (``--data``, ``--db``, ``--lang``); exit status.
 
-    On PostgreSQL the first screen's reads are made by a child process while the UI is
-    imported (``store.head_start``); when it fails the store is opened here as without it, and
-    says why. ``--demo`` is handled before this by ``jixiao.cli.main``, which points ``--data`` at a throw-away
-    copy of the sample data. When the data could not be opened the app showed the store's
-    message and the user quit: the error is raised again so ``jixiao.cli.main`` prints it once more
-    where it stays readable (the terminal after the app) and exits with its status (2 or 3).
+    On PostgreSQL a child process reads the first screen while the UI is imported
+    (``store.head_start``); when it fails the store is opened here as without it, and says why.
+    ``--demo`` is handled before this by ``jixiao.cli.main``, which points ``--data`` at a
+    throw-away copy of the sample data. When the data could not be opened the app showed the
+    store's message and the user quit: the error is raised again so ``jixiao.cli.main`` prints
+    it once more where it stays readable (the terminal after the app) and exits with its
+    status (2 or 3).
     """
     from .commands.common import db_url, open_store
 
