@@ -8,13 +8,15 @@ imports psycopg, connects as the same OS account (the server authenticates it th
 asks what a start-up asks first (``_ask``) and sends the answers through a pipe, on another
 core. The parent wraps them in a ``HeadStart`` store: each answer is given once, to the same
 question; anything else, and anything asked again, goes to the parent's own ``PgStore``, opened
-once the first screen is painted. So an answer is never older than the start-up it was for, and
-the server still decides everything: the child only reads what the parent could have read.
+when the lead is asked for (the first screen is painted by then) or when first needed. Answers
+not taken by the end of the lead stage are dropped, so none is older than the start-up it was
+for, and the server still decides everything: the child only reads what the parent could read.
 
-The child never writes to the terminal (its standard streams are ``/dev/null``), ends with the
-last answer, and dies with the pipe if the parent goes first. When it fails — the server is
-down, the schema too new — the parent opens its own store and meets the same error, with the
-same message and exit status as without a head start.
+The child has no terminal (a session of its own, its standard streams ``/dev/null``) and ends
+with its last answer; told to stop, it cancels its query on the server first. If the parent
+goes first it stops at its next write. When it fails — the server is down, the schema too new —
+or has not answered within a second (a table locked), the parent opens its own store as without
+a head start: the same screen, message and exit status.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import signal
 import struct
 import sys
 import threading
+import time
 from typing import Callable
 
 from jixiao.core.evaluator import Stopped
@@ -63,15 +66,25 @@ def begin(url: str) -> "HeadStart | None":
 def _child(url: str, fd: int) -> None:
     status = 1
     try:
+        # A session of its own: no controlling terminal to prompt on (libpq, OpenSSL) and no
+        # signal from the user's keys; its standard streams go nowhere.
+        os.setsid()
         null = os.open(os.devnull, os.O_RDWR)
         for n in (0, 1, 2):
             os.dup2(null, n)
+        # Told to stop (``HeadStart._end``), psycopg first cancels the query running on the
+        # server (it does so for SystemExit): a query waiting for a lock does not outlive us.
+        signal.signal(signal.SIGTERM, _exit_now)
         _ask(url, lambda answer: _send(fd, answer))
         status = 0
     except BaseException:  # noqa: BLE001 — the parent asks its own store and says what is wrong
         pass
     finally:
         os._exit(status)
+
+
+def _exit_now(signum, frame) -> None:
+    raise SystemExit(1)
 
 
 def _send(fd: int, answer) -> None:
@@ -130,10 +143,19 @@ class HeadStart:
         self._store = None
 
     # --- the child -----------------------------------------------------------------------
-    def ready(self) -> bool:
-        """Wait for the child's first answers; ``False`` when it failed (the caller then opens
-        a store the usual way, and meets the child's error itself)."""
-        got = self._receive()
+    def ready(self, timeout: float = 1.0) -> bool:
+        """Wait up to ``timeout`` seconds for the child's first answers; ``False`` when it
+        failed or is slower (a server busy, a table locked): the child is stopped and the
+        caller opens a store the usual way, whose screen says it is loading — and meets the
+        child's error itself, if there was one."""
+        deadline = time.monotonic() + timeout
+        try:
+            got = self._receive(lambda: time.monotonic() > deadline)
+        except Stopped:
+            return False
+        except BaseException:
+            self._end_child()                 # Ctrl+C meanwhile: nothing is left running
+            raise
         if got is None:
             return False
         self._user, self._answers = got
@@ -176,29 +198,37 @@ class HeadStart:
         self._fd = None
         self._kill()
         with self._child:
-            if not self._reaped:
-                try:
-                    os.waitpid(self._pid, 0)
-                except ChildProcessError:
-                    pass
-                self._reaped = True
+            if self._reaped:
+                return
+            # A second for it to cancel its query on the server and go; then it is killed.
+            deadline = time.monotonic() + 1.0
+            while (os.waitpid(self._pid, os.WNOHANG) == (0, 0)
+                   and time.monotonic() < deadline):
+                time.sleep(0.005)
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._reaped = True
 
     def _kill(self) -> None:
+        """Tell the child to stop (it cancels its query first); a thread waiting for its
+        answer then reads the end of the pipe."""
         # Only an unreaped child: its pid cannot have been given to another process yet.
         with self._child:
             if not self._reaped:
                 try:
-                    os.kill(self._pid, signal.SIGKILL)
+                    os.kill(self._pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
 
     def _answer(self, question: str, asked=None):
         """The child's answer to ``question`` (asked with ``asked``, when it matters), once;
         ``None`` when there is none for it (the own store then answers)."""
-        held = self._answers.get(question)
+        held = self._answers.pop(question, None)      # one step: two threads never share it
         if held is None or (asked is not None and held[0] != asked):
             return None
-        del self._answers[question]
         return held
 
     # --- this process's own store ----------------------------------------------------------
@@ -224,13 +254,26 @@ class HeadStart:
         threading.Thread(target=open_quietly, name="jixiao-open", daemon=True).start()
 
     def __getattr__(self, name: str):
-        # Every operation the child was not asked: the start-up is past its first stages (or
-        # the user is ahead of them), so the child is stopped if it is still reading.
-        if name.startswith("_"):
+        # Every operation the child was not asked, as the own store's method. Opened when
+        # called, so that a store that cannot be opened fails the operation, where the screen
+        # handles it, not the look-up (``getattr(store, name, None)``).
+        from .postgres import PgStore
+
+        if name.startswith("_") or not callable(getattr(PgStore, name, None)):
             raise AttributeError(name)
-        self._kill()                      # a wait for its answer (``lead``) ends at once
+
+        def operation(*args, **kwargs):
+            self._past_start()
+            return getattr(self._own(), name)(*args, **kwargs)
+
+        return operation
+
+    def _past_start(self) -> None:
+        """The start-up is past its first stages (or the user is ahead of them): what the
+        child read is not given any more, and the child, if still reading, is stopped."""
+        self._answers.clear()
+        self._kill()
         self._end_child()
-        return getattr(self._own(), name)
 
     def _end_child(self) -> None:
         with self._reading:
@@ -278,6 +321,7 @@ class HeadStart:
         elif stop is not None and stop():
             raise Stopped                     # the child was stopped: the screen is closing
         held = self._answer("lead", (rows, most, frozenset(skip)))
+        self._answers.clear()                 # the start-up is past what the child read
         return held[1] if held else self._own().lead(rows, skip=skip, most=most, stop=stop)
 
     def cancel_reading(self) -> None:

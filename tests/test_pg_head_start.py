@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -186,9 +187,78 @@ def test_a_wait_for_the_lead_ends_when_the_screen_closes(url, pg_server):
                 child = "reaped"
             print(json.dumps({"outcome": outcome, "waited": waited, "child": child}))
             """, url + " user=mgr")
+        # The child cancelled its query before it went: no server process waits for the lock.
+        assert _waiting_for_a_lock(su) == 0
     assert got["outcome"] == "stopped"
     assert got["waited"] < 2.0
     assert got["child"] == "reaped"
+
+
+def _waiting_for_a_lock(su) -> int:
+    """Server processes of this database waiting for a lock, after they had 2 s to go."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        n = su.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                       " AND wait_event_type = 'Lock'").fetchone()[0]
+        if n == 0 or time.monotonic() > deadline:
+            return n
+        time.sleep(0.05)
+
+
+def test_a_child_held_up_gives_way_to_the_usual_start(url, pg_server):
+    """The unit list is locked: within the second the head start gives up, the child goes (its
+    query cancelled) and the command opens its store as without one — its screen says it is
+    loading rather than leaving the terminal blank."""
+    with _superuser(pg_server, url) as su, su.transaction():
+        su.execute("LOCK TABLE jixiao.partitions IN ACCESS EXCLUSIVE MODE")
+        got = _fresh("""
+            import json, os, sys, time
+            from jixiao.store.head_start import begin
+
+            head = begin(sys.argv[1])
+            t = time.monotonic()
+            ready = head.ready(timeout=0.5)
+            waited = time.monotonic() - t
+            try:
+                os.waitpid(head._pid, os.WNOHANG)
+                child = "still ours"
+            except ChildProcessError:
+                child = "reaped"
+            print(json.dumps({"ready": ready, "waited": waited, "child": child}))
+            """, url + " user=mgr")
+        assert _waiting_for_a_lock(su) == 0
+    assert got["ready"] is False and got["child"] == "reaped"
+    assert 0.5 <= got["waited"] < 2.0
+
+
+def test_a_store_that_cannot_be_opened_later_is_said_on_the_screen(url, pg_server):
+    """The child read the first stages; then the process's own connection is refused (here:
+    the database's name no longer answers): the screen says so, as without a head start, and
+    quitting gives the store's status — no stuck "…" counts."""
+    host = conninfo_to_dict(pg_server)["host"]
+    got = _fresh("""
+        import asyncio, json, sys, time
+        from jixiao.store.head_start import begin
+
+        head = begin(sys.argv[1])
+        head.ready()
+        head.url = sys.argv[2]              # what the own store will try to open
+        from jixiao.tui.app import JixiaoApp
+
+        async def main():
+            app = JixiaoApp(head)
+            async with app.run_test(size=(120, 36)) as pilot:
+                deadline = time.monotonic() + 30
+                while app.failure is None and time.monotonic() < deadline:
+                    await pilot.pause(0.05)
+                failure = app.failure
+                return {"failure": failure.message if failure else None,
+                        "status": failure.exit_code if failure else None}
+
+        print(json.dumps(asyncio.run(main())))
+        """, url + " user=mgr", f"postgresql:///jixiao_gone_db?host={host}")
+    assert got["failure"] and "jixiao_gone_db" in got["failure"]
+    assert got["status"] == 2
 
 
 def test_the_screen_over_a_head_start_shows_every_stage(url, dataset):
