@@ -200,15 +200,17 @@ class HeadStart:
         with self._child:
             if self._reaped:
                 return
-            # A second for it to cancel its query on the server and go; then it is killed.
+            # A second for it to cancel its query on the server and go; then it is killed —
+            # never once reaped, when its pid may already be another process's.
             deadline = time.monotonic() + 1.0
-            while (os.waitpid(self._pid, os.WNOHANG) == (0, 0)
-                   and time.monotonic() < deadline):
-                time.sleep(0.005)
             try:
-                os.kill(self._pid, signal.SIGKILL)
-                os.waitpid(self._pid, 0)
-            except (ProcessLookupError, ChildProcessError):
+                while os.waitpid(self._pid, os.WNOHANG) == (0, 0):
+                    if time.monotonic() > deadline:
+                        os.kill(self._pid, signal.SIGKILL)
+                        os.waitpid(self._pid, 0)
+                        break
+                    time.sleep(0.005)
+            except ChildProcessError:
                 pass
             self._reaped = True
 
