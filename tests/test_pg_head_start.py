@@ -7,7 +7,6 @@ that needs the child runs in a fresh Python process, as the command does."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -44,10 +43,22 @@ def url(pg_url, dataset) -> str:
     return pg_url
 
 
+_PRELUDE = """
+def child_of(head):
+    \"\"\"'reaped' once the head start's child is gone and reaped, else 'still ours'.\"\"\"
+    import os
+    try:
+        os.waitpid(head._pid, os.WNOHANG)
+    except ChildProcessError:
+        return "reaped"
+    return "still ours"
+"""
+
+
 def _fresh(code: str, *args: str) -> dict:
-    """Run ``code`` in a fresh Python process (``sys.argv[1:]`` = ``args``); the JSON object it
-    prints last."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args],
+    """Run ``code`` in a fresh Python process (``sys.argv[1:]`` = ``args``), after a helper
+    ``child_of(head)``; the JSON object it prints last."""
+    done = subprocess.run([sys.executable, "-c", _PRELUDE + textwrap.dedent(code), *args],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -161,7 +172,7 @@ def test_a_wait_for_the_lead_ends_when_the_screen_closes(url, pg_server):
     with _superuser(pg_server, url) as su, su.transaction():
         su.execute("LOCK TABLE jixiao.alerts IN ACCESS EXCLUSIVE MODE")
         got = _fresh("""
-            import json, os, sys, threading, time
+            import json, sys, threading, time
             from jixiao.core.evaluator import Stopped
             from jixiao.store import summaries
             from jixiao.store.head_start import begin
@@ -180,12 +191,7 @@ def test_a_wait_for_the_lead_ends_when_the_screen_closes(url, pg_server):
             except Stopped:
                 outcome = "stopped"
             waited = time.monotonic() - t
-            try:
-                os.waitpid(head._pid, os.WNOHANG)
-                child = "still ours"
-            except ChildProcessError:
-                child = "reaped"
-            print(json.dumps({"outcome": outcome, "waited": waited, "child": child}))
+            print(json.dumps({"outcome": outcome, "waited": waited, "child": child_of(head)}))
             """, url + " user=mgr")
         # The child cancelled its query before it went: no server process waits for the lock.
         assert _waiting_for_a_lock(su) == 0
@@ -212,19 +218,14 @@ def test_a_child_held_up_gives_way_to_the_usual_start(url, pg_server):
     with _superuser(pg_server, url) as su, su.transaction():
         su.execute("LOCK TABLE jixiao.partitions IN ACCESS EXCLUSIVE MODE")
         got = _fresh("""
-            import json, os, sys, time
+            import json, sys, time
             from jixiao.store.head_start import begin
 
             head = begin(sys.argv[1])
             t = time.monotonic()
             ready = head.ready(timeout=0.5)
             waited = time.monotonic() - t
-            try:
-                os.waitpid(head._pid, os.WNOHANG)
-                child = "still ours"
-            except ChildProcessError:
-                child = "reaped"
-            print(json.dumps({"ready": ready, "waited": waited, "child": child}))
+            print(json.dumps({"ready": ready, "waited": waited, "child": child_of(head)}))
             """, url + " user=mgr")
         assert _waiting_for_a_lock(su) == 0
     assert got["ready"] is False and got["child"] == "reaped"
@@ -263,7 +264,7 @@ def test_a_store_that_cannot_be_opened_later_is_said_on_the_screen(url, pg_serve
 
 def test_the_screen_over_a_head_start_shows_every_stage(url, dataset):
     got = _fresh("""
-        import asyncio, json, os, sys, time
+        import asyncio, json, sys, time
         from jixiao.store.head_start import begin
 
         head = begin(sys.argv[1])
@@ -287,11 +288,7 @@ def test_the_screen_over_a_head_start_shows_every_stage(url, dataset):
                 seen["complete"] = bool(browser and browser.complete)
                 seen["units"] = len(browser.dataset.units)
                 await pilot.press("q")
-            try:
-                os.waitpid(head._pid, os.WNOHANG)
-                seen["child"] = "still ours"
-            except ChildProcessError:
-                seen["child"] = "reaped"
+            seen["child"] = child_of(head)
             return seen
 
         print(json.dumps(asyncio.run(main())))
