@@ -104,8 +104,9 @@ def _ask(url: str, send: Callable[[object], None]) -> None:
     store = PgStore(url)
     listing = store.unit_listing()
     keys = first_keys(listing)
-    first: dict = {"role": (store.role(),), "can_report": (store.can_report(),),
-                   "unit_listing": (listing,)}
+    # Each answer with what it was asked (``HeadStart._replay``).
+    first: dict = {"role": ((), store.role()), "can_report": ((), store.can_report()),
+                   "unit_listing": ((), listing)}
     if keys is not None:
         first["load"] = (keys, store.load(keys=keys))
         first["can_edit_unit"] = (keys[0].unit_code, store.can_edit_unit(keys[0].unit_code))
@@ -225,13 +226,13 @@ class HeadStart:
                 except ProcessLookupError:
                     pass
 
-    def _answer(self, question: str, asked=None):
-        """The child's answer to ``question`` (asked with ``asked``, when it matters), once;
-        ``None`` when there is none for it (the own store then answers)."""
+    def _replay(self, question: str, asked, own: Callable):
+        """The child's answer to ``question`` asked with ``asked``, given once; else (none
+        kept, or asked otherwise) ``own(store)`` of the process's own store."""
         held = self._answers.pop(question, None)      # one step: two threads never share it
-        if held is None or (asked is not None and held[0] != asked):
-            return None
-        return held
+        if held is not None and held[0] == asked:
+            return held[1]
+        return own(self._own())
 
     # --- this process's own store ----------------------------------------------------------
     def _own(self):
@@ -277,28 +278,26 @@ class HeadStart:
 
     def role(self) -> str | None:
         """As ``PgStore.role``."""
-        held = self._answer("role")
-        return held[0] if held else self._own().role()
+        return self._replay("role", (), lambda store: store.role())
 
     def can_report(self) -> bool:
         """As ``PgStore.can_report``."""
-        held = self._answer("can_report")
-        return held[0] if held else self._own().can_report()
+        return self._replay("can_report", (), lambda store: store.can_report())
 
     def unit_listing(self):
         """As ``PgStore.unit_listing``."""
-        held = self._answer("unit_listing")
-        return held[0] if held else self._own().unit_listing()
+        return self._replay("unit_listing", (), lambda store: store.unit_listing())
 
     def load(self, keys=None, **options):
         """As ``PgStore.load``."""
-        held = None if keys is None or options else self._answer("load", list(keys))
-        return held[1] if held else self._own().load(keys, **options)
+        # Only the first unit's load was asked ahead: no other keys, no options.
+        asked = list(keys) if keys is not None and not options else None
+        return self._replay("load", asked, lambda store: store.load(keys, **options))
 
     def can_edit_unit(self, unit_code: str) -> bool:
         """As ``PgStore.can_edit_unit``."""
-        held = self._answer("can_edit_unit", unit_code)
-        return held[1] if held else self._own().can_edit_unit(unit_code)
+        return self._replay("can_edit_unit", unit_code,
+                            lambda store: store.can_edit_unit(unit_code))
 
     def lead(self, rows: int, *, skip=(), most: int = 16, stop=None):
         """As ``PgStore.lead``: the child's answer when it asked the same, else the own
@@ -310,9 +309,11 @@ class HeadStart:
             self._end_child()
         elif stop is not None and stop():
             raise Stopped                     # the child was stopped: the screen is closing
-        held = self._answer("lead", (rows, most, frozenset(skip)))
-        self._answers.clear()                 # the start-up is past what the child read
-        return held[1] if held else self._own().lead(rows, skip=skip, most=most, stop=stop)
+        try:
+            return self._replay("lead", (rows, most, frozenset(skip)),
+                                lambda store: store.lead(rows, skip=skip, most=most, stop=stop))
+        finally:
+            self._answers.clear()             # the start-up is past what the child read
 
     def cancel_reading(self) -> None:
         """As ``PgStore.cancel_reading``; the child, if still reading, is stopped too (which
